@@ -1,0 +1,116 @@
+"""``create_app``: settings -> registry -> routes, with the lifespan owning the upstream client."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from gateway.catalog import add_catalog_routes
+from gateway.docs import add_docs_routes
+from gateway.errors import GatewayError
+from gateway.llm import Extractor, create_openai_client
+from gateway.registry import SchemaRegistry
+from gateway.routes import add_schema_routes, add_unknown_schema_routes
+from gateway.settings import Settings
+
+logger = logging.getLogger("gateway")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the gateway: compile every schema file, then serve each one's routes and docs."""
+    settings = settings or Settings()
+    registry = SchemaRegistry.load(settings.schemas_dir, settings.cache_dir, max_list_items=settings.max_list_items)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = create_openai_client(settings)
+        app.state.extractor = Extractor(client, settings)
+        logger.info(
+            "serving %d schema(s) from %s (%d failed); provider openai at %s, model %s",
+            len(registry.schemas),
+            settings.schemas_dir,
+            len(registry.failures),
+            client.base_url,
+            settings.model,
+        )
+        try:
+            yield
+        finally:
+            await client.close()
+
+    app = FastAPI(
+        title="gateway",
+        version=version("gateway"),
+        description="Typed extraction endpoints generated from the schema files in "
+        f"`{settings.schemas_dir}`. One tag per schema; per-schema docs at `/docs/<name>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": schema.name, "description": schema.description or schema.title}
+            for schema in (registry.schemas[name] for name in registry.names)
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = registry
+    _add_error_handlers(app)
+    add_docs_routes(app, registry)
+    add_catalog_routes(app, registry, settings, provider="openai")
+    for name in registry.names:
+        add_schema_routes(app, registry.schemas[name], max_text_chars=settings.max_text_chars)
+    add_unknown_schema_routes(app, registry)
+    return app
+
+
+def _schema_of(request: Request) -> str | None:
+    parts = request.url.path.split("/")
+    return parts[2] if len(parts) > 2 and parts[1] == "extract" else None
+
+
+def _envelope(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+_HTTP_ERROR_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error leaves as ``{"error": {"type", "message", "schema", ...}}`` with its proper status."""
+
+    async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, GatewayError)
+        return _envelope(exc.status_code, exc.to_dict(), exc.headers())
+
+    async def invalid_body(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+            for error in exc.errors()
+        ]
+        message = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in errors)
+        body = {"type": "invalid_request", "message": message, "schema": _schema_of(request), "errors": errors}
+        return _envelope(422, body)
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        kind = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        body = {"type": kind, "message": str(exc.detail), "schema": _schema_of(request)}
+        return _envelope(exc.status_code, body, dict(exc.headers or {}))
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        body = {"type": "internal_error", "message": "the gateway failed; see its log", "schema": _schema_of(request)}
+        return _envelope(500, body)
+
+    app.add_exception_handler(GatewayError, gateway_error)
+    app.add_exception_handler(RequestValidationError, invalid_body)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,247 @@
+"""Schema file -> ``CompiledSchema``: parse, refuse what is unsafe, generate a Pydantic model, load it."""
+
+import hashlib
+import json
+import re
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from gateway import codegen
+from gateway.errors import SchemaCompileError
+
+SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
+SCHEMA_NAME = re.compile(r"[a-z0-9_-]+")
+OPTIONS_KEY = "x-gateway"
+# Generator keys that make generated code import arbitrary modules; schema text must never reach an import.
+_FORBIDDEN_KEYS = frozenset({"customTypePath", "customBasePath"})
+_FORBIDDEN_KEY_PREFIX = "x-python-"
+_REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+class Example(BaseModel):
+    """One few-shot example: an input text and the object expected from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    output: dict[str, Any]
+
+
+class SchemaOptions(BaseModel):
+    """The optional ``x-gateway`` block of a schema file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instructions: str | None = None
+    model: str | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_retries: int | None = Field(default=None, ge=0, le=10)
+    examples: list[Example] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CompiledSchema:
+    """One served schema: its public name, its model, and what the docs show about it."""
+
+    name: str
+    path: Path
+    title: str
+    description: str | None
+    content_hash: str
+    json_schema: dict[str, Any]
+    options: SchemaOptions
+    model: type[BaseModel]
+    list_model: type[BaseModel]
+    source: str
+    from_cache: bool
+
+
+def schema_files(folder: Path) -> list[Path]:
+    """The schema files of ``folder``, sorted (hidden files and other suffixes skipped)."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix in SCHEMA_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    )
+
+
+def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> CompiledSchema:
+    """Compile one schema file.
+
+    Raises:
+        SchemaCompileError: naming the file and the problem, for anything that keeps it from being served.
+    """
+    where = str(path)
+    name = path.stem
+    if not SCHEMA_NAME.fullmatch(name):
+        raise SchemaCompileError(where, f"schema name {name!r} must match [a-z0-9_-]+ (rename the file)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SchemaCompileError(where, f"cannot read file: {exc.strerror}") from exc
+    document = _parse_document(raw, path)
+    options = _read_options(document, where)
+    schema = {key: value for key, value in document.items() if key != OPTIONS_KEY and key != "$id"}
+    _check_schema(schema, where)
+
+    class_name = _class_name(schema.get("title"), name)
+    try:
+        source, from_cache = codegen.cached_source(schema, class_name, cache_dir)
+        codegen.check_generated_source(source)
+        model = _load_model(source, class_name, name)
+    except SchemaCompileError:
+        raise
+    except Exception as exc:  # the generator and pydantic raise many kinds; all mean "this file can't be served"
+        raise SchemaCompileError(where, f"cannot generate a model: {_first_line(exc)}") from exc
+
+    for index, example in enumerate(options.examples):
+        try:
+            model.model_validate(example.output)
+        except ValidationError as exc:
+            problem = f"x-gateway.examples[{index}].output does not match the schema: {_first_line(exc, 2)}"
+            raise SchemaCompileError(where, problem) from exc
+
+    description = schema.get("description")
+    return CompiledSchema(
+        name=name,
+        path=path,
+        title=str(schema.get("title") or class_name),
+        description=description if isinstance(description, str) else None,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        json_schema=document,
+        options=options,
+        model=model,
+        list_model=_list_model(model, max_list_items),
+        source=source,
+        from_cache=from_cache,
+    )
+
+
+def _parse_document(raw: bytes, path: Path) -> dict[str, Any]:
+    where = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SchemaCompileError(where, f"not UTF-8 text (byte {exc.start})") from exc
+    try:
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaCompileError(where, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        raise SchemaCompileError(where, f"invalid YAML: {_first_line(exc, 3)}") from exc
+    except RecursionError as exc:
+        raise SchemaCompileError(where, "nested too deeply to parse") from exc
+    if not isinstance(document, dict):
+        raise SchemaCompileError(where, f"the root must be a JSON Schema object, not {type(document).__name__}")
+    if document.get("type") != "object":
+        raise SchemaCompileError(where, "the root schema must have 'type: object'")
+    return document
+
+
+def _read_options(document: dict[str, Any], where: str) -> SchemaOptions:
+    try:
+        return SchemaOptions.model_validate(document.get(OPTIONS_KEY) or {})
+    except ValidationError as exc:
+        raise SchemaCompileError(where, f"invalid {OPTIONS_KEY} block: {_first_line(exc, 3)}") from exc
+
+
+def _check_schema(schema: dict[str, Any], where: str) -> None:
+    """Refuse keys that reach outside the file, then check it is valid JSON Schema with resolvable refs."""
+    try:
+        nodes = list(_walk(schema, "#"))
+    except RecursionError as exc:
+        raise SchemaCompileError(where, "nested too deeply") from exc
+    for pointer, node in nodes:
+        for key, value in node.items():
+            if key in _FORBIDDEN_KEYS or key.startswith(_FORBIDDEN_KEY_PREFIX):
+                raise SchemaCompileError(where, f"{key!r} at {pointer} is not allowed (it makes generated code import)")
+            if key in _REF_KEYS:
+                if not isinstance(value, str) or not value.startswith("#"):
+                    raise SchemaCompileError(
+                        where, f"{key} {value!r} at {pointer}: only local references ('#/$defs/...') are allowed"
+                    )
+                if _resolve_pointer(schema, value) is None:
+                    raise SchemaCompileError(where, f"{key} {value!r} at {pointer} does not resolve")
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        location = "/".join(str(part) for part in exc.instance_path) or "(root)"
+        raise SchemaCompileError(where, f"invalid JSON Schema at {location}: {_first_line(exc)}") from exc
+    except (ValueError, jsonschema_rs.ReferencingError) as exc:
+        raise SchemaCompileError(where, f"invalid JSON Schema: {_first_line(exc)}") from exc
+
+
+def _walk(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield pointer, node
+        for key, value in node.items():
+            yield from _walk(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{pointer}/{index}")
+
+
+def _resolve_pointer(schema: dict[str, Any], ref: str) -> Any:
+    """The node a local ``$ref`` points at, or None ("#anchor" forms are not supported by the generator)."""
+    if ref == "#":
+        return schema
+    if not ref.startswith("#/"):
+        return None
+    node: Any = schema
+    for raw_part in ref[2:].split("/"):
+        part = raw_part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _class_name(title: Any, stem: str) -> str:
+    """A Python class name from the title, else from the file stem ('user_detail' -> 'UserDetail')."""
+    if isinstance(title, str) and title.isidentifier() and title.isascii() and not title.startswith("_"):
+        return title[0].upper() + title[1:]
+    words = re.findall(r"[A-Za-z0-9]+", title if isinstance(title, str) and title.strip() else stem)
+    name = "".join(word[0].upper() + word[1:] for word in words) or "Schema"
+    return name if name[0].isalpha() else f"Schema{name}"
+
+
+def _load_model(source: str, class_name: str, name: str) -> type[BaseModel]:
+    """Execute checked source in a module of its own, so equal class names in two schemas never collide."""
+    module_name = f"gateway.compiled.{name}"
+    module = types.ModuleType(module_name)
+    sys.modules[module_name] = module
+    exec(compile(source, f"<schema {name}>", "exec"), module.__dict__)  # checked by codegen.check_generated_source
+    model = module.__dict__.get(class_name)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise SchemaCompileError(name, f"the generated code has no model class {class_name!r}")
+    return model
+
+
+def _list_model(model: type[BaseModel], max_items: int) -> type[BaseModel]:
+    """``{"items": [model, ...]}``: what the list route asks the LLM for, so the whole list is validated."""
+    list_model: type[BaseModel] = create_model(
+        f"{model.__name__}List",
+        __doc__=f"Every {model.__name__} found in the text, in order of appearance.",
+        __module__=model.__module__,
+        items=(
+            list[model],  # type: ignore[valid-type]
+            Field(max_length=max_items, description=f"Every {model.__name__} in the text; empty if none."),
+        ),
+    )
+    return list_model
+
+
+def _first_line(exc: BaseException, lines: int = 1) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(line.strip() for line in text.splitlines()[:lines])

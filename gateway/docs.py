@@ -1,0 +1,108 @@
+"""Human-facing docs, served offline: the index page, Swagger UI and ReDoc for all schemas or for one."""
+
+import html
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from gateway.errors import SchemaNotFound
+from gateway.registry import SchemaRegistry
+
+# Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
+ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
+ASSETS_URL = "/static/docs"
+
+
+def _swagger_page(openapi_url: str, title: str) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=openapi_url,
+        title=title,
+        swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+    )
+
+
+def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
+    """``/``, ``/docs``, ``/redoc``, ``/docs/<name>`` and ``/openapi/<name>.json`` (built on first request)."""
+    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    per_schema_openapi: dict[str, dict[str, Any]] = {}
+
+    def schema_openapi(name: str) -> dict[str, Any]:
+        if name not in registry.schemas:
+            raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
+        if name not in per_schema_openapi:
+            schema = registry.schemas[name]
+            routes = [route for route in app.routes if isinstance(route, APIRoute) and name in route.tags]
+            per_schema_openapi[name] = get_openapi(
+                title=f"{schema.title} extraction",
+                version=app.version,
+                description=schema.description,
+                routes=routes,
+                tags=[{"name": name, "description": schema.description or schema.title}],
+            )
+        return per_schema_openapi[name]
+
+    async def openapi_for_schema(name: str) -> JSONResponse:
+        return JSONResponse(schema_openapi(name))
+
+    async def docs_for_schema(name: str) -> HTMLResponse:
+        schema_openapi(name)  # 404 for unknown names, before a page that would fail in the browser
+        return _swagger_page(f"/openapi/{name}.json", f"{registry.schemas[name].title} - gateway docs")
+
+    async def docs_all() -> HTMLResponse:
+        return _swagger_page(app.openapi_url or "/openapi.json", f"{app.title} - docs")
+
+    async def redoc_all() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            with_google_fonts=False,
+        )
+
+    async def index() -> HTMLResponse:
+        return HTMLResponse(render_index(registry))
+
+    page: dict[str, Any] = {"methods": ["GET"], "include_in_schema": False}
+    app.add_api_route("/", index, **page)
+    app.add_api_route("/docs", docs_all, **page)
+    app.add_api_route("/redoc", redoc_all, **page)
+    app.add_api_route("/docs/{name}", docs_for_schema, **page)
+    app.add_api_route("/openapi/{name}.json", openapi_for_schema, **page)
+
+
+def render_index(registry: SchemaRegistry) -> str:
+    """A small page linking each schema's docs; every schema-provided string is escaped."""
+    rows = []
+    for name in registry.names:
+        schema = registry.schemas[name]
+        rows.append(
+            f'<li><a href="/docs/{html.escape(name)}">{html.escape(schema.title)}</a> '
+            f"<code>POST /extract/{html.escape(name)}</code>"
+            f"<p>{html.escape(schema.description or '')}</p></li>"
+        )
+    for name, failure in sorted(registry.failures.items()):
+        rows.append(f"<li class=error><b>{html.escape(name)}</b>: not served - {html.escape(failure.message)}</li>")
+    return _INDEX_TEMPLATE.format(items="\n".join(rows) or "<li>No schemas in the schema folder.</li>")
+
+
+_INDEX_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gateway</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}}
+li{{margin:.6rem 0}} p{{margin:.2rem 0;color:#555}} .error{{color:#a00}}</style></head>
+<body><h1>gateway</h1>
+<p>Extraction endpoints generated from schema files. <a href="/docs">All routes</a> ·
+<a href="/redoc">ReDoc</a> · <a href="/schemas">/schemas</a> · <a href="/healthz">/healthz</a></p>
+<ul>
+{items}
+</ul></body></html>
+"""

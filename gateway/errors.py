@@ -1,0 +1,86 @@
+"""The gateway's errors, each carrying the HTTP status and the ``type`` clients see.
+
+SchemaCompileError              a schema file could not become a model (start-up / `gateway check`)
+
+GatewayError                    served as {"error": {"type", "message", "schema", ...}}
+├── SchemaNotFound              404 unknown_schema
+├── SchemaUnavailable           503 schema_unavailable   (the file exists but failed to compile)
+├── InvalidRequest              422 invalid_request      (the request body)
+├── ExtractionFailed            422 extraction_failed    (the LLM's answer, after every re-ask)
+└── UpstreamError               502 upstream_error       (unreachable, 5xx, refused, incomplete)
+    ├── UpstreamTimeout         504 upstream_timeout
+    └── UpstreamRateLimited     429 upstream_rate_limited (Retry-After passed on)
+"""
+
+from typing import Any
+
+
+class SchemaCompileError(Exception):
+    """A schema file that cannot be served; the message names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class GatewayError(Exception):
+    status_code = 500
+    error_type = "gateway_error"
+
+    def __init__(self, message: str, *, schema: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.schema = schema
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body (or SSE ``error`` event data) for this error."""
+        body: dict[str, Any] = {"type": self.error_type, "message": self.message, "schema": self.schema}
+        body.update(self.details)
+        return body
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class SchemaNotFound(GatewayError):
+    status_code = 404
+    error_type = "unknown_schema"
+
+
+class SchemaUnavailable(GatewayError):
+    status_code = 503
+    error_type = "schema_unavailable"
+
+
+class InvalidRequest(GatewayError):
+    status_code = 422
+    error_type = "invalid_request"
+
+
+class ExtractionFailed(GatewayError):
+    status_code = 422
+    error_type = "extraction_failed"
+
+
+class UpstreamError(GatewayError):
+    status_code = 502
+    error_type = "upstream_error"
+
+
+class UpstreamTimeout(UpstreamError):
+    status_code = 504
+    error_type = "upstream_timeout"
+
+
+class UpstreamRateLimited(UpstreamError):
+    status_code = 429
+    error_type = "upstream_rate_limited"
+
+    def __init__(self, message: str, *, retry_after: str | None = None, **details: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": self.retry_after} if self.retry_after else {}

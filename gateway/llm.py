@@ -1,0 +1,285 @@
+"""The only module that talks to the LLM: instructor over ``openai.AsyncOpenAI``, errors mapped once."""
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from gateway.compiler import CompiledSchema
+from gateway.errors import (
+    ExtractionFailed,
+    GatewayError,
+    InvalidRequest,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+)
+from gateway.prompt import Shape, build_messages
+from gateway.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
+
+
+class NoProviderConfigured(RuntimeError):
+    """Neither a key nor a base URL: there is no LLM to talk to."""
+
+
+def create_openai_client(settings: Settings) -> openai.AsyncOpenAI:
+    """The upstream client. Its own retries are off: the gateway keeps one retry budget per request."""
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    if not key and not settings.openai_base_url:
+        raise NoProviderConfigured(
+            "no LLM configured: set OPENAI_API_KEY to use OpenAI, or OPENAI_BASE_URL to use any "
+            "OpenAI-compatible server (vLLM, Ollama, llama.cpp's server)"
+        )
+    return openai.AsyncOpenAI(
+        api_key=key or "unused",  # local OpenAI-compatible servers accept any key
+        base_url=settings.openai_base_url,
+        max_retries=0,
+        timeout=settings.upstream_timeout,
+    )
+
+
+@dataclass(frozen=True)
+class Partial:
+    """The object as formed so far (only the fields the LLM has written)."""
+
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Final:
+    """The complete object, validated against the schema's model."""
+
+    value: BaseModel
+
+
+class Extractor:
+    """Runs extractions for compiled schemas; every failure leaves as a ``GatewayError``."""
+
+    def __init__(self, client: openai.AsyncOpenAI, settings: Settings) -> None:
+        self._client = instructor.from_openai(client, mode=_MODES[settings.mode])
+        self._settings = settings
+
+    async def extract(
+        self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
+    ) -> BaseModel:
+        """One object from ``text``, re-asking the LLM up to the schema's retry budget."""
+        call = self._call(schema, text, "one", model, instructions)
+        with _translated(schema.name):
+            async with asyncio.timeout(self._settings.request_timeout):
+                result: BaseModel = await self._client.create(response_model=schema.model, **call)
+        return result
+
+    async def extract_list(
+        self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
+    ) -> list[BaseModel]:
+        """Every object of the schema's type in ``text``; the whole list is validated (and re-asked) at once."""
+        call = self._call(schema, text, "list", model, instructions)
+        with _translated(schema.name):
+            async with asyncio.timeout(self._settings.request_timeout):
+                result = await self._client.create(response_model=schema.list_model, **call)
+        items: list[BaseModel] = result.items  # type: ignore[union-attr]
+        return items
+
+    def stream(
+        self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
+    ) -> AsyncIterator[Partial | Final]:
+        """``Partial`` snapshots as fields appear, then one ``Final``. One upstream call: no re-ask mid-stream."""
+        call = self._call(schema, text, "one", model, instructions)
+        return self._within_deadline(self._partials(schema, call), schema.name)
+
+    def stream_list(
+        self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
+    ) -> AsyncIterator[BaseModel]:
+        """Each object as soon as it is complete and valid, at most ``max_list_items``."""
+        call = self._call(schema, text, "items", model, instructions)
+        return self._within_deadline(self._items(schema, call), schema.name)
+
+    async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
+        last: dict[str, Any] | None = None
+        with _translated(schema.name):
+            # strict=False: instructor's strict partial parsing fails on enums and dates as the object completes;
+            # the real model validates the final object below.
+            partials = self._client.create_partial(response_model=schema.model, strict=False, **call)
+            async with aclosing(partials) as stream:
+                async for partial in stream:
+                    snapshot = partial.model_dump(exclude_none=True, warnings=False)
+                    if snapshot != last:
+                        last = snapshot
+                        yield Partial(snapshot)
+        if last is None:
+            raise ExtractionFailed("the model's answer held no object", schema=schema.name)
+        try:
+            final = schema.model.model_validate(last)
+        except ValidationError as exc:
+            raise ExtractionFailed(
+                "the model's answer did not match the schema",
+                schema=schema.name,
+                attempts=1,
+                errors=_validation_errors(exc),
+                raw_answer=json.dumps(last, default=str),
+            ) from exc
+        yield Final(final)
+
+    async def _items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
+        limit = self._settings.max_list_items
+        count = 0
+        with _translated(schema.name):
+            items = self._client.create_iterable(response_model=schema.model, strict=False, **call)
+            async with aclosing(items) as stream:
+                async for item in stream:
+                    count += 1
+                    if count > limit:
+                        raise ExtractionFailed(
+                            f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)", schema=schema.name
+                        )
+                    yield item
+
+    async def _within_deadline(self, source: AsyncGenerator[T, None], schema_name: str) -> AsyncIterator[T]:
+        """``source`` bounded by the request deadline.
+
+        The deadline is applied to each step on its own, because a stream's steps may run in different tasks
+        (the first event is awaited before the response starts) and ``asyncio.timeout`` belongs to one task.
+        """
+        deadline = asyncio.get_running_loop().time() + self._settings.request_timeout
+        async with aclosing(source):
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        item = await anext(source)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise UpstreamTimeout("the upstream LLM did not finish in time", schema=schema_name) from None
+                yield item
+
+    def _call(
+        self, schema: CompiledSchema, text: str, shape: Shape, model: str | None, instructions: str | None
+    ) -> dict[str, Any]:
+        """The keyword arguments of one instructor call: messages, model, budget and bounds."""
+        settings = self._settings
+        options = schema.options
+        chosen_model = model or options.model or settings.model
+        if settings.allowed_models is not None and chosen_model not in settings.allowed_models:
+            allowed = ", ".join(settings.allowed_models)
+            raise InvalidRequest(f"model {chosen_model!r} is not allowed here (allowed: {allowed})", schema=schema.name)
+        call: dict[str, Any] = {
+            "messages": build_messages(schema, text, shape=shape, instructions=instructions),
+            "model": chosen_model,
+            "max_retries": settings.max_retries if options.max_retries is None else options.max_retries,
+            "max_tokens": settings.max_tokens,
+        }
+        temperature = settings.temperature if options.temperature is None else options.temperature
+        if temperature is not None:
+            call["temperature"] = temperature
+        return call
+
+
+class _translated:
+    """Context manager mapping instructor/openai/transport failures to ``GatewayError`` (once, here)."""
+
+    def __init__(self, schema_name: str) -> None:
+        self.schema_name = schema_name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is None or isinstance(exc, (GatewayError, asyncio.CancelledError, GeneratorExit)):
+            return
+        if not isinstance(exc, Exception):
+            return
+        error = translate_error(exc, self.schema_name)
+        if error is not None:
+            raise error from exc
+
+
+def translate_error(exc: Exception, schema_name: str) -> GatewayError | None:
+    """The ``GatewayError`` for an exception raised while extracting, or None if it is not ours to map."""
+    if isinstance(exc, InstructorRetryException):
+        cause = exc.__cause__
+        if isinstance(cause, Exception) and not isinstance(cause, (ValidationError, ValueError)):
+            return translate_error(cause, schema_name)
+        attempts = exc.n_attempts
+        last = exc.failed_attempts[-1] if exc.failed_attempts else None
+        problem = last.exception if last else cause
+        return ExtractionFailed(
+            f"the model's answer did not match the schema after {attempts} attempt(s)",
+            schema=schema_name,
+            attempts=attempts,
+            errors=_validation_errors(problem),
+            raw_answer=_raw_answer(last.completion if last else exc.last_completion),
+        )
+    if isinstance(exc, IncompleteOutputException):
+        return ExtractionFailed(
+            "the model's answer was cut off (it reached max_tokens) before the object was complete",
+            schema=schema_name,
+            raw_answer=_raw_answer(exc.last_completion),
+        )
+    if isinstance(exc, (ValidationError, json.JSONDecodeError)):
+        return ExtractionFailed(
+            "the model's answer did not match the schema", schema=schema_name, errors=_validation_errors(exc)
+        )
+    if isinstance(exc, (TimeoutError, openai.APITimeoutError, httpx2.TimeoutException)):
+        return UpstreamTimeout("the upstream LLM did not answer in time", schema=schema_name)
+    if isinstance(exc, openai.RateLimitError):
+        return UpstreamRateLimited(
+            f"the upstream LLM is rate limiting: {_upstream_message(exc)}",
+            schema=schema_name,
+            retry_after=exc.response.headers.get("retry-after"),
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return UpstreamError(
+            f"the upstream LLM answered {exc.status_code}: {_upstream_message(exc)}",
+            schema=schema_name,
+            upstream_status=exc.status_code,
+        )
+    if isinstance(exc, (openai.APIConnectionError, httpx2.TransportError)):
+        return UpstreamError(f"the upstream LLM is unreachable or dropped the connection: {exc}", schema=schema_name)
+    if isinstance(exc, openai.APIError):
+        return UpstreamError(f"the upstream LLM failed: {exc}", schema=schema_name)
+    return None
+
+
+def _upstream_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if isinstance(message, str):
+            return message
+    return exc.message
+
+
+def _validation_errors(exc: BaseException | None) -> list[dict[str, Any]]:
+    if isinstance(exc, ValidationError):
+        return [
+            {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+            for error in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]
+    if exc is None:
+        return []
+    return [{"loc": [], "msg": str(exc).splitlines()[0] if str(exc) else type(exc).__name__, "type": "parse_error"}]
+
+
+def _raw_answer(completion: Any) -> str | None:
+    """The text the LLM produced: the tool call's arguments or the message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if message.tool_calls:
+        return str(message.tool_calls[0].function.arguments)
+    return message.content if isinstance(message.content, str) else None

@@ -1,0 +1,191 @@
+"""Compiled schema -> its four extraction routes (object, object stream, list, list stream)."""
+
+# No `from __future__ import annotations` here: the per-schema `Annotated` body type below must be evaluated
+# when each route is built, or FastAPI reads it as a query parameter.
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import to_json
+
+from gateway.compiler import CompiledSchema
+from gateway.errors import InvalidRequest, SchemaNotFound, SchemaUnavailable
+from gateway.llm import Extractor, Final
+from gateway.registry import SchemaRegistry
+from gateway.sse import Event, EventStreamResponse, encode_events
+
+
+class ExtractionRequest(BaseModel):
+    """The body of every extraction route."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, description="The text to extract from.")
+    query: str | None = Field(default=None, description="Same as `text` (the field name of the seed's `UserData`).")
+    model: str | None = Field(default=None, max_length=200, description="Upstream model for this request only.")
+    instructions: str | None = Field(
+        default=None, max_length=4000, description="Extra instructions appended to the system prompt."
+    )
+
+    @model_validator(mode="after")
+    def _one_text(self) -> "ExtractionRequest":
+        if (self.text is None) == (self.query is None):
+            raise ValueError("give the input as exactly one of 'text' or 'query'")
+        if not self.input_text.strip():
+            raise ValueError("the input text is empty")
+        return self
+
+    @property
+    def input_text(self) -> str:
+        return self.text if self.text is not None else (self.query or "")
+
+
+def get_extractor(request: Request) -> Extractor:
+    extractor: Extractor = request.app.state.extractor
+    return extractor
+
+
+ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
+
+ROUTE_SUFFIXES = ("", "/stream", "/list", "/list/stream")
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown schema"},
+    422: {"description": "Invalid request body, or the LLM's answer stayed invalid after every re-ask"},
+    429: {"description": "The upstream LLM is rate limiting (Retry-After passed on)"},
+    502: {"description": "The upstream LLM is unreachable, failed, or refused the request"},
+    504: {"description": "The upstream LLM did not answer in time"},
+}
+
+_SSE_DESCRIPTION = {
+    "one": "`partial` events (the object so far), then `final` (the validated object) or `error`, then `done`.",
+    "list": "One `item` event per complete, valid object, then `error` if any, then `done`.",
+}
+
+
+def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: int) -> None:
+    """Register ``/extract/<name>``, ``.../stream``, ``.../list`` and ``.../list/stream`` for ``schema``."""
+    name = schema.name
+    request_body = Annotated[ExtractionRequest, Body(openapi_examples=_openapi_examples(schema))]
+
+    def checked_text(body: ExtractionRequest) -> str:
+        text = body.input_text
+        if len(text) > max_text_chars:
+            raise InvalidRequest(f"the text has {len(text)} characters; the limit is {max_text_chars}", schema=name)
+        return text
+
+    async def extract_one(body: request_body, extractor: ExtractorDep) -> Response:
+        result = await extractor.extract(schema, checked_text(body), model=body.model, instructions=body.instructions)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    async def extract_list(body: request_body, extractor: ExtractorDep) -> Response:
+        text = checked_text(body)
+        items = await extractor.extract_list(schema, text, model=body.model, instructions=body.instructions)
+        return Response(to_json([item.model_dump(mode="json") for item in items]), media_type="application/json")
+
+    async def stream_one(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
+        text = checked_text(body)
+
+        async def events() -> AsyncIterator[Event]:
+            async for update in extractor.stream(schema, text, model=body.model, instructions=body.instructions):
+                if isinstance(update, Final):
+                    yield "final", update.value.model_dump_json()
+                else:
+                    yield "partial", json.dumps(update.data, default=str)
+
+        return await open_stream(events(), name)
+
+    async def stream_list(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
+        text = checked_text(body)
+
+        async def events() -> AsyncIterator[Event]:
+            async for item in extractor.stream_list(schema, text, model=body.model, instructions=body.instructions):
+                yield "item", item.model_dump_json()
+
+        return await open_stream(events(), name)
+
+    title = schema.title
+    summary = schema.description or f"Extract {title} from text"
+    common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "responses": ERROR_RESPONSES}
+    app.add_api_route(
+        f"/extract/{name}",
+        extract_one,
+        response_model=schema.model,
+        summary=f"Extract one {title}",
+        description=summary,
+        operation_id=f"extract_{name}",
+        **common,
+    )
+    app.add_api_route(
+        f"/extract/{name}/stream",
+        stream_one,
+        response_class=EventStreamResponse,
+        summary=f"Stream one {title} as it forms (SSE)",
+        description=f"{summary}\n\n{_SSE_DESCRIPTION['one']}",
+        operation_id=f"stream_{name}",
+        **common,
+    )
+    app.add_api_route(
+        f"/extract/{name}/list",
+        extract_list,
+        response_model=list[schema.model],  # type: ignore[name-defined]
+        summary=f"Extract every {title}",
+        description=summary,
+        operation_id=f"extract_{name}_list",
+        **common,
+    )
+    app.add_api_route(
+        f"/extract/{name}/list/stream",
+        stream_list,
+        response_class=EventStreamResponse,
+        summary=f"Stream every {title}, one event per object (SSE)",
+        description=f"{summary}\n\n{_SSE_DESCRIPTION['list']}",
+        operation_id=f"stream_{name}_list",
+        **common,
+    )
+
+
+async def open_stream(events: AsyncIterator[Event], schema: str) -> EventStreamResponse:
+    """Wait for the first event before answering 200, so that failures before any output (unreachable upstream,
+    429, timeout) get their real HTTP status; later failures travel in the stream as ``error`` events."""
+    iterator = aiter(events)
+    try:
+        first: Event | None = await anext(iterator)
+    except StopAsyncIteration:
+        first = None
+
+    async def replay() -> AsyncIterator[Event]:
+        if first is not None:
+            yield first
+            async for event in iterator:
+                yield event
+
+    return EventStreamResponse(encode_events(replay(), schema))
+
+
+def add_unknown_schema_routes(app: FastAPI, registry: SchemaRegistry) -> None:
+    """Catch-all extraction routes (added last) that name the known schemas instead of a bare 404."""
+
+    async def unknown(name: str) -> Response:
+        failure = registry.failures.get(name)
+        if failure is not None:
+            raise SchemaUnavailable(f"schema {name!r} failed to compile: {failure.message}", schema=name)
+        known = registry.names
+        raise SchemaNotFound(
+            f"unknown schema {name!r}; known schemas: {', '.join(known) or '(none)'}", schema=name, known=known
+        )
+
+    for suffix in ROUTE_SUFFIXES:
+        app.add_api_route(f"/extract/{{name}}{suffix}", unknown, methods=["POST"], include_in_schema=False)
+
+
+def _openapi_examples(schema: CompiledSchema) -> dict[str, Any]:
+    examples = {
+        f"example_{index + 1}": {"summary": example.text[:60], "value": {"text": example.text}}
+        for index, example in enumerate(schema.options.examples)
+    }
+    return examples or {
+        "text": {"summary": "Text to extract from", "value": {"text": f"Some text with a {schema.title}."}}
+    }

@@ -1,0 +1,55 @@
+"""The event vocabulary of the streaming routes, framed per the SSE spec.
+
+A stream is ``partial``* then ``final`` (object routes), or ``item``* (list routes); then at most one ``error``;
+then always ``done`` with data ``[DONE]``. Failures after the 200 was sent travel in-band as ``error`` events, so
+a stream is never cut silently.
+"""
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from fastapi.sse import format_sse_event
+from starlette.responses import StreamingResponse
+
+from gateway.errors import GatewayError
+
+logger = logging.getLogger(__name__)
+
+EventName = Literal["partial", "final", "item", "error", "done"]
+Event = tuple[EventName, str]  # (event name, JSON data)
+
+
+class EventStreamResponse(StreamingResponse):
+    """A ``text/event-stream`` response over already framed events (see ``encode_events``).
+
+    Not FastAPI's ``EventSourceResponse``: that one makes the route a generator run by FastAPI, with two helper
+    tasks per stream; ours is a plain response with no per-stream tasks beyond Starlette's own.
+    """
+
+    media_type = "text/event-stream"
+
+    def __init__(self, events: AsyncIterator[bytes]) -> None:
+        # Proxies (nginx) buffer responses unless told not to, which defeats a stream.
+        super().__init__(events, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+DONE = format_sse_event(event="done", data_str="[DONE]")
+
+
+async def encode_events(events: AsyncIterator[Event], schema: str) -> AsyncIterator[bytes]:
+    """Frame ``events``; whatever goes wrong becomes an ``error`` event, and ``done`` always closes the stream."""
+    try:
+        async for name, data in events:
+            yield format_sse_event(event=name, data_str=data)
+    except GatewayError as exc:
+        yield error_event(exc.to_dict())
+    except Exception:
+        logger.exception("stream for schema %s failed", schema)
+        yield error_event({"type": "internal_error", "message": "the gateway failed; see its log", "schema": schema})
+    yield DONE
+
+
+def error_event(body: dict[str, object]) -> bytes:
+    return format_sse_event(event="error", data_str=json.dumps(body, default=str))

@@ -1,0 +1,124 @@
+"""The four extraction routes over real HTTP, against the fake upstream: happy paths, options, and what is sent."""
+
+import json
+
+import httpx
+
+from tests.conftest import GatewayFactory
+from tests.fake_openai import FakeOpenAI
+from tests.sse_client import raw_stream, read_stream
+
+JASON = {"text": "Jason is 25 years old"}
+TWO_PEOPLE = {"text": "Jason is 25 years old. Sarah is 30 years old."}
+
+
+def test_extract_returns_the_validated_object(client: httpx.Client) -> None:
+    response = client.post("/extract/user_detail", json=JASON)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"name": "Jason", "age": 25}
+
+
+def test_extract_accepts_the_seed_query_field(client: httpx.Client) -> None:
+    response = client.post("/extract/user_detail", json={"query": "Sarah is 31 years old"})
+    assert response.json() == {"name": "Sarah", "age": 31}
+
+
+def test_stream_sends_partials_then_final_then_done(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    result = read_stream(client, "/extract/user_detail/stream", JASON)
+    assert result.status == 200
+    assert result.content_type.startswith("text/event-stream")
+    names = result.names
+    assert names[-2:] == ["final", "done"]
+    assert set(names[:-2]) == {"partial"} and len(names) >= 4, names
+    assert result.data("final") == [{"name": "Jason", "age": 25}]
+    assert result.events[-1].data == "[DONE]"
+    partials = result.data("partial")
+    # Fields appear as the LLM writes them: the first snapshot lacks the age, the last one has everything.
+    assert "age" not in partials[0]
+    assert partials[-1] == {"name": "Jason", "age": 25}
+    assert upstream.calls[0]["stream"] is True
+
+
+def test_stream_events_are_framed_per_the_sse_spec(client: httpx.Client) -> None:
+    body = raw_stream(client, "/extract/user_detail/stream", JASON)
+    assert body.endswith("event: done\ndata: [DONE]\n\n")
+    blocks = body.split("\n\n")
+    assert blocks[-1] == ""
+    for block in blocks[:-1]:
+        lines = block.split("\n")
+        assert lines[0].startswith("event: ") and all(line.startswith("data: ") for line in lines[1:]), block
+
+
+def test_list_returns_every_object(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    response = client.post("/extract/user_detail/list", json=TWO_PEOPLE)
+    assert response.status_code == 200
+    assert response.json() == [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]
+    tool = upstream.calls[0]["tools"][0]["function"]
+    assert tool["parameters"]["properties"]["items"]["type"] == "array"
+
+
+def test_list_stream_sends_one_item_event_per_object(client: httpx.Client) -> None:
+    result = read_stream(client, "/extract/user_detail/list/stream", TWO_PEOPLE)
+    assert result.status == 200
+    assert result.names == ["item", "item", "done"]
+    assert result.data("item") == [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]
+
+
+def test_descriptions_and_constraints_reach_the_llm(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    client.post("/extract/user_detail", json=JASON)
+    call = upstream.calls[0]
+    parameters = call["tools"][0]["function"]["parameters"]
+    assert call["tool_choice"]["function"]["name"] == call["tools"][0]["function"]["name"]
+    assert "age in whole years" in parameters["properties"]["age"]["description"]
+    assert parameters["properties"]["age"]["maximum"] == 150
+    assert set(parameters["required"]) == {"name", "age"}
+
+
+def test_invoice_refs_enums_and_formats_reach_the_llm(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    client.post("/extract/invoice", json={"text": "Invoice INV-7 from ACME GmbH to Bob Ltd, total 10 EUR."})
+    parameters = upstream.calls[0]["tools"][0]["function"]["parameters"]
+    assert "LineItem" in json.dumps(parameters["$defs"])
+    assert parameters["properties"]["currency"]["enum"][:3] == ["EUR", "USD", "GBP"]
+    assert parameters["properties"]["issue_date"]["format"] == "date"
+    assert "pattern" in parameters["properties"]["invoice_number"]
+
+
+def test_prompt_carries_instructions_examples_and_the_text_last(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    client.post("/extract/user_detail", json={**JASON, "instructions": "Prefer the first person named."})
+    messages = upstream.calls[0]["messages"]
+    system = messages[0]["content"]
+    assert messages[0]["role"] == "system"
+    assert "Prefer the first person named." in system
+    assert "UserDetail" in system
+    # The schema's x-gateway.examples become few-shot turns before the real text.
+    assert [message["role"] for message in messages[1:-1]] == ["user", "assistant"] * 2
+    assert json.loads(messages[2]["content"]) == {"name": "Maria Lopez", "age": 42}
+    assert messages[-1] == {"role": "user", "content": JASON["text"]}
+
+
+def test_request_may_choose_the_model(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    client.post("/extract/user_detail", json={**JASON, "model": "gpt-4o-mini"})
+    client.post("/extract/user_detail", json=JASON)
+    assert [call["model"] for call in upstream.calls] == ["gpt-4o-mini", "fake-model"]
+
+
+def test_model_outside_the_allowed_list_is_refused(make_gateway: GatewayFactory, upstream: FakeOpenAI) -> None:
+    url = make_gateway(allowed_models=["fake-model"])
+    response = httpx.post(f"{url}/extract/user_detail", json={**JASON, "model": "gpt-5"})
+    assert response.status_code == 422
+    assert "not allowed" in response.json()["error"]["message"]
+    assert upstream.calls == []
+
+
+def test_json_schema_mode_sends_response_format(make_gateway: GatewayFactory, upstream: FakeOpenAI) -> None:
+    url = make_gateway(mode="json_schema")
+    response = httpx.post(f"{url}/extract/user_detail", json=JASON, timeout=20)
+    assert response.json() == {"name": "Jason", "age": 25}
+    call = upstream.calls[0]
+    assert "tools" not in call
+    schema = call["response_format"]["json_schema"]["schema"]
+    assert "age in whole years" in schema["properties"]["age"]["description"]
+    with httpx.Client(base_url=url, timeout=20) as http:
+        stream = read_stream(http, "/extract/user_detail/stream", JASON)
+    assert stream.names[-2:] == ["final", "done"]
