@@ -100,7 +100,7 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
     except SchemaCompileError:
         raise
     except Exception as exc:  # the generator and pydantic raise many kinds; all mean "this file can't be served"
-        raise SchemaCompileError(where, f"cannot generate a model: {_first_line(exc)}") from exc
+        raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
 
     for index, example in enumerate(options.examples):
         try:
@@ -240,6 +240,12 @@ def _list_model(model: type[BaseModel], max_items: int) -> type[BaseModel]:
         ),
     )
     return list_model
+
+
+def _summary(exc: BaseException, limit: int = 400) -> str:
+    """The whole message on one line: pydantic puts the useful part (e.g. a regex error) last."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _first_line(exc: BaseException, lines: int = 1) -> str:

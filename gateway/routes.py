@@ -4,7 +4,7 @@
 # when each route is built, or FastAPI reads it as a query parameter.
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -51,18 +51,54 @@ ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
 
 ROUTE_SUFFIXES = ("", "/stream", "/list", "/list/stream")
 
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    type: str = Field(description="Machine-readable kind, e.g. `upstream_timeout`.")
+    message: str = Field(description="What went wrong, for people.")
+    schema_name: str | None = Field(default=None, alias="schema", description="The schema the request was for.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error the gateway returns; some types add fields (`errors`, `raw_answer`, `retry_after`, ...)."""
+
+    error: ErrorBody
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Unknown schema"},
-    422: {"description": "Invalid request body, or the LLM's answer stayed invalid after every re-ask"},
-    429: {"description": "The upstream LLM is rate limiting (Retry-After passed on)"},
-    502: {"description": "The upstream LLM is unreachable, failed, or refused the request"},
-    504: {"description": "The upstream LLM did not answer in time"},
+    404: _error("Unknown schema"),
+    422: _error("Invalid request body, or the LLM's answer stayed invalid after every re-ask"),
+    429: _error("The upstream LLM is rate limiting (its Retry-After is passed on)"),
+    502: _error("The upstream LLM is unreachable, failed, or refused the request"),
+    504: _error("The upstream LLM did not answer in time"),
 }
 
+_SSE_EXAMPLES = {
+    "one": 'event: partial\ndata: {"name": "Jason"}\n\nevent: partial\ndata: {"name": "Jason", "age": 25}\n\n'
+    'event: final\ndata: {"name": "Jason", "age": 25}\n\nevent: done\ndata: [DONE]\n\n',
+    "list": 'event: item\ndata: {"name": "Jason", "age": 25}\n\nevent: item\ndata: {"name": "Sarah", "age": 30}'
+    "\n\nevent: done\ndata: [DONE]\n\n",
+}
 _SSE_DESCRIPTION = {
     "one": "`partial` events (the object so far), then `final` (the validated object) or `error`, then `done`.",
     "list": "One `item` event per complete, valid object, then `error` if any, then `done`.",
 }
+
+
+def _stream_responses(shape: Literal["one", "list"]) -> dict[int | str, dict[str, Any]]:
+    """A stream's documented answers: its events, and the same JSON errors as the other routes (not SSE)."""
+    content = {"text/event-stream": {"schema": {"type": "string"}, "example": _SSE_EXAMPLES[shape]}}
+    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    errors = {
+        status: {"description": spec["description"], "content": error_content}
+        for status, spec in ERROR_RESPONSES.items()
+    }
+    return {200: {"description": _SSE_DESCRIPTION[shape], "content": content}, **errors}
 
 
 def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: int) -> None:
@@ -108,7 +144,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
 
     title = schema.title
     summary = schema.description or f"Extract {title} from text"
-    common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "responses": ERROR_RESPONSES}
+    common: dict[str, Any] = {"methods": ["POST"], "tags": [name]}
     app.add_api_route(
         f"/extract/{name}",
         extract_one,
@@ -116,6 +152,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
         summary=f"Extract one {title}",
         description=summary,
         operation_id=f"extract_{name}",
+        responses=ERROR_RESPONSES,
         **common,
     )
     app.add_api_route(
@@ -125,6 +162,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
         summary=f"Stream one {title} as it forms (SSE)",
         description=f"{summary}\n\n{_SSE_DESCRIPTION['one']}",
         operation_id=f"stream_{name}",
+        responses=_stream_responses("one"),
         **common,
     )
     app.add_api_route(
@@ -134,6 +172,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
         summary=f"Extract every {title}",
         description=summary,
         operation_id=f"extract_{name}_list",
+        responses=ERROR_RESPONSES,
         **common,
     )
     app.add_api_route(
@@ -143,6 +182,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
         summary=f"Stream every {title}, one event per object (SSE)",
         description=f"{summary}\n\n{_SSE_DESCRIPTION['list']}",
         operation_id=f"stream_{name}_list",
+        responses=_stream_responses("list"),
         **common,
     )
 

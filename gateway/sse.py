@@ -30,9 +30,10 @@ class EventStreamResponse(StreamingResponse):
 
     media_type = "text/event-stream"
 
-    def __init__(self, events: AsyncIterator[bytes]) -> None:
+    def __init__(self, events: AsyncIterator[bytes], status_code: int = 200) -> None:
         # Proxies (nginx) buffer responses unless told not to, which defeats a stream.
-        super().__init__(events, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        super().__init__(events, status_code=status_code, headers=headers)
 
 
 DONE = format_sse_event(event="done", data_str="[DONE]")

@@ -448,7 +448,8 @@ def plan_answer(request: Mapping[str, Any], text: str, fault: str | None) -> Ans
     fenced = False
     if isinstance(tools, list) and tools and choice != "none":
         wanted = choice.get("function", {}).get("name") if isinstance(choice, Mapping) else None
-        funcs = [t.get("function", {}) for t in tools if isinstance(t, Mapping)]
+        funcs = [t["function"] for t in tools if isinstance(t, Mapping) and isinstance(t.get("function"), Mapping)]
+        funcs = funcs or [{}]
         func = next((f for f in funcs if f.get("name") == wanted), funcs[0])
         tool_name = str(func.get("name", "tool"))
         schema = dict(func.get("parameters") or {"type": "object", "properties": {}})

@@ -1,0 +1,238 @@
+"""Schema files -> models: features survive, bad files fail clearly, hostile text executes nothing."""
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from gateway import codegen
+from gateway.compiler import compile_schema, schema_files
+from gateway.errors import SchemaCompileError
+from gateway.registry import SchemaRegistry
+from tests.conftest import SHIPPED_SCHEMAS
+
+USER = {
+    "title": "UserDetail",
+    "type": "object",
+    "properties": {"name": {"type": "string", "description": "The name"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+}
+
+
+def write(folder: Path, filename: str, document: Any) -> Path:
+    path = folder / filename
+    if isinstance(document, str):
+        path.write_text(document, encoding="utf-8")
+    elif filename.endswith(".json"):
+        path.write_text(json.dumps(document), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", schema_files(SHIPPED_SCHEMAS), ids=lambda path: path.name)
+def test_every_shipped_schema_compiles_with_its_examples(path: Path, tmp_path: Path) -> None:
+    compiled = compile_schema(path, tmp_path)
+    document = yaml.safe_load(path.read_text())
+    assert compiled.name == path.stem
+    assert compiled.model.__name__ == document["title"]
+    json_schema = compiled.model.model_json_schema()
+    assert set(json_schema["properties"]) == set(document["properties"])
+    for field, spec in document["properties"].items():
+        assert json_schema["properties"][field].get("description") == spec["description"], field
+    for example in compiled.options.examples:
+        compiled.model.model_validate(example.output)
+
+
+def test_user_detail_is_the_seed_model(tmp_path: Path) -> None:
+    model = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path).model
+    assert model.model_validate({"name": "Jason", "age": 25}).model_dump() == {"name": "Jason", "age": 25}
+    assert set(model.model_json_schema()["required"]) == {"name", "age"}
+
+
+def test_refs_enums_formats_and_constraints_survive(tmp_path: Path) -> None:
+    model = compile_schema(SHIPPED_SCHEMAS / "invoice.yaml", tmp_path).model
+    schema = model.model_json_schema()
+    assert {"Party", "Address", "LineItem"} <= set(schema["$defs"])
+    assert schema["properties"]["issue_date"]["format"] == "date"
+    assert "EUR" in schema["properties"]["currency"]["enum"]
+    assert schema["properties"]["line_items"]["maxItems"] == 50
+    assert schema["$defs"]["LineItem"]["properties"]["unit_price"]["minimum"] == 0
+    assert "pattern" in schema["properties"]["invoice_number"]
+    contact = compile_schema(SHIPPED_SCHEMAS / "contact_card.json", tmp_path).model
+    with pytest.raises(ValueError, match="email"):
+        contact.model_validate({"full_name": "A", "email": "nope", "role": "other", "preferred_channel": "none"})
+
+
+def test_class_name_falls_back_to_the_stem(tmp_path: Path) -> None:
+    document = {key: value for key, value in USER.items() if key != "title"}
+    assert compile_schema(write(tmp_path, "shipping_label.yaml", document), tmp_path).model.__name__ == "ShippingLabel"
+    spaced = {**document, "title": "Shipping label (v2)"}
+    assert compile_schema(write(tmp_path, "label.yaml", spaced), tmp_path).model.__name__ == "ShippingLabelV2"
+
+
+def test_two_schemas_defining_address_do_not_collide(tmp_path: Path) -> None:
+    def with_address(title: str, field: str) -> dict[str, Any]:
+        return {
+            "title": title,
+            "type": "object",
+            "properties": {"address": {"$ref": "#/$defs/Address"}},
+            "$defs": {"Address": {"type": "object", "properties": {field: {"type": "string"}}}},
+        }
+
+    write(tmp_path, "home.yaml", with_address("Home", "street"))
+    write(tmp_path, "office.yaml", with_address("Office", "building"))
+    registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    home, _ = get_args(registry.schemas["home"].model.model_fields["address"].annotation)
+    office, _ = get_args(registry.schemas["office"].model.model_fields["address"].annotation)
+    assert home.__name__ == office.__name__ == "Address"
+    assert set(home.model_fields) == {"street"} and set(office.model_fields) == {"building"}
+
+
+def test_restart_with_unchanged_files_does_no_code_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "user.yaml", USER)
+    first = compile_schema(path, tmp_path / "cache")
+    assert not first.from_cache
+
+    def no_generation(*args: object) -> str:
+        raise AssertionError("code generation ran although the cache holds this schema")
+
+    monkeypatch.setattr(codegen, "generate_source", no_generation)
+    second = compile_schema(path, tmp_path / "cache")
+    assert second.from_cache and second.source == first.source
+    # A changed file is generated anew.
+    write(tmp_path, "user.yaml", {**USER, "description": "changed"})
+    with pytest.raises(SchemaCompileError, match="code generation ran"):
+        compile_schema(path, tmp_path / "cache")
+
+
+def test_gateway_options_are_read_and_checked(tmp_path: Path) -> None:
+    options = {"instructions": "Be brief.", "model": "m", "temperature": 0.2, "max_retries": 3}
+    document = {**USER, "x-gateway": {**options, "examples": [{"text": "Al is 3", "output": {"name": "Al", "age": 3}}]}}
+    compiled = compile_schema(write(tmp_path, "user.yaml", document), tmp_path)
+    assert compiled.options.instructions == "Be brief." and compiled.options.max_retries == 3
+    assert compiled.options.examples[0].output == {"name": "Al", "age": 3}
+    assert "x-gateway" not in compiled.model.model_json_schema()
+
+
+BAD_FILES: list[tuple[str, Any, str]] = [
+    ("broken.yaml", "title: [unclosed", "invalid YAML"),
+    ("broken.json", "{not json", "invalid JSON at line 1"),
+    ("list.yaml", ["a", "b"], "root must be a JSON Schema object"),
+    ("string.yaml", {"type": "string"}, "type: object"),
+    ("typo.yaml", {"type": "object", "properties": {"a": {"type": "strin"}}}, "invalid JSON Schema at properties/a"),
+    ("dangling.yaml", {**USER, "properties": {"a": {"$ref": "#/$defs/Nope"}}}, "does not resolve"),
+    ("remote.yaml", {**USER, "properties": {"a": {"$ref": "https://example.com/s.json"}}}, "only local references"),
+    ("local_file.yaml", {**USER, "properties": {"a": {"$ref": "other.yaml#/X"}}}, "only local references"),
+    (
+        "custom_type.yaml",
+        {**USER, "properties": {"a": {"type": "string", "customTypePath": "os.system"}}},
+        "not allowed",
+    ),
+    ("custom_base.yaml", {**USER, "customBasePath": "os.Popen"}, "not allowed"),
+    ("x_python.yaml", {**USER, "properties": {"a": {"type": "string", "x-python-import": "os"}}}, "not allowed"),
+    ("bad_option.yaml", {**USER, "x-gateway": {"temprature": 1}}, "invalid x-gateway block"),
+    ("bad_example.yaml", {**USER, "x-gateway": {"examples": [{"text": "t", "output": {"name": 1}}]}}, "examples[0]"),
+    ("Upper.yaml", USER, "must match [a-z0-9_-]+"),
+    ("not_utf8.yaml", None, "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("filename", "document", "message"), BAD_FILES, ids=[case[0] for case in BAD_FILES])
+def test_bad_files_fail_with_a_message_naming_file_and_problem(
+    tmp_path: Path, filename: str, document: Any, message: str
+) -> None:
+    if document is None:
+        path = tmp_path / filename
+        path.write_bytes(b"title: caf\xe9\n")
+    else:
+        path = write(tmp_path, filename, document)
+    with pytest.raises(SchemaCompileError) as failure:
+        compile_schema(path, tmp_path / "cache")
+    assert str(path) in str(failure.value)
+    assert message in str(failure.value)
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", USER)
+    write(tmp_path, "bad.yaml", "type: object\nproperties: [")
+    write(tmp_path, "twin.yaml", USER)
+    write(tmp_path, "twin.json", USER)
+    registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    assert registry.names == ["good"]
+    assert "invalid YAML" in registry.failures["bad"].message
+    assert "duplicate schema name 'twin'" in registry.failures["twin"].message
+
+
+# Each string tries to break out of the Python literal it lands in, or to be evaluated where it lands.
+HOSTILE = [
+    "__import__('pathlib').Path(r'{canary}').write_text('pwned')",
+    "x'); __import__('pathlib').Path(r'{canary}').write_text('pwned'); ('",
+    'x"); __import__("pathlib").Path(r"{canary}").write_text("pwned"); ("',
+    '"""\n__import__("pathlib").Path(r"{canary}").write_text("pwned")\n"""',
+    "'''\n__import__('pathlib').Path(r'{canary}').write_text('pwned')\n'''",
+    "\\\nimport pathlib; pathlib.Path(r'{canary}').write_text('pwned')  #",
+    "{{__import__('pathlib').Path(r'{canary}').write_text('pwned')}}",
+]
+
+
+def hostile_schema(payload: str) -> dict[str, Any]:
+    return {
+        "title": payload,
+        "description": payload,
+        "type": "object",
+        "properties": {
+            payload: {"type": "string", "description": payload, "default": payload, "title": payload},
+            "kind": {"type": "string", "enum": [payload, "b"], "description": payload},
+            "code": {"type": "string", "pattern": payload.replace("\\", ""), "maxLength": 5},
+            "nested": {"$ref": "#/$defs/Inner", "description": payload},
+        },
+        "$defs": {"Inner": {"type": "object", "title": payload, "properties": {"v": {"const": payload}}}},
+    }
+
+
+@pytest.mark.parametrize("template", HOSTILE)
+def test_hostile_schema_text_executes_nothing(tmp_path: Path, template: str) -> None:
+    canary = tmp_path / "canary"
+    payload = template.format(canary=canary)
+    path = write(tmp_path, "hostile.json", hostile_schema(payload))
+    try:
+        compiled = compile_schema(path, tmp_path / "cache")
+    except SchemaCompileError as exc:
+        assert str(path) in str(exc)
+        assert "regex" in str(exc)  # the only refusal expected: the payload is not a valid `pattern`
+    else:
+        assert issubclass(compiled.model, BaseModel)
+        assert compiled.model.model_validate({"kind": payload}).model_dump()["kind"] == payload  # kept as data
+    assert not canary.exists(), "schema text was executed"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\n",
+        "from os import system\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int = __import__('os').getpid()\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    def f(self): pass\n",
+        "from pydantic import BaseModel\n@print\nclass A(BaseModel):\n    pass\n",
+        "from pydantic import Field\nx = Field(**{'a': 1})\n",
+        "print('hi')\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int = BaseModel.__subclasses__\n",
+    ],
+)
+def test_generated_code_outside_the_allow_list_is_refused(source: str) -> None:
+    with pytest.raises(codegen.UnsafeSourceError):
+        codegen.check_generated_source(source)
+
+
+def test_a_tampered_cache_entry_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "user.yaml", USER)
+    compiled = compile_schema(path, tmp_path / "cache")
+    cached = tmp_path / "cache" / f"{codegen.cache_key(yaml.safe_load(path.read_text()), 'UserDetail')}.py"
+    assert cached.read_text() == compiled.source
+    cached.write_text(compiled.source + "\nimport os\n")
+    with pytest.raises(SchemaCompileError, match="refusing to load"):
+        compile_schema(path, tmp_path / "cache")
