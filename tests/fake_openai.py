@@ -574,6 +574,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._calls: list[dict[str, Any]] = []
         self._headers: list[dict[str, str]] = []
+        self._abandoned = 0
         self._queued: deque[str] = deque()
         self._always: str | None = None
         self._stopping = threading.Event()
@@ -601,6 +602,12 @@ class FakeOpenAI:
             return list(self._calls)
 
     @property
+    def abandoned_streams(self) -> int:
+        """How many streamed answers the client hung up on before they were complete."""
+        with self._lock:
+            return self._abandoned
+
+    @property
     def request_headers(self) -> list[dict[str, str]]:
         """Snapshot of the (lower-cased) request headers, aligned with ``calls``."""
         with self._lock:
@@ -625,6 +632,7 @@ class FakeOpenAI:
         with self._lock:
             self._calls.clear()
             self._headers.clear()
+            self._abandoned = 0
             self._queued.clear()
             self._always = None
 
@@ -828,14 +836,23 @@ class FakeOpenAI:
             (b"x-request-id", request_id.encode()),
         ]
         await conn.send({"type": "http.response.start", "status": 200, "headers": headers})
-        for n, event in enumerate(events):
-            if self._stopping.is_set():
-                await conn.close()
-                return
-            if n and self.chunk_delay > 0:
-                await asyncio.sleep(self.chunk_delay)
-            data = f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
-            await conn.send({"type": "http.response.body", "body": data, "more_body": True})
+        # The request body is fully read, so the next message is the client hanging up.
+        hang_up = asyncio.ensure_future(conn.receive())
+        try:
+            for n, event in enumerate(events):
+                if self._stopping.is_set():
+                    await conn.close()
+                    return
+                if n and self.chunk_delay > 0:
+                    await asyncio.wait({hang_up}, timeout=self.chunk_delay)
+                if hang_up.done():
+                    with self._lock:
+                        self._abandoned += 1
+                    return
+                data = f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+                await conn.send({"type": "http.response.body", "body": data, "more_body": True})
+        finally:
+            hang_up.cancel()
         if fault == "drop":
             await conn.close()
             return

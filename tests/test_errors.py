@@ -1,5 +1,7 @@
 """Every failure gets a typed status (or an in-band ``error`` event), and the retry budget holds."""
 
+import time
+
 import httpx
 import pytest
 
@@ -8,6 +10,7 @@ from tests.fake_openai import FakeOpenAI
 from tests.sse_client import read_stream
 
 JASON = {"text": "Jason is 25 years old"}
+TWO_PEOPLE = {"text": "Jason is 25 years old. Sarah is 30 years old."}
 
 
 def error_of(response: httpx.Response) -> dict[str, object]:
@@ -183,3 +186,23 @@ def test_unknown_path_and_method_use_the_envelope(client: httpx.Client) -> None:
     response = client.get("/extract/user_detail")
     assert response.status_code == 405
     assert error_of(response)["type"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("route", ["/extract/user_detail/stream", "/extract/user_detail/list/stream"])
+def test_client_disconnect_cancels_the_upstream_call(
+    make_gateway: GatewayFactory, upstream: FakeOpenAI, route: str
+) -> None:
+    url = make_gateway()
+    upstream.chunk_size, upstream.chunk_delay = 2, 0.2  # an answer of ~40 chunks: seconds to finish
+    try:
+        with httpx.Client(base_url=url, timeout=20) as http, http.stream("POST", route, json=TWO_PEOPLE) as response:
+            for line in response.iter_lines():
+                if line.startswith("event: "):
+                    break  # hang up after the first event
+        # The fake counts a stream as abandoned only if its client (the gateway) hung up before the end.
+        deadline = time.monotonic() + 10
+        while upstream.abandoned_streams == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert upstream.abandoned_streams == 1
+    finally:
+        upstream.chunk_size, upstream.chunk_delay = 8, 0.0
