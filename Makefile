@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test lint typecheck check clean
+.PHONY: install serve test lint typecheck check eval clean
+
+# llama-cpp-python compiles llama.cpp from source on first install (8-20 minutes on 2 cores), CPU only;
+# pip caches the built wheel, so later installs (and CI on the same machine) take seconds.
+export CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DLLAMA_CURL=OFF
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +33,9 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+eval: $(INSTALLED)
+	$(BIN)/gateway eval user_detail evals/user_detail.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

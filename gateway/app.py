@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from gateway.catalog import add_catalog_routes
 from gateway.docs import add_docs_routes
 from gateway.errors import GatewayError
-from gateway.llm import Extractor, create_openai_client
+from gateway.llm import Extractor, connect_upstream
 from gateway.registry import SchemaRegistry
 from gateway.routes import add_schema_routes, add_unknown_schema_routes
 from gateway.settings import Settings
@@ -29,20 +29,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = create_openai_client(settings)
-        app.state.extractor = Extractor(client, settings)
-        logger.info(
-            "serving %d schema(s) from %s (%d failed); provider openai at %s, model %s",
-            len(registry.schemas),
-            settings.schemas_dir,
-            len(registry.failures),
-            client.base_url,
-            settings.model,
-        )
-        try:
+        async with connect_upstream(settings) as upstream:
+            app.state.upstream = upstream
+            app.state.extractor = Extractor(upstream, settings)
+            logger.info(
+                "serving %d schema(s) from %s (%d failed); provider %s, model %s, upstream %s",
+                len(registry.schemas),
+                settings.schemas_dir,
+                len(registry.failures),
+                upstream.provider,
+                upstream.model,
+                upstream.client.base_url,
+            )
             yield
-        finally:
-            await client.close()
 
     app = FastAPI(
         title="gateway",
@@ -61,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = registry
     _add_error_handlers(app)
     add_docs_routes(app, registry)
-    add_catalog_routes(app, registry, settings, provider="openai")
+    add_catalog_routes(app, registry)
     for name in registry.names:
         add_schema_routes(app, registry.schemas[name], max_text_chars=settings.max_text_chars)
     add_unknown_schema_routes(app, registry)

@@ -2,14 +2,14 @@
 
 from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
 from gateway.compiler import CompiledSchema
 from gateway.errors import SchemaNotFound
+from gateway.llm import Upstream
 from gateway.registry import SchemaFailure, SchemaRegistry
 from gateway.routes import ROUTE_SUFFIXES
-from gateway.settings import Settings
 
 
 def schema_routes(name: str) -> list[str]:
@@ -35,11 +35,12 @@ class SchemaDetail(SchemaSummary):
 
 class Health(BaseModel):
     status: Literal["ok"]
-    provider: str
+    provider: Literal["local", "openai"]
     model: str
     mode: str
     schemas: int
     failed_schemas: int
+    local_model_load_seconds: float | None = None
 
 
 def summarize(schema: CompiledSchema) -> SchemaSummary:
@@ -59,19 +60,11 @@ def summarize_failure(failure: SchemaFailure) -> SchemaSummary:
     return SchemaSummary(name=failure.name, status="error", file=str(failure.path), message=failure.message)
 
 
-def add_catalog_routes(app: FastAPI, registry: SchemaRegistry, settings: Settings, provider: str) -> None:
+def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     summaries = sorted(
         [summarize(schema) for schema in registry.schemas.values()]
         + [summarize_failure(failure) for failure in registry.failures.values()],
         key=lambda summary: summary.name,
-    )
-    health = Health(
-        status="ok",
-        provider=provider,
-        model=settings.model,
-        mode=settings.mode,
-        schemas=len(registry.schemas),
-        failed_schemas=len(registry.failures),
     )
 
     async def list_schemas() -> list[SchemaSummary]:
@@ -88,8 +81,17 @@ def add_catalog_routes(app: FastAPI, registry: SchemaRegistry, settings: Setting
             return SchemaDetail(**summarize_failure(failure).model_dump())
         raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
 
-    async def healthz() -> Health:
-        return health
+    async def healthz(request: Request) -> Health:
+        upstream: Upstream = request.app.state.upstream
+        return Health(
+            status="ok",
+            provider=upstream.provider,
+            model=upstream.model,
+            mode=upstream.mode,
+            schemas=len(registry.schemas),
+            failed_schemas=len(registry.failures),
+            local_model_load_seconds=upstream.local_server.load_seconds if upstream.local_server else None,
+        )
 
     meta: dict[str, Any] = {"methods": ["GET"], "tags": ["gateway"]}
     app.add_api_route("/schemas", list_schemas, summary="Every schema file and its status", **meta)

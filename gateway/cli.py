@@ -1,19 +1,26 @@
-"""The ``gateway`` command: serve, check a schema folder, or run one extraction from the shell."""
+"""The ``gateway`` command: serve, check a schema folder, run one extraction, or score a labelled eval file."""
 
 import asyncio
+import importlib.util
+import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
-from gateway.errors import GatewayError
-from gateway.llm import NoProviderConfigured
+from gateway.compiler import CompiledSchema
+from gateway.errors import GatewayError, SchemaNotFound, SchemaUnavailable
+from gateway.llm import Extractor, NoProviderConfigured, connect_upstream, create_openai_client, local_model_server
+from gateway.local_model import LocalModelError
+from gateway.registry import SchemaRegistry
 from gateway.routes import ROUTE_SUFFIXES
 from gateway.settings import Settings
 
 cli = typer.Typer(help="Schema-driven extraction gateway.", no_args_is_help=True, add_completion=False)
+T = TypeVar("T")
 
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Schema folder (default: $GATEWAY_SCHEMAS_DIR or ./schemas).")
@@ -26,6 +33,26 @@ def _settings(schemas: Path | None) -> Settings:
     return Settings()
 
 
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"gateway: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _check_provider(settings: Settings) -> None:
+    """Say what is missing before anything starts, instead of a traceback from deep inside start-up."""
+    try:
+        if settings.resolved_provider() == "openai":
+            create_openai_client(settings)
+            return
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LocalModelError("the local provider needs llama-cpp-python: run `make install`")
+        if settings.mode != "tools":
+            raise LocalModelError("the local provider supports GATEWAY_MODE=tools only")
+        local_model_server(settings)
+    except (NoProviderConfigured, LocalModelError) as exc:
+        raise _fail(str(exc), 2) from None
+
+
 @cli.command()
 def serve(
     schemas: SchemasOption = None,
@@ -36,14 +63,8 @@ def serve(
     """Serve every schema in the folder over HTTP."""
     import uvicorn
 
-    from gateway.llm import create_openai_client
-
     settings = _settings(schemas)
-    try:
-        create_openai_client(settings)
-    except NoProviderConfigured as exc:
-        typer.echo(f"gateway: {exc}", err=True)
-        raise typer.Exit(2) from None
+    _check_provider(settings)
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
@@ -58,12 +79,9 @@ def serve(
 @cli.command()
 def check(folder: Annotated[Path, typer.Argument(help="Schema folder to compile.")] = Path("schemas")) -> None:
     """Compile every schema file and print the routes each gets; exit 1 if any file is bad."""
-    from gateway.registry import SchemaRegistry
-
     settings = _settings(folder)
     if not folder.is_dir():
-        typer.echo(f"gateway: {folder} is not a folder", err=True)
-        raise typer.Exit(2)
+        raise _fail(f"{folder} is not a folder", 2)
     registry = SchemaRegistry.load(folder, settings.cache_dir, max_list_items=settings.max_list_items)
     for name in registry.names:
         schema = registry.schemas[name]
@@ -86,38 +104,60 @@ def extract(
     model: Annotated[str | None, typer.Option(help="Upstream model for this call.")] = None,
 ) -> None:
     """Run one extraction and print the JSON result."""
-    settings = _settings(schemas)
     if text == "-":
         text = sys.stdin.read()
-    try:
-        typer.echo(asyncio.run(_extract(settings, name, text, as_list=as_list, model=model)))
-    except NoProviderConfigured as exc:
-        typer.echo(f"gateway: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except GatewayError as exc:
-        typer.echo(f"gateway: {exc.error_type}: {exc.message}", err=True)
-        raise typer.Exit(1) from None
 
-
-async def _extract(settings: Settings, name: str, text: str, *, as_list: bool, model: str | None) -> str:
-    from pydantic_core import to_json
-
-    from gateway.errors import SchemaNotFound, SchemaUnavailable
-    from gateway.llm import Extractor, create_openai_client
-    from gateway.registry import SchemaRegistry
-
-    registry = SchemaRegistry.load(settings.schemas_dir, settings.cache_dir, max_list_items=settings.max_list_items)
-    if name in registry.failures:
-        raise SchemaUnavailable(registry.failures[name].message, schema=name)
-    if name not in registry.schemas:
-        raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
-    async with create_openai_client(settings) as client:
-        extractor = Extractor(client, settings)
-        schema = registry.schemas[name]
+    async def one(extractor: Extractor, schema: CompiledSchema) -> str:
         if as_list:
             items = await extractor.extract_list(schema, text, model=model)
-            return to_json([item.model_dump(mode="json") for item in items], indent=2).decode()
+            return json.dumps([item.model_dump(mode="json") for item in items], indent=2, ensure_ascii=False)
         return (await extractor.extract(schema, text, model=model)).model_dump_json(indent=2)
+
+    typer.echo(_with_extractor(_settings(schemas), name, one))
+
+
+@cli.command("eval")
+def evaluate(
+    name: Annotated[str, typer.Argument(help="Schema name (the file stem).")],
+    cases_file: Annotated[Path, typer.Argument(help='JSONL: {"text": ..., "expect": {...}} or "expect": [...].')],
+    schemas: SchemasOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score the gateway's own extraction on labelled texts: per-field and whole-object accuracy."""
+    from gateway.evaluation import load_cases, render, run_eval
+
+    try:
+        cases = load_cases(cases_file)
+    except (OSError, ValueError) as exc:
+        raise _fail(str(exc), 2) from None
+    single, lists = _with_extractor(
+        _settings(schemas), name, lambda extractor, schema: run_eval(extractor, schema, cases)
+    )
+    if as_json:
+        typer.echo(json.dumps({"schema": name, "single": single.to_dict(), "list": lists.to_dict()}, indent=2))
+    else:
+        typer.echo("\n\n".join(part for part in (render(name, "single", single), render(name, "list", lists)) if part))
+
+
+def _with_extractor(settings: Settings, name: str, work: Callable[[Extractor, CompiledSchema], Awaitable[T]]) -> T:
+    """Load the schemas, open the configured LLM, run ``work``; errors are one clear line on stderr."""
+    registry = SchemaRegistry.load(settings.schemas_dir, settings.cache_dir, max_list_items=settings.max_list_items)
+
+    async def run() -> T:
+        if name in registry.failures:
+            raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
+        if name not in registry.schemas:
+            raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}")
+        async with connect_upstream(settings) as upstream:
+            return await work(Extractor(upstream, settings), registry.schemas[name])
+
+    _check_provider(settings)
+    try:
+        return asyncio.run(run())
+    except GatewayError as exc:
+        raise _fail(f"{exc.error_type}: {exc.message}", 1) from None
+    except LocalModelError as exc:
+        raise _fail(str(exc), 2) from None
 
 
 def main() -> None:

@@ -59,6 +59,11 @@ class InvalidRequest(GatewayError):
     error_type = "invalid_request"
 
 
+class UnsupportedMediaType(GatewayError):
+    status_code = 415
+    error_type = "unsupported_media_type"
+
+
 class ExtractionFailed(GatewayError):
     status_code = 422
     error_type = "extraction_failed"

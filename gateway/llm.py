@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,8 +23,9 @@ from gateway.errors import (
     UpstreamRateLimited,
     UpstreamTimeout,
 )
+from gateway.local_model import LocalModelError, LocalModelServer, default_model_path, default_threads
 from gateway.prompt import Shape, build_messages
-from gateway.settings import Settings
+from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,23 +34,65 @@ _MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SC
 
 
 class NoProviderConfigured(RuntimeError):
-    """Neither a key nor a base URL: there is no LLM to talk to."""
+    """The openai provider was chosen but has neither a key nor a base URL."""
 
 
-def create_openai_client(settings: Settings) -> openai.AsyncOpenAI:
+@dataclass(frozen=True)
+class Upstream:
+    """The LLM a running gateway talks to."""
+
+    client: openai.AsyncOpenAI
+    provider: ProviderName
+    model: str
+    mode: InstructorModeName
+    local_server: LocalModelServer | None = None
+
+
+def create_openai_client(settings: Settings, *, base_url: str | None = None) -> openai.AsyncOpenAI:
     """The upstream client. Its own retries are off: the gateway keeps one retry budget per request."""
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    if not key and not settings.openai_base_url:
+    base_url = base_url or settings.openai_base_url
+    if not key and not base_url:
         raise NoProviderConfigured(
-            "no LLM configured: set OPENAI_API_KEY to use OpenAI, or OPENAI_BASE_URL to use any "
-            "OpenAI-compatible server (vLLM, Ollama, llama.cpp's server)"
+            "GATEWAY_PROVIDER=openai but no upstream is configured: set OPENAI_API_KEY to use OpenAI, or "
+            "OPENAI_BASE_URL to use any OpenAI-compatible server (vLLM, Ollama, llama.cpp's server)"
         )
     return openai.AsyncOpenAI(
         api_key=key or "unused",  # local OpenAI-compatible servers accept any key
-        base_url=settings.openai_base_url,
+        base_url=base_url,
         max_retries=0,
         timeout=settings.upstream_timeout,
     )
+
+
+def local_model_server(settings: Settings) -> LocalModelServer:
+    """The (not yet started) embedded model server the settings ask for; raises ``LocalModelError``."""
+    return LocalModelServer(
+        settings.local_model_path or default_model_path(),
+        threads=settings.local_threads or default_threads(),
+        context_tokens=settings.local_context_tokens,
+    )
+
+
+@asynccontextmanager
+async def connect_upstream(settings: Settings) -> AsyncIterator[Upstream]:
+    """Open the configured LLM for the life of the gateway: the local model server is started (model loaded)
+    before this yields, and stopped after."""
+    if settings.resolved_provider() == "openai":
+        async with create_openai_client(settings) as client:
+            yield Upstream(client, "openai", settings.model or DEFAULT_OPENAI_MODEL, settings.mode)
+        return
+    if settings.mode != "tools":
+        # llama-cpp-python's server answers OpenAI's json_schema response_format with a 500; its forced tool
+        # choice becomes a grammar, which is what constrains the output.
+        raise LocalModelError("the local provider supports GATEWAY_MODE=tools only")
+    server = local_model_server(settings)
+    await server.start()
+    try:
+        async with create_openai_client(settings, base_url=server.base_url) as client:
+            yield Upstream(client, "local", server.model_name, "tools", server)
+    finally:
+        await server.stop()
 
 
 @dataclass(frozen=True)
@@ -69,9 +112,12 @@ class Final:
 class Extractor:
     """Runs extractions for compiled schemas; every failure leaves as a ``GatewayError``."""
 
-    def __init__(self, client: openai.AsyncOpenAI, settings: Settings) -> None:
-        self._client = instructor.from_openai(client, mode=_MODES[settings.mode])
+    def __init__(self, upstream: Upstream, settings: Settings) -> None:
+        self._client = instructor.from_openai(upstream.client, mode=_MODES[upstream.mode])
         self._settings = settings
+        self._model = upstream.model
+        self._local = upstream.provider == "local"
+        self._max_tokens = settings.max_tokens or (512 if self._local else 1024)
 
     async def extract(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
@@ -172,15 +218,17 @@ class Extractor:
         """The keyword arguments of one instructor call: messages, model, budget and bounds."""
         settings = self._settings
         options = schema.options
-        chosen_model = model or options.model or settings.model
+        chosen_model = model or options.model or self._model
         if settings.allowed_models is not None and chosen_model not in settings.allowed_models:
             allowed = ", ".join(settings.allowed_models)
             raise InvalidRequest(f"model {chosen_model!r} is not allowed here (allowed: {allowed})", schema=schema.name)
         call: dict[str, Any] = {
-            "messages": build_messages(schema, text, shape=shape, instructions=instructions),
+            "messages": build_messages(
+                schema, text, shape=shape, instructions=instructions, describe_fields=self._local
+            ),
             "model": chosen_model,
             "max_retries": settings.max_retries if options.max_retries is None else options.max_retries,
-            "max_tokens": settings.max_tokens,
+            "max_tokens": self._max_tokens,
         }
         temperature = settings.temperature if options.temperature is None else options.temperature
         if temperature is not None:

@@ -18,16 +18,25 @@ Rules:
 
 
 def build_messages(
-    schema: CompiledSchema, text: str, *, shape: Shape, instructions: str | None = None
+    schema: CompiledSchema,
+    text: str,
+    *,
+    shape: Shape,
+    instructions: str | None = None,
+    describe_fields: bool = False,
 ) -> list[dict[str, Any]]:
     """System rules, the schema's and the request's instructions, few-shot examples, then the text itself.
 
     ``shape`` is what the answer holds: ``one`` object, a ``list`` wrapper (``{"items": [...]}``), or the
-    ``items`` wrapper instructor streams lists with (``{"tasks": [...]}``).
+    ``items`` wrapper instructor streams lists with (``{"tasks": [...]}``). ``describe_fields`` spells the fields
+    out in the system message, for servers (llama.cpp) that turn the tool schema into a grammar but never show
+    it to the model.
     """
     parts = [_RULES, f"The data to extract: {schema.title}."]
     if schema.description:
         parts.append(schema.description)
+    if describe_fields:
+        parts.append(field_guide(schema))
     if shape != "one":
         parts.append(f"Extract every {schema.title} in the text, in order of appearance; an empty list if none.")
     if schema.options.instructions:
@@ -48,3 +57,40 @@ def _wrap(output: dict[str, Any], shape: Shape) -> Any:
     if shape == "items":
         return {"tasks": [output]}
     return output
+
+
+_field_guides: dict[tuple[str, str], str] = {}
+
+
+def field_guide(schema: CompiledSchema) -> str:
+    """One line per top-level field: name, type, whether required, allowed values and description."""
+    key = (schema.name, schema.content_hash)
+    if key not in _field_guides:
+        json_schema = schema.model.model_json_schema()
+        required = set(json_schema.get("required", []))
+        lines = ["Fields:"]
+        for name, spec in json_schema.get("properties", {}).items():
+            kind, values = _kind(spec)
+            line = f"- {name} ({kind}, {'required' if name in required else 'optional'})"
+            if values:
+                line += f", one of: {', '.join(json.dumps(value) for value in values)}"
+            if spec.get("description"):
+                line += f": {spec['description']}"
+            lines.append(line)
+        _field_guides[key] = "\n".join(lines)
+    return _field_guides[key]
+
+
+def _kind(spec: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A short type name for a property, and its enum values if any (optional fields are ``anyOf [..., null]``)."""
+    branches = [branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"]
+    branch = branches[0] if branches else spec
+    if "$ref" in branch:
+        return "object", []
+    kind = str(branch.get("type", "value"))
+    if kind == "array":
+        items = branch.get("items", {})
+        kind = f"list of {'object' if '$ref' in items else items.get('type', 'value')}"
+    if "format" in branch:
+        kind = f"{kind}, {branch['format']}"
+    return kind, list(branch.get("enum", []))

@@ -6,12 +6,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import Body, Depends, FastAPI, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import Depends, FastAPI, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import to_json
 
 from gateway.compiler import CompiledSchema
-from gateway.errors import InvalidRequest, SchemaNotFound, SchemaUnavailable
+from gateway.errors import InvalidRequest, SchemaNotFound, SchemaUnavailable, UnsupportedMediaType
 from gateway.llm import Extractor, Final
 from gateway.registry import SchemaRegistry
 from gateway.sse import Event, EventStreamResponse, encode_events
@@ -52,6 +52,9 @@ ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
 ROUTE_SUFFIXES = ("", "/stream", "/list", "/list/stream")
 
 
+_REQUEST_SCHEMA = ExtractionRequest.model_json_schema()
+
+
 class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -72,6 +75,7 @@ def _error(description: str) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _error("Unknown schema"),
+    415: _error("The body is not JSON"),
     422: _error("Invalid request body, or the LLM's answer stayed invalid after every re-ask"),
     429: _error("The upstream LLM is rate limiting (its Retry-After is passed on)"),
     502: _error("The upstream LLM is unreachable, failed, or refused the request"),
@@ -104,25 +108,25 @@ def _stream_responses(shape: Literal["one", "list"]) -> dict[int | str, dict[str
 def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: int) -> None:
     """Register ``/extract/<name>``, ``.../stream``, ``.../list`` and ``.../list/stream`` for ``schema``."""
     name = schema.name
-    request_body = Annotated[ExtractionRequest, Body(openapi_examples=_openapi_examples(schema))]
 
-    def checked_text(body: ExtractionRequest) -> str:
-        text = body.input_text
-        if len(text) > max_text_chars:
-            raise InvalidRequest(f"the text has {len(text)} characters; the limit is {max_text_chars}", schema=name)
-        return text
+    async def read_body(request: Request) -> ExtractionRequest:
+        return parse_extraction_request(
+            request.headers.get("content-type", ""), await request.body(), schema=name, max_text_chars=max_text_chars
+        )
+
+    request_body = Annotated[ExtractionRequest, Depends(read_body)]
 
     async def extract_one(body: request_body, extractor: ExtractorDep) -> Response:
-        result = await extractor.extract(schema, checked_text(body), model=body.model, instructions=body.instructions)
+        result = await extractor.extract(schema, body.input_text, model=body.model, instructions=body.instructions)
         return Response(result.model_dump_json(), media_type="application/json")
 
     async def extract_list(body: request_body, extractor: ExtractorDep) -> Response:
-        text = checked_text(body)
+        text = body.input_text
         items = await extractor.extract_list(schema, text, model=body.model, instructions=body.instructions)
         return Response(to_json([item.model_dump(mode="json") for item in items]), media_type="application/json")
 
     async def stream_one(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
-        text = checked_text(body)
+        text = body.input_text
 
         async def events() -> AsyncIterator[Event]:
             async for update in extractor.stream(schema, text, model=body.model, instructions=body.instructions):
@@ -134,7 +138,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
         return await open_stream(events(), name)
 
     async def stream_list(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
-        text = checked_text(body)
+        text = body.input_text
 
         async def events() -> AsyncIterator[Event]:
             async for item in extractor.stream_list(schema, text, model=body.model, instructions=body.instructions):
@@ -144,7 +148,7 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
 
     title = schema.title
     summary = schema.description or f"Extract {title} from text"
-    common: dict[str, Any] = {"methods": ["POST"], "tags": [name]}
+    common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "openapi_extra": _request_body_doc(schema)}
     app.add_api_route(
         f"/extract/{name}",
         extract_one,
@@ -219,6 +223,36 @@ def add_unknown_schema_routes(app: FastAPI, registry: SchemaRegistry) -> None:
 
     for suffix in ROUTE_SUFFIXES:
         app.add_api_route(f"/extract/{{name}}{suffix}", unknown, methods=["POST"], include_in_schema=False)
+
+
+# Media types read as JSON: curl's `-d` sends application/x-www-form-urlencoded, and a missing type is common.
+_JSON_MEDIA_TYPES = frozenset({"", "application/json", "application/x-www-form-urlencoded", "text/plain"})
+
+
+def parse_extraction_request(content_type: str, body: bytes, *, schema: str, max_text_chars: int) -> ExtractionRequest:
+    """The request body, parsed by pydantic straight from bytes; every problem is a typed 415 or 422."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in _JSON_MEDIA_TYPES and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"the body must be JSON (application/json), not {media_type}", schema=schema)
+    try:
+        request = ExtractionRequest.model_validate_json(body)
+    except ValidationError as exc:
+        errors = [
+            {"loc": ["body", *error["loc"]], "msg": error["msg"], "type": error["type"]}
+            for error in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]
+        message = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in errors)
+        raise InvalidRequest(message, schema=schema, errors=errors) from None
+    length = len(request.input_text)
+    if length > max_text_chars:
+        raise InvalidRequest(f"the text has {length} characters; the limit is {max_text_chars}", schema=schema)
+    return request
+
+
+def _request_body_doc(schema: CompiledSchema) -> dict[str, Any]:
+    """The request body as OpenAPI shows it (the body is read by `parse_extraction_request`, not by FastAPI)."""
+    json_body = {"schema": _REQUEST_SCHEMA, "examples": _openapi_examples(schema)}
+    return {"requestBody": {"required": True, "content": {"application/json": json_body}}}
 
 
 def _openapi_examples(schema: CompiledSchema) -> dict[str, Any]:

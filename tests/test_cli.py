@@ -68,8 +68,46 @@ def test_extract_reports_errors_without_a_traceback(upstream: FakeOpenAI, codege
     assert "Traceback" not in failed.stderr
 
 
-def test_serve_without_any_llm_configured_says_what_to_set(codegen_cache: Path) -> None:
-    result = run_cli("serve", "--port", "1", env={"GATEWAY_CACHE_DIR": str(codegen_cache)})
+def test_serve_says_what_to_set_when_openai_is_chosen_without_an_upstream(codegen_cache: Path) -> None:
+    result = run_cli("serve", env={"GATEWAY_CACHE_DIR": str(codegen_cache), "GATEWAY_PROVIDER": "openai"})
     assert result.returncode == 2
     assert "set OPENAI_API_KEY" in result.stderr and "OPENAI_BASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_names_a_missing_local_model_file(codegen_cache: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.gguf"
+    env = {"GATEWAY_CACHE_DIR": str(codegen_cache), "GATEWAY_LOCAL_MODEL_PATH": str(missing)}
+    result = run_cli("serve", env=env)
+    assert result.returncode == 2
+    assert f"local model file {missing} does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_eval_scores_a_known_answer_file(upstream: FakeOpenAI, codegen_cache: Path, tmp_path: Path) -> None:
+    # The fake derives answers from the text (first capitalised word, first number): the labels below are right
+    # for three of the four single cases (the last one expects 33, the fake answers 3) and for the list case.
+    cases = [
+        {"text": "Jason is 25 years old", "expect": {"name": "Jason", "age": 25}},
+        {"text": "Sarah is 31", "expect": {"name": "sarah", "age": 31}},
+        {"text": "Mr. Bob Stone, 40", "expect": {"name": "Bob Stone", "age": 40}},
+        {"text": "Ann is 3 years old", "expect": {"name": "Ann", "age": 33}},
+        {
+            "text": "Jason is 25 years old. Sarah is 30 years old.",
+            "expect": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}],
+        },
+    ]
+    path = tmp_path / "known.jsonl"
+    path.write_text("\n".join(json.dumps(case) for case in cases) + "\n")
+    env = {"OPENAI_BASE_URL": upstream.base_url, "GATEWAY_CACHE_DIR": str(codegen_cache)}
+    result = run_cli("eval", "user_detail", str(path), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["single"]["cases"] == 4 and report["single"]["correct"] == 3
+    assert report["single"]["fields"]["name"] == {"correct": 4, "total": 4, "accuracy": 1.0}
+    assert report["single"]["fields"]["age"] == {"correct": 3, "total": 4, "accuracy": 0.75}
+    assert report["single"]["errors"] == 0
+    assert report["list"]["cases"] == 1 and report["list"]["accuracy"] == 1.0
+    table = run_cli("eval", "user_detail", str(path), env=env)
+    assert "  whole object               3/4     75.0%" in table.stdout, table.stdout
+    assert "miss: 'Ann is 3 years old'" in table.stdout

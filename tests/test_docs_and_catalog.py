@@ -107,6 +107,7 @@ def test_healthz_names_provider_and_model(client: httpx.Client) -> None:
         "mode": "tools",
         "schemas": len(SHIPPED),
         "failed_schemas": 0,
+        "local_model_load_seconds": None,
     }
 
 

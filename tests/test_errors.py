@@ -52,6 +52,20 @@ def test_non_json_body_is_422(client: httpx.Client) -> None:
     assert error_of(response)["type"] == "invalid_request"
 
 
+def test_curl_default_content_type_is_read_as_json(client: httpx.Client) -> None:
+    # `curl -d '{...}'` sends application/x-www-form-urlencoded; the README's first example relies on this.
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/extract/user_detail", content=b'{"text": "Jason is 25 years old"}', headers=headers)
+    assert response.json() == {"name": "Jason", "age": 25}
+
+
+def test_a_body_that_is_not_json_is_415(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    response = client.post("/extract/user_detail", files={"text": ("a.txt", b"Jason is 25")})
+    assert response.status_code == 415
+    assert error_of(response)["type"] == "unsupported_media_type"
+    assert upstream.calls == []
+
+
 def test_invalid_answer_after_every_reask_is_422_with_errors_and_raw_answer(
     client: httpx.Client, upstream: FakeOpenAI
 ) -> None:
