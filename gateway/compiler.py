@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from gateway import codegen
 from gateway.errors import SchemaCompileError
+from gateway.grounding import grounded
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 SCHEMA_NAME = re.compile(r"[a-z0-9_-]+")
@@ -32,7 +33,9 @@ class Example(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1)
-    output: dict[str, Any]
+    output: dict[str, Any] | list[dict[str, Any]] = Field(
+        description="The object expected from the text; a list of objects makes it an example for list routes."
+    )
 
 
 class SchemaOptions(BaseModel):
@@ -45,6 +48,10 @@ class SchemaOptions(BaseModel):
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_retries: int | None = Field(default=None, ge=0, le=10)
     examples: list[Example] = Field(default_factory=list)
+    from_text: list[str] = Field(
+        default_factory=list,
+        description="Top-level fields whose values must come from the input text (re-asked otherwise).",
+    )
 
 
 @dataclass(frozen=True)
@@ -102,9 +109,15 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
     except Exception as exc:  # the generator and pydantic raise many kinds; all mean "this file can't be served"
         raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
 
+    for field in options.from_text:
+        if field not in model.model_fields:
+            raise SchemaCompileError(where, f"x-gateway.from_text names {field!r}, which is not a top-level property")
+    if options.from_text:
+        model = grounded(model, tuple(options.from_text))
     for index, example in enumerate(options.examples):
         try:
-            model.model_validate(example.output)
+            for output in example.output if isinstance(example.output, list) else [example.output]:
+                model.model_validate(output, context={"text": example.text})
         except ValidationError as exc:
             problem = f"x-gateway.examples[{index}].output does not match the schema: {_first_line(exc, 2)}"
             raise SchemaCompileError(where, problem) from exc

@@ -30,6 +30,9 @@ from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderN
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# Temperature of the further attempts on the local model (see Extractor._create).
+RESAMPLE_TEMPERATURE = 0.7
+
 _MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
 
 
@@ -126,8 +129,7 @@ class Extractor:
         call = self._call(schema, text, "one", model, instructions)
         with _translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
-                result: BaseModel = await self._client.create(response_model=schema.model, **call)
-        return result
+                return await self._create(schema.model, call)
 
     async def extract_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
@@ -136,9 +138,34 @@ class Extractor:
         call = self._call(schema, text, "list", model, instructions)
         with _translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
-                result = await self._client.create(response_model=schema.list_model, **call)
-        items: list[BaseModel] = result.items  # type: ignore[union-attr]
+                result = await self._create(schema.list_model, call)
+        items: list[BaseModel] = result.items  # type: ignore[attr-defined]
         return items
+
+    async def _create(self, response_model: type[BaseModel], call: dict[str, Any]) -> BaseModel:
+        """One validated object, within the call's retry budget.
+
+        Hosted models get instructor's re-ask: the invalid answer and the validation errors go back as a tool
+        message. A small local model is confused by that turn (it starts answering with the tool's name), so for
+        it each further attempt instead resamples the same conversation at a higher temperature; every answer
+        is still validated, and the budget (``1 + max_retries`` upstream calls) is the same.
+        """
+        if not self._local or call["max_retries"] == 0:
+            result: BaseModel = await self._client.create(response_model=response_model, **call)
+            return result
+        attempts = call["max_retries"] + 1
+        for attempt in range(attempts):
+            sampled = {**call, "max_retries": 0}
+            if attempt:
+                sampled.update(temperature=RESAMPLE_TEMPERATURE, seed=attempt)
+            try:
+                result = await self._client.create(response_model=response_model, **sampled)
+                return result
+            except InstructorRetryException as exc:
+                if attempt + 1 == attempts or not _is_invalid_answer(exc):
+                    exc.n_attempts = attempt + 1
+                    raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def stream(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
@@ -169,7 +196,7 @@ class Extractor:
         if last is None:
             raise ExtractionFailed("the model's answer held no object", schema=schema.name)
         try:
-            final = schema.model.model_validate(last)
+            final = schema.model.model_validate(last, context=call["context"])
         except ValidationError as exc:
             raise ExtractionFailed(
                 "the model's answer did not match the schema",
@@ -223,12 +250,12 @@ class Extractor:
             allowed = ", ".join(settings.allowed_models)
             raise InvalidRequest(f"model {chosen_model!r} is not allowed here (allowed: {allowed})", schema=schema.name)
         call: dict[str, Any] = {
-            "messages": build_messages(
-                schema, text, shape=shape, instructions=instructions, describe_fields=self._local
-            ),
+            "messages": build_messages(schema, text, shape=shape, instructions=instructions, small_model=self._local),
             "model": chosen_model,
             "max_retries": settings.max_retries if options.max_retries is None else options.max_retries,
             "max_tokens": self._max_tokens,
+            # Validators that check answers against the input (x-gateway.from_text) read it from here.
+            "context": {"text": text},
         }
         temperature = settings.temperature if options.temperature is None else options.temperature
         if temperature is not None:
@@ -300,6 +327,11 @@ def translate_error(exc: Exception, schema_name: str) -> GatewayError | None:
     if isinstance(exc, openai.APIError):
         return UpstreamError(f"the upstream LLM failed: {exc}", schema=schema_name)
     return None
+
+
+def _is_invalid_answer(exc: InstructorRetryException) -> bool:
+    """True when the attempt failed on the answer's content, not on the upstream call."""
+    return isinstance(exc.__cause__, (ValidationError, ValueError)) or exc.__cause__ is None
 
 
 def _upstream_message(exc: openai.APIStatusError) -> str:

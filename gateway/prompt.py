@@ -4,6 +4,7 @@ import json
 from typing import Any, Literal
 
 from gateway.compiler import CompiledSchema
+from gateway.grounding import annotate_number_words
 
 Shape = Literal["one", "list", "items"]
 
@@ -23,40 +24,53 @@ def build_messages(
     *,
     shape: Shape,
     instructions: str | None = None,
-    describe_fields: bool = False,
+    small_model: bool = False,
 ) -> list[dict[str, Any]]:
     """System rules, the schema's and the request's instructions, few-shot examples, then the text itself.
 
     ``shape`` is what the answer holds: ``one`` object, a ``list`` wrapper (``{"items": [...]}``), or the
-    ``items`` wrapper instructor streams lists with (``{"tasks": [...]}``). ``describe_fields`` spells the fields
-    out in the system message, for servers (llama.cpp) that turn the tool schema into a grammar but never show
-    it to the model.
+    ``items`` wrapper instructor streams lists with (``{"tasks": [...]}``).
+
+    ``small_model`` adapts the prompt to the embedded model: the fields are spelled out in the system message
+    (llama.cpp turns the tool schema into a grammar but never shows it to the model), and numbers written in
+    words get their digits alongside ("forty-two (42)"), which a 135M model copies far better than it converts.
     """
-    parts = [_RULES, f"The data to extract: {schema.title}."]
+    parts = [_RULES]
+    # A small model copies a class name like "UserDetail" into the answer: it gets the description only.
+    if not small_model:
+        parts.append(f"The data to extract: {schema.title}.")
     if schema.description:
         parts.append(schema.description)
-    if describe_fields:
+    if small_model:
         parts.append(field_guide(schema))
     if shape != "one":
-        parts.append(f"Extract every {schema.title} in the text, in order of appearance; an empty list if none.")
+        parts.append("The text may hold several: extract every one, in order of appearance; an empty list if none.")
     if schema.options.instructions:
         parts.append(schema.options.instructions.strip())
     if instructions:
         parts.append(instructions.strip())
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(parts)}]
-    for example in schema.options.examples:
-        messages.append({"role": "user", "content": example.text})
-        messages.append({"role": "assistant", "content": json.dumps(_wrap(example.output, shape))})
-    messages.append({"role": "user", "content": text})
+    user_text = annotate_number_words if small_model else str
+    for example_text, output in _examples(schema, shape):
+        messages.append({"role": "user", "content": user_text(example_text)})
+        messages.append({"role": "assistant", "content": json.dumps(output, ensure_ascii=False)})
+    messages.append({"role": "user", "content": user_text(text)})
     return messages
 
 
-def _wrap(output: dict[str, Any], shape: Shape) -> Any:
-    if shape == "list":
-        return {"items": [output]}
-    if shape == "items":
-        return {"tasks": [output]}
-    return output
+def _examples(schema: CompiledSchema, shape: Shape) -> list[tuple[str, Any]]:
+    """Few-shot turns in the answer's shape. Without a list example, list routes get one made of every
+    single-object example's text run together: a one-item list would teach the model to stop after one."""
+    singles = [
+        (example.text, example.output) for example in schema.options.examples if isinstance(example.output, dict)
+    ]
+    if shape == "one":
+        return singles
+    lists = [(example.text, example.output) for example in schema.options.examples if isinstance(example.output, list)]
+    if not lists and singles:
+        lists = [(" ".join(text for text, _ in singles), [output for _, output in singles])]
+    key = "items" if shape == "list" else "tasks"
+    return [(text, {key: items}) for text, items in lists]
 
 
 _field_guides: dict[tuple[str, str], str] = {}

@@ -92,7 +92,7 @@ def test_prompt_carries_instructions_examples_and_the_text_last(client: httpx.Cl
     assert "Prefer the first person named." in system
     assert "UserDetail" in system
     # The schema's x-gateway.examples become few-shot turns before the real text.
-    assert [message["role"] for message in messages[1:-1]] == ["user", "assistant"] * 2
+    assert [message["role"] for message in messages[1:-1]] == ["user", "assistant"] * 3
     assert json.loads(messages[2]["content"]) == {"name": "Maria Lopez", "age": 42}
     assert messages[-1] == {"role": "user", "content": JASON["text"]}
 
