@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from gateway import codegen
 from gateway.errors import SchemaCompileError
-from gateway.grounding import grounded
+from gateway.grounding import with_text_checks
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 SCHEMA_NAME = re.compile(r"[a-z0-9_-]+")
@@ -51,6 +51,10 @@ class SchemaOptions(BaseModel):
     from_text: list[str] = Field(
         default_factory=list,
         description="Top-level fields whose values must come from the input text (re-asked otherwise).",
+    )
+    remove: dict[str, str] = Field(
+        default_factory=dict,
+        description="Top-level string field -> regular expression removed from its value (e.g. leading titles).",
     )
 
 
@@ -109,11 +113,11 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
     except Exception as exc:  # the generator and pydantic raise many kinds; all mean "this file can't be served"
         raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
 
-    for field in options.from_text:
+    for field in [*options.from_text, *options.remove]:
         if field not in model.model_fields:
-            raise SchemaCompileError(where, f"x-gateway.from_text names {field!r}, which is not a top-level property")
-    if options.from_text:
-        model = grounded(model, tuple(options.from_text))
+            raise SchemaCompileError(where, f"x-gateway names the field {field!r}, which is not a top-level property")
+    if options.from_text or options.remove:
+        model = with_text_checks(model, tuple(options.from_text), _patterns(options.remove, where))
     for index, example in enumerate(options.examples):
         try:
             for output in example.output if isinstance(example.output, list) else [example.output]:
@@ -136,6 +140,18 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
         source=source,
         from_cache=from_cache,
     )
+
+
+def _patterns(remove: dict[str, str], where: str) -> dict[str, re.Pattern[str]]:
+    patterns = {}
+    for field, pattern in remove.items():
+        try:
+            patterns[field] = re.compile(pattern)
+        except re.error as exc:
+            raise SchemaCompileError(
+                where, f"x-gateway.remove.{field} is not a valid regular expression: {exc}"
+            ) from exc
+    return patterns
 
 
 def _parse_document(raw: bytes, path: Path) -> dict[str, Any]:

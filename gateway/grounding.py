@@ -1,4 +1,5 @@
-"""Answers checked against the input text (``x-gateway.from_text``), so the LLM is re-asked when it invents.
+"""Answers checked against the input text (``x-gateway.from_text``), so the LLM is re-asked when it invents;
+and cleaned first (``x-gateway.remove``: a pattern stripped from a string field, such as a title before a name).
 
 A listed string field must occur in the text (ignoring case and runs of spaces); a listed number field must be
 written in the text, in digits or in English words ("forty-two"). The check runs when the model is validated
@@ -105,13 +106,25 @@ def check_from_text(values: dict[str, Any], fields: tuple[str, ...], text: str) 
     return problems
 
 
-def grounded(model: type[BaseModel], fields: tuple[str, ...]) -> type[BaseModel]:
-    """A subclass of ``model`` (same name and schema) whose listed fields must come from the context's text."""
+def with_text_checks(
+    model: type[BaseModel], from_text: tuple[str, ...], remove: dict[str, re.Pattern[str]]
+) -> type[BaseModel]:
+    """A subclass of ``model`` (same name and schema) that first strips each ``remove`` pattern from its string
+    field (e.g. titles before a name), then requires the ``from_text`` fields to come from the context's text."""
 
-    def from_text(self: BaseModel, info: ValidationInfo) -> BaseModel:
+    def strip_patterns(data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        for field, pattern in remove.items():
+            if isinstance(cleaned.get(field), str):
+                cleaned[field] = pattern.sub("", cleaned[field]).strip()
+        return cleaned
+
+    def check_from_text_fields(self: BaseModel, info: ValidationInfo) -> BaseModel:
         context = info.context
-        if isinstance(context, dict) and isinstance(context.get("text"), str):
-            problems = check_from_text(self.__dict__, fields, context["text"])
+        if from_text and isinstance(context, dict) and isinstance(context.get("text"), str):
+            problems = check_from_text(self.__dict__, from_text, context["text"])
             if problems:
                 raise ValueError("; ".join(problems))
         return self
@@ -120,6 +133,7 @@ def grounded(model: type[BaseModel], fields: tuple[str, ...]) -> type[BaseModel]
         "__module__": model.__module__,
         "__qualname__": model.__qualname__,
         "__doc__": model.__doc__,
-        "_check_from_text": model_validator(mode="after")(from_text),
+        "_strip_patterns": model_validator(mode="before")(strip_patterns),
+        "_check_from_text": model_validator(mode="after")(check_from_text_fields),
     }
     return type(model.__name__, (model,), namespace)
