@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from gateway.body_limit import BodyLimit
 from gateway.catalog import add_catalog_routes
 from gateway.docs import add_docs_routes
 from gateway.errors import GatewayError
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.settings = settings
     app.state.registry = registry
     _add_error_handlers(app)

@@ -9,7 +9,7 @@ from gateway.compiler import CompiledSchema
 from gateway.errors import SchemaNotFound
 from gateway.llm import Upstream
 from gateway.registry import SchemaFailure, SchemaRegistry
-from gateway.routes import ROUTE_SUFFIXES
+from gateway.routes import ROUTE_SUFFIXES, ErrorResponse
 
 
 def schema_routes(name: str) -> list[str]:
@@ -95,5 +95,11 @@ def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
 
     meta: dict[str, Any] = {"methods": ["GET"], "tags": ["gateway"]}
     app.add_api_route("/schemas", list_schemas, summary="Every schema file and its status", **meta)
-    app.add_api_route("/schemas/{name}", get_schema, summary="One schema and its generated model", **meta)
+    app.add_api_route(
+        "/schemas/{name}",
+        get_schema,
+        summary="One schema and its generated model",
+        responses={404: {"model": ErrorResponse, "description": "Unknown schema"}},
+        **meta,
+    )
     app.add_api_route("/healthz", healthz, summary="Liveness, provider and model", **meta)

@@ -59,6 +59,11 @@ class InvalidRequest(GatewayError):
     error_type = "invalid_request"
 
 
+class PayloadTooLarge(GatewayError):
+    status_code = 413
+    error_type = "payload_too_large"
+
+
 class UnsupportedMediaType(GatewayError):
     status_code = 415
     error_type = "unsupported_media_type"

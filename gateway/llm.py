@@ -1,6 +1,7 @@
 """The only module that talks to the LLM: instructor over ``openai.AsyncOpenAI``, errors mapped once."""
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -12,6 +13,7 @@ import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
 from pydantic import BaseModel, ValidationError
 
 from gateway.compiler import CompiledSchema
@@ -183,18 +185,25 @@ class Extractor:
 
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
-        with _translated(schema.name):
-            # strict=False: instructor's strict partial parsing fails on enums and dates as the object completes;
-            # the real model validates the final object below.
-            partials = self._client.create_partial(response_model=schema.model, strict=False, **call)
-            async with aclosing(partials) as stream:
-                async for partial in stream:
-                    snapshot = partial.model_dump(exclude_none=True, warnings=False)
-                    if snapshot != last:
-                        last = snapshot
-                        yield Partial(snapshot)
+        upstream = _UpstreamStream()
+        try:
+            with _translated(schema.name):
+                # strict=False: instructor's strict partial parsing fails on enums and dates as the object
+                # completes; the real model validates the final object below.
+                partials = self._client.create_partial(
+                    response_model=schema.model, strict=False, hooks=upstream.hooks, **call
+                )
+                async with aclosing(partials) as stream:
+                    async for partial in stream:
+                        snapshot = partial.model_dump(exclude_none=True, warnings=False)
+                        if snapshot != last:
+                            last = snapshot
+                            yield Partial(snapshot)
+            upstream.check_complete(schema.name)
+        finally:
+            await upstream.close()
         if last is None:
-            raise ExtractionFailed("the model's answer held no object", schema=schema.name)
+            raise ExtractionFailed("the model's answer held no object", schema=schema.name, raw_answer=upstream.answer)
         try:
             final = schema.model.model_validate(last, context=call["context"])
         except ValidationError as exc:
@@ -203,23 +212,29 @@ class Extractor:
                 schema=schema.name,
                 attempts=1,
                 errors=_validation_errors(exc),
-                raw_answer=json.dumps(last, default=str),
+                raw_answer=upstream.answer,
             ) from exc
         yield Final(final)
 
     async def _items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         limit = self._settings.max_list_items
         count = 0
-        with _translated(schema.name):
-            items = self._client.create_iterable(response_model=schema.model, strict=False, **call)
-            async with aclosing(items) as stream:
-                async for item in stream:
-                    count += 1
-                    if count > limit:
-                        raise ExtractionFailed(
-                            f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)", schema=schema.name
-                        )
-                    yield item
+        upstream = _UpstreamStream()
+        try:
+            with _translated(schema.name):
+                items = self._client.create_iterable(
+                    response_model=schema.model, strict=False, hooks=upstream.hooks, **call
+                )
+                async with aclosing(items) as stream:
+                    async for item in stream:
+                        count += 1
+                        if count > limit:
+                            message = f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)"
+                            raise ExtractionFailed(message, schema=schema.name)
+                        yield item
+            upstream.check_complete(schema.name)
+        finally:
+            await upstream.close()
 
     async def _within_deadline(self, source: AsyncGenerator[T, None], schema_name: str) -> AsyncIterator[T]:
         """``source`` bounded by the request deadline.
@@ -261,6 +276,72 @@ class Extractor:
         if temperature is not None:
             call["temperature"] = temperature
         return call
+
+
+class _UpstreamStream:
+    """Watches the raw upstream stream of one call: what the model wrote and why it stopped; closes it at the end.
+
+    instructor parses the SDK's stream inside generators of its own. It never closes the stream when its consumer
+    stops early (client gone, error, deadline), so the connection would linger until garbage collection; and an
+    answer cut short (no finish reason, broken JSON) just ends its item stream as if the list were complete.
+    The ``completion:response`` hook hands us the stream before instructor reads it.
+    """
+
+    def __init__(self) -> None:
+        self.hooks = Hooks()
+        self.hooks.on("completion:response", self._watch)
+        self._streams: list[Any] = []
+        self._pieces: list[str] = []
+        self.finish_reason: str | None = None
+
+    def _watch(self, response: Any) -> None:
+        if hasattr(response, "close") and hasattr(response, "_iterator"):
+            self._streams.append(response)
+            response._iterator = self._record(response._iterator)
+
+    async def _record(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for chunk in chunks:
+            for choice in getattr(chunk, "choices", None) or []:
+                self.finish_reason = choice.finish_reason or self.finish_reason
+                delta = choice.delta
+                if delta is not None and delta.content:
+                    self._pieces.append(delta.content)
+                for call in (delta.tool_calls or []) if delta is not None else []:
+                    if call.function is not None and call.function.arguments:
+                        self._pieces.append(call.function.arguments)
+            yield chunk
+
+    @property
+    def answer(self) -> str:
+        return "".join(self._pieces)
+
+    def check_complete(self, schema_name: str) -> None:
+        """Raise if the answer was not a whole JSON document ended by the model (call after the stream ended)."""
+        if not self._streams:
+            return
+        if self.finish_reason is None:
+            raise UpstreamError(
+                "the upstream stream ended before the model finished its answer",
+                schema=schema_name,
+                raw_answer=self.answer,
+            )
+        if self.finish_reason == "length":
+            raise ExtractionFailed(
+                "the model's answer was cut off (it reached max_tokens) before it was complete",
+                schema=schema_name,
+                raw_answer=self.answer,
+            )
+        try:
+            json.loads(self.answer)
+        except ValueError:
+            raise ExtractionFailed(
+                "the model's answer is not valid JSON", schema=schema_name, attempts=1, raw_answer=self.answer
+            ) from None
+
+    async def close(self) -> None:
+        for stream in self._streams:
+            with contextlib.suppress(Exception):
+                await stream.close()
 
 
 class _translated:

@@ -52,7 +52,17 @@ ExtractorDep = Annotated[Extractor, Depends(get_extractor)]
 ROUTE_SUFFIXES = ("", "/stream", "/list", "/list/stream")
 
 
-_REQUEST_SCHEMA = ExtractionRequest.model_json_schema()
+def _documented_request_schema() -> dict[str, Any]:
+    """The body schema as validated: exactly one of `text`/`query`, a string with something besides spaces."""
+    schema = ExtractionRequest.model_json_schema()
+    for name in ("text", "query"):
+        description = schema["properties"][name].get("description")
+        schema["properties"][name] = {"type": "string", "pattern": r"\S", "description": description}
+    schema["oneOf"] = [{"required": ["text"]}, {"required": ["query"]}]
+    return schema
+
+
+_REQUEST_SCHEMA = _documented_request_schema()
 
 
 class ErrorBody(BaseModel):
@@ -75,6 +85,7 @@ def _error(description: str) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _error("Unknown schema"),
+    413: _error("The body is larger than GATEWAY_MAX_BODY_BYTES"),
     415: _error("The body is not JSON"),
     422: _error("Invalid request body, or the LLM's answer stayed invalid after every re-ask"),
     429: _error("The upstream LLM is rate limiting (its Retry-After is passed on)"),
@@ -96,7 +107,13 @@ _SSE_DESCRIPTION = {
 
 def _stream_responses(shape: Literal["one", "list"]) -> dict[int | str, dict[str, Any]]:
     """A stream's documented answers: its events, and the same JSON errors as the other routes (not SSE)."""
-    content = {"text/event-stream": {"schema": {"type": "string"}, "example": _SSE_EXAMPLES[shape]}}
+    names = ["partial", "final", "error", "done"] if shape == "one" else ["item", "error", "done"]
+    event = {  # one event, as OpenAPI 3.2 describes server-sent events
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {"event": {"type": "string", "enum": names}, "data": {"type": "string"}},
+    }
+    content = {"text/event-stream": {"schema": event, "example": _SSE_EXAMPLES[shape]}}
     error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     errors = {
         status: {"description": spec["description"], "content": error_content}

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="Deadline in seconds for a whole extraction, retries included."
     )
     max_text_chars: int = Field(default=100_000, ge=1, description="Longest input text accepted.")
+    max_body_bytes: int = Field(default=1_048_576, ge=1, description="Largest request body accepted (413 above).")
 
     def resolved_provider(self) -> ProviderName:
         if self.provider != "auto":

@@ -574,7 +574,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._calls: list[dict[str, Any]] = []
         self._headers: list[dict[str, str]] = []
-        self._abandoned = 0
+        self._abandoned: list[float] = []
         self._queued: deque[str] = deque()
         self._always: str | None = None
         self._stopping = threading.Event()
@@ -605,7 +605,13 @@ class FakeOpenAI:
     def abandoned_streams(self) -> int:
         """How many streamed answers the client hung up on before they were complete."""
         with self._lock:
-            return self._abandoned
+            return len(self._abandoned)
+
+    @property
+    def abandoned_at(self) -> list[float]:
+        """``time.monotonic()`` of each hang-up counted by ``abandoned_streams``."""
+        with self._lock:
+            return list(self._abandoned)
 
     @property
     def request_headers(self) -> list[dict[str, str]]:
@@ -632,7 +638,7 @@ class FakeOpenAI:
         with self._lock:
             self._calls.clear()
             self._headers.clear()
-            self._abandoned = 0
+            self._abandoned.clear()
             self._queued.clear()
             self._always = None
 
@@ -654,6 +660,8 @@ class FakeOpenAI:
             server_header=False,
             date_header=False,
             timeout_graceful_shutdown=2,
+            # Idle keep-alive connections stay open, so a CLOSE_WAIT on a client socket means that client leaked it.
+            timeout_keep_alive=300,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="fake-openai", daemon=True)
@@ -847,7 +855,7 @@ class FakeOpenAI:
                     await asyncio.wait({hang_up}, timeout=self.chunk_delay)
                 if hang_up.done():
                     with self._lock:
-                        self._abandoned += 1
+                        self._abandoned.append(time.monotonic())
                     return
                 data = f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
                 await conn.send({"type": "http.response.body", "body": data, "more_body": True})

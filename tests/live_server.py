@@ -1,5 +1,6 @@
 """Serve an ASGI app with uvicorn on a free loopback port in a background thread (real HTTP for the tests)."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ class LiveServer:
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
         self.port = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def url(self) -> str:
@@ -29,7 +31,8 @@ class LiveServer:
         self._sock, self.port = sock, int(sock.getsockname()[1])
         config = uvicorn.Config(self.app, lifespan="on", log_config=None, access_log=False, timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, args=(self._server, self.loop, sock), daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 30
         while not self._server.started:
@@ -38,6 +41,24 @@ class LiveServer:
                 raise RuntimeError("the gateway did not start; see the log above")
             time.sleep(0.01)
         return self
+
+    @staticmethod
+    def _run(server: uvicorn.Server, loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(server.serve(sockets=[sock]))
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def task_count(self) -> int:
+        """Tasks alive on the server's event loop (uvicorn's own included), counted from inside the loop."""
+        assert self.loop is not None
+
+        async def count() -> int:
+            return len(asyncio.all_tasks()) - 1  # not this one
+
+        return asyncio.run_coroutine_threadsafe(count(), self.loop).result(5)
 
     def stop(self) -> None:
         if self._server is not None:
