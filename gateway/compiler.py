@@ -252,9 +252,17 @@ def _load_model(source: str, class_name: str, name: str) -> type[BaseModel]:
     sys.modules[module_name] = module
     exec(compile(source, f"<schema {name}>", "exec"), module.__dict__)  # checked by codegen.check_generated_source
     model = module.__dict__.get(class_name)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise SchemaCompileError(name, f"the generated code has no model class {class_name!r}")
-    return model
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return model
+    # The generator renames classes whose name it dislikes (a keyword, a clash): the root model comes last.
+    defined = [
+        value
+        for value in module.__dict__.values()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module_name
+    ]
+    if not defined:
+        raise ValueError(f"the generated code defines no model (expected {class_name!r})")
+    return defined[-1]
 
 
 def _list_model(model: type[BaseModel], max_items: int) -> type[BaseModel]:
