@@ -122,3 +122,12 @@ def test_json_schema_mode_sends_response_format(make_gateway: GatewayFactory, up
     with httpx.Client(base_url=url, timeout=20) as http:
         stream = read_stream(http, "/extract/user_detail/stream", JASON)
     assert stream.names[-2:] == ["final", "done"]
+
+
+def test_text_reaches_the_llm_verbatim_even_if_it_looks_like_a_template(
+    client: httpx.Client, upstream: FakeOpenAI
+) -> None:
+    text = "  Jason is 25 {{ 7 * 7 }} {% if x %}\n    indented {# note #}"
+    response = client.post("/extract/user_detail", json={"text": text})
+    assert response.status_code == 200
+    assert upstream.calls[0]["messages"][-1]["content"] == text
