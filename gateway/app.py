@@ -17,7 +17,7 @@ from gateway.docs import add_docs_routes
 from gateway.errors import GatewayError
 from gateway.llm import Extractor, connect_upstream
 from gateway.registry import SchemaRegistry
-from gateway.routes import add_schema_routes, add_unknown_schema_routes
+from gateway.routes import add_extraction_routes
 from gateway.settings import Settings
 
 logger = logging.getLogger("gateway")
@@ -63,9 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     add_docs_routes(app, registry)
     add_catalog_routes(app, registry)
-    for name in registry.names:
-        add_schema_routes(app, registry.schemas[name], max_text_chars=settings.max_text_chars)
-    add_unknown_schema_routes(app, registry)
+    add_extraction_routes(app, registry, max_text_chars=settings.max_text_chars)
     return app
 
 

@@ -9,11 +9,11 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from gateway.errors import SchemaNotFound
 from gateway.registry import SchemaRegistry
+from gateway.routes import schema_doc_routes
 
 # Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -31,8 +31,23 @@ def _swagger_page(openapi_url: str, title: str) -> HTMLResponse:
 
 
 def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
-    """``/``, ``/docs``, ``/redoc``, ``/docs/<name>`` and ``/openapi/<name>.json`` (built on first request)."""
+    """``/``, ``/docs``, ``/redoc``, ``/docs/<name>``, ``/openapi/<name>.json``; ``/openapi.json`` lists every
+    schema's own routes. Each document is built on its first request, not at start-up."""
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            documented = [route for name in registry.names for route in schema_doc_routes(registry.schemas[name])]
+            app.openapi_schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=[*app.routes, *documented],
+                tags=app.openapi_tags,
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     per_schema_openapi: dict[str, dict[str, Any]] = {}
 
     def schema_openapi(name: str) -> dict[str, Any]:
@@ -40,12 +55,11 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
             raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
         if name not in per_schema_openapi:
             schema = registry.schemas[name]
-            routes = [route for route in app.routes if isinstance(route, APIRoute) and name in route.tags]
             per_schema_openapi[name] = get_openapi(
                 title=f"{schema.title} extraction",
                 version=app.version,
                 description=schema.description,
-                routes=routes,
+                routes=schema_doc_routes(schema),
                 tags=[{"name": name, "description": schema.description or schema.title}],
             )
         return per_schema_openapi[name]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import to_json
 
@@ -122,31 +123,40 @@ def _stream_responses(shape: Literal["one", "list"]) -> dict[int | str, dict[str
     return {200: {"description": _SSE_DESCRIPTION[shape], "content": content}, **errors}
 
 
-def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: int) -> None:
-    """Register ``/extract/<name>``, ``.../stream``, ``.../list`` and ``.../list/stream`` for ``schema``."""
-    name = schema.name
+def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_chars: int) -> None:
+    """The four extraction routes, each one route for every schema: ``/extract/{name}[/stream|/list|/list/stream]``.
 
-    async def read_body(request: Request) -> ExtractionRequest:
-        return parse_extraction_request(
+    One parameterised route per kind, not one per schema: start-up builds no route objects per schema, and a
+    request finds its route in four patterns whatever the number of schemas. OpenAPI still shows every schema's
+    own paths and models (``schema_doc_routes``).
+    """
+
+    async def read(name: str, request: Request) -> tuple[CompiledSchema, ExtractionRequest]:
+        schema = registry.schemas.get(name)
+        if schema is None:
+            raise unknown_schema(registry, name)
+        body = parse_extraction_request(
             request.headers.get("content-type", ""), await request.body(), schema=name, max_text_chars=max_text_chars
         )
+        return schema, body
 
-    request_body = Annotated[ExtractionRequest, Depends(read_body)]
-
-    async def extract_one(body: request_body, extractor: ExtractorDep) -> Response:
+    async def extract_one(name: str, request: Request, extractor: ExtractorDep) -> Response:
+        schema, body = await read(name, request)
         result = await extractor.extract(schema, body.input_text, model=body.model, instructions=body.instructions)
         return Response(result.model_dump_json(), media_type="application/json")
 
-    async def extract_list(body: request_body, extractor: ExtractorDep) -> Response:
+    async def extract_list(name: str, request: Request, extractor: ExtractorDep) -> Response:
+        schema, body = await read(name, request)
         text = body.input_text
         items = await extractor.extract_list(schema, text, model=body.model, instructions=body.instructions)
         return Response(to_json([item.model_dump(mode="json") for item in items]), media_type="application/json")
 
-    async def stream_one(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
-        text = body.input_text
+    async def stream_one(name: str, request: Request, extractor: ExtractorDep) -> EventStreamResponse:
+        schema, body = await read(name, request)
+        updates = extractor.stream(schema, body.input_text, model=body.model, instructions=body.instructions)
 
         async def events() -> AsyncIterator[Event]:
-            async for update in extractor.stream(schema, text, model=body.model, instructions=body.instructions):
+            async for update in updates:
                 if isinstance(update, Final):
                     yield "final", update.value.model_dump_json()
                 else:
@@ -154,58 +164,82 @@ def add_schema_routes(app: FastAPI, schema: CompiledSchema, *, max_text_chars: i
 
         return await open_stream(events(), name)
 
-    async def stream_list(body: request_body, extractor: ExtractorDep) -> EventStreamResponse:
-        text = body.input_text
+    async def stream_list(name: str, request: Request, extractor: ExtractorDep) -> EventStreamResponse:
+        schema, body = await read(name, request)
+        items = extractor.stream_list(schema, body.input_text, model=body.model, instructions=body.instructions)
 
         async def events() -> AsyncIterator[Event]:
-            async for item in extractor.stream_list(schema, text, model=body.model, instructions=body.instructions):
+            async for item in items:
                 yield "item", item.model_dump_json()
 
         return await open_stream(events(), name)
 
-    title = schema.title
+    for suffix, endpoint in zip(ROUTE_SUFFIXES, (extract_one, stream_one, extract_list, stream_list), strict=True):
+        app.add_api_route(f"/extract/{{name}}{suffix}", endpoint, methods=["POST"], include_in_schema=False)
+
+
+def unknown_schema(registry: SchemaRegistry, name: str) -> SchemaNotFound | SchemaUnavailable:
+    failure = registry.failures.get(name)
+    if failure is not None:
+        return SchemaUnavailable(f"schema {name!r} failed to compile: {failure.message}", schema=name)
+    known = registry.names
+    return SchemaNotFound(
+        f"unknown schema {name!r}; known schemas: {', '.join(known) or '(none)'}", schema=name, known=known
+    )
+
+
+async def _documented_only() -> None:
+    """Stands in for the real endpoint in documentation routes; never served."""
+
+
+def schema_doc_routes(schema: CompiledSchema) -> list[APIRoute]:
+    """The four routes of ``schema`` as OpenAPI shows them (paths, models, examples, errors); built on demand,
+    for the docs only - requests are served by ``add_extraction_routes``."""
+    name, title = schema.name, schema.title
     summary = schema.description or f"Extract {title} from text"
     common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "openapi_extra": _request_body_doc(schema)}
-    app.add_api_route(
-        f"/extract/{name}",
-        extract_one,
-        response_model=schema.model,
-        summary=f"Extract one {title}",
-        description=summary,
-        operation_id=f"extract_{name}",
-        responses=ERROR_RESPONSES,
-        **common,
-    )
-    app.add_api_route(
-        f"/extract/{name}/stream",
-        stream_one,
-        response_class=EventStreamResponse,
-        summary=f"Stream one {title} as it forms (SSE)",
-        description=f"{summary}\n\n{_SSE_DESCRIPTION['one']}",
-        operation_id=f"stream_{name}",
-        responses=_stream_responses("one"),
-        **common,
-    )
-    app.add_api_route(
-        f"/extract/{name}/list",
-        extract_list,
-        response_model=list[schema.model],  # type: ignore[name-defined]
-        summary=f"Extract every {title}",
-        description=summary,
-        operation_id=f"extract_{name}_list",
-        responses=ERROR_RESPONSES,
-        **common,
-    )
-    app.add_api_route(
-        f"/extract/{name}/list/stream",
-        stream_list,
-        response_class=EventStreamResponse,
-        summary=f"Stream every {title}, one event per object (SSE)",
-        description=f"{summary}\n\n{_SSE_DESCRIPTION['list']}",
-        operation_id=f"stream_{name}_list",
-        responses=_stream_responses("list"),
-        **common,
-    )
+    return [
+        APIRoute(
+            f"/extract/{name}",
+            _documented_only,
+            response_model=schema.model,
+            summary=f"Extract one {title}",
+            description=summary,
+            operation_id=f"extract_{name}",
+            responses=ERROR_RESPONSES,
+            **common,
+        ),
+        APIRoute(
+            f"/extract/{name}/stream",
+            _documented_only,
+            response_class=EventStreamResponse,
+            summary=f"Stream one {title} as it forms (SSE)",
+            description=f"{summary}\n\n{_SSE_DESCRIPTION['one']}",
+            operation_id=f"stream_{name}",
+            responses=_stream_responses("one"),
+            **common,
+        ),
+        APIRoute(
+            f"/extract/{name}/list",
+            _documented_only,
+            response_model=list[schema.model],  # type: ignore[name-defined]
+            summary=f"Extract every {title}",
+            description=summary,
+            operation_id=f"extract_{name}_list",
+            responses=ERROR_RESPONSES,
+            **common,
+        ),
+        APIRoute(
+            f"/extract/{name}/list/stream",
+            _documented_only,
+            response_class=EventStreamResponse,
+            summary=f"Stream every {title}, one event per object (SSE)",
+            description=f"{summary}\n\n{_SSE_DESCRIPTION['list']}",
+            operation_id=f"stream_{name}_list",
+            responses=_stream_responses("list"),
+            **common,
+        ),
+    ]
 
 
 async def open_stream(events: AsyncIterator[Event], schema: str) -> EventStreamResponse:
@@ -224,22 +258,6 @@ async def open_stream(events: AsyncIterator[Event], schema: str) -> EventStreamR
                 yield event
 
     return EventStreamResponse(encode_events(replay(), schema))
-
-
-def add_unknown_schema_routes(app: FastAPI, registry: SchemaRegistry) -> None:
-    """Catch-all extraction routes (added last) that name the known schemas instead of a bare 404."""
-
-    async def unknown(name: str) -> Response:
-        failure = registry.failures.get(name)
-        if failure is not None:
-            raise SchemaUnavailable(f"schema {name!r} failed to compile: {failure.message}", schema=name)
-        known = registry.names
-        raise SchemaNotFound(
-            f"unknown schema {name!r}; known schemas: {', '.join(known) or '(none)'}", schema=name, known=known
-        )
-
-    for suffix in ROUTE_SUFFIXES:
-        app.add_api_route(f"/extract/{{name}}{suffix}", unknown, methods=["POST"], include_in_schema=False)
 
 
 # Media types read as JSON: curl's `-d` sends application/x-www-form-urlencoded, and a missing type is common.
