@@ -20,8 +20,9 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-# Bump when the generation options below change: it invalidates every cached model.
-CODEGEN_REVISION = "1"
+# Bump when the generation options below change, or what the compiler checks: it invalidates every cached model.
+CODEGEN_REVISION = "4"
+MODEL_BASE_MODULE = "gateway.model_base"
 
 _ALLOWED_IMPORTS = frozenset(
     {"__future__", "typing", "typing_extensions", "enum", "datetime", "decimal", "uuid", "ipaddress", "pydantic"}
@@ -34,11 +35,27 @@ def generator_version() -> str:
     return version("datamodel-code-generator")
 
 
-def cache_key(schema: dict[str, Any], class_name: str) -> str:
-    """Key of the generated source: the schema as compiled, the class name and the generator's version."""
-    canonical = json.dumps(schema, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    material = "\0".join((CODEGEN_REVISION, generator_version(), class_name, canonical))
-    return hashlib.sha256(material.encode()).hexdigest()
+def _entry(cache_dir: Path, content_hash: str, suffix: str) -> Path:
+    """Cache entry of a schema file: its exact bytes (hashed), its syntax, this gateway's codegen revision and
+    the generator's version."""
+    material = "\0".join((CODEGEN_REVISION, generator_version(), suffix, content_hash))
+    return cache_dir / f"{hashlib.sha256(material.encode()).hexdigest()}.json"
+
+
+def load_compiled(cache_dir: Path, content_hash: str, suffix: str) -> tuple[dict[str, Any], str, str] | None:
+    """``(document, class_name, source)`` of a file compiled before, or None."""
+    try:
+        entry = json.loads(_entry(cache_dir, content_hash, suffix).read_text(encoding="utf-8"))
+        return entry["document"], entry["class_name"], entry["source"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_compiled(
+    cache_dir: Path, content_hash: str, suffix: str, document: dict[str, Any], class_name: str, source: str
+) -> None:
+    entry = {"document": document, "class_name": class_name, "source": source}
+    _write_atomically(_entry(cache_dir, content_hash, suffix), json.dumps(entry, ensure_ascii=False))
 
 
 def generate_source(schema: dict[str, Any], class_name: str) -> str:
@@ -70,6 +87,8 @@ def generate_source(schema: dict[str, Any], class_name: str) -> str:
             use_schema_description=True,
             enum_field_as_literal=LiteralType.All,
             allow_remote_refs=False,
+            base_class=f"{MODEL_BASE_MODULE}.SchemaModel",
+            disable_future_imports=True,
         )
     for warning in caught:
         # Constraints the generator could not express (e.g. maxLength on a URL) are worth one log line.
@@ -77,19 +96,6 @@ def generate_source(schema: dict[str, Any], class_name: str) -> str:
     if not isinstance(source, str):
         raise ValueError("the generator split the schema into several modules; keep it to one root object")
     return source
-
-
-def cached_source(schema: dict[str, Any], class_name: str, cache_dir: Path) -> tuple[str, bool]:
-    """Generated source for ``schema``, from the cache when present; returns ``(source, was_cached)``."""
-    path = cache_dir / f"{cache_key(schema, class_name)}.py"
-    try:
-        return path.read_text(encoding="utf-8"), True
-    except FileNotFoundError:
-        pass
-    source = generate_source(schema, class_name)
-    check_generated_source(source)
-    _write_atomically(path, source)
-    return source, False
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -113,7 +119,7 @@ def check_generated_source(source: str) -> None:
     tree = ast.parse(source)
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
-            if node.level or node.module not in _ALLOWED_IMPORTS:
+            if node.level or (node.module not in _ALLOWED_IMPORTS and node.module != MODEL_BASE_MODULE):
                 _refuse(node, f"import from {node.module!r}")
         elif isinstance(node, ast.ClassDef):
             _check_class(node)

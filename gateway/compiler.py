@@ -7,6 +7,7 @@ import sys
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from gateway.errors import SchemaCompileError
 from gateway.grounding import with_text_checks
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
+# libyaml's safe loader when PyYAML was built with it: ten times faster than the pure-Python one at start-up.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMA_NAME = re.compile(r"[a-z0-9_-]+")
 OPTIONS_KEY = "x-gateway"
 # Generator keys that make generated code import arbitrary modules; schema text must never reach an import.
@@ -70,9 +73,15 @@ class CompiledSchema:
     json_schema: dict[str, Any]
     options: SchemaOptions
     model: type[BaseModel]
-    list_model: type[BaseModel]
     source: str
     from_cache: bool
+    max_list_items: int = 50
+
+    @cached_property
+    def list_model(self) -> type[BaseModel]:
+        """``{"items": [model, ...]}``: what the list route asks the LLM for, so the whole list is validated.
+        Built on first use."""
+        return _list_model(self.model, self.max_list_items)
 
 
 def schema_files(folder: Path) -> list[Path]:
@@ -98,20 +107,33 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemaCompileError(where, f"cannot read file: {exc.strerror}") from exc
-    document = _parse_document(raw, path)
+    content_hash = hashlib.sha256(raw).hexdigest()
+    # A file compiled before (same bytes, same generator) skips parsing, checking and generation: only the
+    # generated source's allow-list check runs again before it is executed.
+    cached = codegen.load_compiled(cache_dir, content_hash, path.suffix)
+    if cached is not None:
+        document, class_name, source = cached
+    else:
+        document = _parse_document(raw, path)
+        _read_options(document, where)
+        schema = _without_gateway_keys(document)
+        _check_schema(schema, where)
+        class_name = _class_name(schema.get("title"), name)
+        try:
+            source = codegen.generate_source(schema, class_name)
+        except Exception as exc:  # the generator raises many kinds; all mean "this file can't be served"
+            raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
     options = _read_options(document, where)
-    schema = {key: value for key, value in document.items() if key != OPTIONS_KEY and key != "$id"}
-    _check_schema(schema, where)
-
-    class_name = _class_name(schema.get("title"), name)
     try:
-        source, from_cache = codegen.cached_source(schema, class_name, cache_dir)
         codegen.check_generated_source(source)
         model = _load_model(source, class_name, name)
-    except SchemaCompileError:
-        raise
-    except Exception as exc:  # the generator and pydantic raise many kinds; all mean "this file can't be served"
+        if cached is None:
+            # Models defer building their validators (gateway.model_base); a new file is built now, so that
+            # whatever pydantic refuses (say, a `pattern` its regex engine cannot compile) fails here.
+            model.model_rebuild(force=True)
+    except Exception as exc:  # pydantic raises many kinds when building a model from odd schemas
         raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
+    from_cache = cached is not None
 
     for field in [*options.from_text, *options.remove]:
         if field not in model.model_fields:
@@ -126,19 +148,21 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
             problem = f"x-gateway.examples[{index}].output does not match the schema: {_first_line(exc, 2)}"
             raise SchemaCompileError(where, problem) from exc
 
-    description = schema.get("description")
+    if not from_cache:
+        codegen.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
+    description = document.get("description")
     return CompiledSchema(
         name=name,
         path=path,
-        title=str(schema.get("title") or class_name),
+        title=str(document.get("title") or class_name),
         description=description if isinstance(description, str) else None,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash,
         json_schema=document,
         options=options,
         model=model,
-        list_model=_list_model(model, max_list_items),
         source=source,
         from_cache=from_cache,
+        max_list_items=max_list_items,
     )
 
 
@@ -154,6 +178,11 @@ def _patterns(remove: dict[str, str], where: str) -> dict[str, re.Pattern[str]]:
     return patterns
 
 
+def _without_gateway_keys(document: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema the generator sees: no gateway options, no ``$id`` (refs resolve within the file)."""
+    return {key: value for key, value in document.items() if key != OPTIONS_KEY and key != "$id"}
+
+
 def _parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     where = str(path)
     try:
@@ -161,7 +190,7 @@ def _parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise SchemaCompileError(where, f"not UTF-8 text (byte {exc.start})") from exc
     try:
-        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        document = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_YAML_LOADER)
     except json.JSONDecodeError as exc:
         raise SchemaCompileError(where, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except yaml.YAMLError as exc:

@@ -88,7 +88,7 @@ def test_schema_detail_has_the_schema_and_the_model_source(client: httpx.Client)
     detail = client.get("/schemas/invoice").json()
     assert detail["json_schema"]["title"] == "Invoice"
     assert "x-gateway" in detail["json_schema"]
-    assert "class Invoice(BaseModel):" in detail["model_source"]
+    assert "class Invoice(SchemaModel):" in detail["model_source"]
     assert client.get("/schemas/nope").status_code == 404
 
 
