@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from gateway.body_limit import BodyLimit
 from gateway.catalog import add_catalog_routes
@@ -84,6 +85,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GatewayError)
+        logger.info("%s %s -> %d %s: %s", request.method, request.url.path, exc.status_code, exc.error_type, exc)
         return _envelope(exc.status_code, exc.to_dict(), exc.headers())
 
     async def invalid_body(request: Request, exc: Exception) -> JSONResponse:
@@ -104,6 +106,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         body = {"type": kind, "message": str(exc.detail), "schema": _schema_of(request)}
         return _envelope(exc.status_code, body, dict(exc.headers or {}))
 
+    async def client_gone(request: Request, exc: Exception) -> Response:
+        # The client hung up while sending its body: nobody is left to read an answer, and nothing failed here.
+        logger.debug("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
+
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         body = {"type": "internal_error", "message": "the gateway failed; see its log", "schema": _schema_of(request)}
@@ -112,4 +119,5 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GatewayError, gateway_error)
     app.add_exception_handler(RequestValidationError, invalid_body)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected)

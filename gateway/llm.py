@@ -36,6 +36,9 @@ from gateway.prompt import Shape, build_messages
 from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
 
 logger = logging.getLogger(__name__)
+# instructor logs every failed attempt at ERROR with its full text; the gateway maps each failure to one typed
+# error (logged once by the app), so instructor's own lines would only double the log under load.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 T = TypeVar("T")
 
 # Temperature of the further attempts on the local model (see Extractor._create).

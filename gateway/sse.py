@@ -45,6 +45,7 @@ async def encode_events(events: AsyncIterator[Event], schema: str) -> AsyncItera
         async for name, data in events:
             yield format_sse_event(event=name, data_str=data)
     except GatewayError as exc:
+        logger.info("stream for schema %s ended with %s: %s", schema, exc.error_type, exc)
         yield error_event(exc.to_dict())
     except Exception:
         logger.exception("stream for schema %s failed", schema)
