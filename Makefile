@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test lint typecheck check eval clean
+.PHONY: install serve test lint typecheck check eval bench clean
 
 # llama-cpp-python compiles llama.cpp from source on first install (8-20 minutes on 2 cores), CPU only;
 # pip caches the built wheel, so later installs (and CI on the same machine) take seconds.
@@ -39,3 +39,6 @@ eval: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench

@@ -1,6 +1,8 @@
 """The embedded model through the whole gateway: load time, warm latency of one extraction, requests/s sustained.
 
 Run: .venv/bin/python -m bench.local_model [--rounds 30] [--threads N] [--concurrency 4]
+
+``python -m bench`` runs it as a subprocess through ``run`` (no OpenAI variables, ``GATEWAY_PROVIDER=local``).
 """
 
 import argparse
@@ -10,12 +12,16 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from gateway import Settings, create_app
 from tests.live_server import LiveServer
+
+if TYPE_CHECKING:
+    from bench.common import BenchResult
+    from bench.context import Context
 
 TEXTS = ["Jason is 25 years old", "Sarah is 31 years old", "Maria Lopez, 42, lives in Madrid", "Linda is 19 years old"]
 
@@ -56,6 +62,43 @@ async def measure(url: str, rounds: int, concurrency: int) -> dict[str, Any]:
         "rounds": rounds,
         "non_200": failures,
     }
+
+
+def run(ctx: "Context") -> "BenchResult":
+    """The embedded model through the gateway, as a subprocess on every core (the model needs its own core)."""
+    import os
+    import shutil
+    import subprocess
+
+    from bench.common import PYTHON, REPO_ROOT, BenchResult, Row, log
+
+    rounds = ctx.pick(30, 5)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "OPENAI_"))}
+    env["GATEWAY_PROVIDER"] = "local"
+    command = [PYTHON, "-m", "bench.local_model", "--rounds", str(rounds)]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", ",".join(map(str, ctx.pinning.all_cpus)), *command]
+    log(f"local: embedded model, {rounds} sequential + {rounds} at concurrency 4")
+    done = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=ctx.pick(400, 200), check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.local_model failed ({done.returncode}): {done.stderr[-2000:]}")
+    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result = BenchResult("local", details={**measured, "cpus": list(ctx.pinning.all_cpus)})
+    note = f"{measured['model']}; {rounds} rounds, {measured['non_200']} non-200; threads {measured['threads']}"
+    result.rows += [
+        Row("local", "local model warm p50, user_detail", measured["p50_ms"], "ms", note=note),
+        Row("local", "local model warm p95, user_detail", measured["p95_ms"], "ms"),
+        Row(
+            "local",
+            "local model requests/s (concurrency 4)",
+            measured["requests_per_second"],
+            "req/s",
+            note=f"model load {measured['load_seconds']} s, gateway ready {measured['gateway_ready_seconds']} s",
+        ),
+    ]
+    return result
 
 
 def main() -> None:
