@@ -320,9 +320,33 @@ def _chat_completions(client: openai.AsyncOpenAI) -> Callable[..., Awaitable[Any
                 stream=True,
                 stream_cls=AsyncStream[ChatCompletionChunk],
             )
-        return await client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)
+        completion = await client.post("/chat/completions", body=kwargs, cast_to=ChatCompletion)
+        for choice in completion.choices:
+            message = choice.message
+            for call in message.tool_calls or []:
+                if call.type == "function":
+                    call.function.arguments = repair_control_characters(call.function.arguments)
+            if message.content:
+                message.content = repair_control_characters(message.content)
+        return completion
 
     return create
+
+
+def repair_control_characters(answer: str) -> str:
+    """JSON with raw control characters inside its strings (a raw newline or tab, which small models write),
+    re-encoded as valid JSON; anything else is returned unchanged for the parser to judge."""
+    if not any(character < " " for character in answer):
+        return answer
+    try:
+        json.loads(answer)
+        return answer
+    except ValueError:
+        pass
+    try:
+        return json.dumps(json.loads(answer, strict=False), ensure_ascii=False)
+    except ValueError:
+        return answer
 
 
 class ValidationContext(dict[str, Any]):

@@ -45,7 +45,7 @@ Send = Callable[[Message], Awaitable[None]]
 Schema = Mapping[str, Any]
 
 FAULTS: Final[frozenset[str]] = frozenset(
-    {"500", "503", "429", "429-bare", "hang", "malformed", "invalid", "drop", "truncated", "reset"}
+    {"500", "503", "429", "429-bare", "hang", "malformed", "invalid", "drop", "truncated", "reset", "control"}
 )
 FAULT_TOKEN: Final = re.compile(r"\[\[fault:([^\]\s]+)\]\]")
 MAX_DEPTH: Final = 12
@@ -464,6 +464,9 @@ def plan_answer(request: Mapping[str, Any], text: str, fault: str | None) -> Ans
         return Answer(payload=f"Echo: {text[:200]}")
     value = invalid_for(schema) if fault == "invalid" else value_for(schema, text)
     payload = json.dumps(value, ensure_ascii=False)
+    if fault == "control":
+        # A raw newline and tab inside the first string value, as small local models write them.
+        payload = payload.replace('": "', '": "\n\t', 1)
     finish = "tool_calls" if tool_name else "stop"
     if fault in ("malformed", "truncated") and not request.get("stream"):
         payload = _cut(payload)

@@ -89,6 +89,16 @@ def test_schema_retry_budget_is_honoured(client: httpx.Client, upstream: FakeOpe
     assert len(upstream.calls) == 3  # invoice.yaml sets x-gateway.max_retries: 2
 
 
+def test_raw_control_characters_in_an_answer_are_repaired_not_reasked(
+    client: httpx.Client, upstream: FakeOpenAI
+) -> None:
+    upstream.fail_always("control")
+    response = client.post("/extract/user_detail", json=JASON)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"name": "Jason", "age": 25}  # user_detail.yaml's `remove` also trims it
+    assert len(upstream.calls) == 1
+
+
 def test_a_reask_that_succeeds_is_a_200(client: httpx.Client, upstream: FakeOpenAI) -> None:
     upstream.fail_next("invalid")
     response = client.post("/extract/user_detail", json=JASON)
