@@ -1,7 +1,6 @@
-"""Compiled schema -> its four extraction routes (object, object stream, list, list stream)."""
+"""The extraction routes (object, object stream, list, list stream) for every schema, and each schema's routes as
+its docs show them."""
 
-# No `from __future__ import annotations` here: the per-schema `Annotated` body type below must be evaluated
-# when each route is built, or FastAPI reads it as a query parameter.
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
