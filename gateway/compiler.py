@@ -115,7 +115,6 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
         document, class_name, source = cached
     else:
         document = _parse_document(raw, path)
-        _read_options(document, where)
         schema = _without_gateway_keys(document)
         _check_schema(schema, where)
         class_name = _class_name(schema.get("title"), name)
