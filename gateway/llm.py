@@ -230,7 +230,12 @@ class Extractor:
         if last is None:
             raise ExtractionFailed("the model's answer held no object", schema=schema.name, raw_answer=upstream.answer)
         try:
-            final = schema.model.model_validate(last, context=call["context"])
+            # The final object is validated from the JSON the model wrote, not from the partial parser's snapshot.
+            answer = repair_control_characters(upstream.answer)
+            if answer:
+                final = schema.model.model_validate_json(answer, context=call["context"])
+            else:
+                final = schema.model.model_validate(last, context=call["context"])
         except ValidationError as exc:
             raise ExtractionFailed(
                 "the model's answer did not match the schema",
@@ -333,6 +338,18 @@ def _chat_completions(client: openai.AsyncOpenAI) -> Callable[..., Awaitable[Any
     return create
 
 
+def _string_state(text: str, in_string: bool, escaped: bool) -> tuple[bool, bool]:
+    """Whether JSON text that continues with ``text`` ends inside a string, and right after a backslash there."""
+    for character in text:
+        if escaped:
+            escaped = False
+        elif in_string and character == "\\":
+            escaped = True
+        elif character == '"':
+            in_string = not in_string
+    return in_string, escaped
+
+
 def repair_control_characters(answer: str) -> str:
     """JSON with raw control characters inside its strings (a raw newline or tab, which small models write),
     re-encoded as valid JSON; anything else is returned unchanged for the parser to judge."""
@@ -374,6 +391,7 @@ class _UpstreamStream:
         self.hooks.on("completion:response", self._watch)
         self._streams: list[Any] = []
         self._pieces: list[str] = []
+        self._in_string = self._escaped = False
         self.finish_reason: str | None = None
 
     def _watch(self, response: Any) -> None:
@@ -387,11 +405,28 @@ class _UpstreamStream:
                 self.finish_reason = choice.finish_reason or self.finish_reason
                 delta = choice.delta
                 if delta is not None and delta.content:
+                    delta.content = self._escape_controls(delta.content)
                     self._pieces.append(delta.content)
                 for call in (delta.tool_calls or []) if delta is not None else []:
                     if call.function is not None and call.function.arguments:
+                        call.function.arguments = self._escape_controls(call.function.arguments)
                         self._pieces.append(call.function.arguments)
             yield chunk
+
+    def _escape_controls(self, piece: str) -> str:
+        """Escape raw control characters inside JSON strings as they stream by (a raw newline in a string is
+        invalid JSON; small models write them). Tracks string state across pieces; spacing between tokens stays."""
+        if not any(character < " " for character in piece):
+            self._in_string, self._escaped = _string_state(piece, self._in_string, self._escaped)
+            return piece
+        out = []
+        for character in piece:
+            if self._in_string and not self._escaped and character < " ":
+                out.append(f"\\u{ord(character):04x}")
+                continue
+            out.append(character)
+            self._in_string, self._escaped = _string_state(character, self._in_string, self._escaped)
+        return "".join(out)
 
     @property
     def answer(self) -> str:
@@ -414,7 +449,7 @@ class _UpstreamStream:
                 raw_answer=self.answer,
             )
         try:
-            json.loads(self.answer)
+            json.loads(repair_control_characters(self.answer))
         except ValueError:
             raise ExtractionFailed(
                 "the model's answer is not valid JSON", schema=schema_name, attempts=1, raw_answer=self.answer

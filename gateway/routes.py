@@ -16,6 +16,9 @@ from gateway.llm import Extractor, Final
 from gateway.registry import SchemaRegistry
 from gateway.sse import Event, EventStreamResponse, encode_events
 
+# Python's isspace() also counts these as spaces; JSON Schema's `\S` (the documented pattern) does not.
+_NOT_BLANK = frozenset("\x1c\x1d\x1e\x1f\x85")
+
 
 class ExtractionRequest(BaseModel):
     """The body of every extraction route."""
@@ -33,7 +36,7 @@ class ExtractionRequest(BaseModel):
     def _one_text(self) -> "ExtractionRequest":
         if (self.text is None) == (self.query is None):
             raise ValueError("give the input as exactly one of 'text' or 'query'")
-        if not self.input_text.strip():
+        if all(character.isspace() and character not in _NOT_BLANK for character in self.input_text):
             raise ValueError("the input text is empty")
         return self
 

@@ -99,6 +99,17 @@ def test_raw_control_characters_in_an_answer_are_repaired_not_reasked(
     assert len(upstream.calls) == 1
 
 
+@pytest.mark.parametrize("route", ["/extract/user_detail/stream", "/extract/user_detail/list/stream"])
+def test_raw_control_characters_in_a_streamed_answer_are_repaired(
+    client: httpx.Client, upstream: FakeOpenAI, route: str
+) -> None:
+    upstream.fail_always("control")
+    result = read_stream(client, route, JASON)
+    assert result.status == 200
+    assert "error" not in result.names, result.data("error")
+    assert result.names[-1] == "done"
+
+
 def test_a_reask_that_succeeds_is_a_200(client: httpx.Client, upstream: FakeOpenAI) -> None:
     upstream.fail_next("invalid")
     response = client.post("/extract/user_detail", json=JASON)
