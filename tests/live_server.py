@@ -31,8 +31,7 @@ class LiveServer:
         self._sock, self.port = sock, int(sock.getsockname()[1])
         config = uvicorn.Config(self.app, lifespan="on", log_config=None, access_log=False, timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, args=(self._server, self.loop, sock), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(self._server, sock), daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 30
         while not self._server.started:
@@ -42,14 +41,11 @@ class LiveServer:
             time.sleep(0.01)
         return self
 
-    @staticmethod
-    def _run(server: uvicorn.Server, loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(server.serve(sockets=[sock]))
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+    def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
+        # asyncio.Runner ends like asyncio.run: leftover tasks cancelled and awaited, then async generators closed.
+        with asyncio.Runner() as runner:
+            self.loop = runner.get_loop()
+            runner.run(server.serve(sockets=[sock]))
 
     def task_count(self) -> int:
         """Tasks alive on the server's event loop (uvicorn's own included), counted from inside the loop."""

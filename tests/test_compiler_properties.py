@@ -82,7 +82,7 @@ documents = st.builds(
 
 
 @given(document=documents)
-@settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_any_schema_compiles_or_fails_clearly(document: dict[str, Any], tmp_path_factory: Any) -> None:
     folder = tmp_path_factory.mktemp("prop")
     path = folder / "generated.json"

@@ -22,7 +22,11 @@ def test_every_route_keeps_its_documented_contract(gateway_url: str, upstream: F
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=CASES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+            max_examples=CASES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,  # the same cases on every CI run; change the code to explore others
+            suppress_health_check=list(HealthCheck),
         )
         def check(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
             # A schema-valid request may still get a 422: the LLM's answer can fail validation. That case is
