@@ -210,23 +210,18 @@ class Extractor:
 
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
-        upstream = _UpstreamStream()
-        try:
-            with _translated(schema.name):
-                # strict=False: instructor's strict partial parsing fails on enums and dates as the object
-                # completes; the real model validates the final object below.
-                partials = self._client.create_partial(
-                    response_model=schema.model, strict=False, hooks=upstream.hooks, **call
-                )
-                async with aclosing(partials) as stream:
-                    async for partial in stream:
-                        snapshot = partial.model_dump(exclude_none=True, warnings=False)
-                        if snapshot != last:
-                            last = snapshot
-                            yield Partial(snapshot)
-            upstream.check_complete(schema.name)
-        finally:
-            await upstream.close()
+        async with _watched_stream(schema.name) as upstream:
+            # strict=False: instructor's strict partial parsing fails on enums and dates as the object
+            # completes; the real model validates the final object below.
+            partials = self._client.create_partial(
+                response_model=schema.model, strict=False, hooks=upstream.hooks, **call
+            )
+            async with aclosing(partials) as stream:
+                async for partial in stream:
+                    snapshot = partial.model_dump(exclude_none=True, warnings=False)
+                    if snapshot != last:
+                        last = snapshot
+                        yield Partial(snapshot)
         if last is None:
             raise ExtractionFailed("the model's answer held no object", schema=schema.name, raw_answer=upstream.answer)
         try:
@@ -249,22 +244,17 @@ class Extractor:
     async def _items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         limit = self._settings.max_list_items
         count = 0
-        upstream = _UpstreamStream()
-        try:
-            with _translated(schema.name):
-                items = self._client.create_iterable(
-                    response_model=schema.model, strict=False, hooks=upstream.hooks, **call
-                )
-                async with aclosing(items) as stream:
-                    async for item in stream:
-                        count += 1
-                        if count > limit:
-                            message = f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)"
-                            raise ExtractionFailed(message, schema=schema.name)
-                        yield item
-            upstream.check_complete(schema.name)
-        finally:
-            await upstream.close()
+        async with _watched_stream(schema.name) as upstream:
+            items = self._client.create_iterable(
+                response_model=schema.model, strict=False, hooks=upstream.hooks, **call
+            )
+            async with aclosing(items) as stream:
+                async for item in stream:
+                    count += 1
+                    if count > limit:
+                        message = f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)"
+                        raise ExtractionFailed(message, schema=schema.name)
+                    yield item
 
     async def _within_deadline(self, source: AsyncGenerator[T, None], schema_name: str) -> AsyncIterator[T]:
         """``source`` bounded by the request deadline.
@@ -459,6 +449,18 @@ class _UpstreamStream:
         for stream in self._streams:
             with contextlib.suppress(Exception):
                 await stream.close()
+
+
+@asynccontextmanager
+async def _watched_stream(schema_name: str) -> AsyncIterator[_UpstreamStream]:
+    """One streamed upstream call: failures mapped, the answer checked complete once read, the connection closed."""
+    upstream = _UpstreamStream()
+    try:
+        with _translated(schema_name):
+            yield upstream
+        upstream.check_complete(schema_name)
+    finally:
+        await upstream.close()
 
 
 class _translated:
