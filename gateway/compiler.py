@@ -83,6 +83,11 @@ class CompiledSchema:
         Built on first use."""
         return _list_model(self.model, self.max_list_items)
 
+    @cached_property
+    def model_schema(self) -> dict[str, Any]:
+        """The model's own JSON Schema (what the LLM's tool is built from), made on first use."""
+        return self.model.model_json_schema()
+
 
 def schema_files(folder: Path) -> list[Path]:
     """The schema files of ``folder``, sorted (hidden files and other suffixes skipped)."""

@@ -6,6 +6,7 @@ written in the text, in digits or in English words ("forty-two"). The check runs
 with a ``{"text": ...}`` context, which the extractor passes; elsewhere (docs, examples) it stays out of the way.
 """
 
+import math
 import re
 from typing import Any
 
@@ -137,3 +138,94 @@ def with_text_checks(
         "_check_from_text": model_validator(mode="after")(check_from_text_fields),
     }
     return type(model.__name__, (model,), namespace)
+
+
+# Where a run of words ends: a value copied from the text never crosses these.
+_BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
+MAX_SPAN_WORDS = 6
+# Above this many choices a field is left to the validator alone: the grammar would grow too large.
+MAX_CHOICES = 1500
+
+
+def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_CHOICES) -> list[str] | None:
+    """Every run of 1..``max_words`` words of ``text`` that crosses no punctuation, in order of first
+    appearance: the values a ``from_text`` string field can take ("Dr. Maria Lopez, 42" -> "Dr.", "Dr. Maria",
+    ..., "Maria Lopez", "Lopez", "42"). A run ending in a full stop is offered with and without it.
+    None when there are more than ``limit``."""
+    seen: dict[str, None] = {}
+    for segment in _BREAKS.split(text):
+        words = [word.strip("'‘’`*_") for word in segment.split()]
+        words = [word for word in words if any(char.isalnum() for char in word)]
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + max_words, len(words)) + 1):
+                span = " ".join(words[start:end])
+                seen.setdefault(span.rstrip("."), None)
+                seen.setdefault(span, None)
+            if len(seen) > limit:
+                return None
+    return list(seen)
+
+
+def stated_integers(text: str) -> list[int]:
+    """The whole numbers ``text`` writes, in digits or in words, in order of appearance."""
+    found: list[tuple[int, int]] = [
+        (match.start(), int(match.group().replace(",", "")))
+        for match in re.finditer(r"(?<![\d.])\d+(?:,\d{3})*(?![\d]|\.\d)", text)
+    ]
+    found += [(start, value) for start, _, value in _number_word_spans(text)]
+    return list(dict.fromkeys(value for _, value in sorted(found)))
+
+
+def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:
+    """For each ``from_text`` field, the values the text offers it: runs of words for strings, the whole
+    numbers it states (within the field's bounds) for integers. A grammar built from these lets a small model
+    choose a value but not invent one. Fields of other kinds, or with no or too many choices, are left out."""
+    choices: dict[str, list[Any]] = {}
+    for field in fields:
+        for branch in _branches(properties.get(field, {})):
+            kind = branch.get("type")
+            options: list[Any] | None = None
+            if kind == "string" and not {"enum", "const", "format", "pattern"} & branch.keys():
+                low, high = branch.get("minLength", 1), branch.get("maxLength", len(text))
+                options = [span for span in text_spans(text) or [] if low <= len(span) <= high]
+            elif kind == "integer" and not {"enum", "const"} & branch.keys():
+                low, high = branch.get("minimum", -math.inf), branch.get("maximum", math.inf)
+                options = [value for value in stated_integers(text) if low <= value <= high]
+            if options and len(options) <= MAX_CHOICES:
+                choices[field] = options
+    return choices
+
+
+def _branches(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"]
+
+
+def restrict_parameters(
+    parameters: dict[str, Any], choices: dict[str, list[Any]], *, root: bool, definition: str
+) -> dict[str, Any]:
+    """A copy of a tool's JSON Schema ``parameters`` that allows only ``choices`` for the named fields: in the
+    root object when it is the schema's own (``root``), and in the ``$defs`` entry ``definition`` when the tool
+    wraps a list of them."""
+
+    def restrict(node: Any) -> Any:
+        if not isinstance(node, dict) or not isinstance(node.get("properties"), dict):
+            return node
+        properties = dict(node["properties"])
+        for field, options in choices.items():
+            spec = properties.get(field)
+            if isinstance(spec, dict):
+                if "anyOf" in spec:
+                    properties[field] = {**spec, "anyOf": [_with_enum(branch, options) for branch in spec["anyOf"]]}
+                else:
+                    properties[field] = _with_enum(spec, options)
+        return {**node, "properties": properties}
+
+    restricted = restrict(parameters) if root else dict(parameters)
+    definitions = parameters.get("$defs")
+    if isinstance(definitions, dict) and definition in definitions:
+        restricted["$defs"] = {**definitions, definition: restrict(definitions[definition])}
+    return restricted
+
+
+def _with_enum(branch: dict[str, Any], options: list[Any]) -> dict[str, Any]:
+    return branch if branch.get("type") == "null" else {**branch, "enum": options}

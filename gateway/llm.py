@@ -31,6 +31,7 @@ from gateway.errors import (
     UpstreamRateLimited,
     UpstreamTimeout,
 )
+from gateway.grounding import restrict_parameters, value_choices
 from gateway.local_model import LocalModelError, LocalModelServer, default_model_path, default_threads
 from gateway.prompt import Shape, build_messages
 from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
@@ -43,6 +44,9 @@ T = TypeVar("T")
 
 # Temperature of the further attempts on the local model (see Extractor._create).
 RESAMPLE_TEMPERATURE = 0.7
+
+# The key of an instructor call's keyword arguments that carries the from_text choices to ``_chat_completions``.
+RESTRICT_KEY = "gateway_value_choices"
 
 _MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
 
@@ -295,6 +299,12 @@ class Extractor:
         temperature = settings.temperature if options.temperature is None else options.temperature
         if temperature is not None:
             call["temperature"] = temperature
+        if self._local and options.from_text:
+            # The local model's grammar only lets it write values the text offers (see grounding.value_choices).
+            properties = schema.model_schema.get("properties", {})
+            choices = value_choices(properties, tuple(options.from_text), text)
+            if choices:
+                call[RESTRICT_KEY] = (schema.model.__name__, choices)
         return call
 
 
@@ -303,10 +313,15 @@ def _chat_completions(client: openai.AsyncOpenAI) -> Callable[..., Awaitable[Any
 
     The SDK walks every request against its TypedDicts (about 10 ms of CPU for a tool call with a few messages)
     to rename and convert fields; the gateway's requests are plain JSON already. The same client sends them, so
-    timeouts, error types and streaming are the SDK's own.
+    timeouts, error types and streaming are the SDK's own. A call carrying ``RESTRICT_KEY`` has its tool schema
+    narrowed to those choices first.
     """
 
     async def create(**kwargs: Any) -> Any:
+        restriction = kwargs.pop(RESTRICT_KEY, None)
+        if restriction is not None and "tools" in kwargs:
+            model_name, choices = restriction
+            kwargs["tools"] = [_restricted_tool(tool, model_name, choices) for tool in kwargs["tools"]]
         if kwargs.get("stream"):
             return await client.post(
                 "/chat/completions",
@@ -326,6 +341,16 @@ def _chat_completions(client: openai.AsyncOpenAI) -> Callable[..., Awaitable[Any
         return completion
 
     return create
+
+
+def _restricted_tool(tool: dict[str, Any], model_name: str, choices: dict[str, list[Any]]) -> dict[str, Any]:
+    """``tool`` with the fields of ``model_name`` narrowed to ``choices``: in its parameters when the tool is
+    the model itself, in its ``$defs`` entry when the tool wraps a list of them."""
+    function = tool["function"]
+    parameters = restrict_parameters(
+        function["parameters"], choices, root=function["name"] == model_name, definition=model_name
+    )
+    return {**tool, "function": {**function, "parameters": parameters}}
 
 
 def _string_state(text: str, in_string: bool, escaped: bool) -> tuple[bool, bool]:

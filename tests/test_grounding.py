@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +11,15 @@ from pydantic import ValidationError
 
 from gateway.compiler import compile_schema
 from gateway.errors import SchemaCompileError
-from gateway.grounding import annotate_number_words, numbers_in
+from gateway.grounding import (
+    annotate_number_words,
+    numbers_in,
+    restrict_parameters,
+    stated_integers,
+    text_spans,
+    value_choices,
+)
+from gateway.prompt import build_messages
 from tests.fake_openai import FakeOpenAI
 
 PERSON = {
@@ -82,10 +91,73 @@ def test_bad_text_check_options_are_refused(tmp_path: Path, options: dict[str, o
         compile_schema(path, tmp_path / "cache")
 
 
-def test_list_routes_get_a_several_item_example(client: httpx.Client, upstream: FakeOpenAI) -> None:
+def test_list_routes_get_the_list_example(client: httpx.Client, upstream: FakeOpenAI) -> None:
     client.post("/extract/user_detail/list", json={"text": "Jason is 25. Sarah is 30."})
     messages = upstream.calls[0]["messages"]
     example = json.loads(messages[-2]["content"])
     assert messages[-2]["role"] == "assistant"
-    assert len(example["items"]) == 3  # user_detail.yaml's three single examples, run together
-    assert "Maria Lopez" in messages[-3]["content"] and "Albert Finch" in messages[-3]["content"]
+    assert [item["name"] for item in example["items"]] == ["Ana Ruiz", "Luis", "Omar Haddad", "Mia"]
+    assert "Omar Haddad" in messages[-3]["content"] and "Maria Lopez" not in messages[-3]["content"]
+
+
+def test_without_a_list_example_single_examples_are_run_together(tmp_path: Path) -> None:
+    examples = [
+        {"text": "Jo is 5.", "output": {"name": "Jo", "age": 5}},
+        {"text": "Al is 7.", "output": {"name": "Al", "age": 7}},
+    ]
+    path = tmp_path / "person.json"
+    path.write_text(json.dumps({**PERSON, "x-gateway": {"examples": examples}}))
+    messages = build_messages(compile_schema(path, tmp_path / "cache"), "Kim is 9.", shape="list")
+    assert messages[-3]["content"] == "Jo is 5. Al is 7."
+    assert json.loads(messages[-2]["content"]) == {"items": [example["output"] for example in examples]}
+
+
+def test_text_spans_are_runs_of_words_that_cross_no_punctuation() -> None:
+    spans = text_spans("Dr. Maria Lopez (42) met Seán O'Brien; he is 7. Bye.", max_words=3)
+    assert spans is not None
+    assert {"Dr. Maria Lopez", "Maria Lopez", "Seán O'Brien", "he is 7", "he is 7.", "42"} <= set(spans)
+    assert not {"Lopez 42", "Lopez (42", "O'Brien he", "Dr. Maria Lopez met"} & set(spans)
+    assert spans.index("Dr.") < spans.index("Maria") < spans.index("Seán")
+    assert text_spans("one two three four five", limit=10) is None
+    assert text_spans("??? --- !!!") == []
+
+
+def test_stated_integers_in_order_of_appearance() -> None:
+    text = "Ana, forty-two, paid $1,500 for 3.5 kg on 12/05 for her 90th birthday"
+    assert stated_integers(text) == [42, 1500, 12, 5, 90]
+
+
+def test_value_choices_follow_the_field_types_and_bounds() -> None:
+    properties = {
+        "name": {"type": "string", "maxLength": 12},
+        "age": {"type": "integer", "minimum": 0, "maximum": 150},
+        "nickname": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "code": {"type": "string", "pattern": "^[A-Z]+$"},
+        "score": {"type": "number"},
+    }
+    fields = ("name", "age", "nickname", "code", "score", "missing")
+    choices = value_choices(properties, fields, "Ana Maria Ruiz, 33, paid 1,500 in 1990")
+    assert set(choices) == {"name", "age", "nickname"}
+    assert "Ana Maria" in choices["name"] and "Ana Maria Ruiz" not in choices["name"]  # maxLength 12
+    assert choices["age"] == [33]
+    assert "Ana Maria Ruiz" in choices["nickname"]
+    assert value_choices(properties, ("age",), "no numbers here") == {}
+
+
+def test_restrict_parameters_narrows_the_model_where_it_appears() -> None:
+    person: dict[str, Any] = {"title": "Person", "type": "object", "properties": {
+        "name": {"type": "string"}, "age": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}  # fmt: skip
+    choices: dict[str, list[Any]] = {"name": ["Ana"], "age": [33]}
+    root = restrict_parameters(person, choices, root=True, definition="Person")
+    assert root["properties"]["name"] == {"type": "string", "enum": ["Ana"]}
+    assert root["properties"]["age"]["anyOf"] == [{"type": "integer", "enum": [33]}, {"type": "null"}]
+    assert "enum" not in person["properties"]["name"]  # the original is left alone
+    listing = {"type": "array", "items": {"$ref": "#/$defs/Person"}}
+    wrapper: dict[str, Any] = {
+        "type": "object",
+        "properties": {"items": listing, "name": {"type": "string"}},
+        "$defs": {"Person": person},
+    }
+    listed = restrict_parameters(wrapper, choices, root=False, definition="Person")
+    assert listed["properties"]["name"] == {"type": "string"}
+    assert listed["$defs"]["Person"]["properties"]["name"]["enum"] == ["Ana"]
