@@ -59,6 +59,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     reload: Annotated[bool, typer.Option(help="Restart when code or schema files change.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Server processes (default 1).", min=1)] = None,
+    access_log: Annotated[bool | None, typer.Option(help="Log one line per request (default off).")] = None,
 ) -> None:
     """Serve every schema in the folder over HTTP."""
     import uvicorn
@@ -71,6 +73,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=None if reload else (workers or settings.workers),
+        access_log=settings.access_log if access_log is None else access_log,
         reload_dirs=[str(settings.schemas_dir), str(Path(__file__).parent)] if reload else None,
         reload_includes=["*.yaml", "*.yml", "*.json"] if reload else None,
     )
@@ -84,7 +88,9 @@ def check(folder: Annotated[Path, typer.Argument(help="Schema folder to compile.
         raise _fail(f"{folder} is not a folder", 2)
     registry = SchemaRegistry.load(folder, settings.cache_dir, max_list_items=settings.max_list_items)
     for name in registry.names:
-        schema = registry.schemas[name]
+        schema = registry.ready(name)
+        if schema is None:
+            continue
         typer.echo(f"ok     {name} ({schema.path.name}, {schema.title})")
         for suffix in ROUTE_SUFFIXES:
             typer.echo(f"         POST /extract/{name}{suffix}")
@@ -149,7 +155,10 @@ def _with_extractor(settings: Settings, name: str, work: Callable[[Extractor, Co
         if name not in registry.schemas:
             raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}")
         async with connect_upstream(settings) as upstream:
-            return await work(Extractor(upstream, settings), registry.schemas[name])
+            schema = registry.ready(name)
+            if schema is None:
+                raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
+            return await work(Extractor(upstream, settings), schema)
 
     _check_provider(settings)
     try:

@@ -35,10 +35,16 @@ def generator_version() -> str:
     return version("datamodel-code-generator")
 
 
+@cache
+def _toolchain() -> str:
+    """The generator's and pydantic's versions: generated code is only reused with the same pair."""
+    return f"{generator_version()}+pydantic-{version('pydantic')}"
+
+
 def _entry(cache_dir: Path, content_hash: str, suffix: str) -> Path:
     """Cache entry of a schema file: its exact bytes (hashed), its syntax, this gateway's codegen revision and
-    the generator's version."""
-    material = "\0".join((CODEGEN_REVISION, generator_version(), suffix, content_hash))
+    the generator's and pydantic's versions."""
+    material = "\0".join((CODEGEN_REVISION, _toolchain(), suffix, content_hash))
     return cache_dir / f"{hashlib.sha256(material.encode()).hexdigest()}.json"
 
 

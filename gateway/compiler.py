@@ -5,9 +5,9 @@ import json
 import re
 import sys
 import types
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +72,16 @@ class CompiledSchema:
     content_hash: str
     json_schema: dict[str, Any]
     options: SchemaOptions
-    model: type[BaseModel]
+    model_factory: Callable[[], type[BaseModel]] = field(repr=False)
     source: str
     from_cache: bool
     max_list_items: int = 50
+
+    @cached_property
+    def model(self) -> type[BaseModel]:
+        """The Pydantic model. A file compiled on an earlier start is executed on first use, not at start-up;
+        raises ``SchemaCompileError`` if that fails."""
+        return self.model_factory()
 
     @cached_property
     def list_model(self) -> type[BaseModel]:
@@ -128,34 +134,16 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
         except Exception as exc:  # the generator raises many kinds; all mean "this file can't be served"
             raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
     options = _read_options(document, where)
-    try:
-        codegen.check_generated_source(source)
-        model = _load_model(source, class_name, name)
-        if cached is None:
-            # Models defer building their validators (gateway.model_base); a new file is built now, so that
-            # whatever pydantic refuses (say, a `pattern` its regex engine cannot compile) fails here.
-            model.model_rebuild(force=True)
-    except Exception as exc:  # pydantic raises many kinds when building a model from odd schemas
-        raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
-    from_cache = cached is not None
-
-    for field in [*options.from_text, *options.remove]:
-        if field not in model.model_fields:
-            raise SchemaCompileError(where, f"x-gateway names the field {field!r}, which is not a top-level property")
-    if options.from_text or options.remove:
-        model = with_text_checks(model, tuple(options.from_text), _patterns(options.remove, where))
-    for index, example in enumerate(options.examples):
-        try:
-            for output in example.output if isinstance(example.output, list) else [example.output]:
-                model.model_validate(output, context={"text": example.text})
-        except ValidationError as exc:
-            problem = f"x-gateway.examples[{index}].output does not match the schema: {_first_line(exc, 2)}"
-            raise SchemaCompileError(where, problem) from exc
-
-    if not from_cache:
+    model_factory = partial(_build_model, source, class_name, name, options, where)
+    if cached is not None:
+        # Compiled, built and checked before (same bytes, same generator): the model is made on first use.
+        # Its source still passes the allow-list check before it is executed.
+        model = None
+    else:
+        model = model_factory(new=True)
         codegen.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
     description = document.get("description")
-    return CompiledSchema(
+    compiled = CompiledSchema(
         name=name,
         path=path,
         title=str(document.get("title") or class_name),
@@ -163,21 +151,55 @@ def compile_schema(path: Path, cache_dir: Path, *, max_list_items: int = 50) -> 
         content_hash=content_hash,
         json_schema=document,
         options=options,
-        model=model,
+        model_factory=model_factory,
         source=source,
-        from_cache=from_cache,
+        from_cache=cached is not None,
         max_list_items=max_list_items,
     )
+    if model is not None:
+        compiled.__dict__["model"] = model
+    return compiled
+
+
+def _build_model(
+    source: str, class_name: str, name: str, options: SchemaOptions, where: str, *, new: bool = False
+) -> type[BaseModel]:
+    """Check and execute the generated ``source``, then add the ``x-gateway`` text checks. A ``new`` file's
+    model is built at once and its examples validated, so that whatever pydantic refuses (say, a ``pattern``
+    its regex engine cannot compile) or an example that does not fit fails at start-up."""
+    try:
+        codegen.check_generated_source(source)
+        model = _load_model(source, class_name, name)
+        if new:
+            # Models defer building their validators (gateway.model_base); a new file is built now.
+            model.model_rebuild(force=True)
+    except Exception as exc:  # pydantic raises many kinds when building a model from odd schemas
+        raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
+    for field_name in [*options.from_text, *options.remove]:
+        if field_name not in model.model_fields:
+            problem = f"x-gateway names the field {field_name!r}, which is not a top-level property"
+            raise SchemaCompileError(where, problem)
+    if options.from_text or options.remove:
+        model = with_text_checks(model, tuple(options.from_text), _patterns(options.remove, where))
+    if new:
+        for index, example in enumerate(options.examples):
+            try:
+                for output in example.output if isinstance(example.output, list) else [example.output]:
+                    model.model_validate(output, context={"text": example.text})
+            except ValidationError as exc:
+                problem = f"x-gateway.examples[{index}].output does not match the schema: {_first_line(exc, 2)}"
+                raise SchemaCompileError(where, problem) from exc
+    return model
 
 
 def _patterns(remove: dict[str, str], where: str) -> dict[str, re.Pattern[str]]:
     patterns = {}
-    for field, pattern in remove.items():
+    for field_name, pattern in remove.items():
         try:
-            patterns[field] = re.compile(pattern)
+            patterns[field_name] = re.compile(pattern)
         except re.error as exc:
             raise SchemaCompileError(
-                where, f"x-gateway.remove.{field} is not a valid regular expression: {exc}"
+                where, f"x-gateway.remove.{field_name} is not a valid regular expression: {exc}"
             ) from exc
     return patterns
 

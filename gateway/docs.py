@@ -11,9 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from gateway.errors import SchemaNotFound
 from gateway.registry import SchemaRegistry
-from gateway.routes import schema_doc_routes
+from gateway.routes import schema_doc_routes, unknown_schema
 
 # Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -37,7 +36,8 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            documented = [route for name in registry.names for route in schema_doc_routes(registry.schemas[name])]
+            ready = [schema for name in registry.names if (schema := registry.ready(name)) is not None]
+            documented = [route for schema in ready for route in schema_doc_routes(schema)]
             app.openapi_schema = get_openapi(
                 title=app.title,
                 version=app.version,
@@ -51,10 +51,10 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     per_schema_openapi: dict[str, dict[str, Any]] = {}
 
     def schema_openapi(name: str) -> dict[str, Any]:
-        if name not in registry.schemas:
-            raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
+        schema = registry.ready(name)
+        if schema is None:
+            raise unknown_schema(registry, name)
         if name not in per_schema_openapi:
-            schema = registry.schemas[name]
             per_schema_openapi[name] = get_openapi(
                 title=f"{schema.title} extraction",
                 version=app.version,

@@ -7,17 +7,21 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
+from instructor.v2.core import patch as instructor_patch
 from instructor.v2.core.client import AsyncInstructor
 from instructor.v2.core.function_calls import response_schema
 from instructor.v2.core.patch import patch_v2
 from instructor.v2.core.providers import Provider
+from instructor.v2.dsl.iterable import IterableModel
+from instructor.v2.dsl.partial import Partial as InstructorPartial
+from instructor.v2.validation import async_validators
 from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic import BaseModel, ValidationError
@@ -35,12 +39,38 @@ from gateway.grounding import restrict_parameters, value_choices
 from gateway.local_model import LocalModelError, LocalModelServer, default_model_path, default_threads
 from gateway.prompt import Shape, build_messages
 from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
+from gateway.transport import AiohttpTransport
 
 logger = logging.getLogger(__name__)
 # instructor logs every failed attempt at ERROR with its full text; the gateway maps each failure to one typed
 # error (logged once by the app), so instructor's own lines would only double the log under load.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 T = TypeVar("T")
+
+
+def _reject_async_validators_once(check: Callable[[Any], None]) -> Callable[[Any], None]:
+    """instructor's check that a response model has no async validators, run once per model instead of on
+    every call: it walks the model's whole class tree (about 15% of the gateway's CPU per request), and a
+    model's validators do not change. A refusal is not remembered, so it is raised again on every call."""
+    passed: set[Any] = set()
+
+    def reject(response_model: Any) -> None:
+        try:
+            if response_model in passed:
+                return
+        except TypeError:  # an unhashable annotation: check it every time
+            check(response_model)
+            return
+        check(response_model)
+        passed.add(response_model)
+
+    return reject
+
+
+# Both places instructor looks the check up: the patched create() and the streaming calls' late imports.
+_reject_once = _reject_async_validators_once(async_validators.reject_async_validators)
+for _module in (async_validators, instructor_patch):
+    setattr(_module, "reject_async_validators", _reject_once)  # noqa: B010
 
 # Temperature of the further attempts on the local model (see Extractor._create).
 RESAMPLE_TEMPERATURE = 0.7
@@ -80,6 +110,7 @@ def create_openai_client(settings: Settings, *, base_url: str | None = None) -> 
         base_url=base_url,
         max_retries=0,
         timeout=settings.upstream_timeout,
+        http_client=httpx2.AsyncClient(transport=AiohttpTransport(), timeout=settings.upstream_timeout),
     )
 
 
@@ -140,6 +171,7 @@ class Extractor:
         )
         self._settings = settings
         self._prepared: dict[type[BaseModel], type[BaseModel]] = {}
+        self._stream_models: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
         self._model = upstream.model
         self._local = upstream.provider == "local"
         self._max_tokens = settings.max_tokens or (512 if self._local else 1024)
@@ -212,14 +244,34 @@ class Extractor:
         call = self._call(schema, text, "items", model, instructions)
         return self._within_deadline(self._items(schema, call), schema.name)
 
+    def _stream_model(self, model: type[BaseModel], kind: Literal["partial", "items"]) -> type[BaseModel]:
+        """instructor's stream wrapper of ``model`` (``Partial[model]``, or the ``{"tasks": [...]}`` iterable),
+        ready as a tool, built once: ``create_partial``/``create_iterable`` build a new class on every call
+        (over half of a stream's CPU)."""
+        key = (kind, model)
+        prepared = self._stream_models.get(key)
+        if prepared is None:
+            wrapper = InstructorPartial[model] if kind == "partial" else IterableModel(model)
+            prepared = self._stream_models[key] = response_schema(wrapper)
+        return prepared
+
+    async def _stream_from(self, response_model: type[BaseModel], hooks: Hooks, call: dict[str, Any]) -> Any:
+        """What ``create_partial``/``create_iterable`` do, given the prepared wrapper: one streamed call,
+        yielding instructor's partial objects or list items. ``strict=False``: instructor's strict partial
+        parsing fails on enums and dates as the object completes; the final object is validated separately."""
+        client = self._client
+        kwargs = client.handle_kwargs({**call, "stream": True})
+        stream = await client.create_fn(
+            response_model=response_model, strict=False, hooks=client.hooks + hooks, **kwargs
+        )
+        async with aclosing(stream):
+            async for item in stream:
+                yield item
+
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
         async with _watched_stream(schema.name) as upstream:
-            # strict=False: instructor's strict partial parsing fails on enums and dates as the object
-            # completes; the real model validates the final object below.
-            partials = self._client.create_partial(
-                response_model=schema.model, strict=False, hooks=upstream.hooks, **call
-            )
+            partials = self._stream_from(self._stream_model(schema.model, "partial"), upstream.hooks, call)
             async with aclosing(partials) as stream:
                 async for partial in stream:
                     snapshot = partial.model_dump(exclude_none=True, warnings=False)
@@ -249,9 +301,7 @@ class Extractor:
         limit = self._settings.max_list_items
         count = 0
         async with _watched_stream(schema.name) as upstream:
-            items = self._client.create_iterable(
-                response_model=schema.model, strict=False, hooks=upstream.hooks, **call
-            )
+            items = self._stream_from(self._stream_model(schema.model, "items"), upstream.hooks, call)
             async with aclosing(items) as stream:
                 async for item in stream:
                     count += 1

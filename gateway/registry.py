@@ -46,6 +46,20 @@ class SchemaRegistry:
                 registry._fail(name, paths[0], str(exc))
         return registry
 
+    def ready(self, name: str) -> CompiledSchema | None:
+        """The schema ``name`` with its model built (a file compiled on an earlier start builds it on first
+        use), or None when it is unknown or its model cannot be built (it then joins ``failures``)."""
+        schema = self.schemas.get(name)
+        if schema is None:
+            return None
+        try:
+            schema.model  # noqa: B018 - builds it
+        except SchemaCompileError as exc:
+            self.schemas.pop(name, None)
+            self._fail(name, schema.path, str(exc))
+            return None
+        return schema
+
     def _fail(self, name: str, path: Path, message: str) -> None:
         logger.error("schema %s not served: %s", name, message)
         self.failures[name] = SchemaFailure(name=name, path=path, message=message)

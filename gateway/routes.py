@@ -45,7 +45,8 @@ class ExtractionRequest(BaseModel):
         return self.text if self.text is not None else (self.query or "")
 
 
-def get_extractor(request: Request) -> Extractor:
+async def get_extractor(request: Request) -> Extractor:
+    """The app's extractor (async: FastAPI runs a plain ``def`` dependency in its thread pool on every request)."""
     extractor: Extractor = request.app.state.extractor
     return extractor
 
@@ -134,7 +135,7 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
     """
 
     async def read(name: str, request: Request) -> tuple[CompiledSchema, ExtractionRequest]:
-        schema = registry.schemas.get(name)
+        schema = registry.ready(name)
         if schema is None:
             raise unknown_schema(registry, name)
         body = parse_extraction_request(

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Server processes (`gateway serve`); each one compiles the schemas and, with "
+        "the local provider, runs its own model.",
+    )
+    access_log: bool = Field(default=False, description="Log one line per request (uvicorn's access log).")
 
     provider: Literal["auto", "local", "openai"] = Field(
         default="auto",

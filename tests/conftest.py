@@ -69,7 +69,8 @@ def make_gateway(upstream: FakeOpenAI, codegen_cache: Path) -> Iterator[GatewayF
     servers: list[LiveServer] = []
 
     def start(**overrides: Any) -> str:
-        server = LiveServer(create_app(gateway_settings(upstream, codegen_cache, **overrides))).start()
+        cache_dir = overrides.pop("cache_dir", codegen_cache)
+        server = LiveServer(create_app(gateway_settings(upstream, cache_dir, **overrides))).start()
         servers.append(server)
         return server.url
 

@@ -237,5 +237,20 @@ def test_a_tampered_cache_entry_is_refused(tmp_path: Path) -> None:
     cached = json.loads(entry.read_text())
     assert cached["source"] == compiled.source
     entry.write_text(json.dumps({**cached, "source": compiled.source + "\nimport os\n"}))
+    # A cached file's model is made on first use; its source is checked then, before it runs.
     with pytest.raises(SchemaCompileError, match="refusing to load"):
-        compile_schema(path, tmp_path / "cache")
+        compile_schema(path, tmp_path / "cache").model  # noqa: B018
+    registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    assert registry.names == ["user"] and registry.ready("user") is None
+    assert registry.names == [] and "refusing to load" in registry.failures["user"].message
+
+
+def test_a_warm_start_executes_no_generated_code_until_a_schema_is_used(tmp_path: Path) -> None:
+    write(tmp_path, "user.yaml", USER)
+    write(tmp_path, "other.yaml", {**USER, "title": "Other"})
+    SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    warm = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    assert all(schema.from_cache and "model" not in vars(schema) for schema in warm.schemas.values())
+    user = warm.ready("user")
+    assert user is not None and user.model.model_validate({"name": "Al", "age": 3})
+    assert "model" not in vars(warm.schemas["other"])

@@ -1,5 +1,6 @@
 """Per-schema docs, OpenAPI, the schema catalogue and the index page, over real HTTP."""
 
+import json
 from pathlib import Path
 
 import httpx
@@ -7,6 +8,7 @@ import pytest
 import yaml
 
 from gateway.compiler import schema_files
+from gateway.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS, GatewayFactory
 
 SHIPPED = [path.stem for path in schema_files(SHIPPED_SCHEMAS)]
@@ -126,6 +128,24 @@ def test_broken_schema_next_to_good_ones(make_gateway: GatewayFactory, tmp_path:
         assert response.status_code == 503
         assert "does not resolve" in response.json()["error"]["message"]
         assert "broken" in http.get("/").text
+        assert http.get("/healthz").json()["failed_schemas"] == 1
+
+
+def test_a_cached_model_that_fails_on_first_use_answers_503(make_gateway: GatewayFactory, tmp_path: Path) -> None:
+    schemas, cache = tmp_path / "schemas", tmp_path / "cache"
+    schemas.mkdir()
+    (schemas / "user_detail.yaml").write_text((SHIPPED_SCHEMAS / "user_detail.yaml").read_text())
+    SchemaRegistry.load(schemas, cache)  # fills the cache
+    [entry] = cache.glob("*.json")
+    cached = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**cached, "source": cached["source"] + "\nimport os\n"}))
+    url = make_gateway(schemas_dir=schemas, cache_dir=cache)
+    with httpx.Client(base_url=url, timeout=20) as http:
+        response = http.post("/extract/user_detail", json={"text": "Jason is 25"})
+        assert response.status_code == 503, response.text
+        assert "refusing to load" in response.json()["error"]["message"]
+        assert http.get("/openapi.json").status_code == 200
+        assert http.get("/openapi/user_detail.json").status_code == 503
         assert http.get("/healthz").json()["failed_schemas"] == 1
 
 

@@ -1,0 +1,99 @@
+"""The upstream HTTP transport: the OpenAI SDK's ``httpx2`` client sending through an ``aiohttp`` connection pool.
+
+httpcore's pool scans every pooled connection, with a ``poll`` system call each, on every request: at hundreds of
+concurrent upstream calls that scan was the gateway's largest CPU cost. aiohttp keeps idle connections in a
+per-host queue. The SDK above is unchanged (same requests, same error types, same streaming): this module only
+moves bytes, and maps aiohttp's failures onto httpx2's exception types, which the SDK and ``llm.translate_error``
+already understand.
+"""
+
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import httpx2
+
+# As many concurrent upstream connections as the SDK's own default pool allows.
+MAX_CONNECTIONS = 1000
+KEEPALIVE_SECONDS = 30.0
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """Re-raise aiohttp's errors as the httpx2 error a request would have raised through httpcore."""
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise httpx2.ConnectTimeout(str(exc) or "timed out connecting to the upstream") from exc
+    except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError) as exc:
+        raise httpx2.ReadTimeout(str(exc) or "timed out reading from the upstream") from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise httpx2.ConnectError(str(exc)) from exc
+    except aiohttp.ClientPayloadError as exc:
+        raise httpx2.RemoteProtocolError(f"the upstream's answer was cut short: {exc}") from exc
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+        raise httpx2.ReadError(str(exc) or "the upstream closed the connection") from exc
+    except aiohttp.ClientError as exc:
+        raise httpx2.TransportError(str(exc) or type(exc).__name__) from exc
+
+
+class _ResponseBody(httpx2.AsyncByteStream):
+    """An aiohttp response body as httpx2 reads it; closing it early closes the connection (the upstream sees
+    the hang-up and stops generating) instead of returning it to the pool half read."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _as_httpx_errors():
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+
+    async def aclose(self) -> None:
+        if self._response.content.is_eof():
+            self._response.release()
+        else:
+            self._response.close()
+
+
+class AiohttpTransport(httpx2.AsyncBaseTransport):
+    """``httpx2.AsyncBaseTransport`` over one ``aiohttp.ClientSession``, created on first use in the running loop."""
+
+    def __init__(self, *, max_connections: int = MAX_CONNECTIONS) -> None:
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=KEEPALIVE_SECONDS)
+            # No cookies, no auto-decompression (httpx2 decodes by the response headers), no env proxies.
+            self._session = aiohttp.ClientSession(
+                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False, trust_env=False
+            )
+        return self._session
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        timeouts = request.extensions.get("timeout", {})
+        body = await request.aread()
+        with _as_httpx_errors():
+            response = await self._get_session().request(
+                request.method,
+                str(request.url),
+                headers=request.headers.multi_items(),
+                data=body or None,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(
+                    connect=timeouts.get("pool"), sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
+                ),
+            )
+        return httpx2.Response(
+            status_code=response.status,
+            headers=list(response.raw_headers),
+            stream=_ResponseBody(response),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
+        )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
