@@ -48,6 +48,10 @@ def _entry(cache_dir: Path, content_hash: str, suffix: str) -> Path:
     return cache_dir / f"{hashlib.sha256(material.encode()).hexdigest()}.json"
 
 
+def is_compiled(cache_dir: Path, content_hash: str, suffix: str) -> bool:
+    return _entry(cache_dir, content_hash, suffix).is_file()
+
+
 def load_compiled(cache_dir: Path, content_hash: str, suffix: str) -> tuple[dict[str, Any], str, str] | None:
     """``(document, class_name, source)`` of a file compiled before, or None."""
     try:
@@ -62,6 +66,11 @@ def store_compiled(
 ) -> None:
     entry = {"document": document, "class_name": class_name, "source": source}
     _write_atomically(_entry(cache_dir, content_hash, suffix), json.dumps(entry, ensure_ascii=False))
+
+
+def load_generator() -> None:
+    """Import datamodel-code-generator now (about a second), e.g. before forking workers that use it."""
+    import datamodel_code_generator  # noqa: F401
 
 
 def generate_source(schema: dict[str, Any], class_name: str) -> str:

@@ -1,14 +1,24 @@
 """Schema name -> compiled schema, built once from a folder; bad files are kept as failures, not fatal."""
 
+import hashlib
 import logging
+import multiprocessing
+import os
+import threading
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from gateway import codegen
 from gateway.compiler import CompiledSchema, compile_schema, schema_files
 from gateway.errors import SchemaCompileError
 
 logger = logging.getLogger(__name__)
+
+# Below this many files to generate, one process does it: starting workers would cost more than it saves.
+PARALLEL_THRESHOLD = 16
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class SchemaRegistry:
         by_name: defaultdict[str, list[Path]] = defaultdict(list)
         for path in schema_files(folder):
             by_name[path.stem].append(path)
+        _generate_in_parallel([paths[0] for paths in by_name.values() if len(paths) == 1], cache_dir, max_list_items)
         for name, paths in by_name.items():
             if len(paths) > 1:
                 files = ", ".join(path.name for path in paths)
@@ -67,3 +78,41 @@ class SchemaRegistry:
     @property
     def names(self) -> list[str]:
         return sorted(self.schemas)
+
+
+def _generate_in_parallel(paths: list[Path], cache_dir: Path, max_list_items: int) -> None:
+    """Compile the files the cache does not hold yet in worker processes, one per usable core, filling the
+    cache; the caller then loads them as cached files. Code generation (about 15 ms a file) is most of a cold
+    start. A file a worker cannot compile is left to the caller, which reports it."""
+    workers = len(os.sched_getaffinity(0))
+    new = [path for path in paths if not _is_cached(path, cache_dir)]
+    if workers < 2 or len(new) < PARALLEL_THRESHOLD:
+        return
+    # Forked workers start at once with everything imported; with other threads running (a lock held by one
+    # of them would stay held in the child), workers start from a fresh interpreter instead.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    if method == "fork":
+        codegen.load_generator()  # imported once here, inherited by every worker
+    compile_one = partial(_compile_quietly, cache_dir=cache_dir, max_list_items=max_list_items)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            for _ in pool.map(compile_one, new, chunksize=max(1, len(new) // (workers * 4))):
+                pass
+    except Exception:  # a pool that cannot start or breaks: the caller compiles whatever is left, one by one
+        logger.warning("parallel schema compilation failed; compiling in one process", exc_info=True)
+
+
+def _is_cached(path: Path, cache_dir: Path) -> bool:
+    try:
+        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return True  # unreadable: nothing to generate, the caller reports it
+    return codegen.is_compiled(cache_dir, content_hash, path.suffix)
+
+
+def _compile_quietly(path: Path, *, cache_dir: Path, max_list_items: int) -> None:
+    """Worker: compile one file into the cache; its problems are reported by the main process."""
+    try:
+        compile_schema(path, cache_dir, max_list_items=max_list_items)
+    except Exception:  # noqa: S110 - the main process compiles this file again and reports why it fails
+        pass

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel
 
 from gateway import codegen
+from gateway import registry as registry_module
 from gateway.compiler import compile_schema, schema_files
 from gateway.errors import SchemaCompileError
 from gateway.registry import SchemaRegistry
@@ -254,3 +255,17 @@ def test_a_warm_start_executes_no_generated_code_until_a_schema_is_used(tmp_path
     user = warm.ready("user")
     assert user is not None and user.model.model_validate({"name": "Al", "age": 3})
     assert "model" not in vars(warm.schemas["other"])
+
+
+def test_many_new_files_are_compiled_by_worker_processes(tmp_path: Path) -> None:
+    count = registry_module.PARALLEL_THRESHOLD + 4
+    for index in range(count):
+        write(tmp_path, f"person_{index:02d}.yaml", {**USER, "title": f"Person{index}"})
+    write(tmp_path, "broken.yaml", {**USER, "properties": {"a": {"$ref": "#/$defs/Nope"}}})
+    cold = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    assert len(cold.schemas) == count and set(cold.failures) == {"broken"}
+    assert "does not resolve" in cold.failures["broken"].message
+    # The workers filled the cache: this process only loaded cached entries, as a warm start does.
+    assert all(schema.from_cache for schema in cold.schemas.values())
+    person = cold.ready("person_07")
+    assert person is not None and person.model.__name__ == "Person7"
