@@ -1,5 +1,6 @@
 """``create_app``: settings -> registry -> routes, with the lifespan owning the upstream client."""
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -54,6 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 upstream.model,
                 upstream.client.base_url,
             )
+            # What start-up made (models, routes, docs) lives as long as the process: the garbage collector
+            # stops scanning it, so collections under load only walk the requests' own objects.
+            gc.collect()
+            gc.freeze()
             yield
 
     app = FastAPI(

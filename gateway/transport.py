@@ -8,7 +8,8 @@ already understand.
 """
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
 
 import aiohttp
 import httpx2
@@ -93,6 +94,17 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             request=request,
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
         )
+
+    async def post(
+        self, url: str, headers: Mapping[str, str], body: bytes, read_seconds: float
+    ) -> tuple[int, Any, bytes]:
+        """One POST read to the end: ``(status, headers, body)``; connecting and each read may take up to
+        ``read_seconds``. The gateway's JSON upstream calls come here directly, without the SDK's request and
+        response layers; failures are httpx2's exception types."""
+        read_timeout = aiohttp.ClientTimeout(sock_connect=read_seconds, sock_read=read_seconds)
+        with _as_httpx_errors():
+            async with self._get_session().post(url, data=body, headers=headers, timeout=read_timeout) as response:
+                return response.status, response.headers, await response.read()
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -3,8 +3,11 @@
 import time
 
 import httpx
+import openai
 import pytest
 
+from gateway.errors import UpstreamError
+from gateway.llm import read_chat_completion, translate_error
 from tests.conftest import GatewayFactory
 from tests.fake_openai import FakeOpenAI
 from tests.sse_client import read_stream
@@ -241,3 +244,12 @@ def test_client_disconnect_cancels_the_upstream_call(
         assert upstream.abandoned_streams == 1
     finally:
         upstream.chunk_size, upstream.chunk_delay = 8, 0.0
+
+
+def test_an_answer_that_is_not_a_chat_completion_is_an_upstream_error() -> None:
+    for body in (b"<html>gateway timeout</html>", b'{"object": "list"}', b"[]"):
+        with pytest.raises(openai.APIError) as caught:
+            read_chat_completion("http://127.0.0.1:9/v1/chat/completions", body)
+        error = translate_error(caught.value, "user_detail")
+        assert isinstance(error, UpstreamError) and error.status_code == 502
+        assert "not a chat completion" in error.message
