@@ -1,20 +1,24 @@
 """The extraction routes (object, object stream, list, list stream) for every schema, and each schema's routes as
 its docs show them."""
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import to_json
+from starlette.requests import ClientDisconnect
 
 from gateway.compiler import CompiledSchema
 from gateway.errors import InvalidRequest, SchemaNotFound, SchemaUnavailable, UnsupportedMediaType
 from gateway.llm import Extractor, Final
 from gateway.registry import SchemaRegistry
 from gateway.sse import Event, EventStreamResponse, encode_events
+
+T = TypeVar("T")
 
 # Python's isspace() also counts these as spaces; JSON Schema's `\S` (the documented pattern) does not.
 _NOT_BLANK = frozenset("\x1c\x1d\x1e\x1f\x85")
@@ -140,13 +144,15 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
 
     async def extract_one(name: str, request: Request) -> Response:
         schema, body, extractor = await read(name, request)
-        result = await extractor.extract(schema, body.input_text, model=body.model, instructions=body.instructions)
+        work = extractor.extract(schema, body.input_text, model=body.model, instructions=body.instructions)
+        result = await unless_client_leaves(request, work)
         return Response(result.model_dump_json(), media_type="application/json")
 
     async def extract_list(name: str, request: Request) -> Response:
         schema, body, extractor = await read(name, request)
         text = body.input_text
-        items = await extractor.extract_list(schema, text, model=body.model, instructions=body.instructions)
+        work = extractor.extract_list(schema, text, model=body.model, instructions=body.instructions)
+        items = await unless_client_leaves(request, work)
         return Response(to_json([item.model_dump(mode="json") for item in items]), media_type="application/json")
 
     async def stream_one(name: str, request: Request) -> EventStreamResponse:
@@ -174,6 +180,29 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
 
     for suffix, endpoint in zip(ROUTE_SUFFIXES, (extract_one, stream_one, extract_list, stream_list), strict=True):
         app.add_api_route(f"/extract/{{name}}{suffix}", endpoint, methods=["POST"], include_in_schema=False)
+
+
+async def unless_client_leaves(request: Request, work: Coroutine[Any, Any, T]) -> T:
+    """``work``'s result; if the client hangs up first, ``work`` is cancelled (closing its upstream call, so an
+    abandoned request stops costing tokens) and ``ClientDisconnect`` raised. The body has been read, so the
+    next ASGI message is the hang-up."""
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+    if task.cancelled():
+        raise ClientDisconnect()
+    return task.result()
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def unknown_schema(registry: SchemaRegistry, name: str) -> SchemaNotFound | SchemaUnavailable:

@@ -606,7 +606,7 @@ class FakeOpenAI:
 
     @property
     def abandoned_streams(self) -> int:
-        """How many streamed answers the client hung up on before they were complete."""
+        """How many answers the client hung up on before they were complete (streams, and "hang" faults)."""
         with self._lock:
             return len(self._abandoned)
 
@@ -777,6 +777,8 @@ class FakeOpenAI:
                     return False
                 done, _ = await asyncio.wait({gone}, timeout=min(0.05, remaining))
                 if done:
+                    with self._lock:
+                        self._abandoned.append(time.monotonic())
                     return False
             return True
         finally:

@@ -110,6 +110,31 @@ def test_no_task_or_connection_is_left_behind(server: LiveServer, upstream: Fake
     assert after["ESTABLISHED"] - before["ESTABLISHED"] <= 4, (before, after)
 
 
+@pytest.fixture(scope="module")
+def patient_server(upstream_server: FakeOpenAI, codegen_cache: Path) -> Iterator[LiveServer]:
+    """A gateway that would wait 5 s for its upstream."""
+    settings = gateway_settings(upstream_server, codegen_cache, upstream_timeout=5, request_timeout=5)
+    with LiveServer(create_app(settings)) as live:
+        yield live
+
+
+@pytest.mark.parametrize("route", JSON_ROUTES)
+def test_client_hang_up_cancels_a_json_extraction_within_half_a_second(
+    patient_server: LiveServer, upstream: FakeOpenAI, route: str
+) -> None:
+    # The upstream hangs; the client gives up after 0.3 s. The gateway must not keep waiting (5 s here) for an
+    # answer no one will read: a hosted model would keep generating, and billing, until it finished.
+    body = {"text": "Jason is 25 [[fault:hang]]"}
+    with httpx.Client(base_url=patient_server.url) as client, pytest.raises(httpx.ReadTimeout):
+        client.post(route, json=body, timeout=httpx.Timeout(5, read=0.3))
+    hung_up = time.monotonic()
+    deadline = hung_up + 0.5
+    while not upstream.abandoned_at and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert upstream.abandoned_at, "the upstream call was still open half a second after the client left"
+    assert upstream.abandoned_at[0] - hung_up <= 0.5
+
+
 @pytest.mark.parametrize("route", STREAM_ROUTES)
 def test_client_hang_up_closes_the_upstream_call_within_half_a_second(
     server: LiveServer, upstream: FakeOpenAI, route: str
