@@ -110,6 +110,15 @@ def test_no_task_or_connection_is_left_behind(server: LiveServer, upstream: Fake
     assert after["ESTABLISHED"] - before["ESTABLISHED"] <= 4, (before, after)
 
 
+def assert_upstream_abandoned_soon_after(upstream: FakeOpenAI, hung_up: float) -> None:
+    """The fake saw the gateway leave its call within 0.5 s of the client hanging up on the gateway."""
+    deadline = hung_up + 0.5
+    while not upstream.abandoned_at and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert upstream.abandoned_at, "the upstream call was still open half a second after the client left"
+    assert upstream.abandoned_at[0] - hung_up <= 0.5
+
+
 @pytest.fixture(scope="module")
 def patient_server(upstream_server: FakeOpenAI, codegen_cache: Path) -> Iterator[LiveServer]:
     """A gateway that would wait 5 s for its upstream."""
@@ -127,12 +136,7 @@ def test_client_hang_up_cancels_a_json_extraction_within_half_a_second(
     body = {"text": "Jason is 25 [[fault:hang]]"}
     with httpx.Client(base_url=patient_server.url) as client, pytest.raises(httpx.ReadTimeout):
         client.post(route, json=body, timeout=httpx.Timeout(5, read=0.3))
-    hung_up = time.monotonic()
-    deadline = hung_up + 0.5
-    while not upstream.abandoned_at and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert upstream.abandoned_at, "the upstream call was still open half a second after the client left"
-    assert upstream.abandoned_at[0] - hung_up <= 0.5
+    assert_upstream_abandoned_soon_after(upstream, time.monotonic())
 
 
 @pytest.mark.parametrize("route", STREAM_ROUTES)
@@ -146,10 +150,6 @@ def test_client_hang_up_closes_the_upstream_call_within_half_a_second(
                 if line.startswith("event: "):
                     break
             hung_up = time.monotonic()
-        deadline = hung_up + 0.5
-        while not upstream.abandoned_at and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert upstream.abandoned_at, "the upstream call was still running half a second after the client left"
-        assert upstream.abandoned_at[0] - hung_up <= 0.5
+        assert_upstream_abandoned_soon_after(upstream, hung_up)
     finally:
         upstream.chunk_size, upstream.chunk_delay = 8, 0.0
