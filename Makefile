@@ -36,6 +36,7 @@ check: lint typecheck test
 
 eval: $(INSTALLED)
 	$(BIN)/gateway eval user_detail evals/user_detail.jsonl
+	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """The chat messages sent upstream for one extraction, built from the schema and the request."""
 
 import json
+import re
 from typing import Any, Literal
 
 from gateway.compiler import CompiledSchema
@@ -50,12 +51,42 @@ def build_messages(
     if instructions:
         parts.append(instructions.strip())
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(parts)}]
-    user_text = annotate_number_words if small_model else str
+
+    def user_text(text: str) -> str:
+        if not small_model:
+            return text
+        annotated = annotate_number_words(text)
+        return annotated + number_context(annotated) if shape == "one" else annotated
+
     for example_text, output in _examples(schema, shape):
         messages.append({"role": "user", "content": user_text(example_text)})
         messages.append({"role": "assistant", "content": json.dumps(output, ensure_ascii=False)})
     messages.append({"role": "user", "content": user_text(text)})
     return messages
+
+
+# At most this many numbers are listed after a text (see number_context).
+MAX_LISTED_NUMBERS = 20
+
+
+def number_context(text: str) -> str:
+    """A list of the numbers ``text`` writes in digits, each with a few words around it, to append to it.
+
+    A 135M model asked for one number (an age, a price) tends to take the text's last number; shown each number
+    with its neighbours ("Kim turned 40 last week", "with 25 friends at") it picks the right one far more often
+    (held-out user_detail texts: 85% -> 95% whole-object). Only for single objects: on lists it made the model
+    stop earlier. Empty when the text has no number or more than ``MAX_LISTED_NUMBERS``.
+    """
+    # Just the digits ("forty-two (42)" lists "forty-two ( 42 ) lives"): measured better than whole words.
+    matches = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
+    if not matches or len(matches) > MAX_LISTED_NUMBERS:
+        return ""
+    lines = []
+    for match in matches:
+        before = text[max(0, match.start() - 25) : match.start()].split()[-3:]
+        after = text[match.end() : match.end() + 20].split()[:2]
+        lines.append("- " + " ".join([*before, match.group(), *after]))
+    return "\n\nNumbers in context:\n" + "\n".join(lines)
 
 
 def _examples(schema: CompiledSchema, shape: Shape) -> list[tuple[str, Any]]:

@@ -19,7 +19,7 @@ from gateway.grounding import (
     text_spans,
     value_choices,
 )
-from gateway.prompt import build_messages
+from gateway.prompt import MAX_LISTED_NUMBERS, build_messages, number_context
 from tests.fake_openai import FakeOpenAI
 
 PERSON = {
@@ -161,3 +161,18 @@ def test_restrict_parameters_narrows_the_model_where_it_appears() -> None:
     listed = restrict_parameters(wrapper, choices, root=False, definition="Person")
     assert listed["properties"]["name"] == {"type": "string"}
     assert listed["$defs"]["Person"]["properties"]["name"]["enum"] == ["Ana"]
+
+
+def test_single_object_texts_get_their_numbers_in_context_for_the_small_model(tmp_path: Path) -> None:
+    path = tmp_path / "person.json"
+    path.write_text(json.dumps(PERSON))
+    schema = compile_schema(path, tmp_path / "cache")
+    text = "Daniel Kim turned forty last week and celebrated with 25 friends."
+    [*_, one] = build_messages(schema, text, shape="one", small_model=True)
+    assert one["content"].endswith("Numbers in context:\n- turned forty ( 40 ) last\n- and celebrated with 25 friends.")
+    [*_, listed] = build_messages(schema, text, shape="list", small_model=True)
+    assert "Numbers in context" not in listed["content"]
+    [*_, hosted] = build_messages(schema, text, shape="one")
+    assert hosted["content"] == text
+    assert number_context("no digits here") == ""
+    assert number_context(" ".join(str(n) for n in range(MAX_LISTED_NUMBERS + 1))) == ""
