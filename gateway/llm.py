@@ -439,12 +439,14 @@ def _status_error(url: str, status: int, headers: Any, body: bytes) -> openai.AP
 
 
 def read_chat_completion(url: str, body: bytes) -> ChatCompletion:
-    """A 2xx answer as the SDK's ``ChatCompletion``; an answer that is not a JSON object is an upstream fault."""
+    """A 2xx answer as the SDK's ``ChatCompletion``, built as leniently as the SDK builds it; an answer without
+    the shape the gateway reads (choices with a message, tool calls with function arguments) is an upstream
+    fault, not a crash further on."""
     try:
         data = json.loads(body)
     except ValueError:
         data = None
-    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+    if not _is_chat_completion(data):
         preview = body[:200].decode("utf-8", "replace")
         raise openai.APIError(
             f"the upstream answered with something that is not a chat completion: {preview!r}",
@@ -452,6 +454,21 @@ def read_chat_completion(url: str, body: bytes) -> ChatCompletion:
             body=None,
         )
     return ChatCompletion.construct(**data)
+
+
+def _is_chat_completion(data: Any) -> bool:
+    choices = data.get("choices") if isinstance(data, dict) else None
+    if not isinstance(choices, list) or not choices:
+        return False
+    for choice in choices:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict) or not isinstance(message.get("tool_calls") or [], list):
+            return False
+        for call in message.get("tool_calls") or []:
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not isinstance(function.get("arguments"), str):
+                return False
+    return True
 
 
 def _restricted_tool(tool: dict[str, Any], model_name: str, choices: dict[str, list[Any]]) -> dict[str, Any]:

@@ -247,7 +247,16 @@ def test_client_disconnect_cancels_the_upstream_call(
 
 
 def test_an_answer_that_is_not_a_chat_completion_is_an_upstream_error() -> None:
-    for body in (b"<html>gateway timeout</html>", b'{"object": "list"}', b"[]"):
+    odd_bodies = [
+        b"<html>gateway timeout</html>",
+        b'{"object": "list"}',
+        b"[]",
+        b'{"choices": []}',
+        b'{"choices": [{"index": 0}]}',
+        b'{"choices": [{"message": {"tool_calls": [{"id": "x"}]}}]}',
+        b'{"choices": [{"message": {"tool_calls": [{"function": {"arguments": {"a": 1}}}]}}]}',
+    ]
+    for body in odd_bodies:
         with pytest.raises(openai.APIError) as caught:
             read_chat_completion("http://127.0.0.1:9/v1/chat/completions", body)
         error = translate_error(caught.value, "user_detail")
