@@ -378,7 +378,9 @@ def _chat_completions(upstream: Upstream) -> Callable[..., Awaitable[Any]]:
     """
     client, transport = upstream.client, upstream.transport
     url = f"{str(client.base_url).rstrip('/')}/chat/completions"
+    # The SDK's own headers (user agent, organization, project) and its Authorization, which it adds per request.
     headers = {name: value for name, value in client.default_headers.items() if isinstance(value, str)}
+    headers.update(client.auth_headers)
     timeout = client.timeout if isinstance(client.timeout, (int, float)) else DEFAULT_UPSTREAM_TIMEOUT
 
     async def create(**kwargs: Any) -> Any:

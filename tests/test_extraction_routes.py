@@ -131,3 +131,15 @@ def test_text_reaches_the_llm_verbatim_even_if_it_looks_like_a_template(
     response = client.post("/extract/user_detail", json={"text": text})
     assert response.status_code == 200
     assert upstream.calls[0]["messages"][-1]["content"] == text
+
+
+def test_upstream_calls_carry_the_key_and_the_sdk_headers(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    # JSON calls leave through the gateway's own aiohttp path, streams through the SDK: both must authenticate
+    # and identify themselves the same way.
+    assert client.post("/extract/user_detail", json={"text": "Jason is 25"}).status_code == 200
+    assert read_stream(client, "/extract/user_detail/stream", {"text": "Jason is 25"}).status == 200
+    json_call, stream_call = upstream.request_headers[-2:]
+    for headers in (json_call, stream_call):
+        assert headers["authorization"] == "Bearer test-key"
+        assert headers["content-type"] == "application/json"
+        assert headers["user-agent"].startswith("AsyncOpenAI/Python")
