@@ -67,9 +67,10 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=KEEPALIVE_SECONDS)
-            # No cookies, no auto-decompression (httpx2 decodes by the response headers), no env proxies.
+            # No cookies; bodies left compressed for httpx2 to decode by the response headers; proxies from
+            # HTTP(S)_PROXY / NO_PROXY, as the SDK's own client honours them.
             self._session = aiohttp.ClientSession(
-                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False, trust_env=False
+                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False, trust_env=True
             )
         return self._session
 
@@ -103,7 +104,10 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         response layers; failures are httpx2's exception types."""
         read_timeout = aiohttp.ClientTimeout(sock_connect=read_seconds, sock_read=read_seconds)
         with _as_httpx_errors():
-            async with self._get_session().post(url, data=body, headers=headers, timeout=read_timeout) as response:
+            # Decompressed here (aiohttp asks for gzip/deflate); the SDK's streams are decoded by httpx2 instead.
+            async with self._get_session().post(
+                url, data=body, headers=headers, timeout=read_timeout, auto_decompress=True
+            ) as response:
                 return response.status, response.headers, await response.read()
 
     async def aclose(self) -> None:

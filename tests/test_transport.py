@@ -1,0 +1,62 @@
+"""The aiohttp transport under the SDK, against a real HTTP server on loopback that compresses its answers."""
+
+import gzip
+import json
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from aiohttp import web
+
+from gateway.transport import AiohttpTransport
+
+PAYLOAD = {"choices": [{"message": {"content": "hello"}}], "text": "x" * 2000}
+
+
+async def _answer(request: web.Request) -> web.Response:
+    body = await request.read()
+    data = {**PAYLOAD, "echo": json.loads(body) if body else None, "auth": request.headers.get("Authorization")}
+    return web.Response(
+        body=gzip.compress(json.dumps(data).encode()),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+
+
+@pytest.fixture
+async def server_url() -> AsyncIterator[str]:
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", _answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/v1/chat/completions"
+    await runner.cleanup()
+
+
+async def test_a_compressed_json_answer_is_read_decompressed(server_url: str) -> None:
+    transport = AiohttpTransport()
+    try:
+        headers = {"Authorization": "Bearer k", "Content-Type": "application/json"}
+        status, _, body = await transport.post(server_url, headers, b'{"model": "m"}', read_seconds=5)
+        assert status == 200
+        data = json.loads(body)
+        assert data["choices"] == PAYLOAD["choices"] and data["echo"] == {"model": "m"} and data["auth"] == "Bearer k"
+    finally:
+        await transport.aclose()
+
+
+async def test_the_sdk_path_decodes_a_compressed_answer_too(server_url: str) -> None:
+    async with httpx2.AsyncClient(transport=AiohttpTransport()) as client:
+        response = await client.post(server_url, json={"model": "m"})
+        assert response.status_code == 200 and response.json()["echo"] == {"model": "m"}
+
+
+async def test_an_unreachable_upstream_is_an_httpx_connect_error() -> None:
+    transport = AiohttpTransport()
+    try:
+        with pytest.raises(httpx2.ConnectError):
+            await transport.post("http://127.0.0.1:9/v1/chat/completions", {}, b"{}", read_seconds=2)
+    finally:
+        await transport.aclose()
