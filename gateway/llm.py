@@ -412,6 +412,8 @@ def _chat_completions(upstream: Upstream) -> Callable[..., Awaitable[Any]]:
     return create
 
 
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
 _STATUS_ERRORS: dict[int, type[openai.APIStatusError]] = {
     400: openai.BadRequestError,
     401: openai.AuthenticationError,
@@ -431,7 +433,9 @@ def _status_error(url: str, status: int, headers: Any, body: bytes) -> openai.AP
         parsed = body.decode("utf-8", "replace") or None
     error = parsed.get("error") if isinstance(parsed, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
-    response = httpx2.Response(status, headers=list(headers.items()), content=body, request=httpx2.Request("POST", url))
+    # The body is decoded already: headers that describe its encoding on the wire would make httpx2 decode again.
+    kept = [(name, value) for name, value in headers.items() if name.lower() not in _WIRE_HEADERS]
+    response = httpx2.Response(status, headers=kept, content=body, request=httpx2.Request("POST", url))
     kind = _STATUS_ERRORS.get(status, openai.InternalServerError if status >= 500 else openai.APIStatusError)
     return kind(
         message if isinstance(message, str) else f"Error code: {status} - {parsed}",

@@ -24,7 +24,8 @@ def codegen_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def upstream_server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(hang_seconds=10) as fake:
+    # Checks the key and compresses its JSON answers, as a hosted API does.
+    with FakeOpenAI(hang_seconds=10, api_key="test-key", compress=True) as fake:
         yield fake
 
 

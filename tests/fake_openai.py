@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import math
 import re
@@ -493,14 +494,18 @@ def _usage(request: Mapping[str, Any], payload: str) -> dict[str, int]:
 class _Conn:
     """One HTTP exchange; reaches into uvicorn's protocol for connection-level faults."""
 
-    def __init__(self, receive: Receive, send: Send) -> None:
+    def __init__(self, receive: Receive, send: Send, *, gzip_bodies: bool = False) -> None:
         self.receive, self.send = receive, send
+        self.gzip_bodies = gzip_bodies
         cycle = getattr(send, "__self__", None)
         self.transport: asyncio.Transport | None = getattr(cycle, "transport", None)
 
     async def json(self, status: int, body: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
         data = json.dumps(body).encode()
         raw = [(b"content-type", b"application/json"), *((k.encode(), v.encode()) for k, v in headers)]
+        if self.gzip_bodies:
+            data = gzip.compress(data)
+            raw.append((b"content-encoding", b"gzip"))
         await self.send({"type": "http.response.start", "status": status, "headers": raw})
         await self.send({"type": "http.response.body", "body": data, "more_body": False})
 
@@ -558,6 +563,8 @@ class FakeOpenAI:
     Knobs (plain attributes, may be changed while running): ``latency`` (seconds before
     the first byte), ``chunk_delay`` (seconds between stream chunks), ``chunk_size``
     (characters of JSON per stream chunk), ``hang_seconds`` (duration of the "hang" fault).
+    ``api_key``: when set, a request without ``Authorization: Bearer <api_key>`` gets OpenAI's 401.
+    ``compress``: JSON answers (not streams) are gzipped for clients that accept it, as hosted APIs do.
     """
 
     def __init__(
@@ -570,8 +577,11 @@ class FakeOpenAI:
         chunk_size: int = 8,
         hang_seconds: float = 30.0,
         models: tuple[str, ...] = ("gpt-4o-mini", "fake-model"),
+        api_key: str | None = None,
+        compress: bool = False,
     ) -> None:
         self.host, self.requested_port = host, port
+        self.api_key, self.compress = api_key, compress
         self.latency, self.chunk_delay, self.chunk_size = latency, chunk_delay, chunk_size
         self.hang_seconds, self.models = hang_seconds, models
         self._lock = threading.Lock()
@@ -709,10 +719,12 @@ class FakeOpenAI:
         if scope["type"] != "http":
             return
         body = await _read_body(receive)
-        conn = _Conn(receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        conn = _Conn(receive, send, gzip_bodies=self.compress and "gzip" in headers.get("accept-encoding", ""))
         path = str(scope["path"]).rstrip("/")
-        if path.endswith("/chat/completions") and scope["method"] == "POST":
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
+            await conn.json(401, _error("Incorrect API key provided", "invalid_request_error", "invalid_api_key"))
+        elif path.endswith("/chat/completions") and scope["method"] == "POST":
             await self._chat(conn, body, headers)
         elif path.endswith("/models") and scope["method"] == "GET":
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models]

@@ -48,7 +48,7 @@ def test_check_exits_nonzero_naming_every_bad_file(tmp_path: Path, codegen_cache
 
 
 def test_extract_prints_the_object_as_json(upstream: FakeOpenAI, codegen_cache: Path) -> None:
-    env = {"OPENAI_BASE_URL": upstream.base_url, "GATEWAY_CACHE_DIR": str(codegen_cache)}
+    env = {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": "test-key", "GATEWAY_CACHE_DIR": str(codegen_cache)}
     result = run_cli("extract", "user_detail", "Jason is 25 years old", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"name": "Jason", "age": 25}
@@ -57,7 +57,7 @@ def test_extract_prints_the_object_as_json(upstream: FakeOpenAI, codegen_cache: 
 
 
 def test_extract_reports_errors_without_a_traceback(upstream: FakeOpenAI, codegen_cache: Path) -> None:
-    env = {"OPENAI_BASE_URL": upstream.base_url, "GATEWAY_CACHE_DIR": str(codegen_cache)}
+    env = {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": "test-key", "GATEWAY_CACHE_DIR": str(codegen_cache)}
     unknown = run_cli("extract", "nope", "text", env=env)
     assert unknown.returncode == 1
     assert "unknown_schema: unknown schema 'nope'; known schemas: calendar_event" in unknown.stderr
@@ -99,7 +99,7 @@ def test_eval_scores_a_known_answer_file(upstream: FakeOpenAI, codegen_cache: Pa
     ]
     path = tmp_path / "known.jsonl"
     path.write_text("\n".join(json.dumps(case) for case in cases) + "\n")
-    env = {"OPENAI_BASE_URL": upstream.base_url, "GATEWAY_CACHE_DIR": str(codegen_cache)}
+    env = {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": "test-key", "GATEWAY_CACHE_DIR": str(codegen_cache)}
     result = run_cli("eval", "user_detail", str(path), "--json", env=env)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

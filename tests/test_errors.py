@@ -262,3 +262,14 @@ def test_an_answer_that_is_not_a_chat_completion_is_an_upstream_error() -> None:
         error = translate_error(caught.value, "user_detail")
         assert isinstance(error, UpstreamError) and error.status_code == 502
         assert "not a chat completion" in error.message
+
+
+def test_a_wrong_api_key_is_a_clear_upstream_error(make_gateway: GatewayFactory) -> None:
+    url = make_gateway(openai_api_key="wrong-key")
+    with httpx.Client(base_url=url, timeout=20) as http:
+        for route in ("/extract/user_detail", "/extract/user_detail/stream"):
+            response = http.post(route, json={"text": "Jason is 25"})
+            assert response.status_code == 502, response.text
+            error = response.json()["error"]
+            assert error["type"] == "upstream_error" and error["upstream_status"] == 401
+            assert "answered 401: Incorrect API key provided" in error["message"]
