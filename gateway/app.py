@@ -19,10 +19,11 @@ from gateway.body_limit import BodyLimit
 from gateway.catalog import add_catalog_routes
 from gateway.docs import add_docs_routes
 from gateway.errors import GatewayError
-from gateway.llm import Extractor, connect_upstream
+from gateway.llm import Extractor
 from gateway.registry import SchemaRegistry
 from gateway.routes import add_extraction_routes
 from gateway.settings import Settings
+from gateway.upstream import connect_upstream
 
 logger = logging.getLogger("gateway")
 

@@ -7,9 +7,9 @@ from pydantic import BaseModel
 
 from gateway.compiler import CompiledSchema
 from gateway.errors import SchemaNotFound
-from gateway.llm import Upstream
 from gateway.registry import SchemaFailure, SchemaRegistry
 from gateway.routes import ROUTE_SUFFIXES, ErrorResponse
+from gateway.upstream import Upstream
 
 
 def schema_routes(name: str) -> list[str]:

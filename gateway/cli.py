@@ -13,11 +13,12 @@ import typer
 
 from gateway.compiler import CompiledSchema
 from gateway.errors import GatewayError, SchemaNotFound, SchemaUnavailable
-from gateway.llm import Extractor, NoProviderConfigured, connect_upstream, create_openai_client, local_model_server
+from gateway.llm import Extractor
 from gateway.local_model import LocalModelError
 from gateway.registry import SchemaRegistry
 from gateway.routes import ROUTE_SUFFIXES
 from gateway.settings import Settings
+from gateway.upstream import NoProviderConfigured, connect_upstream, create_openai_client, local_model_server
 
 cli = typer.Typer(help="Schema-driven extraction gateway.", no_args_is_help=True, add_completion=False)
 T = TypeVar("T")

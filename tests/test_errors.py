@@ -7,7 +7,8 @@ import openai
 import pytest
 
 from gateway.errors import UpstreamError
-from gateway.llm import read_chat_completion, translate_error
+from gateway.llm import translate_error
+from gateway.upstream import read_chat_completion
 from tests.conftest import GatewayFactory
 from tests.fake_openai import FakeOpenAI
 from tests.sse_client import read_stream
