@@ -85,8 +85,10 @@ def _generate_in_parallel(paths: list[Path], cache_dir: Path, max_list_items: in
     cache; the caller then loads them as cached files. Code generation (about 15 ms a file) is most of a cold
     start. A file a worker cannot compile is left to the caller, which reports it."""
     workers = len(os.sched_getaffinity(0))
+    if workers < 2 or len(paths) < PARALLEL_THRESHOLD:
+        return  # decided without reading a file: small folders and single cores compile in this process
     new = [path for path in paths if not _is_cached(path, cache_dir)]
-    if workers < 2 or len(new) < PARALLEL_THRESHOLD:
+    if len(new) < PARALLEL_THRESHOLD:
         return
     # Forked workers start at once with everything imported; with other threads running (a lock held by one
     # of them would stay held in the child), workers start from a fresh interpreter instead.
