@@ -185,24 +185,27 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
 async def unless_client_leaves(request: Request, work: Coroutine[Any, Any, T]) -> T:
     """``work``'s result; if the client hangs up first, ``work`` is cancelled (closing its upstream call, so an
     abandoned request stops costing tokens) and ``ClientDisconnect`` raised. The body has been read, so the
-    next ASGI message is the hang-up."""
-    task = asyncio.ensure_future(work)
-    gone = asyncio.ensure_future(_disconnected(request))
+    next ASGI message is the hang-up. ``work`` runs in the request's own task; one watcher task cancels it."""
+    task = asyncio.current_task()
+    assert task is not None
+    left = False
+
+    async def watch() -> None:
+        nonlocal left
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        left = True
+        task.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+        return await work
+    except asyncio.CancelledError:
+        if left and task.uncancel() == 0:
+            raise ClientDisconnect() from None
+        raise
     finally:
-        gone.cancel()
-        if not task.done():
-            task.cancel()
-            await asyncio.wait({task})
-    if task.cancelled():
-        raise ClientDisconnect()
-    return task.result()
-
-
-async def _disconnected(request: Request) -> None:
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
+        watcher.cancel()
 
 
 def unknown_schema(registry: SchemaRegistry, name: str) -> SchemaNotFound | SchemaUnavailable:

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx2
 import openai
+import pydantic
 from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
@@ -173,7 +174,14 @@ def _status_error(url: str, status: int, headers: Any, body: bytes) -> openai.AP
 def read_chat_completion(url: str, body: bytes) -> ChatCompletion:
     """A 2xx answer as the SDK's ``ChatCompletion``, built as leniently as the SDK builds it; an answer without
     the shape the gateway reads (choices with a message, tool calls with function arguments) is an upstream
-    fault, not a crash further on."""
+    fault, not a crash further on. A well-formed answer is validated by pydantic in one pass (the SDK's lenient
+    construction walks the type hints in Python: about a tenth of the gateway's CPU per request)."""
+    try:
+        completion = ChatCompletion.model_validate_json(body)
+        if completion.choices:
+            return completion
+    except pydantic.ValidationError:
+        pass
     try:
         data = json.loads(body)
     except ValueError:

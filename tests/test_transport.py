@@ -60,3 +60,51 @@ async def test_an_unreachable_upstream_is_an_httpx_connect_error() -> None:
             await transport.post("http://127.0.0.1:9/v1/chat/completions", {}, b"{}", read_seconds=2)
     finally:
         await transport.aclose()
+
+
+async def _as_proxy(request: web.Request) -> web.Response:
+    """A forward proxy's view of a request: the absolute URL it was asked to fetch."""
+    return web.json_response({"proxied": str(request.url), "auth": request.headers.get("Authorization")})
+
+
+@pytest.fixture
+async def proxy_url() -> AsyncIterator[str]:
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", _as_proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+async def test_requests_go_through_the_proxy_the_environment_names(
+    proxy_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    target = "http://upstream.invalid:8080/v1/chat/completions"  # unresolvable: only a proxy can answer
+    transport = AiohttpTransport()
+    try:
+        for _ in range(2):  # the second request reuses the proxy looked up for the first
+            status, _, body = await transport.post(target, {"Authorization": "Bearer k"}, b"{}", read_seconds=5)
+            assert status == 200 and json.loads(body) == {"proxied": target, "auth": "Bearer k"}
+        async with httpx2.AsyncClient(transport=transport) as client:
+            response = await client.post(target, json={})
+            assert response.json()["proxied"] == target
+    finally:
+        await transport.aclose()
+
+
+async def test_no_proxy_hosts_are_reached_directly(server_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    transport = AiohttpTransport()
+    try:
+        status, _, _ = await transport.post(server_url, {}, b'{"model": "m"}', read_seconds=5)
+        assert status == 200
+    finally:
+        await transport.aclose()
