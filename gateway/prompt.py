@@ -36,6 +36,26 @@ def build_messages(
     (llama.cpp turns the tool schema into a grammar but never shows it to the model), and numbers written in
     words get their digits alongside ("forty-two (42)"), which a 135M model copies far better than it converts.
     """
+    key = (schema.name, schema.content_hash, shape, small_model)
+    prefix = _prefixes.get(key) if instructions is None else None
+    if prefix is None:
+        prefix = _conversation_prefix(schema, shape=shape, instructions=instructions, small_model=small_model)
+        if instructions is None:
+            _prefixes[key] = prefix
+    # Fresh dicts: the caller's list (and instructor) may change them; the cached turns stay as built.
+    return [dict(message) for message in prefix] + [
+        {"role": "user", "content": _user_text(text, shape=shape, small_model=small_model)}
+    ]
+
+
+# The system message and few-shot turns are the same for every request of a schema and shape (unless the
+# request brings its own instructions): built once, not per request.
+_prefixes: dict[tuple[str, str, Shape, bool], list[dict[str, Any]]] = {}
+
+
+def _conversation_prefix(
+    schema: CompiledSchema, *, shape: Shape, instructions: str | None, small_model: bool
+) -> list[dict[str, Any]]:
     parts = [_RULES]
     # A small model copies a class name like "UserDetail" into the answer: it gets the description only.
     if not small_model:
@@ -51,18 +71,17 @@ def build_messages(
     if instructions:
         parts.append(instructions.strip())
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(parts)}]
-
-    def user_text(text: str) -> str:
-        if not small_model:
-            return text
-        annotated = annotate_number_words(text)
-        return annotated + number_context(annotated) if shape == "one" else annotated
-
     for example_text, output in _examples(schema, shape):
-        messages.append({"role": "user", "content": user_text(example_text)})
+        messages.append({"role": "user", "content": _user_text(example_text, shape=shape, small_model=small_model)})
         messages.append({"role": "assistant", "content": json.dumps(output, ensure_ascii=False)})
-    messages.append({"role": "user", "content": user_text(text)})
     return messages
+
+
+def _user_text(text: str, *, shape: Shape, small_model: bool) -> str:
+    if not small_model:
+        return text
+    annotated = annotate_number_words(text)
+    return annotated + number_context(annotated) if shape == "one" else annotated
 
 
 # At most this many numbers are listed after a text (see number_context).

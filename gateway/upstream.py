@@ -12,6 +12,7 @@ import openai
 import pydantic
 from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from pydantic_core import to_json
 
 from gateway.grounding import restrict_parameters
 from gateway.local_model import LocalModelError, LocalModelServer, default_model_path, default_threads
@@ -123,7 +124,7 @@ def chat_completions(upstream: Upstream) -> Callable[..., Awaitable[Any]]:
                 stream=True,
                 stream_cls=AsyncStream[ChatCompletionChunk],
             )
-        status, response_headers, body = await transport.post(url, headers, json.dumps(kwargs).encode(), timeout)
+        status, response_headers, body = await transport.post(url, headers, to_json(kwargs), timeout)
         if status >= 400:
             raise _status_error(url, status, response_headers, body)
         completion = read_chat_completion(url, body)

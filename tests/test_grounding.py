@@ -29,6 +29,7 @@ PERSON = {
     "required": ["name", "age"],
     "x-gateway": {"from_text": ["name", "age"], "remove": {"name": r"^(?:(?:Dr|Mr|Mrs|Prof)\.?\s+)+"}},
 }
+PERSON_JO = {"name": "Jo", "age": 5}
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,21 @@ def test_single_object_texts_get_their_numbers_in_context_for_the_small_model(tm
     assert hosted["content"] == text
     assert number_context("no digits here") == ""
     assert number_context(" ".join(str(n) for n in range(MAX_LISTED_NUMBERS + 1))) == ""
+
+
+def test_the_prompt_prefix_is_reused_but_never_shared_or_polluted(tmp_path: Path) -> None:
+    path = tmp_path / "person.json"
+    path.write_text(json.dumps({**PERSON, "x-gateway": {"examples": [{"text": "Jo is 5.", "output": PERSON_JO}]}}))
+    schema = compile_schema(path, tmp_path / "cache")
+    first = build_messages(schema, "Kim is 9.", shape="one")
+    first[0]["content"] = "changed by a caller"  # a caller (or instructor) editing its messages
+    first.append({"role": "user", "content": "more"})
+    with_own = build_messages(schema, "Kim is 9.", shape="one", instructions="Answer in French.")
+    again = build_messages(schema, "Al is 7.", shape="one")
+    assert "Answer in French." in with_own[0]["content"]
+    assert again[0]["content"].startswith("You extract") and "Answer in French." not in again[0]["content"]
+    assert [message["content"] for message in again[1:]] == ["Jo is 5.", json.dumps(PERSON_JO), "Al is 7."]
+    # A changed schema file is a new prompt.
+    path.write_text(json.dumps({**PERSON, "description": "Someone new.", "x-gateway": {"examples": []}}))
+    changed = build_messages(compile_schema(path, tmp_path / "cache"), "Al is 7.", shape="one")
+    assert "Someone new." in changed[0]["content"] and len(changed) == 2
