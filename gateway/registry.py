@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from gateway import codegen
-from gateway.compiler import CompiledSchema, compile_schema, schema_files
+from gateway.compiler import CompiledSchema, compile_schema, generate_in_batches, schema_files
 from gateway.errors import SchemaCompileError
 
 logger = logging.getLogger(__name__)
@@ -45,14 +45,17 @@ class SchemaRegistry:
         by_name: defaultdict[str, list[Path]] = defaultdict(list)
         for path in schema_files(folder):
             by_name[path.stem].append(path)
-        _generate_in_parallel([paths[0] for paths in by_name.values() if len(paths) == 1], cache_dir, max_list_items)
+        unique = [paths[0] for paths in by_name.values() if len(paths) == 1]
+        generated = _generate_new_files(unique, cache_dir, max_list_items)
         for name, paths in by_name.items():
             if len(paths) > 1:
                 files = ", ".join(path.name for path in paths)
                 registry._fail(name, paths[0], f"{folder}: duplicate schema name {name!r} ({files}); keep one file")
                 continue
             try:
-                registry.schemas[name] = compile_schema(paths[0], cache_dir, max_list_items=max_list_items)
+                registry.schemas[name] = compile_schema(
+                    paths[0], cache_dir, max_list_items=max_list_items, generated=generated
+                )
             except SchemaCompileError as exc:
                 registry._fail(name, paths[0], str(exc))
         return registry
@@ -80,28 +83,35 @@ class SchemaRegistry:
         return sorted(self.schemas)
 
 
-def _generate_in_parallel(paths: list[Path], cache_dir: Path, max_list_items: int) -> None:
-    """Compile the files the cache does not hold yet in worker processes, one per usable core, filling the
-    cache; the caller then loads them as cached files. Code generation (about 15 ms a file) is most of a cold
-    start. A file a worker cannot compile is left to the caller, which reports it."""
-    workers = len(os.sched_getaffinity(0))
-    if workers < 2 or len(paths) < PARALLEL_THRESHOLD:
-        return  # decided without reading a file: small folders and single cores compile in this process
+def _generate_new_files(paths: list[Path], cache_dir: Path, max_list_items: int) -> dict[str, str]:
+    """Generate the models of the files the cache does not hold yet, when there are many: code generation
+    (about 12 ms a file) is most of a cold start. Flat schemas are generated ten to a generator run
+    (``generate_in_batches``); with several usable cores, worker processes (one per core) compile the files into
+    the cache and the caller loads them as cached files; on one core the sources are returned for the caller
+    to compile with. A file that fails here is left to the caller, which reports it."""
+    if len(paths) < PARALLEL_THRESHOLD:
+        return {}  # decided without reading a file: small folders compile one by one
     new = [path for path in paths if not _is_cached(path, cache_dir)]
     if len(new) < PARALLEL_THRESHOLD:
-        return
+        return {}
+    workers = len(os.sched_getaffinity(0))
+    if workers < 2:
+        return generate_in_batches(new)
     # Forked workers start at once with everything imported; with other threads running (a lock held by one
     # of them would stay held in the child), workers start from a fresh interpreter instead.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     if method == "fork":
         codegen.load_generator()  # imported once here, inherited by every worker
-    compile_one = partial(_compile_quietly, cache_dir=cache_dir, max_list_items=max_list_items)
+    compile_chunk = partial(_compile_quietly, cache_dir=cache_dir, max_list_items=max_list_items)
+    size = max(1, -(-len(new) // (workers * 4)))
+    chunks = [new[start : start + size] for start in range(0, len(new), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            for _ in pool.map(compile_one, new, chunksize=max(1, len(new) // (workers * 4))):
+            for _ in pool.map(compile_chunk, chunks):
                 pass
     except Exception:  # a pool that cannot start or breaks: the caller compiles whatever is left, one by one
         logger.warning("parallel schema compilation failed; compiling in one process", exc_info=True)
+    return {}
 
 
 def _is_cached(path: Path, cache_dir: Path) -> bool:
@@ -112,9 +122,12 @@ def _is_cached(path: Path, cache_dir: Path) -> bool:
     return codegen.is_compiled(cache_dir, content_hash, path.suffix)
 
 
-def _compile_quietly(path: Path, *, cache_dir: Path, max_list_items: int) -> None:
-    """Worker: compile one file into the cache; its problems are reported by the main process."""
-    try:
-        compile_schema(path, cache_dir, max_list_items=max_list_items)
-    except Exception:  # noqa: S110 - the main process compiles this file again and reports why it fails
-        pass
+def _compile_quietly(paths: list[Path], *, cache_dir: Path, max_list_items: int) -> None:
+    """Worker: compile some files into the cache (flat ones generated in batches); their problems are
+    reported by the main process."""
+    generated = generate_in_batches(paths)
+    for path in paths:
+        try:
+            compile_schema(path, cache_dir, max_list_items=max_list_items, generated=generated)
+        except Exception:  # noqa: S112 - the main process compiles this file again and reports why it fails
+            continue

@@ -1,6 +1,7 @@
 """Schema files -> models: features survive, bad files fail clearly, hostile text executes nothing."""
 
 import json
+import os
 from pathlib import Path
 from typing import Any, get_args
 
@@ -269,3 +270,98 @@ def test_many_new_files_are_compiled_by_worker_processes(tmp_path: Path) -> None
     assert all(schema.from_cache for schema in cold.schemas.values())
     person = cold.ready("person_07")
     assert person is not None and person.model.__name__ == "Person7"
+
+
+FLAT = {
+    "title": "Ticket",
+    "description": "A support ticket.",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "maxLength": 12, "description": "Its code."},
+        "opened": {"type": "string", "format": "date"},
+        "level": {"type": "string", "enum": ["low", "high"]},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+        "count": {"type": "integer", "minimum": 0},
+    },
+    "required": ["code"],
+}
+
+
+@pytest.mark.parametrize(
+    ("schema", "flat"),
+    [
+        (FLAT, True),
+        (USER, True),
+        ({**FLAT, "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}, False),
+        ({**FLAT, "properties": {"a": {"type": "array", "items": {"type": "object"}}}}, False),
+        ({**FLAT, "properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"type": "string"}}}, False),
+        ({**FLAT, "properties": {"a": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}, False),
+        ({**FLAT, "properties": {"a": {"enum": ["x", "y"]}}}, False),  # no type: left to the generator alone
+        ({**FLAT, "additionalProperties": {"type": "string"}}, False),
+        ({**FLAT, "additionalProperties": False}, True),
+    ],
+)
+def test_only_schemas_that_make_one_class_count_as_flat(schema: dict[str, Any], flat: bool) -> None:
+    assert codegen.is_flat(schema) is flat
+
+
+def _class_source(source: str) -> tuple[set[str], str]:
+    """The import lines (as a set) and the rest of a generated module, comments left out."""
+    lines = [line for line in source.splitlines() if line.strip() and not line.startswith("#")]
+    return {line for line in lines if line.startswith("from ")}, "\n".join(
+        line for line in lines if not line.startswith("from ")
+    )
+
+
+def test_flat_schemas_generated_in_one_run_match_their_own_runs() -> None:
+    schemas = {
+        "Ticket": FLAT,
+        "UserDetail": USER,
+        "Note": {"type": "object", "properties": {"text": {"type": "string"}, "ok": {"type": "boolean"}}},
+    }
+    batch = codegen.generate_sources(schemas)
+    assert batch.keys() == schemas.keys()
+    for name, schema in schemas.items():
+        assert _class_source(batch[name]) == _class_source(codegen.generate_source(schema, name))
+        codegen.check_generated_source(batch[name])
+
+
+def test_a_batch_that_does_not_split_into_one_class_per_schema_is_refused() -> None:
+    nested = {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
+    with pytest.raises(ValueError, match="one class per schema"):
+        codegen.generate_sources({"Ticket": FLAT, "Outer": nested})
+    with pytest.raises(ValueError, match="one class per schema"):  # a name the generated code itself uses
+        codegen.generate_sources({"Ticket": FLAT, "SchemaModel": FLAT})
+
+
+def test_new_files_are_generated_in_batches_and_compile_as_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = registry_module.PARALLEL_THRESHOLD + 4
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    for index in range(count):
+        write(folder, f"ticket_{index:02d}.json", {**FLAT, "title": f"Ticket{index}"})
+    write(folder, "nested.yaml", {"type": "object", "properties": {"a": {"type": "object", "properties": {}}}})
+    write(folder, "sneaky.yaml", {**FLAT, "title": "Sneaky", "x-python-import": "os"})
+    write(folder, "clash.yaml", {**FLAT, "title": "SchemaModel"})  # its batch fails: all compiled one by one
+    runs: list[str] = []
+    real_generate = codegen.generate_source
+
+    def counted(schema: dict[str, Any], class_name: str) -> str:
+        runs.append(class_name)
+        return real_generate(schema, class_name)
+
+    monkeypatch.setattr(codegen, "generate_source", counted)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})  # one core: in this process
+    registry = SchemaRegistry.load(folder, tmp_path / "cache")
+    assert len(registry.schemas) == count + 2 and set(registry.failures) == {"sneaky"}
+    assert "x-python-import" in registry.failures["sneaky"].message
+    # Three batches of up to ten (the one holding SchemaModel fails, so its files run alone), plus the nested file.
+    batches = [name for name in runs if name == codegen.BATCH_ROOT]
+    assert len(batches) == 3 and len(runs) < count
+    alone = tmp_path / "alone"
+    for name in ("ticket_03", "ticket_17", "clash", "nested"):
+        batched = registry.ready(name)
+        single = compile_schema(folder / f"{name}.{'yaml' if name in {'clash', 'nested'} else 'json'}", alone)
+        assert batched is not None and batched.model.model_json_schema() == single.model.model_json_schema()
