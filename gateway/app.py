@@ -18,10 +18,10 @@ from starlette.requests import ClientDisconnect
 from gateway.body_limit import BodyLimit
 from gateway.catalog import add_catalog_routes
 from gateway.docs import add_docs_routes
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, log_gateway_error
 from gateway.llm import Extractor
 from gateway.registry import SchemaRegistry
-from gateway.routes import add_extraction_routes
+from gateway.routes import JsonExtractionFastPath, add_extraction_routes
 from gateway.settings import Settings
 from gateway.upstream import connect_upstream
 
@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         telemetry=None if _opentelemetry_configured() else _NO_TELEMETRY,
     )
+    # Added first, so it runs inside BodyLimit (the last added is the outermost).
+    app.add_middleware(JsonExtractionFastPath, registry=registry, max_text_chars=settings.max_text_chars)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.settings = settings
     app.state.registry = registry
@@ -115,7 +117,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GatewayError)
-        logger.info("%s %s -> %d %s: %s", request.method, request.url.path, exc.status_code, exc.error_type, exc)
+        log_gateway_error(request.method, request.url.path, exc)
         return _envelope(exc.status_code, exc.to_dict(), exc.headers())
 
     async def invalid_body(request: Request, exc: Exception) -> JSONResponse:

@@ -12,6 +12,7 @@ GatewayError                    served as {"error": {"type", "message", "schema"
     └── UpstreamRateLimited     429 upstream_rate_limited (Retry-After passed on)
 """
 
+import logging
 from typing import Any
 
 
@@ -94,3 +95,11 @@ class UpstreamRateLimited(UpstreamError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": self.retry_after} if self.retry_after else {}
+
+
+_logger = logging.getLogger("gateway.app")
+
+
+def log_gateway_error(method: str, path: str, exc: GatewayError) -> None:
+    """One log line per request answered with an error (at INFO: the client's problem or the upstream's)."""
+    _logger.info("%s %s -> %d %s: %s", method, path, exc.status_code, exc.error_type, exc)
