@@ -28,6 +28,7 @@ from bench.common import (
     services,
     start_fake,
     start_gateway,
+    steal_seconds,
     temp_dir,
 )
 from bench.context import Context
@@ -56,9 +57,10 @@ def _wait_idle(pid: int, limit_s: float, busy_share: float = 0.05) -> bool:
 def _step(pinning: Pinning, gateway: Service, url: str, rate: int, duration: float, drain: float) -> dict[str, Any]:
     args = ["--url", f"{url}/extract/user_detail", "--rate", str(rate), "--duration", str(duration)]
     args += ["--drain", str(drain), "--timeout", str(duration + drain)]
-    cpu_before = cpu_seconds(gateway.pid)
+    cpu_before, steal_before = cpu_seconds(gateway.pid), steal_seconds(pinning.server_cpus)
     outcome = loadgen.run_process(pinning.load_cpus, args, timeout=duration + drain + 60)
     cpu_used = cpu_seconds(gateway.pid) - cpu_before
+    stolen = steal_seconds(pinning.server_cpus) - steal_before
     records = loadgen.parse_records(outcome)
     latencies = [record.latency if record.ok else math.inf for record in records]
     ok_latencies = [record.latency for record in records if record.ok]
@@ -81,6 +83,7 @@ def _step(pinning: Pinning, gateway: Service, url: str, rate: int, duration: flo
         "load_send_rate": outcome["send_rate"],
         "load_max_send_lag_ms": outcome["max_send_lag_ms"],
         "gateway_cpu_share": round(cpu_used / max(1e-9, float(outcome["elapsed_s"])), 3),
+        "gateway_core_steal_share": round(stolen / max(1e-9, float(outcome["elapsed_s"])), 3),
     }
 
 
@@ -128,6 +131,7 @@ def run(ctx: Context) -> BenchResult:
             continue
         note = (
             f"{step['ok']}/{step['requests']} ok; p50 {step['p50_ms']} ms; gateway CPU {step['gateway_cpu_share']}; "
+            f"stolen from its core {step['gateway_core_steal_share']:.1%}; "
             f"sent at {step['load_send_rate']} req/s (max lag {step['load_max_send_lag_ms']} ms)"
         )
         if step["errors"]:
