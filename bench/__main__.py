@@ -35,6 +35,7 @@ from bench.common import (
     pin_self,
     plan_pinning,
     raise_nofile,
+    steal_seconds,
 )
 from bench.context import Context
 
@@ -126,6 +127,12 @@ def render_markdown(meta: dict[str, Any], results: list[BenchResult]) -> str:
         ]
     else:
         lines += [f"Machine quiet: {meta['busy_before']:.0%} busy before; other processes during each: {loads}.", ""]
+    stolen = ", ".join(f"{result.name} {result.stolen:.0%}" for result in results)
+    lines += [
+        f"Time the hypervisor took from the gateway's core (steal), per benchmark: {stolen}. A stolen core pauses"
+        " every request in flight: tail latencies are pessimistic when this is more than a few percent.",
+        "",
+    ]
     codes = meta["code_fingerprints"]
     if len(codes) > 1 or any("->" in code for code in codes):
         per = ", ".join(f"{result.name} {result.code}" for result in results)
@@ -180,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"== {name}")
         began = time.perf_counter()
         meter = LoadMeter()
+        stolen_before = steal_seconds(pinning.server_cpus)
         code_before = code_fingerprint()
         try:
             result = _runner(name)(ctx)
@@ -188,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             result = BenchResult(name, error="".join(traceback.format_exception(exc))[-4000:])
         result.seconds = round(time.perf_counter() - began, 1)
         result.foreign_load = round(meter.foreign_share(), 3)
+        stolen = steal_seconds(pinning.server_cpus) - stolen_before
+        result.stolen = round(stolen / max(1e-9, result.seconds * len(pinning.server_cpus)), 3)
         code_after = code_fingerprint()
         result.code = code_before if code_after == code_before else f"{code_before} -> {code_after}"
         if code_after != code_before:
@@ -221,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             result.name: {
                 "seconds": result.seconds,
                 "foreign_load": result.foreign_load,
+                "stolen_from_gateway_cores": result.stolen,
                 "code": result.code,
                 "error": result.error,
                 "details": result.details,

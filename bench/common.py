@@ -245,6 +245,7 @@ class BenchResult:
     error: str | None = None
     seconds: float = 0.0
     foreign_load: float = 0.0  # share of the machine other processes used meanwhile (set by bench.__main__)
+    stolen: float = 0.0  # share of the gateway's cores the hypervisor took meanwhile (set by bench.__main__)
     code: str = ""  # code_fingerprint() at the start, with " -> <new>" if the code changed during the benchmark
 
 

@@ -151,8 +151,8 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
         extractor: Extractor = request.app.state.extractor
         return schema, body, extractor
 
-    # POST requests to these two are answered by JsonExtractionFastPath before they reach FastAPI; its routes keep
-    # the rest of their behaviour (other methods answer 405, a trailing slash redirects).
+    # POST requests to these two are answered by JsonExtractionFastPath before they reach FastAPI, unless the app is
+    # served under a root path; FastAPI's routes keep the rest (other methods answer 405, a trailing slash redirects).
     async def extract_one(name: str, request: Request) -> Response:
         answer = await json_extraction(
             request.app.state.extractor, registry, name, "one", request.headers.get("content-type", ""),

@@ -19,6 +19,7 @@ from yarl import URL
 # As many concurrent upstream connections as the SDK's own default pool allows.
 MAX_CONNECTIONS = 1000
 KEEPALIVE_SECONDS = 30.0
+_MAX_REMEMBERED_URLS = 64
 
 
 class _Proxy(NamedTuple):
@@ -70,7 +71,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
     def __init__(self, *, max_connections: int = MAX_CONNECTIONS) -> None:
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[tuple[str, str | None, int | None], _Proxy] = {}
+        self._proxies: dict[str, _Proxy] = {}  # by URL: the gateway calls one or two upstream URLs
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -83,16 +84,17 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
 
     def _proxy(self, url: str) -> _Proxy:
         """The proxy for ``url`` from HTTP(S)_PROXY / NO_PROXY (as the SDK's own client honours them), looked up
-        once per scheme, host and port. aiohttp's ``trust_env`` looks it up on every request, in a worker thread,
+        once per URL. aiohttp's ``trust_env`` looks it up on every request, in a worker thread,
         and reads ~/.netrc each time: about a third of the gateway's CPU per request under load."""
-        parsed = URL(url)
-        key = (parsed.scheme, parsed.host, parsed.port)
-        proxy = self._proxies.get(key)
+        proxy = self._proxies.get(url)
         if proxy is None:
+            if len(self._proxies) >= _MAX_REMEMBERED_URLS:
+                self._proxies.clear()
             try:
-                proxy = self._proxies[key] = _Proxy(*get_env_proxy_for_url(parsed))
+                proxy = _Proxy(*get_env_proxy_for_url(URL(url)))
             except LookupError:
-                proxy = self._proxies[key] = _Proxy(None, None)
+                proxy = _Proxy(None, None)
+            self._proxies[url] = proxy
         return proxy
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
