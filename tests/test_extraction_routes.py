@@ -1,9 +1,11 @@
 """The four extraction routes over real HTTP, against the fake upstream: happy paths, options, and what is sent."""
 
+import gc
 import json
 
 import httpx
 
+from gateway.app import FULL_COLLECTION_EVERY
 from tests.conftest import GatewayFactory
 from tests.fake_openai import FakeOpenAI
 from tests.sse_client import raw_stream, read_stream
@@ -143,3 +145,10 @@ def test_upstream_calls_carry_the_key_and_the_sdk_headers(client: httpx.Client, 
         assert headers["authorization"] == "Bearer test-key"
         assert headers["content-type"] == "application/json"
         assert headers["user-agent"].startswith("AsyncOpenAI/Python")
+
+
+def test_full_garbage_collections_are_rarer_while_serving(make_gateway: GatewayFactory) -> None:
+    """Under load, full collections would pause every request in flight about once a second (gateway.app)."""
+    url = make_gateway()
+    assert httpx.post(f"{url}/extract/user_detail", json=JASON).status_code == 200
+    assert gc.get_threshold()[2] == FULL_COLLECTION_EVERY
