@@ -37,10 +37,13 @@ def _opentelemetry_configured() -> bool:
     return any(name.startswith(("OTEL_", "FASTAPI_OTEL_")) for name in os.environ)
 
 
-# A full garbage collection after this many collections of the middle generation (Python's default: 10). Under
-# load every in-flight request's objects outlive the young generations, so full collections came about once a
-# second, each pausing the event loop (and every request in flight) for 100+ ms at 500 concurrent requests.
-# Garbage in reference cycles is still collected, about ten times less often (the gateway makes little of it).
+# Garbage-collector thresholds while serving (Python's defaults: 700 allocations, 10, 10). Under load each request's
+# objects live as long as its upstream call (a second, say), so every collection walks the objects of every request
+# in flight. A young collection every 10 000 net allocations instead of 700 (at most a few MB more waits): the
+# 1 s-upstream bench at 500 req/s went from p99 1.050-1.063 s to 1.018-1.026 s. A full collection after 100
+# middle-generation ones instead of 10: they came about once a second, each pausing every request for 100+ ms with
+# 500 in flight. Garbage in reference cycles is still collected; the extraction path makes almost none.
+YOUNG_COLLECTION_EVERY = 10_000
 FULL_COLLECTION_EVERY = 100
 
 
@@ -68,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.collect()
             gc.freeze()
             thresholds = gc.get_threshold()
-            gc.set_threshold(thresholds[0], thresholds[1], FULL_COLLECTION_EVERY)
+            gc.set_threshold(YOUNG_COLLECTION_EVERY, thresholds[1], FULL_COLLECTION_EVERY)
             try:
                 yield
             finally:
