@@ -40,7 +40,7 @@ def _opentelemetry_configured() -> bool:
 # Garbage-collector thresholds while serving (Python's defaults: 700 allocations, 10, 10). Under load each request's
 # objects live as long as its upstream call (a second, say), so every collection walks the objects of every request
 # in flight. A young collection every 10 000 net allocations instead of 700 (at most a few MB more waits): the
-# 1 s-upstream bench at 500 req/s went from p99 1.050-1.063 s to 1.018-1.026 s. A full collection after 100
+# 1 s-upstream bench at 500 req/s went from p99 1.050-1.063 s (4 runs) to 1.018-1.026 s (3). A full collection after 100
 # middle-generation ones instead of 10: they came about once a second, each pausing every request for 100+ ms with
 # 500 in flight. Garbage in reference cycles is still collected; the extraction path makes almost none.
 YOUNG_COLLECTION_EVERY = 10_000
