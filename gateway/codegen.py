@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import warnings
 from functools import cache
@@ -115,8 +116,9 @@ def generate_source(schema: dict[str, Any], class_name: str) -> str:
 
 # The class of a batch's own root document, dropped from the output (see generate_sources).
 BATCH_ROOT = "GatewayBatch"
-# Keys that make a schema (or a property) produce a class of its own, or more than one: such schemas are
-# generated one per run, where the generator names every class itself.
+# A batch member's definitions are renamed "<prefix><member index>x<key>" for the run, and back in its source.
+_BATCH_PREFIX = "Gwbatch"
+# Keys that make a schema (or a property) produce a class of its own, or more than one.
 _NESTING_KEYS = frozenset(
     {
         "$ref", "$dynamicRef", "$recursiveRef", "$defs", "definitions", "properties", "patternProperties",
@@ -124,38 +126,79 @@ _NESTING_KEYS = frozenset(
         "prefixItems", "contains", "unevaluatedProperties", "unevaluatedItems", "propertyNames",
     }
 )  # fmt: skip
+_OBJECT_KEYS = frozenset({"properties", "additionalProperties"})
 _PLAIN_TYPES = frozenset({"string", "integer", "number", "boolean"})
+# Definition names the generator turns into a class name unchanged.
+_CLASS_LIKE = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 
-def is_flat(schema: dict[str, Any]) -> bool:
-    """Whether ``schema`` generates exactly one class: an object whose properties are all of plain types (or
-    lists of them). Only such schemas are generated in batches."""
-    if (_NESTING_KEYS - {"properties", "additionalProperties"}) & schema.keys():
+def is_batchable(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` can be generated in a batch (``generate_sources``): an object whose properties are of
+    plain types, lists of them, or references to its own ``$defs`` entries - each an object of the same kind,
+    named like a class. Everything else (unions, inline objects, other references) is generated alone, where the
+    generator names every class itself."""
+    definitions = schema.get("$defs", {})
+    if not isinstance(definitions, dict):
         return False
-    if isinstance(schema.get("additionalProperties"), dict):
+    if not all(isinstance(key, str) and _CLASS_LIKE.fullmatch(key) for key in definitions):
         return False
-    properties = schema.get("properties", {})
-    return isinstance(properties, dict) and all(_is_plain(spec) for spec in properties.values())
+    objects = [schema, *definitions.values()]
+    return all(_is_simple_object(node, definitions, root=node is schema) for node in objects)
 
 
-def _is_plain(spec: Any) -> bool:
-    if not isinstance(spec, dict) or _NESTING_KEYS & spec.keys():
+def _is_simple_object(node: Any, definitions: dict[str, Any], *, root: bool) -> bool:
+    allowed = _OBJECT_KEYS | {"$defs"} if root else _OBJECT_KEYS
+    if not isinstance(node, dict) or (_NESTING_KEYS - allowed) & node.keys():
+        return False
+    if not root and node.get("type") != "object":
+        return False
+    properties = node.get("properties", {})
+    if isinstance(node.get("additionalProperties"), dict) or not isinstance(properties, dict):
+        return False
+    return all(_is_field(spec, definitions) for spec in properties.values())
+
+
+def _is_field(spec: Any, definitions: dict[str, Any]) -> bool:
+    if not isinstance(spec, dict):
+        return False
+    if "$ref" in spec:
+        ref = spec["$ref"]
+        return (
+            set(spec) <= {"$ref", "description", "title"}
+            and isinstance(ref, str)
+            and ref.startswith("#/$defs/")
+            and ref.removeprefix("#/$defs/") in definitions
+        )
+    if _NESTING_KEYS & spec.keys():
         return False
     if spec.get("type") == "array":
-        return "items" in spec and _is_plain(spec["items"])
+        return "items" in spec and _is_field(spec["items"], definitions)
     return spec.get("type") in _PLAIN_TYPES
 
 
 def generate_sources(schemas: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Module sources for several flat schemas (``is_flat``), keyed by class name, from one generator run: its
-    fixed cost (about 7 ms a run, most of a small schema's time) is paid once per batch. Each source is the
-    schema's class with the imports it uses, as a one-schema run writes it.
+    """Module sources for several schemas (each ``is_batchable``), keyed by class name, from one generator run:
+    its fixed cost (about 7 ms a run, most of a small schema's time) is paid once per batch. Each schema's
+    definitions are renamed apart for the run and back in its source, so each source holds the schema's classes,
+    named and written as a one-schema run writes them, with the imports they use (one the generator had to alias
+    for another schema of the batch stays aliased).
 
     Raises:
-        ValueError: the output is not exactly one class per schema (then generate them one by one).
+        ValueError: the output does not split cleanly into the schemas' own classes (then generate them one by
+            one).
     """
-    members = {name: {k: v for k, v in schema.items() if k != "$schema"} for name, schema in schemas.items()}
-    source = generate_source({"$defs": members}, BATCH_ROOT)
+    combined: dict[str, Any] = {}
+    own: dict[str, tuple[str, set[str]]] = {}  # class name -> (prefix, the batch names of its classes)
+    for index, (name, schema) in enumerate(schemas.items()):
+        if name.startswith(_BATCH_PREFIX):
+            raise ValueError(f"a class name starting with {_BATCH_PREFIX!r} cannot be batched")
+        prefix = f"{_BATCH_PREFIX}{index}x"
+        definitions = schema.get("$defs", {})
+        combined[name] = _with_prefixed_refs({k: v for k, v in schema.items() if k not in ("$schema", "$defs")}, prefix)
+        for key, definition in definitions.items():
+            combined[prefix + key] = _with_prefixed_refs(definition, prefix)
+        own[name] = (prefix, {name, *(prefix + key for key in definitions)})
+    source = generate_source({"$defs": combined}, BATCH_ROOT)
     tree = ast.parse(source)
     imported: dict[str, tuple[str, str]] = {}  # local name -> (module, "name" or "name as local")
     classes: dict[str, ast.ClassDef] = {}
@@ -169,18 +212,65 @@ def generate_sources(schemas: dict[str, dict[str, Any]]) -> dict[str, str]:
         else:
             raise ValueError(f"a batch's output holds more than imports and classes (line {node.lineno})")
     classes.pop(BATCH_ROOT, None)
-    if classes.keys() != schemas.keys():
-        raise ValueError("a batch's output does not hold exactly one class per schema")
+    if classes.keys() != set().union(*(names for _, names in own.values())):
+        raise ValueError("a batch's output does not hold exactly the schemas' own classes")
+    lines = source.splitlines()
     sources = {}
-    for name, node in classes.items():
-        used = {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+    for name, (prefix, names) in own.items():
+        nodes = [node for node in classes.values() if node.name in names]  # in the generator's order
+        used: set[str] = set()
+        texts = [_renamed_class(lines, node, prefix, used) for node in nodes]
+        defined = {node.name.removeprefix(prefix) for node in nodes}
+        if defined & imported.keys():
+            raise ValueError("a class name of the batch is also a name its code imports")
         by_module: dict[str, list[str]] = {}
         for local, (module, spelled) in imported.items():
             if local in used:
                 by_module.setdefault(module, []).append(spelled)
         header = "\n".join(f"from {module} import {', '.join(names)}" for module, names in by_module.items())
-        sources[name] = f"{header}\n\n\n{ast.get_source_segment(source, node)}\n"
+        sources[name] = header + "\n\n\n" + "\n\n\n".join(texts) + "\n"
     return sources
+
+
+def _with_prefixed_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: f"#/$defs/{prefix}{value.removeprefix('#/$defs/')}"
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/")
+            else _with_prefixed_refs(value, prefix)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_with_prefixed_refs(item, prefix) for item in node]
+    return node
+
+
+def _renamed_class(lines: list[str], node: ast.ClassDef, prefix: str, used: set[str]) -> str:
+    """The class's source with its batch names (``prefix`` + name) renamed back; adds the names it uses to
+    ``used``. Refuses a class that mentions a batch name anywhere else (a string, another member's class)."""
+    edits: dict[int, list[tuple[int, int, str]]] = {}  # line -> (byte start, byte end, new text)
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            if child.id.startswith(prefix):
+                new = child.id.removeprefix(prefix)
+                edits.setdefault(child.lineno, []).append((child.col_offset, child.end_col_offset or 0, new))
+                used.add(new)
+            elif child.id.startswith(_BATCH_PREFIX):
+                raise ValueError("a class of the batch refers to another schema's class")
+            else:
+                used.add(child.id)
+        elif isinstance(child, ast.Constant) and isinstance(child.value, str) and _BATCH_PREFIX in child.value:
+            raise ValueError("a batch name appears in a string of the generated code")
+    if node.name.startswith(prefix):
+        start = lines[node.lineno - 1].encode().index(node.name.encode(), node.col_offset)
+        edits.setdefault(node.lineno, []).append((start, start + len(node.name), node.name.removeprefix(prefix)))
+    out = []
+    for number in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+        line = lines[number - 1].encode()
+        for start, end, new in sorted(edits.get(number, []), reverse=True):
+            line = line[:start] + new.encode() + line[end:]
+        out.append(line.decode())
+    return "\n".join(out)
 
 
 def _write_atomically(path: Path, text: str) -> None:

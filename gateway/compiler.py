@@ -165,38 +165,38 @@ def compile_schema(
     return compiled
 
 
-# Flat schemas generated per generator run (see generate_in_batches): ten measured fastest (larger batches
+# Schemas generated per generator run (see generate_in_batches): ten measured fastest (larger batches
 # cost more per schema, the generator's own checks grow faster than linearly).
 BATCH_SIZE = 10
 
 
 def generate_in_batches(paths: list[Path], *, batch_size: int = BATCH_SIZE) -> dict[str, str]:
-    """Model sources for the valid, flat schemas among ``paths`` (``codegen.is_flat``), keyed by content hash,
-    generated ``batch_size`` to a run: a small schema's generation is mostly the generator's fixed cost per run.
-    Files that are invalid, not flat, or in a batch that does not split cleanly are left out: ``compile_schema``
-    generates (or refuses) them alone."""
-    flat: dict[str, tuple[str, dict[str, Any]]] = {}  # class name -> (content hash, schema); names are unique
+    """Model sources for the valid schemas among ``paths`` that can share a generator run
+    (``codegen.is_batchable``), keyed by content hash, generated ``batch_size`` to a run: a small schema's
+    generation is mostly the generator's fixed cost per run. Files that are invalid, not batchable, or in a batch
+    that does not split cleanly are left out: ``compile_schema`` generates (or refuses) them alone."""
+    batchable: dict[str, tuple[str, dict[str, Any]]] = {}  # class name -> (content hash, schema); names unique
     for path in paths:
         try:
             raw = path.read_bytes()
             schema = _without_gateway_keys(_parse_document(raw, path))
-            if not codegen.is_flat(schema):
+            if not codegen.is_batchable(schema):
                 continue
             _check_schema(schema, str(path))
-        except (OSError, SchemaCompileError):
+        except Exception:  # noqa: S112 - unreadable, invalid, too deep...: compile_schema reports it
             continue
         class_name = _class_name(schema.get("title"), path.stem)
-        if class_name not in flat and class_name != codegen.BATCH_ROOT:
-            flat[class_name] = (hashlib.sha256(raw).hexdigest(), schema)
-    names = list(flat)
+        if class_name not in batchable and class_name != codegen.BATCH_ROOT:
+            batchable[class_name] = (hashlib.sha256(raw).hexdigest(), schema)
+    names = list(batchable)
     sources: dict[str, str] = {}
     for start in range(0, len(names), batch_size):
         batch = names[start : start + batch_size]
         try:
-            generated = codegen.generate_sources({name: flat[name][1] for name in batch})
+            generated = codegen.generate_sources({name: batchable[name][1] for name in batch})
         except Exception:  # noqa: S112 - any failure: these files are generated one by one instead
             continue
-        sources.update({flat[name][0]: generated[name] for name in batch})
+        sources.update({batchable[name][0]: generated[name] for name in batch})
     return sources
 
 

@@ -85,7 +85,7 @@ class SchemaRegistry:
 
 def _generate_new_files(paths: list[Path], cache_dir: Path, max_list_items: int) -> dict[str, str]:
     """Generate the models of the files the cache does not hold yet, when there are many: code generation
-    (about 12 ms a file) is most of a cold start. Flat schemas are generated ten to a generator run
+    (about 10-20 ms a file) is most of a cold start. Most schemas are generated ten to a generator run
     (``generate_in_batches``); with several usable cores, worker processes (one per core) compile the files into
     the cache and the caller loads them as cached files; on one core the sources are returned for the caller
     to compile with. A file that fails here is left to the caller, which reports it."""
@@ -123,7 +123,7 @@ def _is_cached(path: Path, cache_dir: Path) -> bool:
 
 
 def _compile_quietly(paths: list[Path], *, cache_dir: Path, max_list_items: int) -> None:
-    """Worker: compile some files into the cache (flat ones generated in batches); their problems are
+    """Worker: compile some files into the cache (most generated in batches); their problems are
     reported by the main process."""
     generated = generate_in_batches(paths)
     for path in paths:

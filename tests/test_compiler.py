@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from gateway import codegen
 from gateway import registry as registry_module
-from gateway.compiler import compile_schema, schema_files
+from gateway.compiler import compile_schema, generate_in_batches, schema_files
 from gateway.errors import SchemaCompileError
 from gateway.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS
@@ -272,7 +272,7 @@ def test_many_new_files_are_compiled_by_worker_processes(tmp_path: Path) -> None
     assert person is not None and person.model.__name__ == "Person7"
 
 
-FLAT = {
+FLAT: dict[str, Any] = {
     "title": "Ticket",
     "description": "A support ticket.",
     "type": "object",
@@ -287,22 +287,36 @@ FLAT = {
 }
 
 
+ADDRESS = {"type": "object", "description": "A postal address.", "properties": {"city": {"type": "string"}}}
+WITH_ADDRESS: dict[str, Any] = {
+    **FLAT,
+    "title": "Shipment",
+    "properties": {**FLAT["properties"], "to": {"$ref": "#/$defs/Address", "description": "Where it goes."}},
+    "$defs": {"Address": ADDRESS},
+}
+
+
 @pytest.mark.parametrize(
-    ("schema", "flat"),
+    ("schema", "batchable"),
     [
         (FLAT, True),
         (USER, True),
+        (WITH_ADDRESS, True),
+        ({**WITH_ADDRESS, "properties": {"to": {"type": "array", "items": {"$ref": "#/$defs/Address"}}}}, True),
         ({**FLAT, "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}, False),
         ({**FLAT, "properties": {"a": {"type": "array", "items": {"type": "object"}}}}, False),
         ({**FLAT, "properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"type": "string"}}}, False),
+        ({**WITH_ADDRESS, "$defs": {"address": ADDRESS}}, False),  # not named like a class
+        ({**WITH_ADDRESS, "$defs": {}}, False),  # a reference to nothing
+        ({**WITH_ADDRESS, "properties": {"to": {"$ref": "#/$defs/Address", "default": {}}}}, False),
         ({**FLAT, "properties": {"a": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}, False),
         ({**FLAT, "properties": {"a": {"enum": ["x", "y"]}}}, False),  # no type: left to the generator alone
         ({**FLAT, "additionalProperties": {"type": "string"}}, False),
         ({**FLAT, "additionalProperties": False}, True),
     ],
 )
-def test_only_schemas_that_make_one_class_count_as_flat(schema: dict[str, Any], flat: bool) -> None:
-    assert codegen.is_flat(schema) is flat
+def test_which_schemas_can_share_a_generator_run(schema: dict[str, Any], batchable: bool) -> None:
+    assert codegen.is_batchable(schema) is batchable
 
 
 def _class_source(source: str) -> tuple[set[str], str]:
@@ -313,25 +327,39 @@ def _class_source(source: str) -> tuple[set[str], str]:
     )
 
 
-def test_flat_schemas_generated_in_one_run_match_their_own_runs() -> None:
-    schemas = {
-        "Ticket": FLAT,
-        "UserDetail": USER,
-        "Note": {"type": "object", "properties": {"text": {"type": "string"}, "ok": {"type": "boolean"}}},
+def test_schemas_generated_in_one_run_match_their_own_runs(tmp_path: Path) -> None:
+    invoice = SHIPPED_SCHEMAS / "invoice.yaml"
+    documents = {
+        "ticket": FLAT,
+        "user": USER,
+        "shipment": WITH_ADDRESS,
+        "parcel": {**WITH_ADDRESS, "title": "Parcel"},  # its own Address, apart from the shipment's
+        "note": {"type": "object", "properties": {"text": {"type": "string"}, "ok": {"type": "boolean"}}},
+        "invoice": yaml.safe_load(invoice.read_text()),
     }
-    batch = codegen.generate_sources(schemas)
-    assert batch.keys() == schemas.keys()
-    for name, schema in schemas.items():
-        assert _class_source(batch[name]) == _class_source(codegen.generate_source(schema, name))
-        codegen.check_generated_source(batch[name])
+    paths = [write(tmp_path, f"{name}.json", document) for name, document in documents.items()]
+    generated = generate_in_batches(paths)
+    assert len(generated) == len(paths)
+    for path in paths:
+        batched = compile_schema(path, tmp_path / "batched", generated=generated)
+        alone = compile_schema(path, tmp_path / "alone")
+        assert batched.model.model_json_schema() == alone.model.model_json_schema()
+        if path.stem in {"ticket", "shipment", "parcel"}:  # written as a one-schema run writes them
+            assert _class_source(batched.source) == _class_source(alone.source)
 
 
-def test_a_batch_that_does_not_split_into_one_class_per_schema_is_refused() -> None:
+def test_a_batch_that_does_not_split_into_the_schemas_own_classes_is_refused() -> None:
     nested = {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
-    with pytest.raises(ValueError, match="one class per schema"):
+    with pytest.raises(ValueError, match="exactly the schemas' own classes"):
         codegen.generate_sources({"Ticket": FLAT, "Outer": nested})
-    with pytest.raises(ValueError, match="one class per schema"):  # a name the generated code itself uses
-        codegen.generate_sources({"Ticket": FLAT, "SchemaModel": FLAT})
+    with pytest.raises(ValueError):  # a class named like something the generated code imports
+        codegen.generate_sources({"Ticket": FLAT, "Field": FLAT})
+    to_annotated = {"to": {"$ref": "#/$defs/Annotated"}}
+    renamed_back = {**WITH_ADDRESS, "properties": to_annotated, "$defs": {"Annotated": ADDRESS}}
+    with pytest.raises(ValueError, match="also a name its code imports"):  # a definition named like an import
+        codegen.generate_sources({"Ticket": FLAT, "Shipment": renamed_back})
+    with pytest.raises(ValueError, match="cannot be batched"):
+        codegen.generate_sources({"Gwbatch0xTicket": FLAT})
 
 
 def test_new_files_are_generated_in_batches_and_compile_as_alone(
@@ -365,3 +393,18 @@ def test_new_files_are_generated_in_batches_and_compile_as_alone(
         batched = registry.ready(name)
         single = compile_schema(folder / f"{name}.{'yaml' if name in {'clash', 'nested'} else 'json'}", alone)
         assert batched is not None and batched.model.model_json_schema() == single.model.model_json_schema()
+
+
+def test_a_file_that_breaks_the_batch_check_is_generated_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [write(tmp_path, f"ticket_{index}.json", {**FLAT, "title": f"Ticket{index}"}) for index in range(3)]
+    real_check = codegen.is_batchable
+
+    def deep_for_one(schema: dict[str, Any]) -> bool:
+        if schema.get("title") == "Ticket1":
+            raise RecursionError("maximum recursion depth exceeded")  # as a very deep YAML file would
+        return real_check(schema)
+
+    monkeypatch.setattr(codegen, "is_batchable", deep_for_one)
+    generated = generate_in_batches(paths)
+    assert len(generated) == 2
+    assert compile_schema(paths[1], tmp_path / "cache", generated=generated).model.__name__ == "Ticket1"
