@@ -194,6 +194,8 @@ def generate_sources(schemas: dict[str, dict[str, Any]]) -> dict[str, str]:
             raise ValueError(f"a class name starting with {_BATCH_PREFIX!r} cannot be batched")
         prefix = f"{_BATCH_PREFIX}{index}x"
         definitions = schema.get("$defs", {})
+        if name in definitions:
+            raise ValueError(f"{name!r} names both a schema and one of its definitions")
         combined[name] = _with_prefixed_refs({k: v for k, v in schema.items() if k not in ("$schema", "$defs")}, prefix)
         for key, definition in definitions.items():
             combined[prefix + key] = _with_prefixed_refs(definition, prefix)

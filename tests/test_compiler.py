@@ -358,6 +358,8 @@ def test_a_batch_that_does_not_split_into_the_schemas_own_classes_is_refused() -
     renamed_back = {**WITH_ADDRESS, "properties": to_annotated, "$defs": {"Annotated": ADDRESS}}
     with pytest.raises(ValueError, match="also a name its code imports"):  # a definition named like an import
         codegen.generate_sources({"Ticket": FLAT, "Shipment": renamed_back})
+    with pytest.raises(ValueError, match="names both a schema and one of its definitions"):
+        codegen.generate_sources({"Address": WITH_ADDRESS})
     with pytest.raises(ValueError, match="cannot be batched"):
         codegen.generate_sources({"Gwbatch0xTicket": FLAT})
 
