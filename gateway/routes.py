@@ -4,7 +4,7 @@ its docs show them."""
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request, Response
@@ -151,21 +151,20 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
         extractor: Extractor = request.app.state.extractor
         return schema, body, extractor
 
-    # POST requests to these two are answered by JsonExtractionFastPath before they reach FastAPI, unless the app is
-    # served under a root path; FastAPI's routes keep the rest (other methods answer 405, a trailing slash redirects).
-    async def extract_one(name: str, request: Request) -> Response:
-        answer = await json_extraction(
-            request.app.state.extractor, registry, name, "one", request.headers.get("content-type", ""),
-            await request.body(), request.receive, max_text_chars=max_text_chars,
-        )  # fmt: skip
-        return Response(answer, media_type="application/json")
+    def json_endpoint(shape: Literal["one", "list"]) -> Callable[[str, Request], Awaitable[Response]]:
+        # POST requests to these routes are answered by JsonExtractionFastPath before they reach FastAPI, unless the
+        # app is served under a root path; FastAPI's routes keep the rest (other methods: 405, trailing slash:
+        # redirect).
+        async def extract(name: str, request: Request) -> Response:
+            answer = await json_extraction(
+                request.app.state.extractor, registry, name, shape, request.headers.get("content-type", ""),
+                await request.body(), request.receive, max_text_chars=max_text_chars,
+            )  # fmt: skip
+            return Response(answer, media_type="application/json")
 
-    async def extract_list(name: str, request: Request) -> Response:
-        answer = await json_extraction(
-            request.app.state.extractor, registry, name, "list", request.headers.get("content-type", ""),
-            await request.body(), request.receive, max_text_chars=max_text_chars,
-        )  # fmt: skip
-        return Response(answer, media_type="application/json")
+        return extract
+
+    extract_one, extract_list = json_endpoint("one"), json_endpoint("list")
 
     async def stream_one(name: str, request: Request) -> EventStreamResponse:
         schema, body, extractor = await read(name, request)

@@ -1,8 +1,9 @@
 """The aiohttp transport under the SDK, against a real HTTP server on loopback that compresses its answers."""
 
+import contextlib
 import gzip
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx2
 import pytest
@@ -22,17 +23,26 @@ async def _answer(request: web.Request) -> web.Response:
     )
 
 
-@pytest.fixture
-async def server_url() -> AsyncIterator[str]:
+@contextlib.asynccontextmanager
+async def _serving(handler: Callable[[web.Request], Awaitable[web.Response]]) -> AsyncIterator[str]:
+    """An aiohttp server on loopback answering POST /v1/chat/completions with ``handler``; yields its base URL."""
     app = web.Application()
-    app.router.add_post("/v1/chat/completions", _answer)
+    app.router.add_post("/v1/chat/completions", handler)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/v1/chat/completions"
-    await runner.cleanup()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def server_url() -> AsyncIterator[str]:
+    async with _serving(_answer) as base:
+        yield f"{base}/v1/chat/completions"
 
 
 async def test_a_compressed_json_answer_is_read_decompressed(server_url: str) -> None:
@@ -69,15 +79,8 @@ async def _as_proxy(request: web.Request) -> web.Response:
 
 @pytest.fixture
 async def proxy_url() -> AsyncIterator[str]:
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", _as_proxy)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with _serving(_as_proxy) as base:
+        yield base
 
 
 async def test_requests_go_through_the_proxy_the_environment_names(
