@@ -37,6 +37,7 @@ check: lint typecheck test
 eval: $(INSTALLED)
 	$(BIN)/gateway eval user_detail evals/user_detail.jsonl
 	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl
+	$(BIN)/gateway eval user_detail evals/user_detail_lists_fresh.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

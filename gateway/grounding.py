@@ -143,6 +143,13 @@ def with_text_checks(
 # Where a run of words ends: a value copied from the text never crosses these.
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
+# A value copied from the text does not start with one of these: a small model otherwise takes "They", "My
+# roommate" or "At the reunion" for a name. ("The Hague" is offered as "Hague".)
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those i me my mine we us our ours you your yours he him his she her hers it its "
+    "they them their theirs who whom whose which what and or but nor of in on at to for from with by as is are "
+    "was were be been".split()
+)
 # Above this many choices a field is left to the validator alone: the grammar would grow too large.
 MAX_CHOICES = 1500
 
@@ -150,14 +157,17 @@ MAX_CHOICES = 1500
 def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_CHOICES) -> list[str] | None:
     """Every run of 1..``max_words`` words of ``text`` that crosses no punctuation, in order of first
     appearance: the values a ``from_text`` string field can take ("Dr. Maria Lopez, 42" -> "Dr.", "Dr. Maria",
-    ..., "Maria Lopez", "Lopez", "42"). A run ending in a full stop is offered with and without it.
-    None when there are more than ``limit``."""
+    ..., "Maria Lopez", "Lopez", "42"). A run ending in a full stop is offered with and without it; a run
+    that starts with a function word ("They", "of the", "My roommate") is not. None when there are more than
+    ``limit``."""
     seen: dict[str, None] = {}
     for segment in _BREAKS.split(text):
         words = [word.strip("'‘’`*_") for word in segment.split()]
         words = [word for word in words if any(char.isalnum() for char in word)]
         for start in range(len(words)):
             for end in range(start + 1, min(start + max_words, len(words)) + 1):
+                if words[start].casefold() in _FUNCTION_WORDS:
+                    break
                 span = " ".join(words[start:end])
                 seen.setdefault(span.rstrip("."), None)
                 seen.setdefault(span, None)
@@ -166,14 +176,20 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
     return list(seen)
 
 
+# A whole number written in digits, standing alone: not part of a code or a name such as "22A", "B-12" or
+# "SK1423" (an ordinal suffix, "21st", is allowed).
+_DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
+
+
+def integer_spans(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
+    found = [(match.start(), match.end(), int(match.group().replace(",", ""))) for match in _DIGITS.finditer(text)]
+    return sorted(found + _number_word_spans(text))
+
+
 def stated_integers(text: str) -> list[int]:
-    """The whole numbers ``text`` writes, in digits or in words, in order of appearance."""
-    found: list[tuple[int, int]] = [
-        (match.start(), int(match.group().replace(",", "")))
-        for match in re.finditer(r"(?<![\d.])\d+(?:,\d{3})*(?![\d]|\.\d)", text)
-    ]
-    found += [(start, value) for start, _, value in _number_word_spans(text)]
-    return list(dict.fromkeys(value for _, value in sorted(found)))
+    """The whole numbers ``text`` states, in digits or in words, in order of first appearance."""
+    return list(dict.fromkeys(value for _, _, value in integer_spans(text)))
 
 
 def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:
@@ -185,15 +201,27 @@ def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str
         for branch in _branches(properties.get(field, {})):
             kind = branch.get("type")
             options: list[Any] | None = None
-            if kind == "string" and not {"enum", "const", "format", "pattern"} & branch.keys():
+            if kind == "string" and not {"enum", "const", "format"} & branch.keys():
                 low, high = branch.get("minLength", 1), branch.get("maxLength", len(text))
                 options = [span for span in text_spans(text) or [] if low <= len(span) <= high]
+                if "pattern" in branch:
+                    options = _matching(options, branch["pattern"])
             elif kind == "integer" and not {"enum", "const"} & branch.keys():
                 low, high = branch.get("minimum", -math.inf), branch.get("maximum", math.inf)
                 options = [value for value in stated_integers(text) if low <= value <= high]
             if options and len(options) <= MAX_CHOICES:
                 choices[field] = options
     return choices
+
+
+def _matching(spans: list[str], pattern: str) -> list[str]:
+    """The spans a JSON Schema ``pattern`` accepts; all of them if Python cannot read the pattern (pydantic
+    still checks the answer)."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return spans
+    return [span for span in spans if compiled.search(span)]
 
 
 def _branches(spec: dict[str, Any]) -> list[dict[str, Any]]:

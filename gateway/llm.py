@@ -27,6 +27,7 @@ from instructor.v2.dsl.partial import Partial as InstructorPartial
 from instructor.v2.validation import async_validators
 from pydantic import BaseModel, ValidationError
 
+from gateway.chunking import Chunk, ListPlan, Placed, list_plan, number_window, place, split_text
 from gateway.compiler import CompiledSchema
 from gateway.errors import (
     ExtractionFailed,
@@ -126,13 +127,63 @@ class Extractor:
     async def extract_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
     ) -> list[BaseModel]:
-        """Every object of the schema's type in ``text``; the whole list is validated (and re-asked) at once."""
-        call = self._call(schema, text, "list", model, instructions)
+        """Every object of the schema's type in ``text``; the whole list is validated (and re-asked) at once.
+        The embedded model extracts it a chunk at a time where the schema allows (see ``gateway.chunking``)."""
+        plan = self._list_plan(schema)
         with _translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
-                result = await self._create(schema.list_model, call)
+                if plan is not None:
+                    return [item async for item in self._chunked_items(schema, text, plan, model, instructions)]
+                result = await self._create(schema.list_model, self._call(schema, text, "list", model, instructions))
         items: list[BaseModel] = result.items  # type: ignore[attr-defined]
         return items
+
+    def _list_plan(self, schema: CompiledSchema) -> ListPlan | None:
+        """How lists of ``schema`` are extracted a chunk at a time: only for the embedded model."""
+        return list_plan(schema) if self._local else None
+
+    async def _chunked_items(
+        self, schema: CompiledSchema, text: str, plan: ListPlan, model: str | None, instructions: str | None
+    ) -> AsyncGenerator[BaseModel, None]:
+        """Each chunk's items in text order, repeats and strays dropped, numbers re-read where ambiguous."""
+        properties = schema.model_schema.get("properties", {})
+        placed: list[Placed] = []
+        for chunk in split_text(text, plan, properties):
+            answer = await self._create(schema.list_model, self._call(schema, chunk.text, "list", model, instructions))
+            entries = place(answer.items, chunk, plan, placed)  # type: ignore[attr-defined]
+            for index, entry in enumerate(entries):
+                window = number_window(entries, index, chunk, plan)
+                entry.item = await self._reread_numbers(schema, entry, window, plan, model, instructions)
+            for entry in entries:
+                placed.append(entry)
+                if len(placed) > self._settings.max_list_items:
+                    message = (
+                        f"the text holds more than {self._settings.max_list_items} objects (GATEWAY_MAX_LIST_ITEMS)"
+                    )
+                    raise ExtractionFailed(message, schema=schema.name)
+                yield entry.item
+
+    async def _reread_numbers(
+        self,
+        schema: CompiledSchema,
+        entry: Placed,
+        window: Chunk,
+        plan: ListPlan,
+        model: str | None,
+        instructions: str | None,
+    ) -> BaseModel:
+        """``entry``'s item, its numbers read again from its own ``window`` as one object (its anchor fixed by the
+        grammar) when the window offers several for a field; as it was if it offers one, or the answer fails."""
+        call = self._call(schema, window.text, "one", model, instructions)
+        choices = call.get(RESTRICT_KEY, ("", {}))[1]
+        if not any(len(choices.get(field, [])) > 1 for field in plan.numbers):
+            return entry.item
+        call[RESTRICT_KEY] = (schema.model.__name__, {**choices, plan.anchor: [entry.value(plan.anchor)]})
+        try:
+            again = await self._create(schema.model, call)
+        except InstructorRetryException:
+            return entry.item
+        return entry.item.model_copy(update={field: getattr(again, field) for field in plan.numbers})
 
     def _prepare(self, model: type[BaseModel]) -> tuple[type[BaseModel], dict[str, Any]]:
         """instructor's response model for ``model`` and the request keys its mode adds (the tool and the forced
@@ -207,9 +258,21 @@ class Extractor:
     def stream_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
     ) -> AsyncIterator[BaseModel]:
-        """Each object as soon as it is complete and valid, at most ``max_list_items``."""
+        """Each object as soon as it is complete and valid, at most ``max_list_items`` (for the embedded model,
+        each chunk's objects once the chunk is read; see ``extract_list``)."""
+        plan = self._list_plan(schema)
+        if plan is not None:
+            return self._within_deadline(self._translated_items(schema, text, plan, model, instructions), schema.name)
         call = self._call(schema, text, "items", model, instructions)
         return self._within_deadline(self._items(schema, call), schema.name)
+
+    async def _translated_items(
+        self, schema: CompiledSchema, text: str, plan: ListPlan, model: str | None, instructions: str | None
+    ) -> AsyncGenerator[BaseModel, None]:
+        with _translated(schema.name):
+            async with aclosing(self._chunked_items(schema, text, plan, model, instructions)) as items:
+                async for item in items:
+                    yield item
 
     def _stream_model(self, model: type[BaseModel], kind: Literal["partial", "items"]) -> type[BaseModel]:
         """instructor's stream wrapper of ``model`` (``Partial[model]``, or the ``{"tasks": [...]}`` iterable),

