@@ -82,6 +82,10 @@ def split_text(text: str, plan: ListPlan, properties: dict[str, Any]) -> list[Ch
         smaller = (
             _joined(_pieces(sentence.text, sentence.start, _COMMA), text, offers) if crowded(sentence.text) else []
         )
+        if smaller:
+            # Not if that would leave numbers behind ("Ann, Bo, Cy and Di are 30, 27, 33 and 29").
+            rest = text[smaller[-1].start + len(smaller[-1].text) : sentence.start + len(sentence.text)]
+            smaller = [] if value_choices(properties, plan.numbers, rest) else smaller
         chunks.extend(smaller or [sentence])
     return chunks
 

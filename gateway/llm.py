@@ -133,7 +133,8 @@ class Extractor:
         with _translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
                 if plan is not None:
-                    return [item async for item in self._chunked_items(schema, text, plan, model, instructions)]
+                    async with aclosing(self._chunked_items(schema, text, plan, model, instructions)) as chunked:
+                        return [item async for item in chunked]
                 result = await self._create(schema.list_model, self._call(schema, text, "list", model, instructions))
         items: list[BaseModel] = result.items  # type: ignore[attr-defined]
         return items
@@ -157,11 +158,14 @@ class Extractor:
             for entry in entries:
                 placed.append(entry)
                 if len(placed) > self._settings.max_list_items:
-                    message = (
-                        f"the text holds more than {self._settings.max_list_items} objects (GATEWAY_MAX_LIST_ITEMS)"
-                    )
-                    raise ExtractionFailed(message, schema=schema.name)
+                    raise self._too_many(schema)
                 yield entry.item
+
+    def _too_many(self, schema: CompiledSchema) -> ExtractionFailed:
+        limit = self._settings.max_list_items
+        return ExtractionFailed(
+            f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)", schema=schema.name
+        )
 
     async def _reread_numbers(
         self,
@@ -329,16 +333,14 @@ class Extractor:
         yield Final(final)
 
     async def _items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
-        limit = self._settings.max_list_items
         count = 0
         async with _watched_stream(schema.name) as upstream:
             items = self._stream_from(self._stream_model(schema.model, "items"), upstream.hooks, call)
             async with aclosing(items) as stream:
                 async for item in stream:
                     count += 1
-                    if count > limit:
-                        message = f"the text holds more than {limit} objects (GATEWAY_MAX_LIST_ITEMS)"
-                        raise ExtractionFailed(message, schema=schema.name)
+                    if count > self._settings.max_list_items:
+                        raise self._too_many(schema)
                     yield item
 
     async def _within_deadline(self, source: AsyncGenerator[T, None], schema_name: str) -> AsyncIterator[T]:

@@ -65,6 +65,8 @@ def test_a_sentence_offering_many_numbers_is_cut_at_its_commas() -> None:
     assert texts(roster) == ["Roster: Ann Lee (age 30)", " Bo Park (age 27)", " Cy Diaz (age 33)", " Di Moss (age 29)."]
     three = "Ann Lee, 30, Bo Park, 27, and Cy Diaz, 33, met."
     assert texts(three) == [three]  # up to three numbers stay together
+    respectively = "Ann Lee, Bo Park, Cy Diaz and Di Moss are 30, 27, 33 and 29."
+    assert texts(respectively) == [respectively]  # cut at commas, it would leave three ages behind
 
 
 def test_items_are_placed_in_text_order_without_repeats_or_strays() -> None:
