@@ -10,7 +10,7 @@ Nothing here calls the model: ``llm.Extractor`` runs the calls these functions p
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,52 +64,54 @@ class Chunk:
     text: str
 
 
-def split_text(text: str, plan: ListPlan, properties: dict[str, Any]) -> list[Chunk]:
+def split_text(text: str, plan: ListPlan, properties: dict[str, Any]) -> Iterator[Chunk]:
     """The chunks to extract one by one: sentences (cut at commas where one offers more than
     ``MAX_ITEMS_PER_CALL`` numbers), each joined to the next until it offers a value for every field of the plan.
-    Text after the last such chunk cannot hold a whole item and is left out; so is a text that offers none."""
+    Text after the last such chunk cannot hold a whole item and is left out; so is a text that offers none.
+    Lazily: a long text is cut only as far as its chunks are read."""
 
-    def offers(piece: str) -> bool:
-        choices = value_choices(properties, plan.fields, piece)
-        return all(field in choices for field in plan.fields) or text_spans(piece) is None
+    def offered(piece: str) -> set[str]:
+        """The plan's fields ``piece`` offers a value for (every one, if it offers too many runs to list)."""
+        return set(plan.fields) if text_spans(piece) is None else set(value_choices(properties, plan.fields, piece))
 
     def crowded(piece: str) -> bool:
         choices = value_choices(properties, plan.numbers, piece)
         return any(len(choices.get(field, [])) > MAX_ITEMS_PER_CALL for field in plan.numbers)
 
-    chunks = []
-    for sentence in _joined(_pieces(text, 0, _SENTENCE_BREAKS), text, offers):
-        smaller = (
-            _joined(_pieces(sentence.text, sentence.start, _COMMA), text, offers) if crowded(sentence.text) else []
-        )
+    needed = set(plan.fields)
+    for sentence in _joined(_pieces(text, 0, _SENTENCE_BREAKS), text, offered, needed):
+        pieces = _pieces(sentence.text, sentence.start, _COMMA)
+        smaller = list(_joined(pieces, text, offered, needed)) if crowded(sentence.text) else []
         if smaller:
             # Not if that would leave numbers behind ("Ann, Bo, Cy and Di are 30, 27, 33 and 29").
             rest = text[smaller[-1].start + len(smaller[-1].text) : sentence.start + len(sentence.text)]
             smaller = [] if value_choices(properties, plan.numbers, rest) else smaller
-        chunks.extend(smaller or [sentence])
-    return chunks
+        yield from smaller or [sentence]
 
 
-def _pieces(text: str, offset: int, breaks: re.Pattern[str]) -> list[Chunk]:
-    pieces, position = [], 0
+def _pieces(text: str, offset: int, breaks: re.Pattern[str]) -> Iterator[Chunk]:
+    position = 0
     for match in breaks.finditer(text):
-        pieces.append(Chunk(offset + position, text[position : match.start()]))
+        if text[position : match.start()].strip():
+            yield Chunk(offset + position, text[position : match.start()])
         position = match.end()
-    pieces.append(Chunk(offset + position, text[position:]))
-    return [piece for piece in pieces if piece.text.strip()]
+    if text[position:].strip():
+        yield Chunk(offset + position, text[position:])
 
 
-def _joined(pieces: list[Chunk], text: str, offers: Callable[[str], bool]) -> list[Chunk]:
-    """Pieces joined forward (with the text between them) until each offers a whole item."""
-    chunks: list[Chunk] = []
+def _joined(
+    pieces: Iterable[Chunk], text: str, offered: Callable[[str], set[str]], needed: set[str]
+) -> Iterator[Chunk]:
+    """Pieces joined forward (with the text between them) until together they offer every ``needed`` field.
+    Each piece is looked at once: a long run of pieces that offer nothing costs linear time."""
     start: int | None = None
+    have: set[str] = set()
     for piece in pieces:
         start = piece.start if start is None else start
-        candidate = Chunk(start, text[start : piece.start + len(piece.text)])
-        if offers(candidate.text):
-            chunks.append(candidate)
-            start = None
-    return chunks
+        have |= offered(piece.text)
+        if have >= needed:
+            yield Chunk(start, text[start : piece.start + len(piece.text)])
+            start, have = None, set()
 
 
 @dataclass

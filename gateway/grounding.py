@@ -41,16 +41,21 @@ def _cardinal(word: str) -> str:
     return word
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
 def _number_word_spans(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, value)`` of every number written in English words ("forty-two", "one hundred and five")."""
     spans: list[tuple[int, int, int]] = []
     current: int | None = None
     start = end = 0
-    for match in re.finditer(r"[a-z]+", text.casefold()):
-        word = _cardinal(match.group())
+    # Positions are the text's own (casefolding first could change its length: "ß" -> "ss").
+    for match in _LATIN_WORD.finditer(text):
+        word = _cardinal(match.group().lower())
         if word == "and":
             continue  # read as part of the gap: "one hundred and five"
-        gap = text[end : match.start()]
+        # Only the gap after a number matters: slicing from an old ``end`` would make long texts quadratic.
+        gap = text[end : match.start()] if current is not None else ""
         round_hundreds = current is not None and current >= 100 and current % 100 == 0
         round_tens = current is not None and current % 100 >= 20 and current % 10 == 0
         joined = current is not None and (gap in {" ", "-"} or (gap == " and " and round_hundreds))
@@ -152,6 +157,9 @@ _FUNCTION_WORDS = frozenset(
 )
 # Above this many choices a field is left to the validator alone: the grammar would grow too large.
 MAX_CHOICES = 1500
+# Nor are runs of words looked for in a longer text (far beyond the local model's context anyway): a long text of
+# few distinct words would take seconds to scan, on the event loop.
+MAX_SPAN_TEXT = 50_000
 
 
 def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_CHOICES) -> list[str] | None:
@@ -159,7 +167,9 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
     appearance: the values a ``from_text`` string field can take ("Dr. Maria Lopez, 42" -> "Dr.", "Dr. Maria",
     ..., "Maria Lopez", "Lopez", "42"). A run ending in a full stop is offered with and without it; a run
     that starts with a function word ("They", "of the", "My roommate") is not. None when there are more than
-    ``limit``."""
+    ``limit``, or the text is longer than ``MAX_SPAN_TEXT`` characters."""
+    if len(text) > MAX_SPAN_TEXT:
+        return None
     seen: dict[str, None] = {}
     for segment in _BREAKS.split(text):
         words = [word.strip("'‘’`*_") for word in segment.split()]

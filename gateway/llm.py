@@ -149,7 +149,9 @@ class Extractor:
         """Each chunk's items in text order, repeats and strays dropped, numbers re-read where ambiguous."""
         properties = schema.model_schema.get("properties", {})
         placed: list[Placed] = []
-        for chunk in split_text(text, plan, properties):
+        chunks = split_text(text, plan, properties)
+        # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             answer = await self._create(schema.list_model, self._call(schema, chunk.text, "list", model, instructions))
             entries = place(answer.items, chunk, plan, placed)  # type: ignore[attr-defined]
             for index, entry in enumerate(entries):

@@ -24,7 +24,7 @@ class Person(BaseModel):
 
 
 def texts(text: str) -> list[str]:
-    chunks = split_text(text, PLAN, PROPERTIES)
+    chunks = list(split_text(text, PLAN, PROPERTIES))
     for chunk in chunks:
         assert text[chunk.start : chunk.start + len(chunk.text)] == chunk.text
     return [chunk.text for chunk in chunks]

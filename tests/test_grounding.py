@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from gateway.compiler import compile_schema
 from gateway.errors import SchemaCompileError
 from gateway.grounding import (
+    MAX_SPAN_TEXT,
     annotate_number_words,
     numbers_in,
     restrict_parameters,
@@ -45,6 +46,12 @@ PERSON_JO = {"name": "Jo", "age": 5}
 )
 def test_numbers_in_reads_digits_and_english_words(text: str, numbers: set[float]) -> None:
     assert numbers_in(text) == numbers
+
+
+def test_number_words_are_found_where_the_text_has_them() -> None:
+    # "ß" casefolds to two letters: positions must still be the text's own.
+    assert annotate_number_words("Straße 5, Jörg ist FORTY-two") == "Straße 5, Jörg ist FORTY-two (42)"
+    assert stated_integers("word " * 50_000 + "seven") == [7]  # linear in the text's length
 
 
 def test_number_words_get_their_digits() -> None:
@@ -122,6 +129,7 @@ def test_text_spans_are_runs_of_words_that_cross_no_punctuation() -> None:
     assert not {"Lopez 42", "Lopez (42", "O'Brien Seán", "Dr. Maria Lopez met"} & set(spans)
     assert spans.index("Dr.") < spans.index("Maria") < spans.index("Seán")
     assert text_spans("one two three four five", limit=10) is None
+    assert text_spans("Ann " * (MAX_SPAN_TEXT // 4 + 1)) is None  # long, if repetitive: not scanned
     assert text_spans("??? --- !!!") == []
 
 
