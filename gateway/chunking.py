@@ -4,8 +4,8 @@ A 135M model asked for every person in a long text stops early, or pairs a name 
 Given one sentence at a time, and asked again about one item when its stretch of text offers it several numbers,
 it does far better (user_detail list cases: 60% -> 90%+ whole-list accuracy; README, "Quality").
 
-This works for schemas whose items can be found in the text: the plan needs a required ``x-gateway.from_text``
-string field (the *anchor*, such as a name) and uses the required ``from_text`` integer fields (such as an age).
+This works for schemas whose items can be found in the text and hold nothing else: every field a required
+``x-gateway.from_text`` string (the first is the *anchor*, such as a name) or integer (such as an age).
 Nothing here calls the model: ``llm.Extractor`` runs the calls these functions plan.
 """
 
@@ -45,14 +45,18 @@ class ListPlan:
 
 
 def list_plan(schema: CompiledSchema) -> ListPlan | None:
-    """The plan for ``schema``'s lists, or None when no required ``from_text`` string field can anchor items."""
+    """The plan for ``schema``'s lists, or None unless every field is a required ``from_text`` string or integer,
+    at least one a string. Only then is every value of an item known to sit in the chunk it was read from: a
+    field the plan does not check (an optional email on the next line) could be left in another chunk."""
     properties = schema.model_schema.get("properties", {})
     required = set(schema.model_schema.get("required", []))
-    grounded = [name for name in schema.options.from_text if name in required]
-    anchors = [name for name in grounded if properties.get(name, {}).get("type") == "string"]
-    if not anchors:
+    kinds = {name: properties[name].get("type") for name in schema.options.from_text if name in properties}
+    if set(properties) != required or set(properties) != set(kinds):
         return None
-    numbers = tuple(name for name in grounded if properties.get(name, {}).get("type") == "integer")
+    anchors = [name for name, kind in kinds.items() if kind == "string"]
+    numbers = tuple(name for name, kind in kinds.items() if kind == "integer")
+    if not anchors or len(anchors) + len(numbers) != len(kinds):
+        return None
     return ListPlan(anchors[0], numbers)
 
 

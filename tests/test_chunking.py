@@ -31,19 +31,25 @@ def texts(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
+    # Only when every field is required and from the text: an unchecked field could sit in another chunk.
     ("schema", "plan"),
     [
         ({"x-gateway": {"from_text": ["age", "name"]}}, ListPlan("name", ("age",))),
-        ({"x-gateway": {"from_text": ["name"]}}, ListPlan("name", ())),
-        ({"x-gateway": {"from_text": ["age"]}}, None),  # nothing to find an item by
+        ({"x-gateway": {"from_text": ["name"]}, "properties": {"name": PROPERTIES["name"]}}, ListPlan("name", ())),
+        ({"x-gateway": {"from_text": ["name"]}}, None),  # the age is not checked against the text
         ({"x-gateway": {"from_text": ["name", "age"]}, "required": ["age"]}, None),  # the name may be missing
+        (
+            {"x-gateway": {"from_text": ["name", "age"]}, "properties": {**PROPERTIES, "email": {"type": "string"}}},
+            None,
+        ),
         ({}, None),
     ],
 )
 def test_a_list_plan_needs_a_required_string_from_the_text(
     tmp_path: Path, schema: dict[str, Any], plan: ListPlan | None
 ) -> None:
-    document = {"title": "Person", "type": "object", "properties": PROPERTIES, "required": ["name", "age"], **schema}
+    properties = schema.get("properties", PROPERTIES)
+    document = {"title": "Person", "type": "object", "required": [*properties], **schema, "properties": properties}
     path = tmp_path / "person.json"
     path.write_text(json.dumps(document))
     assert list_plan(compile_schema(path, tmp_path / "cache")) == plan
