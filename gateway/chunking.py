@@ -77,7 +77,8 @@ def split_text(text: str, plan: ListPlan, properties: dict[str, Any]) -> Iterato
 
     def offered(piece: str) -> set[str]:
         """The plan's fields ``piece`` offers a value for (every one, if it offers too many runs to list)."""
-        return set(plan.fields) if text_spans(piece) is None else set(value_choices(properties, plan.fields, piece))
+        choices = set(value_choices(properties, plan.fields, piece))
+        return set(plan.fields) if plan.anchor not in choices and text_spans(piece) is None else choices
 
     def crowded(piece: str) -> bool:
         choices = value_choices(properties, plan.numbers, piece)
@@ -131,17 +132,17 @@ class Placed:
         return getattr(self.item, field)
 
 
-def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan, placed_before: list[Placed]) -> list[Placed]:
+def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan) -> list[Placed]:
     """``items`` (one chunk's answer) in text order, without repeats and strays: an item whose anchor overlaps an
-    item already placed is a repeat; an item sharing its numbers with the next one, with more than a joining
-    word between them, is a stray the model made from the words before a real item ("Staff list - Priya, 41")."""
+    earlier one's is a repeat; an item sharing its numbers with the next one, with more than a joining word
+    between them, is a stray the model made from the words before a real item ("Staff list - Priya, 41")."""
     placed: list[Placed] = []
     for item in items:
         where = _locate(str(getattr(item, plan.anchor)), chunk)
         if where is None:
             continue
         start, end = where
-        if any(start < other.end and other.start < end for other in [*placed_before, *placed]):
+        if any(start < other.end and other.start < end for other in placed):
             continue
         placed.append(Placed(start, end, item))
     placed.sort(key=lambda entry: entry.start)

@@ -147,19 +147,18 @@ class Extractor:
         self, schema: CompiledSchema, text: str, plan: ListPlan, model: str | None, instructions: str | None
     ) -> AsyncGenerator[BaseModel, None]:
         """Each chunk's items in text order, repeats and strays dropped, numbers re-read where ambiguous."""
-        properties = schema.model_schema.get("properties", {})
-        placed: list[Placed] = []
-        chunks = split_text(text, plan, properties)
+        count = 0
+        chunks = split_text(text, plan, schema.model_schema.get("properties", {}))
         # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             answer = await self._create(schema.list_model, self._call(schema, chunk.text, "list", model, instructions))
-            entries = place(answer.items, chunk, plan, placed)  # type: ignore[attr-defined]
+            entries = place(answer.items, chunk, plan)  # type: ignore[attr-defined]
             for index, entry in enumerate(entries):
                 window = number_window(entries, index, chunk, plan)
                 entry.item = await self._reread_numbers(schema, entry, window, plan, model, instructions)
             for entry in entries:
-                placed.append(entry)
-                if len(placed) > self._settings.max_list_items:
+                count += 1
+                if count > self._settings.max_list_items:
                     raise self._too_many(schema)
                 yield entry.item
 
@@ -180,10 +179,10 @@ class Extractor:
     ) -> BaseModel:
         """``entry``'s item, its numbers read again from its own ``window`` as one object (its anchor fixed by the
         grammar) when the window offers several for a field; as it was if it offers one, or the answer fails."""
-        call = self._call(schema, window.text, "one", model, instructions)
-        choices = call.get(RESTRICT_KEY, ("", {}))[1]
-        if not any(len(choices.get(field, [])) > 1 for field in plan.numbers):
+        choices = value_choices(schema.model_schema.get("properties", {}), plan.numbers, window.text)
+        if not any(len(options) > 1 for options in choices.values()):
             return entry.item
+        call = self._call(schema, window.text, "one", model, instructions)
         call[RESTRICT_KEY] = (schema.model.__name__, {**choices, plan.anchor: [entry.value(plan.anchor)]})
         try:
             again = await self._create(schema.model, call)

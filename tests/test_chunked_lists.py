@@ -2,6 +2,7 @@
 calls are made, what comes back, and what a failure mid-list does. The real model runs in test_local_model.py."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from tests.fake_openai import FakeOpenAI
 TWO_SENTENCES = "Jason is 25 years old. Sarah is 30 years old."
 
 
+@asynccontextmanager
 async def local_extractor(upstream: FakeOpenAI, cache: Path, **settings: Any) -> AsyncIterator[Extractor]:
     """An extractor that treats the scripted upstream as the embedded model."""
     gateway = gateway_settings(upstream, cache, max_retries=0, **settings)
@@ -28,7 +30,7 @@ async def local_extractor(upstream: FakeOpenAI, cache: Path, **settings: Any) ->
 
 @pytest.fixture
 async def extractor(upstream: FakeOpenAI, codegen_cache: Path) -> AsyncIterator[Extractor]:
-    async for made in local_extractor(upstream, codegen_cache):
+    async with local_extractor(upstream, codegen_cache) as made:
         yield made
 
 
@@ -88,6 +90,6 @@ async def test_a_failure_mid_list_fails_the_list_and_ends_the_stream_with_it(
 async def test_the_list_limit_counts_every_chunk(
     upstream: FakeOpenAI, codegen_cache: Path, user_detail: CompiledSchema
 ) -> None:
-    async for extractor in local_extractor(upstream, codegen_cache, max_list_items=1):
+    async with local_extractor(upstream, codegen_cache, max_list_items=1) as extractor:
         with pytest.raises(ExtractionFailed, match="more than 1 objects"):
             await extractor.extract_list(user_detail, TWO_SENTENCES)

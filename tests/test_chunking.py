@@ -87,7 +87,7 @@ def test_items_are_placed_in_text_order_without_repeats_or_strays() -> None:
         Person(name="ben  CARTER", age=29),  # a repeat
         Person(name="Nobody", age=3),  # not in the text
     ]
-    placed = place(answer, chunk, PLAN, [])
+    placed = place(answer, chunk, PLAN)
     assert [entry.item.model_dump() for entry in placed] == [
         {"name": "Priya Nair", "age": 41},
         {"name": "Anna", "age": 12},
@@ -95,14 +95,12 @@ def test_items_are_placed_in_text_order_without_repeats_or_strays() -> None:
         {"name": "Ben Carter", "age": 29},
     ]
     assert (placed[0].start, placed[0].end) == (text.index("Priya"), text.index(", 41"))
-    # An item already placed from an earlier chunk is a repeat too.
-    assert place([Person(name="Anna", age=12)], chunk, PLAN, placed) == []
 
 
 def test_an_items_number_window_runs_from_the_previous_items_number_to_the_next_name() -> None:
     text = "Dr. Samuel Okoro, forty-eight, and his wife, Mrs. Grace Okoro, 45, opened a clinic with 20 beds."
     chunk = Chunk(10, text)
-    entries = place([Person(name="Samuel Okoro", age=48), Person(name="Grace Okoro", age=20)], chunk, PLAN, [])
+    entries = place([Person(name="Samuel Okoro", age=48), Person(name="Grace Okoro", age=20)], chunk, PLAN)
     first, second = (number_window(entries, index, chunk, PLAN) for index in range(2))
     assert first == Chunk(10, "Dr. Samuel Okoro, forty-eight, and his wife, Mrs. ")
     assert second.text == ", and his wife, Mrs. Grace Okoro, 45, opened a clinic with 20 beds."
