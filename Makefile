@@ -5,19 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install serve test lint typecheck check eval bench clean
+.PHONY: install model-runtime serve test lint typecheck check eval bench clean
 
-# llama-cpp-python compiles llama.cpp from source on first install (8-20 minutes on 2 cores), CPU only;
-# pip caches the built wheel, so later installs (and CI on the same machine) take seconds.
-export CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DLLAMA_CURL=OFF
-
-$(INSTALLED): pyproject.toml
+# The embedded model's runtime (llama-cpp-python) is compiled once per machine for the CPU family, not for this
+# CPU (4-20 minutes on 2 cores), and kept in ~/.cache/gateway/wheels: see scripts/model-runtime.sh.
+$(INSTALLED): pyproject.toml Makefile scripts/model-runtime.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	scripts/model-runtime.sh $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[local,dev]'
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Build the embedded model's runtime again (after a crash report that points here, or a compiler change).
+model-runtime: $(INSTALLED)
+	scripts/model-runtime.sh $(BIN)/python --rebuild
 
 serve: $(INSTALLED)
 	$(BIN)/gateway serve

@@ -1,10 +1,9 @@
 """``create_app``: settings -> registry -> routes, with the lifespan owning the upstream client."""
 
-import gc
 import logging
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.metadata import version
 from typing import Any
 
@@ -14,16 +13,20 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.body_limit import BodyLimit
 from gateway.catalog import add_catalog_routes
 from gateway.docs import add_docs_routes
-from gateway.errors import GatewayError, log_gateway_error
+from gateway.errors import GatewayError
+from gateway.health import add_health_routes
 from gateway.llm import Extractor
+from gateway.local_model import LocalModelError
 from gateway.registry import SchemaRegistry
+from gateway.request_log import CLIENT_DISCONNECTED, RequestLog, note_error, schema_of_path
 from gateway.routes import JsonExtractionFastPath, add_extraction_routes
 from gateway.settings import Settings
-from gateway.upstream import connect_upstream
+from gateway.upstream import Upstream, connect_upstream
 
 logger = logging.getLogger("gateway")
 
@@ -37,16 +40,6 @@ def _opentelemetry_configured() -> bool:
     return any(name.startswith(("OTEL_", "FASTAPI_OTEL_")) for name in os.environ)
 
 
-# Garbage-collector thresholds while serving (Python's defaults: 700 allocations, 10, 10). Under load each request's
-# objects live as long as its upstream call (a second, say), so every collection walks the objects of every request
-# in flight. A young collection every 10 000 net allocations instead of 700 (at most a few MB more waits): the
-# 1 s-upstream bench at 500 req/s went from p99 1.050-1.063 s (4 runs) to 1.018-1.026 s (3). A full collection after 100
-# middle-generation ones instead of 10: they came about once a second, each pausing every request for 100+ ms with
-# 500 in flight. Garbage in reference cycles is still collected; the extraction path makes almost none.
-YOUNG_COLLECTION_EVERY = 10_000
-FULL_COLLECTION_EVERY = 100
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway: compile every schema file, then serve each one's routes and docs."""
     settings = settings or Settings()
@@ -54,28 +47,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with connect_upstream(settings) as upstream:
+        async with AsyncExitStack() as stack:
+            try:
+                upstream = await stack.enter_async_context(connect_upstream(settings))
+            except LocalModelError as exc:
+                # Said once, as it is: the server prints this instead of a traceback (StartupFailureMessage).
+                app.state.startup_failure = f"gateway: {exc}"
+                raise
             app.state.upstream = upstream
             app.state.extractor = Extractor(upstream, settings)
-            logger.info(
-                "serving %d schema(s) from %s (%d failed); provider %s, model %s, upstream %s",
-                len(registry.schemas),
-                settings.schemas_dir,
-                len(registry.failures),
-                upstream.provider,
-                upstream.model,
-                upstream.client.base_url,
-            )
-            # What start-up made (models, routes, docs) lives as long as the process: the garbage collector
-            # stops scanning it, so collections under load only walk the requests' own objects.
-            gc.collect()
-            gc.freeze()
-            thresholds = gc.get_threshold()
-            gc.set_threshold(YOUNG_COLLECTION_EVERY, thresholds[1], FULL_COLLECTION_EVERY)
-            try:
-                yield
-            finally:
-                gc.set_threshold(*thresholds)
+            _log_start_up(settings, registry, upstream)
+            yield
 
     app = FastAPI(
         title="gateway",
@@ -91,21 +73,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         telemetry=None if _opentelemetry_configured() else _NO_TELEMETRY,
     )
-    # Added first, so it runs inside BodyLimit (the last added is the outermost).
+    # The last added is the outermost: RequestLog sees every request, BodyLimit runs before the fast path.
     app.add_middleware(JsonExtractionFastPath, registry=registry, max_text_chars=settings.max_text_chars)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog, every_request=settings.access_log)
+    app.add_middleware(StartupFailureMessage)
     app.state.settings = settings
     app.state.registry = registry
+    app.state.startup_failure = None
     _add_error_handlers(app)
     add_docs_routes(app, registry)
     add_catalog_routes(app, registry)
+    add_health_routes(app, registry)
     add_extraction_routes(app, registry, max_text_chars=settings.max_text_chars)
     return app
 
 
-def _schema_of(request: Request) -> str | None:
-    parts = request.url.path.split("/")
-    return parts[2] if len(parts) > 2 and parts[1] == "extract" else None
+def _log_start_up(settings: Settings, registry: SchemaRegistry, upstream: Upstream) -> None:
+    """The start-up summary: what is served, what is not and why, and which model answers."""
+    failed = "; ".join(f"{name} ({failure.message})" for name, failure in sorted(registry.failures.items()))
+    logger.info(
+        "serving %d schema(s) from %s: %s; provider %s, model %s, upstream %s",
+        len(registry.schemas),
+        settings.schemas_dir,
+        ", ".join(registry.names) or "(none)",
+        upstream.provider,
+        upstream.model,
+        upstream.client.base_url,
+    )
+    if failed:
+        logger.warning("not serving %d schema(s): %s", len(registry.failures), failed)
+
+
+class StartupFailureMessage:
+    """Pure ASGI middleware: when start-up fails for a reason the gateway explains itself, the server prints that
+    explanation instead of the lifespan's traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_explained(message: Message) -> None:
+            failure = getattr(scope["app"].state, "startup_failure", None)
+            if message["type"] == "lifespan.startup.failed" and failure:
+                message = {**message, "message": failure}
+            await send(message)
+
+        await self.app(scope, receive, send_explained)
 
 
 def _envelope(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
@@ -120,7 +138,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GatewayError)
-        log_gateway_error(request.method, request.url.path, exc)
+        note_error(exc)
         return _envelope(exc.status_code, exc.to_dict(), exc.headers())
 
     async def invalid_body(request: Request, exc: Exception) -> JSONResponse:
@@ -130,25 +148,35 @@ def _add_error_handlers(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         message = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in errors)
-        body = {"type": "invalid_request", "message": message, "schema": _schema_of(request), "errors": errors}
+        body = {
+            "type": "invalid_request",
+            "message": message,
+            "schema": schema_of_path(request.url.path),
+            "errors": errors,
+        }
+        note_error(body, status=422)
         return _envelope(422, body)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        kind = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        body = {"type": kind, "message": str(exc.detail), "schema": _schema_of(request)}
+        kind = _HTTP_ERROR_TYPES.get(exc.status_code, "http_error")
+        body = {"type": kind, "message": str(exc.detail), "schema": schema_of_path(request.url.path)}
+        note_error(body, status=exc.status_code)
         return _envelope(exc.status_code, body, dict(exc.headers or {}))
 
     async def client_gone(request: Request, exc: Exception) -> Response:
-        # The client hung up while sending its body: nobody is left to read an answer, and nothing failed here.
-        logger.debug("client disconnected during %s %s", request.method, request.url.path)
+        # The client hung up (while sending its body, or waiting for a stream's first event): nobody is left to
+        # read an answer, and nothing failed here.
+        note_error({"type": CLIENT_DISCONNECTED, "message": "the client closed the connection"})
         return Response(status_code=400)
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        body = {"type": "internal_error", "message": "the gateway failed; see its log", "schema": _schema_of(request)}
+        body = {
+            "type": "internal_error",
+            "message": "the gateway failed; see its log",
+            "schema": schema_of_path(request.url.path),
+        }
+        note_error(body, status=500, exc_info=exc)
         return _envelope(500, body)
 
     app.add_exception_handler(GatewayError, gateway_error)

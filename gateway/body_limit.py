@@ -5,6 +5,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import PayloadTooLarge
+from gateway.request_log import note_error
 
 
 class BodyLimit:
@@ -40,7 +41,9 @@ class BodyLimit:
         return PayloadTooLarge(f"the request body is larger than {self.max_bytes} bytes (GATEWAY_MAX_BODY_BYTES)")
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": self._error().to_dict()}).encode()
+        error = self._error()
+        note_error(error)
+        body = json.dumps({"error": error.to_dict()}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -1,15 +1,15 @@
-"""What the gateway serves, for people and machines: ``/schemas``, ``/schemas/<name>``, ``/healthz``."""
+"""What the gateway serves, for people and machines: ``/schemas`` and ``/schemas/<name>``, as they are now."""
 
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 from gateway.compiler import CompiledSchema
 from gateway.errors import SchemaNotFound
+from gateway.openapi import ErrorResponse
 from gateway.registry import SchemaFailure, SchemaRegistry
-from gateway.routes import ROUTE_SUFFIXES, ErrorResponse
-from gateway.upstream import Upstream
+from gateway.routes import ROUTE_SUFFIXES
 
 
 def schema_routes(name: str) -> list[str]:
@@ -33,16 +33,6 @@ class SchemaDetail(SchemaSummary):
     model_source: str | None = None
 
 
-class Health(BaseModel):
-    status: Literal["ok"]
-    provider: Literal["local", "openai"]
-    model: str
-    mode: str
-    schemas: int
-    failed_schemas: int
-    local_model_load_seconds: float | None = None
-
-
 def summarize(schema: CompiledSchema) -> SchemaSummary:
     return SchemaSummary(
         name=schema.name,
@@ -61,17 +51,16 @@ def summarize_failure(failure: SchemaFailure) -> SchemaSummary:
 
 
 def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
-    summaries = sorted(
-        [summarize(schema) for schema in registry.schemas.values()]
-        + [summarize_failure(failure) for failure in registry.failures.values()],
-        key=lambda summary: summary.name,
-    )
-
     async def list_schemas() -> list[SchemaSummary]:
-        return summaries
+        # Read at each request: a schema that failed on first use shows as failed from then on.
+        return sorted(
+            [summarize(schema) for schema in list(registry.schemas.values())]
+            + [summarize_failure(failure) for failure in list(registry.failures.values())],
+            key=lambda summary: summary.name,
+        )
 
     async def get_schema(name: str) -> SchemaDetail:
-        schema = registry.schemas.get(name)
+        schema = registry.ready(name)  # builds the model, so a schema that cannot be served says so here
         if schema is not None:
             return SchemaDetail(
                 **summarize(schema).model_dump(), json_schema=schema.json_schema, model_source=schema.source
@@ -80,18 +69,6 @@ def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         if failure is not None:
             return SchemaDetail(**summarize_failure(failure).model_dump())
         raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
-
-    async def healthz(request: Request) -> Health:
-        upstream: Upstream = request.app.state.upstream
-        return Health(
-            status="ok",
-            provider=upstream.provider,
-            model=upstream.model,
-            mode=upstream.mode,
-            schemas=len(registry.schemas),
-            failed_schemas=len(registry.failures),
-            local_model_load_seconds=upstream.local_server.load_seconds if upstream.local_server else None,
-        )
 
     meta: dict[str, Any] = {"methods": ["GET"], "tags": ["gateway"]}
     app.add_api_route("/schemas", list_schemas, summary="Every schema file and its status", **meta)
@@ -102,4 +79,3 @@ def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         responses={404: {"model": ErrorResponse, "description": "Unknown schema"}},
         **meta,
     )
-    app.add_api_route("/healthz", healthz, summary="Liveness, provider and model", **meta)

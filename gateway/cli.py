@@ -1,23 +1,25 @@
 """The ``gateway`` command: serve, check a schema folder, run one extraction, or score a labelled eval file."""
 
 import asyncio
-import importlib.util
 import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 
-from gateway.compiler import CompiledSchema
+from gateway.compiler import CompiledSchema, schema_files
 from gateway.errors import GatewayError, SchemaNotFound, SchemaUnavailable
 from gateway.llm import Extractor
 from gateway.local_model import LocalModelError
+from gateway.logs import logging_config
 from gateway.registry import SchemaRegistry
 from gateway.routes import ROUTE_SUFFIXES
-from gateway.settings import Settings
+from gateway.settings import Settings, describe_settings_error
 from gateway.upstream import NoProviderConfigured, connect_upstream, create_openai_client, local_model_server
 
 cli = typer.Typer(help="Schema-driven extraction gateway.", no_args_is_help=True, add_completion=False)
@@ -29,9 +31,13 @@ SchemasOption = Annotated[
 
 
 def _settings(schemas: Path | None) -> Settings:
+    """The settings from the environment (and ./.env); a bad value is one line naming it, and exit code 2."""
     if schemas is not None:
         os.environ["GATEWAY_SCHEMAS_DIR"] = str(schemas)  # also reaches the workers uvicorn starts
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise _fail(describe_settings_error(exc), 2) from None
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -45,10 +51,6 @@ def _check_provider(settings: Settings) -> None:
         if settings.resolved_provider() == "openai":
             create_openai_client(settings)
             return
-        if importlib.util.find_spec("llama_cpp") is None:
-            raise LocalModelError("the local provider needs llama-cpp-python: run `make install`")
-        if settings.mode != "tools":
-            raise LocalModelError("the local provider supports GATEWAY_MODE=tools only")
         local_model_server(settings)
     except (NoProviderConfigured, LocalModelError) as exc:
         raise _fail(str(exc), 2) from None
@@ -61,33 +63,49 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     reload: Annotated[bool, typer.Option(help="Restart when code or schema files change.")] = False,
     workers: Annotated[int | None, typer.Option(help="Server processes (default 1).", min=1)] = None,
-    access_log: Annotated[bool | None, typer.Option(help="Log one line per request (default off).")] = None,
+    access_log: Annotated[
+        bool | None, typer.Option(help="Log every request, not only failed ones (default off).")
+    ] = None,
 ) -> None:
     """Serve every schema in the folder over HTTP."""
     import uvicorn
 
+    if access_log is not None:
+        os.environ["GATEWAY_ACCESS_LOG"] = str(access_log).lower()  # read by each worker's app
     settings = _settings(schemas)
     _check_provider(settings)
     uvicorn.run(
-        "gateway.app:create_app",
+        "gateway.process:served_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
         workers=None if reload else (workers or settings.workers),
-        access_log=settings.access_log if access_log is None else access_log,
+        log_config=logging_config(settings.log_format, settings.log_level),
+        access_log=False,  # the gateway logs requests itself (gateway.request_log)
         reload_dirs=[str(settings.schemas_dir), str(Path(__file__).parent)] if reload else None,
         reload_includes=["*.yaml", "*.yml", "*.json"] if reload else None,
     )
 
 
 @cli.command()
-def check(folder: Annotated[Path, typer.Argument(help="Schema folder to compile.")] = Path("schemas")) -> None:
-    """Compile every schema file and print the routes each gets; exit 1 if any file is bad."""
-    settings = _settings(folder)
-    if not folder.is_dir():
-        raise _fail(f"{folder} is not a folder", 2)
-    registry = SchemaRegistry.load(folder, settings.cache_dir, max_list_items=settings.max_list_items)
+def check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Schema files or folders (default: the --schemas folder).")
+    ] = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Compile schema files and print the routes each gets; exit 1 if any file is bad."""
+    settings = _settings(schemas)
+    files: list[Path] = []
+    for path in paths or [settings.schemas_dir]:
+        if path.is_dir():
+            files.extend(schema_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _fail(f"{path} is neither a schema file nor a folder", 2)
+    registry = SchemaRegistry.from_files(files, settings.cache_dir, max_list_items=settings.max_list_items)
     for name in registry.names:
         schema = registry.ready(name)
         if schema is None:
@@ -168,6 +186,21 @@ def _with_extractor(settings: Settings, name: str, work: Callable[[Extractor, Co
         raise _fail(f"{exc.error_type}: {exc.message}", 1) from None
     except LocalModelError as exc:
         raise _fail(str(exc), 2) from None
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"gateway {version('gateway')}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Schema-driven extraction gateway."""
 
 
 def main() -> None:

@@ -7,7 +7,9 @@ string constant, never a call, an attribute access on something foreign, or an i
 """
 
 import ast
+import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -22,7 +24,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 # Bump when the generation options below change, or what the compiler checks: it invalidates every cached model.
-CODEGEN_REVISION = "4"
+CODEGEN_REVISION = "5"
 MODEL_BASE_MODULE = "gateway.model_base"
 
 _ALLOWED_IMPORTS = frozenset(
@@ -53,19 +55,72 @@ def is_compiled(cache_dir: Path, content_hash: str, suffix: str) -> bool:
     return _entry(cache_dir, content_hash, suffix).is_file()
 
 
-def load_compiled(cache_dir: Path, content_hash: str, suffix: str) -> tuple[dict[str, Any], str, str] | None:
-    """``(document, class_name, source)`` of a file compiled before, or None."""
+# Each entry carries an HMAC of its content under a key kept in its own file of the cache folder: an entry edited
+# by hand, or half written, no longer matches and is generated again instead of being trusted.
+_KEY_FILE = "entries.key"
+
+
+def _cache_key(cache_dir: Path) -> bytes | None:
+    """The cache's signing key, made on first use; None if the folder cannot hold one (then nothing is cached)."""
+    path = cache_dir / _KEY_FILE
     try:
-        entry = json.loads(_entry(cache_dir, content_hash, suffix).read_text(encoding="utf-8"))
-        return entry["document"], entry["class_name"], entry["source"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
         return None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(os.urandom(32))
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _digest(key: bytes, entry: dict[str, Any]) -> str:
+    content = json.dumps([entry["document"], entry["class_name"], entry["source"]], ensure_ascii=False)
+    return hmac.new(key, content.encode(), hashlib.sha256).hexdigest()
+
+
+def load_compiled(
+    cache_dir: Path, content_hash: str, suffix: str, *, where: str = ""
+) -> tuple[dict[str, Any], str, str] | None:
+    """``(document, class_name, source)`` of a file compiled before, or None: never cached, unreadable, or not
+    matching its digest (then it is removed and the caller generates it again; the log says so once)."""
+    path = _entry(cache_dir, content_hash, suffix)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        document, class_name, source = entry["document"], entry["class_name"], entry["source"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        entry = None
+    key = _cache_key(cache_dir)
+    if entry is None or key is None or not hmac.compare_digest(str(entry.get("digest", "")), _digest(key, entry)):
+        logger.warning(
+            "%s: its compiled-model cache entry %s does not match its digest; generating it again", where, path
+        )
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+    return document, class_name, source
 
 
 def store_compiled(
     cache_dir: Path, content_hash: str, suffix: str, document: dict[str, Any], class_name: str, source: str
 ) -> None:
-    entry = {"document": document, "class_name": class_name, "source": source}
+    key = _cache_key(cache_dir)
+    if key is None:
+        return  # a read-only cache only costs speed on the next start
+    entry: dict[str, Any] = {"document": document, "class_name": class_name, "source": source}
+    entry["digest"] = _digest(key, entry)
     _write_atomically(_entry(cache_dir, content_hash, suffix), json.dumps(entry, ensure_ascii=False))
 
 

@@ -28,6 +28,17 @@ OPTIONS_KEY = "x-gateway"
 _FORBIDDEN_KEYS = frozenset({"customTypePath", "customBasePath"})
 _FORBIDDEN_KEY_PREFIX = "x-python-"
 _REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+# The meta-schemas a file may name in `$schema` (bundled with the validator; no other is ever fetched or read).
+_META_SCHEMAS = {
+    f"json-schema.org/{draft}/schema": url
+    for draft, url in {
+        "draft-04": "http://json-schema.org/draft-04/schema#",
+        "draft-06": "http://json-schema.org/draft-06/schema#",
+        "draft-07": "http://json-schema.org/draft-07/schema#",
+        "draft/2019-09": "https://json-schema.org/draft/2019-09/schema",
+        "draft/2020-12": "https://json-schema.org/draft/2020-12/schema",
+    }.items()
+}
 
 
 class Example(BaseModel):
@@ -105,10 +116,15 @@ def schema_files(folder: Path) -> list[Path]:
 
 
 def compile_schema(
-    path: Path, cache_dir: Path, *, max_list_items: int = 50, generated: Mapping[str, str] | None = None
+    path: Path,
+    cache_dir: Path,
+    *,
+    max_list_items: int = 50,
+    generated: Mapping[str, str] | None = None,
+    use_cache: bool = True,
 ) -> CompiledSchema:
     """Compile one schema file. ``generated`` may hold its model source already, by content hash (see
-    ``generate_in_batches``).
+    ``generate_in_batches``); ``use_cache=False`` generates it again whatever the cache holds.
 
     Raises:
         SchemaCompileError: naming the file and the problem, for anything that keeps it from being served.
@@ -124,7 +140,7 @@ def compile_schema(
     content_hash = hashlib.sha256(raw).hexdigest()
     # A file compiled before (same bytes, same generator) skips parsing, checking and generation: only the
     # generated source's allow-list check runs again before it is executed.
-    cached = codegen.load_compiled(cache_dir, content_hash, path.suffix)
+    cached = codegen.load_compiled(cache_dir, content_hash, path.suffix, where=where) if use_cache else None
     if cached is not None:
         document, class_name, source = cached
     else:
@@ -284,6 +300,8 @@ def _check_schema(schema: dict[str, Any], where: str) -> None:
         raise SchemaCompileError(where, "nested too deeply") from exc
     for pointer, node in nodes:
         for key, value in node.items():
+            if key == "$schema":
+                _check_meta_schema(value, pointer, where)
             if key in _FORBIDDEN_KEYS or key.startswith(_FORBIDDEN_KEY_PREFIX):
                 raise SchemaCompileError(where, f"{key!r} at {pointer} is not allowed (it makes generated code import)")
             if key in _REF_KEYS:
@@ -300,6 +318,16 @@ def _check_schema(schema: dict[str, Any], where: str) -> None:
         raise SchemaCompileError(where, f"invalid JSON Schema at {location}: {_first_line(exc)}") from exc
     except (ValueError, jsonschema_rs.ReferencingError) as exc:
         raise SchemaCompileError(where, f"invalid JSON Schema: {_first_line(exc)}") from exc
+
+
+def _check_meta_schema(value: Any, pointer: str, where: str) -> None:
+    """Only the bundled drafts: a `$schema` naming a file or a URL would make the validator read or fetch it."""
+    known = isinstance(value, str) and value.split("://", 1)[-1].rstrip("#") in _META_SCHEMAS
+    if not known or not value.startswith(("http://", "https://")):
+        drafts = ", ".join(_META_SCHEMAS.values())
+        raise SchemaCompileError(
+            where, f"$schema {value!r} at {pointer} is not a bundled JSON Schema draft (use one of: {drafts})"
+        )
 
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -11,8 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from gateway.openapi import complete_document, schema_doc_routes
 from gateway.registry import SchemaRegistry
-from gateway.routes import schema_doc_routes, unknown_schema
+from gateway.routes import unknown_schema
 
 # Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -38,12 +39,14 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         if app.openapi_schema is None:
             ready = [schema for name in registry.names if (schema := registry.ready(name)) is not None]
             documented = [route for schema in ready for route in schema_doc_routes(schema)]
-            app.openapi_schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=[*app.routes, *documented],
-                tags=app.openapi_tags,
+            app.openapi_schema = complete_document(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=[*app.routes, *documented],
+                    tags=app.openapi_tags,
+                )
             )
         return app.openapi_schema
 
@@ -55,12 +58,14 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         if schema is None:
             raise unknown_schema(registry, name)
         if name not in per_schema_openapi:
-            per_schema_openapi[name] = get_openapi(
-                title=f"{schema.title} extraction",
-                version=app.version,
-                description=schema.description,
-                routes=schema_doc_routes(schema),
-                tags=[{"name": name, "description": schema.description or schema.title}],
+            per_schema_openapi[name] = complete_document(
+                get_openapi(
+                    title=f"{schema.title} extraction",
+                    version=app.version,
+                    description=schema.description,
+                    routes=schema_doc_routes(schema),
+                    tags=[{"name": name, "description": schema.description or schema.title}],
+                )
             )
         return per_schema_openapi[name]
 

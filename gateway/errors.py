@@ -7,12 +7,12 @@ GatewayError                    served as {"error": {"type", "message", "schema"
 ├── SchemaUnavailable           503 schema_unavailable   (the file exists but failed to compile)
 ├── InvalidRequest              422 invalid_request      (the request body)
 ├── ExtractionFailed            422 extraction_failed    (the LLM's answer, after every re-ask)
+├── ModelUnavailable            503 model_unavailable    (the embedded model is (re)starting; Retry-After)
 └── UpstreamError               502 upstream_error       (unreachable, 5xx, refused, incomplete)
     ├── UpstreamTimeout         504 upstream_timeout
     └── UpstreamRateLimited     429 upstream_rate_limited (Retry-After passed on)
 """
 
-import logging
 from typing import Any
 
 
@@ -75,6 +75,18 @@ class ExtractionFailed(GatewayError):
     error_type = "extraction_failed"
 
 
+class ModelUnavailable(GatewayError):
+    status_code = 503
+    error_type = "model_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int, **details: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class UpstreamError(GatewayError):
     status_code = 502
     error_type = "upstream_error"
@@ -95,11 +107,3 @@ class UpstreamRateLimited(UpstreamError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": self.retry_after} if self.retry_after else {}
-
-
-_logger = logging.getLogger("gateway.app")
-
-
-def log_gateway_error(method: str, path: str, exc: GatewayError) -> None:
-    """One log line per request answered with an error (at INFO: the client's problem or the upstream's)."""
-    _logger.info("%s %s -> %d %s: %s", method, path, exc.status_code, exc.error_type, exc)

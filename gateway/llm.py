@@ -33,6 +33,7 @@ from gateway.errors import (
     ExtractionFailed,
     GatewayError,
     InvalidRequest,
+    ModelUnavailable,
     UpstreamError,
     UpstreamRateLimited,
     UpstreamTimeout,
@@ -108,6 +109,7 @@ class Extractor:
             mode=mode,
         )
         self._handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
+        self._upstream = upstream
         self._settings = settings
         self._prepared: dict[type[BaseModel], tuple[type[BaseModel], dict[str, Any]]] = {}
         self._stream_models: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
@@ -120,7 +122,7 @@ class Extractor:
     ) -> BaseModel:
         """One object from ``text``, re-asking the LLM up to the schema's retry budget."""
         call = self._call(schema, text, "one", model, instructions)
-        with _translated(schema.name):
+        with self._translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
                 return await self._create(schema.model, call)
 
@@ -130,7 +132,7 @@ class Extractor:
         """Every object of the schema's type in ``text``; the whole list is validated (and re-asked) at once.
         The embedded model extracts it a chunk at a time where the schema allows (see ``gateway.chunking``)."""
         plan = self._list_plan(schema)
-        with _translated(schema.name):
+        with self._translated(schema.name):
             async with asyncio.timeout(self._settings.request_timeout):
                 if plan is not None:
                     async with aclosing(self._chunked_items(schema, text, plan, model, instructions)) as chunked:
@@ -138,6 +140,9 @@ class Extractor:
                 result = await self._create(schema.list_model, self._call(schema, text, "list", model, instructions))
         items: list[BaseModel] = result.items  # type: ignore[attr-defined]
         return items
+
+    def _translated(self, schema_name: str) -> "_Translated":
+        return _Translated(schema_name, self._upstream.unavailable)
 
     def _list_plan(self, schema: CompiledSchema) -> ListPlan | None:
         """How lists of ``schema`` are extracted a chunk at a time: only for the embedded model."""
@@ -274,7 +279,7 @@ class Extractor:
     async def _translated_items(
         self, schema: CompiledSchema, text: str, plan: ListPlan, model: str | None, instructions: str | None
     ) -> AsyncGenerator[BaseModel, None]:
-        with _translated(schema.name):
+        with self._translated(schema.name):
             async with aclosing(self._chunked_items(schema, text, plan, model, instructions)) as items:
                 async for item in items:
                     yield item
@@ -306,7 +311,7 @@ class Extractor:
 
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
-        async with _watched_stream(schema.name) as upstream:
+        async with _watched_stream(self._translated(schema.name)) as upstream:
             partials = self._stream_from(self._stream_model(schema.model, "partial"), upstream.hooks, call)
             async with aclosing(partials) as stream:
                 async for partial in stream:
@@ -335,7 +340,7 @@ class Extractor:
 
     async def _items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         count = 0
-        async with _watched_stream(schema.name) as upstream:
+        async with _watched_stream(self._translated(schema.name)) as upstream:
             items = self._stream_from(self._stream_model(schema.model, "items"), upstream.hooks, call)
             async with aclosing(items) as stream:
                 async for item in stream:
@@ -488,33 +493,40 @@ class _UpstreamStream:
 
 
 @asynccontextmanager
-async def _watched_stream(schema_name: str) -> AsyncIterator[_UpstreamStream]:
+async def _watched_stream(translated: "_Translated") -> AsyncIterator[_UpstreamStream]:
     """One streamed upstream call: failures mapped, the answer checked complete once read, the connection closed."""
     upstream = _UpstreamStream()
     try:
-        with _translated(schema_name):
+        with translated:
             yield upstream
-        upstream.check_complete(schema_name)
+        upstream.check_complete(translated.schema_name)
     finally:
         await upstream.close()
 
 
-class _translated:
-    """Context manager mapping instructor/openai/transport failures to ``GatewayError`` (once, here)."""
+class _Translated:
+    """Context manager mapping instructor/openai/transport failures to ``GatewayError`` (once, here). A failure to
+    reach an embedded model that is down becomes its ``503 model_unavailable`` (``unavailable``)."""
 
-    def __init__(self, schema_name: str) -> None:
+    def __init__(self, schema_name: str, unavailable: Callable[[], ModelUnavailable | None]) -> None:
         self.schema_name = schema_name
+        self.unavailable = unavailable
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, GatewayError) and exc.schema is None:
+            exc.schema = self.schema_name  # raised below the extraction (the embedded model is down)
         if exc is None or isinstance(exc, (GatewayError, asyncio.CancelledError, GeneratorExit)):
             return
         if not isinstance(exc, Exception):
             return
         error = translate_error(exc, self.schema_name)
+        if type(error) is UpstreamError:
+            error = self.unavailable() or error
         if error is not None:
+            error.schema = error.schema or self.schema_name
             raise error from exc
 
 
@@ -522,6 +534,8 @@ def translate_error(exc: Exception, schema_name: str) -> GatewayError | None:
     """The ``GatewayError`` for an exception raised while extracting, or None if it is not ours to map."""
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__
+        if isinstance(cause, GatewayError):
+            return cause
         if isinstance(cause, Exception) and not isinstance(cause, (ValidationError, ValueError)):
             return translate_error(cause, schema_name)
         attempts = exc.n_attempts
@@ -551,6 +565,7 @@ def translate_error(exc: Exception, schema_name: str) -> GatewayError | None:
             f"the upstream LLM is rate limiting: {_upstream_message(exc)}",
             schema=schema_name,
             retry_after=exc.response.headers.get("retry-after"),
+            upstream_status=exc.status_code,
         )
     if isinstance(exc, openai.APIStatusError):
         return UpstreamError(

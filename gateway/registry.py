@@ -32,25 +32,32 @@ class SchemaFailure:
 
 @dataclass
 class SchemaRegistry:
+    cache_dir: Path
+    max_list_items: int = 50
     schemas: dict[str, CompiledSchema] = field(default_factory=dict)
     failures: dict[str, SchemaFailure] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path, cache_dir: Path, *, max_list_items: int = 50) -> "SchemaRegistry":
         """Compile every schema file in ``folder``; one bad file never keeps the others from loading."""
-        registry = cls()
         if not folder.is_dir():
             logger.warning("schema folder %s does not exist; serving no schemas", folder)
-            return registry
+            return cls(cache_dir, max_list_items)
+        return cls.from_files(schema_files(folder), cache_dir, max_list_items=max_list_items)
+
+    @classmethod
+    def from_files(cls, files: list[Path], cache_dir: Path, *, max_list_items: int = 50) -> "SchemaRegistry":
+        """Compile the given schema files; two files with one stem are both refused (the name would be ambiguous)."""
+        registry = cls(cache_dir, max_list_items)
         by_name: defaultdict[str, list[Path]] = defaultdict(list)
-        for path in schema_files(folder):
+        for path in files:
             by_name[path.stem].append(path)
         unique = [paths[0] for paths in by_name.values() if len(paths) == 1]
         generated = _generate_new_files(unique, cache_dir, max_list_items)
         for name, paths in by_name.items():
             if len(paths) > 1:
-                files = ", ".join(path.name for path in paths)
-                registry._fail(name, paths[0], f"{folder}: duplicate schema name {name!r} ({files}); keep one file")
+                names = ", ".join(str(path) for path in paths)
+                registry._fail(name, paths[0], f"duplicate schema name {name!r} ({names}); keep one file")
                 continue
             try:
                 registry.schemas[name] = compile_schema(
@@ -62,17 +69,27 @@ class SchemaRegistry:
 
     def ready(self, name: str) -> CompiledSchema | None:
         """The schema ``name`` with its model built (a file compiled on an earlier start builds it on first
-        use), or None when it is unknown or its model cannot be built (it then joins ``failures``)."""
+        use), or None when it is unknown or its model cannot be built (it then joins ``failures``). A model from
+        the cache that fails is generated again from its file first."""
         schema = self.schemas.get(name)
         if schema is None:
             return None
         try:
             schema.model  # noqa: B018 - builds it
+            return schema
         except SchemaCompileError as exc:
-            self.schemas.pop(name, None)
-            self._fail(name, schema.path, str(exc))
-            return None
-        return schema
+            error = exc
+        if schema.from_cache:
+            logger.warning("schema %s: its cached model failed (%s); generating it again from its file", name, error)
+            try:
+                fresh = compile_schema(schema.path, self.cache_dir, max_list_items=self.max_list_items, use_cache=False)
+                self.schemas[name] = fresh
+                return fresh
+            except SchemaCompileError as exc:
+                error = exc
+        self.schemas.pop(name, None)
+        self._fail(name, schema.path, str(error))
+        return None
 
     def _fail(self, name: str, path: Path, message: str) -> None:
         logger.error("schema %s not served: %s", name, message)

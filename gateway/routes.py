@@ -4,11 +4,10 @@ its docs show them."""
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Request, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import to_json
 from starlette.requests import ClientDisconnect
@@ -21,10 +20,10 @@ from gateway.errors import (
     SchemaNotFound,
     SchemaUnavailable,
     UnsupportedMediaType,
-    log_gateway_error,
 )
 from gateway.llm import Extractor, Final
 from gateway.registry import SchemaRegistry
+from gateway.request_log import note_error
 from gateway.sse import Event, EventStreamResponse, encode_events
 
 T = TypeVar("T")
@@ -39,7 +38,9 @@ class ExtractionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(default=None, description="The text to extract from.")
-    query: str | None = Field(default=None, description="Same as `text` (the field name of the seed's `UserData`).")
+    query: str | None = Field(
+        default=None, description="Deprecated: the seed's name for `text`, accepted in its place (never both)."
+    )
     model: str | None = Field(default=None, max_length=200, description="Upstream model for this request only.")
     instructions: str | None = Field(
         default=None, max_length=4000, description="Extra instructions appended to the system prompt."
@@ -59,76 +60,6 @@ class ExtractionRequest(BaseModel):
 
 
 ROUTE_SUFFIXES = ("", "/stream", "/list", "/list/stream")
-
-
-def _documented_request_schema() -> dict[str, Any]:
-    """The body schema as validated: exactly one of `text`/`query`, a string with something besides spaces."""
-    schema = ExtractionRequest.model_json_schema()
-    for name in ("text", "query"):
-        description = schema["properties"][name].get("description")
-        schema["properties"][name] = {"type": "string", "pattern": r"\S", "description": description}
-    schema["oneOf"] = [{"required": ["text"]}, {"required": ["query"]}]
-    return schema
-
-
-_REQUEST_SCHEMA = _documented_request_schema()
-
-
-class ErrorBody(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    type: str = Field(description="Machine-readable kind, e.g. `upstream_timeout`.")
-    message: str = Field(description="What went wrong, for people.")
-    schema_name: str | None = Field(default=None, alias="schema", description="The schema the request was for.")
-
-
-class ErrorResponse(BaseModel):
-    """Every error the gateway returns; some types add fields (`errors`, `raw_answer`, `retry_after`, ...)."""
-
-    error: ErrorBody
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorResponse, "description": description}
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _error("Unknown schema"),
-    413: _error("The body is larger than GATEWAY_MAX_BODY_BYTES"),
-    415: _error("The body is not JSON"),
-    422: _error("Invalid request body, or the LLM's answer stayed invalid after every re-ask"),
-    429: _error("The upstream LLM is rate limiting (its Retry-After is passed on)"),
-    502: _error("The upstream LLM is unreachable, failed, or refused the request"),
-    504: _error("The upstream LLM did not answer in time"),
-}
-
-_SSE_EXAMPLES = {
-    "one": 'event: partial\ndata: {"name": "Jason"}\n\nevent: partial\ndata: {"name": "Jason", "age": 25}\n\n'
-    'event: final\ndata: {"name": "Jason", "age": 25}\n\nevent: done\ndata: [DONE]\n\n',
-    "list": 'event: item\ndata: {"name": "Jason", "age": 25}\n\nevent: item\ndata: {"name": "Sarah", "age": 30}'
-    "\n\nevent: done\ndata: [DONE]\n\n",
-}
-_SSE_DESCRIPTION = {
-    "one": "`partial` events (the object so far), then `final` (the validated object) or `error`, then `done`.",
-    "list": "One `item` event per complete, valid object, then `error` if any, then `done`.",
-}
-
-
-def _stream_responses(shape: Literal["one", "list"]) -> dict[int | str, dict[str, Any]]:
-    """A stream's documented answers: its events, and the same JSON errors as the other routes (not SSE)."""
-    names = ["partial", "final", "error", "done"] if shape == "one" else ["item", "error", "done"]
-    event = {  # one event, as OpenAPI 3.2 describes server-sent events
-        "type": "object",
-        "required": ["event", "data"],
-        "properties": {"event": {"type": "string", "enum": names}, "data": {"type": "string"}},
-    }
-    content = {"text/event-stream": {"schema": event, "example": _SSE_EXAMPLES[shape]}}
-    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
-    errors = {
-        status: {"description": spec["description"], "content": error_content}
-        for status, spec in ERROR_RESPONSES.items()
-    }
-    return {200: {"description": _SSE_DESCRIPTION[shape], "content": content}, **errors}
 
 
 def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_chars: int) -> None:
@@ -170,24 +101,24 @@ def add_extraction_routes(app: FastAPI, registry: SchemaRegistry, *, max_text_ch
         schema, body, extractor = await read(name, request)
         updates = extractor.stream(schema, body.input_text, model=body.model, instructions=body.instructions)
 
-        async def events() -> AsyncIterator[Event]:
+        async def events() -> AsyncGenerator[Event, None]:
             async for update in updates:
                 if isinstance(update, Final):
                     yield "final", update.value.model_dump_json()
                 else:
                     yield "partial", json.dumps(update.data, default=str)
 
-        return await open_stream(events(), name)
+        return await open_stream(events(), name, request.receive)
 
     async def stream_list(name: str, request: Request) -> EventStreamResponse:
         schema, body, extractor = await read(name, request)
         items = extractor.stream_list(schema, body.input_text, model=body.model, instructions=body.instructions)
 
-        async def events() -> AsyncIterator[Event]:
+        async def events() -> AsyncGenerator[Event, None]:
             async for item in items:
                 yield "item", item.model_dump_json()
 
-        return await open_stream(events(), name)
+        return await open_stream(events(), name, request.receive)
 
     for suffix, endpoint in zip(ROUTE_SUFFIXES, (extract_one, stream_one, extract_list, stream_list), strict=True):
         app.add_api_route(f"/extract/{{name}}{suffix}", endpoint, methods=["POST"], include_in_schema=False)
@@ -251,7 +182,7 @@ class JsonExtractionFastPath:
             )
             status, headers = 200, {}
         except GatewayError as exc:
-            log_gateway_error("POST", scope["path"], exc)
+            note_error(exc)
             status, headers = exc.status_code, exc.headers()
             # As Starlette's JSONResponse writes the envelope on FastAPI's routes.
             answer = json.dumps(
@@ -315,68 +246,23 @@ def unknown_schema(registry: SchemaRegistry, name: str) -> SchemaNotFound | Sche
     )
 
 
-async def _documented_only() -> None:
-    """Stands in for the real endpoint in documentation routes; never served."""
-
-
-def schema_doc_routes(schema: CompiledSchema) -> list[APIRoute]:
-    """The four routes of ``schema`` as OpenAPI shows them (paths, models, examples, errors); built on demand,
-    for the docs only - requests are served by ``add_extraction_routes``."""
-    name, title = schema.name, schema.title
-    summary = schema.description or f"Extract {title} from text"
-    common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "openapi_extra": _request_body_doc(schema)}
-    return [
-        APIRoute(
-            f"/extract/{name}",
-            _documented_only,
-            response_model=schema.model,
-            summary=f"Extract one {title}",
-            description=summary,
-            operation_id=f"extract_{name}",
-            responses=ERROR_RESPONSES,
-            **common,
-        ),
-        APIRoute(
-            f"/extract/{name}/stream",
-            _documented_only,
-            response_class=EventStreamResponse,
-            summary=f"Stream one {title} as it forms (SSE)",
-            description=f"{summary}\n\n{_SSE_DESCRIPTION['one']}",
-            operation_id=f"stream_{name}",
-            responses=_stream_responses("one"),
-            **common,
-        ),
-        APIRoute(
-            f"/extract/{name}/list",
-            _documented_only,
-            response_model=list[schema.model],  # type: ignore[name-defined]
-            summary=f"Extract every {title}",
-            description=summary,
-            operation_id=f"extract_{name}_list",
-            responses=ERROR_RESPONSES,
-            **common,
-        ),
-        APIRoute(
-            f"/extract/{name}/list/stream",
-            _documented_only,
-            response_class=EventStreamResponse,
-            summary=f"Stream every {title}, one event per object (SSE)",
-            description=f"{summary}\n\n{_SSE_DESCRIPTION['list']}",
-            operation_id=f"stream_{name}_list",
-            responses=_stream_responses("list"),
-            **common,
-        ),
-    ]
-
-
-async def open_stream(events: AsyncIterator[Event], schema: str) -> EventStreamResponse:
+async def open_stream(events: AsyncGenerator[Event, None], schema: str, receive: Receive) -> EventStreamResponse:
     """Wait for the first event before answering 200, so that failures before any output (unreachable upstream,
-    429, timeout) get their real HTTP status; later failures travel in the stream as ``error`` events."""
-    iterator = aiter(events)
+    429, timeout) get their real HTTP status; later failures travel in the stream as ``error`` events. A client
+    that hangs up while it waits closes the upstream call at once (``unless_client_leaves``)."""
+
+    async def first_event() -> Event | None:
+        try:
+            return await anext(events)
+        except StopAsyncIteration:
+            return None
+
     try:
-        first: Event | None = await anext(iterator)
-    except StopAsyncIteration:
-        first = None
+        first = await unless_client_leaves(receive, first_event())
+    except BaseException:
+        await events.aclose()
+        raise
+    iterator = events
 
     async def replay() -> AsyncIterator[Event]:
         if first is not None:
@@ -409,19 +295,3 @@ def parse_extraction_request(content_type: str, body: bytes, *, schema: str, max
     if length > max_text_chars:
         raise InvalidRequest(f"the text has {length} characters; the limit is {max_text_chars}", schema=schema)
     return request
-
-
-def _request_body_doc(schema: CompiledSchema) -> dict[str, Any]:
-    """The request body as OpenAPI shows it (the body is read by `parse_extraction_request`, not by FastAPI)."""
-    json_body = {"schema": _REQUEST_SCHEMA, "examples": _openapi_examples(schema)}
-    return {"requestBody": {"required": True, "content": {"application/json": json_body}}}
-
-
-def _openapi_examples(schema: CompiledSchema) -> dict[str, Any]:
-    examples = {
-        f"example_{index + 1}": {"summary": example.text[:60], "value": {"text": example.text}}
-        for index, example in enumerate(schema.options.examples)
-    }
-    return examples or {
-        "text": {"summary": "Text to extract from", "value": {"text": f"Some text with a {schema.title}."}}
-    }

@@ -3,8 +3,10 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gateway.logs import LogFormat
 
 InstructorModeName = Literal["tools", "json_schema"]
 ProviderName = Literal["local", "openai"]
@@ -18,7 +20,8 @@ def _default_cache_dir() -> Path:
 class Settings(BaseSettings):
     """Everything the gateway can be told, with the defaults a first run needs."""
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    # Read from the environment, then from a `.env` file in the working directory.
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", env_file=".env")
 
     schemas_dir: Path = Field(default=Path("schemas"), description="Folder of schema files to serve.")
     cache_dir: Path = Field(
@@ -33,7 +36,9 @@ class Settings(BaseSettings):
         description="Server processes (`gateway serve`); each one compiles the schemas and, with "
         "the local provider, runs its own model.",
     )
-    access_log: bool = Field(default=False, description="Log one line per request (uvicorn's access log).")
+    access_log: bool = Field(default=False, description="Log one line per request (failed ones are always logged).")
+    log_format: LogFormat = Field(default="text", description="'text' or 'json' (one object per line).")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     provider: Literal["auto", "local", "openai"] = Field(
         default="auto",
@@ -82,3 +87,17 @@ class Settings(BaseSettings):
         if self.provider != "auto":
             return self.provider
         return "openai" if self.openai_api_key or self.openai_base_url else "local"
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """One line naming each bad variable, its value and what is allowed (for the CLI, instead of a traceback)."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        field_name = str(error["loc"][0]) if error["loc"] else ""
+        field = Settings.model_fields.get(field_name)
+        aliases = field.validation_alias.choices if field and isinstance(field.validation_alias, AliasChoices) else []
+        variable = str(aliases[0]) if aliases else f"GATEWAY_{field_name.upper()}"
+        value = error.get("input")
+        shown = f"={value!r}" if isinstance(value, (str, int, float)) else ""
+        problems.append(f"{variable}{shown}: {error['msg'][:1].lower()}{error['msg'][1:]}")
+    return "invalid setting " + "; ".join(problems)

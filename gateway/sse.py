@@ -6,7 +6,6 @@ a stream is never cut silently.
 """
 
 import json
-import logging
 from collections.abc import AsyncIterator
 from typing import Literal
 
@@ -14,8 +13,7 @@ from fastapi.sse import format_sse_event
 from starlette.responses import StreamingResponse
 
 from gateway.errors import GatewayError
-
-logger = logging.getLogger(__name__)
+from gateway.request_log import note_error
 
 EventName = Literal["partial", "final", "item", "error", "done"]
 Event = tuple[EventName, str]  # (event name, JSON data)
@@ -45,11 +43,16 @@ async def encode_events(events: AsyncIterator[Event], schema: str) -> AsyncItera
         async for name, data in events:
             yield format_sse_event(event=name, data_str=data)
     except GatewayError as exc:
-        logger.info("stream for schema %s ended with %s: %s", schema, exc.error_type, exc)
+        note_error(exc.to_dict())  # logged once the stream is over, as the request's one line
         yield error_event(exc.to_dict())
-    except Exception:
-        logger.exception("stream for schema %s failed", schema)
-        yield error_event({"type": "internal_error", "message": "the gateway failed; see its log", "schema": schema})
+    except Exception as exc:
+        body: dict[str, object] = {
+            "type": "internal_error",
+            "message": "the gateway failed; see its log",
+            "schema": schema,
+        }
+        note_error(body, exc_info=exc)
+        yield error_event(body)
     yield DONE
 
 

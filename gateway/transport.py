@@ -144,6 +144,17 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             ) as response:
                 return response.status, response.headers, await response.read()
 
+    async def status_of(self, url: str, headers: Mapping[str, str], seconds: float) -> int:
+        """The status of a GET of ``url`` (its body discarded); failures are httpx2's exception types."""
+        timeout = aiohttp.ClientTimeout(total=seconds)
+        proxy = self._proxy(url)
+        with _as_httpx_errors():
+            async with self._get_session().get(
+                url, headers=headers, timeout=timeout, proxy=proxy.url, proxy_auth=proxy.auth
+            ) as response:
+                status: int = response.status
+                return status
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -1,6 +1,7 @@
 """The connection to the LLM: which provider, the OpenAI SDK client over the gateway's aiohttp pool, and the
 chat-completions call that instructor drives (``chat_completions``)."""
 
+import importlib.util
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -14,8 +15,16 @@ from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic_core import to_json
 
+from gateway.errors import ModelUnavailable
 from gateway.grounding import restrict_parameters
-from gateway.local_model import LocalModelError, LocalModelServer, default_model_path, default_threads
+from gateway.local_model import (
+    INSTALL_HINT,
+    LocalModelError,
+    LocalModelServer,
+    default_model_path,
+    default_threads,
+)
+from gateway.request_log import note_upstream_call
 from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
 from gateway.transport import AiohttpTransport
 
@@ -41,6 +50,10 @@ class Upstream:
     mode: InstructorModeName
     local_server: LocalModelServer | None = None
 
+    def unavailable(self) -> ModelUnavailable | None:
+        """Why a request cannot go upstream right now (the embedded model is restarting), or None."""
+        return self.local_server.unavailable() if self.local_server is not None else None
+
 
 def create_openai_client(
     settings: Settings, *, base_url: str | None = None, transport: AiohttpTransport | None = None
@@ -64,6 +77,12 @@ def create_openai_client(
 
 def local_model_server(settings: Settings) -> LocalModelServer:
     """The (not yet started) embedded model server the settings ask for; raises ``LocalModelError``."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise LocalModelError(f"the local provider needs llama-cpp-python, which is not installed: {INSTALL_HINT}")
+    if settings.mode != "tools":
+        # llama-cpp-python's server answers OpenAI's json_schema response_format with a 500; its forced tool
+        # choice becomes a grammar, which is what constrains the output.
+        raise LocalModelError("the local provider supports GATEWAY_MODE=tools only")
     return LocalModelServer(
         settings.local_model_path or default_model_path(),
         threads=settings.local_threads or default_threads(),
@@ -80,15 +99,16 @@ async def connect_upstream(settings: Settings) -> AsyncIterator[Upstream]:
         async with create_openai_client(settings, transport=transport) as client:
             yield Upstream(client, transport, "openai", settings.model or DEFAULT_OPENAI_MODEL, settings.mode)
         return
-    if settings.mode != "tools":
-        # llama-cpp-python's server answers OpenAI's json_schema response_format with a 500; its forced tool
-        # choice becomes a grammar, which is what constrains the output.
-        raise LocalModelError("the local provider supports GATEWAY_MODE=tools only")
     server = local_model_server(settings)
     await server.start()
     try:
         transport = AiohttpTransport()
         async with create_openai_client(settings, base_url=server.base_url, transport=transport) as client:
+
+            def follow(base_url: str) -> None:
+                client.base_url = base_url
+
+            server.on_moved = follow
             yield Upstream(client, transport, "local", server.model_name, "tools", server)
     finally:
         await server.stop()
@@ -105,13 +125,20 @@ def chat_completions(upstream: Upstream) -> Callable[..., Awaitable[Any]]:
     ``RESTRICT_KEY`` has its tool schema narrowed to those choices first.
     """
     client, transport = upstream.client, upstream.transport
-    url = f"{str(client.base_url).rstrip('/')}/chat/completions"
+    endpoint: list[Any] = [None, ""]  # (base URL, its chat-completions URL): the embedded model may move
     # The SDK's own headers (user agent, organization, project) and its Authorization, which it adds per request.
     headers = {name: value for name, value in client.default_headers.items() if isinstance(value, str)}
     headers.update(client.auth_headers)
     timeout = client.timeout if isinstance(client.timeout, (int, float)) else DEFAULT_UPSTREAM_TIMEOUT
 
     async def create(**kwargs: Any) -> Any:
+        problem = upstream.unavailable()
+        if problem is not None:
+            raise problem
+        note_upstream_call()
+        if endpoint[0] is not client.base_url:
+            endpoint[:] = [client.base_url, f"{str(client.base_url).rstrip('/')}/chat/completions"]
+        url: str = endpoint[1]
         restriction = kwargs.pop(RESTRICT_KEY, None)
         if restriction is not None and "tools" in kwargs:
             model_name, choices = restriction
@@ -248,3 +275,30 @@ def repair_control_characters(answer: str) -> str:
         return json.dumps(json.loads(answer, strict=False), ensure_ascii=False)
     except ValueError:
         return answer
+
+
+# Seconds the hosted upstream's readiness probe may take.
+PROBE_SECONDS = 3.0
+
+
+async def upstream_problem(upstream: Upstream) -> str | None:
+    """Why the upstream cannot serve now, or None. The embedded model: its process is up and warmed. A hosted
+    upstream: ``GET /models`` answers (a free call) and accepts the key; a server without that route still counts
+    as reachable."""
+    if upstream.local_server is not None:
+        return upstream.local_server.readiness()
+    client = upstream.client
+    url = f"{str(client.base_url).rstrip('/')}/models"
+    headers = {name: value for name, value in client.default_headers.items() if isinstance(value, str)}
+    headers.update(client.auth_headers)
+    try:
+        status = await upstream.transport.status_of(url, headers, PROBE_SECONDS)
+    except httpx2.TimeoutException:
+        return f"the upstream {client.base_url} did not answer within {PROBE_SECONDS:.0f} s"
+    except httpx2.TransportError as exc:
+        return f"the upstream {client.base_url} is unreachable: {exc}"
+    if status in (401, 403):
+        return f"the upstream {client.base_url} refused the API key (HTTP {status} on GET /models)"
+    if status >= 500:
+        return f"the upstream {client.base_url} is failing (HTTP {status} on GET /models)"
+    return None

@@ -594,6 +594,7 @@ class FakeOpenAI:
         self.hang_seconds, self.models = hang_seconds, models
         self._lock = threading.Lock()
         self._calls: list[dict[str, Any]] = []
+        self.model_listings = 0  # GET /models requests (readiness probes)
         self._headers: list[dict[str, str]] = []
         self._abandoned: list[float] = []
         self._queued: deque[str] = deque()
@@ -659,6 +660,7 @@ class FakeOpenAI:
         with self._lock:
             self._calls.clear()
             self._headers.clear()
+            self.model_listings = 0
             self._abandoned.clear()
             self._queued.clear()
             self._always = None
@@ -735,6 +737,8 @@ class FakeOpenAI:
         elif path.endswith("/chat/completions") and scope["method"] == "POST":
             await self._chat(conn, body, headers)
         elif path.endswith("/models") and scope["method"] == "GET":
+            with self._lock:
+                self.model_listings += 1
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models]
             await conn.json(200, {"object": "list", "data": data})
         else:

@@ -1,12 +1,21 @@
-"""Serve an ASGI app with uvicorn on a free loopback port in a background thread (real HTTP for the tests)."""
+"""Serve an ASGI app with uvicorn on a free loopback port in a background thread, or run `gateway serve` as a
+process of its own (real HTTP for the tests)."""
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import httpx
 import uvicorn
 
 
@@ -72,3 +81,41 @@ class LiveServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+@contextmanager
+def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[tuple[httpx.Client, list[str]]]:
+    """`gateway serve` as a real process, with only ``env``'s OPENAI_/GATEWAY_ variables; yields a client once it
+    answers and, after it has stopped (SIGINT), the lines of its log."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("OPENAI_", "GATEWAY_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
+        cwd=cwd,
+        env={**clean, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log: list[str] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None and time.monotonic() < deadline, "gateway serve did not start"
+                    time.sleep(0.1)
+            yield client, log
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        log.extend(stderr.splitlines())

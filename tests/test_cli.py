@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from gateway.compiler import schema_files
@@ -111,3 +112,45 @@ def test_eval_scores_a_known_answer_file(upstream: FakeOpenAI, codegen_cache: Pa
     table = run_cli("eval", "user_detail", str(path), env=env)
     assert "  whole object               3/4     75.0%" in table.stdout, table.stdout
     assert "miss: 'Ann is 3 years old'" in table.stdout
+
+
+def test_check_takes_the_schemas_option_and_single_files(tmp_path: Path, codegen_cache: Path) -> None:
+    env = {"GATEWAY_CACHE_DIR": str(codegen_cache)}
+    folder = run_cli("check", "--schemas", str(SHIPPED_SCHEMAS), cwd=tmp_path, env=env)
+    assert folder.returncode == 0 and "4 schema(s) ok, 0 failed" in folder.stdout, folder.stderr
+    (tmp_path / "bad.yaml").write_text("type: object\nproperties: {name: {type: str}}\n")
+    files = run_cli("check", str(SHIPPED_SCHEMAS / "invoice.yaml"), str(tmp_path / "bad.yaml"), env=env)
+    assert files.returncode == 1
+    assert "ok     invoice (invoice.yaml" in files.stdout and "user_detail" not in files.stdout
+    assert "error  bad:" in files.stdout and "1 schema(s) ok, 1 failed" in files.stdout
+    missing = run_cli("check", str(tmp_path / "nope.yaml"), env=env)
+    assert (
+        missing.returncode == 2
+        and missing.stderr == f"gateway: {tmp_path / 'nope.yaml'} is neither a schema file nor a folder\n"
+    )
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable_and_the_allowed_values(codegen_cache: Path) -> None:
+    for command in (["serve"], ["check"]):
+        result = run_cli(*command, env={"GATEWAY_PROVIDER": "opnai", "GATEWAY_CACHE_DIR": str(codegen_cache)})
+        assert result.returncode == 2
+        assert result.stderr == (
+            "gateway: invalid setting GATEWAY_PROVIDER='opnai': input should be 'auto', 'local' or 'openai'\n"
+        )
+    port = run_cli("serve", env={"GATEWAY_PORT": "eighty"})
+    assert port.returncode == 2 and port.stderr.startswith("gateway: invalid setting GATEWAY_PORT='eighty': ")
+    assert "Traceback" not in port.stderr
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout == f"gateway {version('gateway')}\n"
+
+
+def test_a_dotenv_file_in_the_working_directory_is_read(tmp_path: Path, codegen_cache: Path) -> None:
+    (tmp_path / ".env").write_text(f"GATEWAY_SCHEMAS_DIR={SHIPPED_SCHEMAS}\nGATEWAY_CACHE_DIR={codegen_cache}\n")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0 and "4 schema(s) ok, 0 failed" in result.stdout, result.stderr
+    (tmp_path / ".env").write_text("GATEWAY_LOG_FORMAT=yaml\n")
+    bad = run_cli("check", cwd=tmp_path)
+    assert bad.returncode == 2 and "GATEWAY_LOG_FORMAT='yaml': input should be 'text' or 'json'" in bad.stderr

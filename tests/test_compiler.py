@@ -2,12 +2,14 @@
 
 import json
 import os
+import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from gateway import codegen
 from gateway import registry as registry_module
@@ -232,19 +234,57 @@ def test_generated_code_outside_the_allow_list_is_refused(source: str) -> None:
         codegen.check_generated_source(source)
 
 
-def test_a_tampered_cache_entry_is_refused(tmp_path: Path) -> None:
+BOUNDED_USER = {
+    **USER,
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer", "maximum": 150}},
+}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda source: source.replace("le=150", "le=100000"),  # a widened constraint
+        lambda source: source + "\nimport os\n",  # code outside the allow-list
+    ],
+    ids=["widened-constraint", "import"],
+)
+def test_a_hand_edited_cache_entry_is_generated_again(
+    tmp_path: Path, edit: Callable[[str], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path, "user.yaml", BOUNDED_USER)
+    compiled = compile_schema(path, tmp_path / "cache")
+    [entry] = (tmp_path / "cache").glob("*.json")
+    cached = json.loads(entry.read_text())
+    assert cached["source"] == compiled.source and "le=150" in compiled.source
+    entry.write_text(json.dumps({**cached, "source": edit(compiled.source)}))
+    registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+    schema = registry.ready("user")
+    assert schema is not None and not schema.from_cache and schema.source == compiled.source
+    with pytest.raises(ValidationError):
+        schema.model.model_validate({"name": "Al", "age": 5000})
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1 and "does not match its digest" in warnings[0] and str(path) in warnings[0]
+    # The entry was written again, whole: the next start trusts it.
+    again = SchemaRegistry.load(tmp_path, tmp_path / "cache").schemas["user"]
+    assert again.from_cache and again.source == compiled.source
+
+
+def test_a_signed_cache_entry_that_fails_on_first_use_is_generated_again(tmp_path: Path) -> None:
+    # An entry whose digest matches (signed with the cache's own key) but whose source no longer loads: the model
+    # is generated again from the file on first use instead of the schema being refused from then on.
     path = write(tmp_path, "user.yaml", USER)
     compiled = compile_schema(path, tmp_path / "cache")
     [entry] = (tmp_path / "cache").glob("*.json")
     cached = json.loads(entry.read_text())
-    assert cached["source"] == compiled.source
-    entry.write_text(json.dumps({**cached, "source": compiled.source + "\nimport os\n"}))
-    # A cached file's model is made on first use; its source is checked then, before it runs.
-    with pytest.raises(SchemaCompileError, match="refusing to load"):
-        compile_schema(path, tmp_path / "cache").model  # noqa: B018
+    key = (tmp_path / "cache" / "entries.key").read_bytes()
+    broken = {**cached, "source": compiled.source + "\nimport os\n"}
+    broken["digest"] = codegen._digest(key, broken)
+    entry.write_text(json.dumps(broken))
     registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
-    assert registry.names == ["user"] and registry.ready("user") is None
-    assert registry.names == [] and "refusing to load" in registry.failures["user"].message
+    assert registry.schemas["user"].from_cache
+    schema = registry.ready("user")
+    assert schema is not None and schema.source == compiled.source and registry.failures == {}
+    assert json.loads(entry.read_text())["source"] == compiled.source
 
 
 def test_a_warm_start_executes_no_generated_code_until_a_schema_is_used(tmp_path: Path) -> None:
@@ -410,3 +450,42 @@ def test_a_file_that_breaks_the_batch_check_is_generated_alone(tmp_path: Path, m
     generated = generate_in_batches(paths)
     assert len(generated) == 2
     assert compile_schema(paths[1], tmp_path / "cache", generated=generated).model.__name__ == "Ticket1"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "https://json-schema.org/draft/2020-12/schema",
+        "http://json-schema.org/draft-07/schema#",
+        "http://json-schema.org/draft-04/schema",
+        "https://json-schema.org/draft/2019-09/schema",
+    ],
+)
+def test_bundled_meta_schemas_are_accepted(tmp_path: Path, meta: str) -> None:
+    assert compile_schema(write(tmp_path, "user.yaml", {"$schema": meta, **USER}), tmp_path / "cache").title
+
+
+def test_a_meta_schema_file_is_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"description": "TOP-SECRET-CONTENT"}')
+    for where in ({"$schema": secret.as_uri(), **USER}, {**USER, "$defs": {"A": {"$schema": secret.as_uri()}}}):
+        path = write(tmp_path, "user.yaml", where)
+        with pytest.raises(SchemaCompileError) as caught:
+            compile_schema(path, tmp_path / "cache")
+        assert "is not a bundled JSON Schema draft" in str(caught.value) and str(path) in str(caught.value)
+        assert "TOP-SECRET" not in str(caught.value)
+
+
+def test_a_meta_schema_url_is_never_fetched(tmp_path: Path) -> None:
+    # A listener that never answers: fetching from it would hang start-up; connecting at all is the failure.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/meta.json"
+        path = write(tmp_path, "user.yaml", {"$schema": url, **USER})
+        registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
+        assert "is not a bundled JSON Schema draft" in registry.failures["user"].message
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    assert str(path) in registry.failures["user"].message

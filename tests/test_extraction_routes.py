@@ -2,12 +2,15 @@
 
 import gc
 import json
+from pathlib import Path
 
 import httpx
 
-from gateway.app import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY
-from tests.conftest import GatewayFactory
+from gateway import create_app
+from gateway.process import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, served_app
+from tests.conftest import GatewayFactory, gateway_settings
 from tests.fake_openai import FakeOpenAI
+from tests.live_server import LiveServer
 from tests.sse_client import raw_stream, read_stream
 
 JASON = {"text": "Jason is 25 years old"}
@@ -147,9 +150,25 @@ def test_upstream_calls_carry_the_key_and_the_sdk_headers(client: httpx.Client, 
         assert headers["user-agent"].startswith("AsyncOpenAI/Python")
 
 
-def test_garbage_collections_are_rarer_while_serving(make_gateway: GatewayFactory) -> None:
-    """Under load, collections walk every request in flight: they are made rarer while serving (gateway.app)."""
+def test_an_app_of_its_own_leaves_the_garbage_collector_alone(make_gateway: GatewayFactory) -> None:
+    # create_app() may run inside another program (or this test runner): it must not freeze or retune its heap.
+    before = (gc.get_threshold(), gc.get_freeze_count())
     url = make_gateway()
     assert httpx.post(f"{url}/extract/user_detail", json=JASON).status_code == 200
-    threshold = gc.get_threshold()
-    assert threshold[0] == YOUNG_COLLECTION_EVERY and threshold[2] == FULL_COLLECTION_EVERY
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_gateway_serve_tunes_the_garbage_collector_while_it_serves(upstream: FakeOpenAI, codegen_cache: Path) -> None:
+    """Under load, collections walk every request in flight: the served app makes them rarer (gateway.process)."""
+    before = gc.get_threshold()
+    app = served_app(create_app(gateway_settings(upstream, codegen_cache)))
+    try:
+        with LiveServer(app) as server:
+            assert httpx.post(f"{server.url}/extract/user_detail", json=JASON).status_code == 200
+            threshold = gc.get_threshold()
+            assert threshold[0] == YOUNG_COLLECTION_EVERY and threshold[2] == FULL_COLLECTION_EVERY
+            assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -127,12 +127,13 @@ def patient_server(upstream_server: FakeOpenAI, codegen_cache: Path) -> Iterator
         yield live
 
 
-@pytest.mark.parametrize("route", JSON_ROUTES)
-def test_client_hang_up_cancels_a_json_extraction_within_half_a_second(
+@pytest.mark.parametrize("route", JSON_ROUTES + STREAM_ROUTES)
+def test_client_hang_up_before_any_answer_closes_the_upstream_call_within_half_a_second(
     patient_server: LiveServer, upstream: FakeOpenAI, route: str
 ) -> None:
-    # The upstream hangs; the client gives up after 0.3 s. The gateway must not keep waiting (5 s here) for an
-    # answer no one will read: a hosted model would keep generating, and billing, until it finished.
+    # The upstream hangs; the client gives up after 0.3 s, before any answer (a stream's first event included).
+    # The gateway must not keep waiting (5 s here) for an answer no one will read: a hosted model would keep
+    # generating, and billing, until it finished.
     body = {"text": "Jason is 25 [[fault:hang]]"}
     with httpx.Client(base_url=patient_server.url) as client, pytest.raises(httpx.ReadTimeout):
         client.post(route, json=body, timeout=httpx.Timeout(5, read=0.3))

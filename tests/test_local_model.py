@@ -2,8 +2,8 @@
 
 import json
 import os
+import platform
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import llama_cpp
 import pytest
 
 from gateway import Settings, create_app
 from gateway.grounding import stated_integers
-from gateway.local_model import default_model_path
+from gateway.local_model import LocalModelServer, default_model_path
 from tests.conftest import REPO, SHIPPED_SCHEMAS
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, served_process
 from tests.sse_client import read_stream
 
 JASON = {"text": "Jason is 25 years old"}
@@ -159,40 +160,135 @@ def test_concurrent_requests_queue_and_health_answers_meanwhile(local: httpx.Cli
 
 
 def test_serve_command_extracts_offline_with_the_embedded_model(codegen_cache: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    with served_process({"GATEWAY_CACHE_DIR": str(codegen_cache)}, cwd=REPO) as (client, log):
+        assert client.get("/healthz").json()["provider"] == "local"
+        response = client.post("/extract/user_detail", content=json.dumps(JASON))
+        assert response.json() == {"name": "Jason", "age": 25}
+        assert client.get("/readyz").status_code == 200
+    assert any("Application startup complete" in line for line in log)
+
+
+@pytest.fixture(scope="module")
+def healing(codegen_cache: Path) -> Iterator[tuple[httpx.Client, LocalModelServer]]:
+    """A local gateway of its own (its model gets killed), and its model server."""
+    app = create_app(Settings(provider="local", schemas_dir=SHIPPED_SCHEMAS, cache_dir=codegen_cache))
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+        yield client, app.state.upstream.local_server
+
+
+def until_extracted(client: httpx.Client, seconds: float = 60) -> list[int]:
+    """POST until the model answers; every answer before must be a 503 model_unavailable with Retry-After."""
+    deadline = time.monotonic() + seconds
+    statuses = []
+    while True:
+        response = client.post("/extract/user_detail", json=JASON)
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            assert response.json() == {"name": "Jason", "age": 25}
+            return statuses
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["type"] == "model_unavailable"
+        assert int(response.headers["retry-after"]) >= 1
+        assert time.monotonic() < deadline, "the model did not come back"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGSEGV, signal.SIGKILL], ids=["SIGSEGV", "SIGKILL"])
+def test_a_crashed_model_heals_and_requests_meanwhile_get_503(
+    healing: tuple[httpx.Client, LocalModelServer], signal_number: int
+) -> None:
+    client, server = healing
+    until_extracted(client)
+    pid, base_url, restarts = server.pid, server.base_url, server.restarts
+    assert pid is not None
+    os.kill(pid, signal_number)
+    while server.alive():  # the signal takes effect
+        time.sleep(0.01)
+    not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503 and "restarting" in " ".join(not_ready.json()["reasons"])
+    statuses = until_extracted(client)
+    assert statuses[0] == 503  # the first request after the crash was told the truth, not sent to a dead port
+    assert server.pid != pid and server.base_url == base_url and server.restarts == restarts + 1
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/healthz").json()["local_model_restarts"] == restarts + 1
+
+
+def test_a_request_in_flight_when_the_model_dies_gets_503(healing: tuple[httpx.Client, LocalModelServer]) -> None:
+    client, server = healing
+    until_extracted(client)
+    text = " ".join(f"{name} is {age}." for name, age in [("Ann", 31), ("Bo", 42), ("Cy", 53), ("Di", 64)] * 3)
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(client.post, "/extract/user_detail/list", json={"text": text})
+        time.sleep(0.5)  # the list is read a sentence at a time: several calls, seconds in all
+        assert not future.done()
+        assert server.pid is not None
+        os.kill(server.pid, signal.SIGKILL)
+        response = future.result()
+    assert response.status_code == 503, response.text
+    assert response.json()["error"] | {"message": ""} == {
+        "type": "model_unavailable",
+        "message": "",
+        "schema": "user_detail",
+        "retry_after": int(response.headers["retry-after"]),
+    }
+    until_extracted(client)
+
+
+def test_readyz_says_ready_once_the_model_is_warm(local: httpx.Client) -> None:
+    ready = local.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ready",
+        "schemas": 4,
+        "failed_schemas": 0,
+        "upstream": "local SmolLM2-135M-Instruct.Q4_1",
+        "reasons": [],
+    }
+
+
+CRASHING_RUNTIME = Path(__file__).parent / "crashing_model"
+
+
+def test_a_runtime_that_crashes_on_warm_up_stops_start_up_with_one_clear_message(tmp_path: Path) -> None:
+    # The stand-in runtime loads, then dies with SIGSEGV on the warm-up completion - what a llama.cpp built for
+    # another CPU did on the first prompt of several tokens. Start-up must stop, saying what happened and how
+    # to fix it, instead of serving 502s.
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("OPENAI_", "GATEWAY_"))}
-    env["GATEWAY_CACHE_DIR"] = str(codegen_cache)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
+    env.update(PYTHONPATH=str(CRASHING_RUNTIME), GATEWAY_LOCAL_MODEL_PATH=str(model), GATEWAY_CACHE_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway", "serve", "--port", "0"],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        timeout=120,
     )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                health = httpx.get(f"{url}/healthz", timeout=2).json()
-                break
-            except httpx.HTTPError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "gateway serve did not come up"
-                time.sleep(0.2)
-        assert health["provider"] == "local"
-        body = json.dumps(JASON)
-        response = httpx.post(f"{url}/extract/user_detail", content=body, timeout=60)
-        assert response.json() == {"name": "Jason", "age": 25}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+    assert result.returncode != 0
+    log = result.stderr
+    assert "Traceback" not in log and "Application startup complete" not in log
+    assert "the embedded model server was killed by SIGSEGV on its warm-up completion" in log
+    assert f"model file {model}" in log
+    assert "compiled for another CPU" in log and "make model-runtime" in log
+    assert "illegal instruction in a prompt batch" in log  # the runtime's own last words
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 instruction sets only")
+def test_the_model_runtime_is_built_for_the_cpu_family_not_this_cpu() -> None:
+    # AVX2/FMA/F16C is the baseline (any x86-64 CPU with AVX2); nothing beyond it may be compiled in, whatever
+    # this machine has, so a wheel built here runs on any such CPU (AVX-512 and AMX machines included).
+    features = llama_cpp.llama_print_system_info().decode()
+    for baseline in ("AVX2 = 1", "FMA = 1", "F16C = 1"):
+        assert baseline in features, features
+    for beyond in ("AVX512", "AMX", "AVX_VNNI"):
+        assert beyond not in features, features
+    libraries = sorted((Path(llama_cpp.__file__).parent / "lib").glob("*.so"))
+    assert any(library.name.startswith("libggml-cpu") for library in libraries), libraries
+    disassembly = subprocess.run(
+        ["objdump", "-d", "--no-show-raw-insn", *map(str, libraries)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "vfmadd" in disassembly  # the disassembly is real: the baseline's own instructions are there
+    beyond_avx2 = ["%zmm", "%k1", "{1to", "tdpb", "ldtilecfg", "vpdpbusd", "vpdpwssd"]
+    found = {mnemonic for mnemonic in beyond_avx2 if mnemonic in disassembly}
+    assert not found, f"instructions beyond AVX2 in the model runtime: {found}"

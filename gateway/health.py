@@ -1,0 +1,98 @@
+"""Liveness (``/healthz``: the process answers) and readiness (``/readyz``: it can extract right now)."""
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from gateway.registry import SchemaRegistry
+from gateway.upstream import Upstream, upstream_problem
+
+# A hosted upstream's probe is reused this long: load balancers poll often, and the upstream is not ours to load.
+PROBE_CACHE_SECONDS = 5.0
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    provider: Literal["local", "openai"]
+    model: str
+    mode: str
+    schemas: int
+    failed_schemas: int
+    local_model_load_seconds: float | None = None
+    local_model_restarts: int | None = None
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    schemas: int
+    failed_schemas: int
+    upstream: str
+    reasons: list[str]
+
+
+class _UpstreamProbe:
+    """The last readiness probe of the upstream, shared by concurrent callers and reused for a few seconds."""
+
+    def __init__(self) -> None:
+        self._at = -PROBE_CACHE_SECONDS
+        self._problem: str | None = None
+        self._lock = asyncio.Lock()
+
+    async def problem(self, upstream: Upstream) -> str | None:
+        if upstream.local_server is not None:
+            return await upstream_problem(upstream)  # a local check: no need to cache it
+        loop = asyncio.get_running_loop()
+        async with self._lock:
+            if loop.time() - self._at >= PROBE_CACHE_SECONDS:
+                self._problem = await upstream_problem(upstream)
+                self._at = loop.time()
+            return self._problem
+
+
+def add_health_routes(app: FastAPI, registry: SchemaRegistry) -> None:
+    probe = _UpstreamProbe()
+
+    async def healthz(request: Request) -> Health:
+        upstream: Upstream = request.app.state.upstream
+        server = upstream.local_server
+        return Health(
+            status="ok",
+            provider=upstream.provider,
+            model=upstream.model,
+            mode=upstream.mode,
+            schemas=len(registry.schemas),
+            failed_schemas=len(registry.failures),
+            local_model_load_seconds=server.load_seconds if server else None,
+            local_model_restarts=server.restarts if server else None,
+        )
+
+    async def readyz(request: Request) -> JSONResponse:
+        upstream: Upstream = request.app.state.upstream
+        reasons = []
+        if not registry.schemas:
+            reasons.append(f"no schema is served ({len(registry.failures)} failed to compile)")
+        problem = await probe.problem(upstream)
+        if problem is not None:
+            reasons.append(problem)
+        body = Readiness(
+            status="not_ready" if reasons else "ready",
+            schemas=len(registry.schemas),
+            failed_schemas=len(registry.failures),
+            upstream=f"{upstream.provider} {upstream.model}",
+            reasons=reasons,
+        )
+        return JSONResponse(body.model_dump(), status_code=503 if reasons else 200)
+
+    meta: dict[str, Any] = {"methods": ["GET"], "tags": ["gateway"]}
+    app.add_api_route("/healthz", healthz, summary="Liveness: the gateway process answers", **meta)
+    app.add_api_route(
+        "/readyz",
+        readyz,
+        summary="Readiness: schemas served and the model reachable (503 with the reasons when not)",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Not ready; `reasons` says why"}},
+        **meta,
+    )
