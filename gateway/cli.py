@@ -12,15 +12,20 @@ from typing import Annotated, TypeVar
 import typer
 from pydantic import ValidationError
 
-from gateway.compiler import CompiledSchema, schema_files
+from gateway.backends.local import LocalModelError
+from gateway.backends.openai_compatible import (
+    NoProviderConfigured,
+    connect_backend,
+    create_openai_client,
+    local_model_server,
+)
 from gateway.errors import GatewayError, SchemaNotFound, SchemaUnavailable
-from gateway.llm import Extractor
-from gateway.local_model import LocalModelError
+from gateway.extraction.engine import Extractor
+from gateway.http.extraction import ROUTE_SUFFIXES
 from gateway.logs import logging_config
-from gateway.registry import SchemaRegistry
-from gateway.routes import ROUTE_SUFFIXES
+from gateway.schemas.compiler import CompiledSchema, schema_files
+from gateway.schemas.registry import SchemaRegistry
 from gateway.settings import Settings, describe_settings_error
-from gateway.upstream import NoProviderConfigured, connect_upstream, create_openai_client, local_model_server
 
 cli = typer.Typer(help="Schema-driven extraction gateway.", no_args_is_help=True, add_completion=False)
 T = TypeVar("T")
@@ -173,11 +178,11 @@ def _with_extractor(settings: Settings, name: str, work: Callable[[Extractor, Co
             raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
         if name not in registry.schemas:
             raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}")
-        async with connect_upstream(settings) as upstream:
+        async with connect_backend(settings) as backend:
             schema = registry.ready(name)
             if schema is None:
                 raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
-            return await work(Extractor(upstream, settings), schema)
+            return await work(Extractor(backend, settings), schema)
 
     _check_provider(settings)
     try:

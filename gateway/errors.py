@@ -5,6 +5,7 @@ SchemaCompileError              a schema file could not become a model (start-up
 GatewayError                    served as {"error": {"type", "message", "schema", ...}}
 ├── SchemaNotFound              404 unknown_schema
 ├── SchemaUnavailable           503 schema_unavailable   (the file exists but failed to compile)
+├── MethodNotAllowed            405 method_not_allowed   (an extraction route is POST only)
 ├── InvalidRequest              422 invalid_request      (the request body)
 ├── ExtractionFailed            422 extraction_failed    (the LLM's answer, after every re-ask)
 ├── ModelUnavailable            503 model_unavailable    (the embedded model is (re)starting; Retry-After)
@@ -53,6 +54,14 @@ class SchemaNotFound(GatewayError):
 class SchemaUnavailable(GatewayError):
     status_code = 503
     error_type = "schema_unavailable"
+
+
+class MethodNotAllowed(GatewayError):
+    status_code = 405
+    error_type = "method_not_allowed"
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": "POST"}
 
 
 class InvalidRequest(GatewayError):

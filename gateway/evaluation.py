@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gateway.compiler import CompiledSchema
 from gateway.errors import GatewayError
-from gateway.llm import Extractor
+from gateway.extraction.engine import Extractor
+from gateway.schemas.compiler import CompiledSchema
 
 
 class Case(BaseModel):

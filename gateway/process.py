@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from gateway.app import create_app
+from gateway.http.app import create_app
 
 # Garbage-collector thresholds while serving (Python's defaults: 700 allocations, 10, 10). Under load each request's
 # objects live as long as its upstream call, so every young collection walks the objects of every request in

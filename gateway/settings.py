@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from gateway.logs import LogFormat
 
 InstructorModeName = Literal["tools", "json_schema"]
+ProfileSetting = Literal["auto", "standard", "small"]
 ProviderName = Literal["local", "openai"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     )
     local_threads: int | None = Field(default=None, ge=1, description="Inference threads (default: cores - 1).")
     local_context_tokens: int = Field(default=4096, ge=512, description="Context window of the local model.")
+    model_profile: ProfileSetting = Field(
+        default="auto",
+        description="How requests are built and answers read: 'small' (small local models), 'standard' (capable "
+        "hosted models), or 'auto': small for the embedded model, standard otherwise. A schema may choose its own.",
+    )
     mode: InstructorModeName = Field(
         default="tools",
         description="How the schema is sent upstream: 'tools' (function calling) or 'json_schema' "

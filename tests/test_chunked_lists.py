@@ -1,4 +1,4 @@
-"""The embedded model's lists, read a chunk at a time (``gateway.chunking``), against the scripted upstream: which
+"""The small profile's lists, read a chunk at a time (``profiles.small.lists``), against the fake upstream: which
 calls are made, what comes back, and what a failure mid-list does. The real model runs in test_local_model.py."""
 
 from collections.abc import AsyncIterator
@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from gateway.compiler import CompiledSchema, compile_schema
+from gateway.backends.openai_compatible import OpenAICompatible, create_openai_client
+from gateway.backends.transport import AiohttpTransport
 from gateway.errors import ExtractionFailed, UpstreamError
-from gateway.llm import Extractor
-from gateway.transport import AiohttpTransport
-from gateway.upstream import Upstream, create_openai_client
+from gateway.extraction.engine import Extractor
+from gateway.schemas.compiler import CompiledSchema, compile_schema
 from tests.conftest import SHIPPED_SCHEMAS, gateway_settings
 from tests.fake_openai import FakeOpenAI
 
@@ -20,17 +20,18 @@ TWO_SENTENCES = "Jason is 25 years old. Sarah is 30 years old."
 
 
 @asynccontextmanager
-async def local_extractor(upstream: FakeOpenAI, cache: Path, **settings: Any) -> AsyncIterator[Extractor]:
-    """An extractor that treats the scripted upstream as the embedded model."""
-    gateway = gateway_settings(upstream, cache, max_retries=0, **settings)
+async def small_extractor(upstream: FakeOpenAI, cache: Path, **settings: Any) -> AsyncIterator[Extractor]:
+    """An extractor whose requests the small profile builds, whatever serves them (here the fake upstream)."""
+    gateway = gateway_settings(upstream, cache, max_retries=0, model_profile="small", **settings)
     transport = AiohttpTransport()
     async with create_openai_client(gateway, transport=transport) as client:
-        yield Extractor(Upstream(client, transport, "local", "fake-model", "tools"), gateway)
+        backend = OpenAICompatible(client, transport, provider="openai", model="fake-model", mode="tools")
+        yield Extractor(backend, gateway)
 
 
 @pytest.fixture
 async def extractor(upstream: FakeOpenAI, codegen_cache: Path) -> AsyncIterator[Extractor]:
-    async with local_extractor(upstream, codegen_cache) as made:
+    async with small_extractor(upstream, codegen_cache) as made:
         yield made
 
 
@@ -90,6 +91,6 @@ async def test_a_failure_mid_list_fails_the_list_and_ends_the_stream_with_it(
 async def test_the_list_limit_counts_every_chunk(
     upstream: FakeOpenAI, codegen_cache: Path, user_detail: CompiledSchema
 ) -> None:
-    async with local_extractor(upstream, codegen_cache, max_list_items=1) as extractor:
+    async with small_extractor(upstream, codegen_cache, max_list_items=1) as extractor:
         with pytest.raises(ExtractionFailed, match="more than 1 objects"):
             await extractor.extract_list(user_detail, TWO_SENTENCES)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from gateway.chunking import Chunk, ListPlan, list_plan, number_window, place, split_text
-from gateway.compiler import compile_schema
+from gateway.profiles.small.lists import Chunk, ListPlan, list_plan, number_window, place, split_text
+from gateway.schemas.compiler import compile_schema
 
 PLAN = ListPlan("name", ("age",))
 # user_detail's fields: the pattern keeps lower-case words and digits out of names.

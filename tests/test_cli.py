@@ -7,7 +7,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from gateway.compiler import schema_files
+from gateway.schemas.compiler import schema_files
 from tests.conftest import REPO, SHIPPED_SCHEMAS
 from tests.fake_openai import FakeOpenAI
 

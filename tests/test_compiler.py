@@ -11,11 +11,12 @@ import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from gateway import codegen
-from gateway import registry as registry_module
-from gateway.compiler import compile_schema, generate_in_batches, schema_files
 from gateway.errors import SchemaCompileError
-from gateway.registry import SchemaRegistry
+from gateway.schemas import batching, cache, codegen, safety
+from gateway.schemas import registry as registry_module
+from gateway.schemas.batching import generate_in_batches
+from gateway.schemas.compiler import compile_schema, schema_files
+from gateway.schemas.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS
 
 USER = {
@@ -230,8 +231,8 @@ def test_hostile_schema_text_executes_nothing(tmp_path: Path, template: str) -> 
     ],
 )
 def test_generated_code_outside_the_allow_list_is_refused(source: str) -> None:
-    with pytest.raises(codegen.UnsafeSourceError):
-        codegen.check_generated_source(source)
+    with pytest.raises(safety.UnsafeSourceError):
+        safety.check_generated_source(source)
 
 
 BOUNDED_USER = {
@@ -278,7 +279,7 @@ def test_a_signed_cache_entry_that_fails_on_first_use_is_generated_again(tmp_pat
     cached = json.loads(entry.read_text())
     key = (tmp_path / "cache" / "entries.key").read_bytes()
     broken = {**cached, "source": compiled.source + "\nimport os\n"}
-    broken["digest"] = codegen._digest(key, broken)
+    broken["digest"] = cache._digest(key, broken)
     entry.write_text(json.dumps(broken))
     registry = SchemaRegistry.load(tmp_path, tmp_path / "cache")
     assert registry.schemas["user"].from_cache
@@ -356,7 +357,7 @@ WITH_ADDRESS: dict[str, Any] = {
     ],
 )
 def test_which_schemas_can_share_a_generator_run(schema: dict[str, Any], batchable: bool) -> None:
-    assert codegen.is_batchable(schema) is batchable
+    assert batching.is_batchable(schema) is batchable
 
 
 def _class_source(source: str) -> tuple[set[str], str]:
@@ -391,17 +392,17 @@ def test_schemas_generated_in_one_run_match_their_own_runs(tmp_path: Path) -> No
 def test_a_batch_that_does_not_split_into_the_schemas_own_classes_is_refused() -> None:
     nested = {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
     with pytest.raises(ValueError, match="exactly the schemas' own classes"):
-        codegen.generate_sources({"Ticket": FLAT, "Outer": nested})
+        batching.generate_sources({"Ticket": FLAT, "Outer": nested})
     with pytest.raises(ValueError):  # a class named like something the generated code imports
-        codegen.generate_sources({"Ticket": FLAT, "Field": FLAT})
+        batching.generate_sources({"Ticket": FLAT, "Field": FLAT})
     to_annotated = {"to": {"$ref": "#/$defs/Annotated"}}
     renamed_back = {**WITH_ADDRESS, "properties": to_annotated, "$defs": {"Annotated": ADDRESS}}
     with pytest.raises(ValueError, match="also a name its code imports"):  # a definition named like an import
-        codegen.generate_sources({"Ticket": FLAT, "Shipment": renamed_back})
+        batching.generate_sources({"Ticket": FLAT, "Shipment": renamed_back})
     with pytest.raises(ValueError, match="names both a schema and one of its definitions"):
-        codegen.generate_sources({"Address": WITH_ADDRESS})
+        batching.generate_sources({"Address": WITH_ADDRESS})
     with pytest.raises(ValueError, match="cannot be batched"):
-        codegen.generate_sources({"Gwbatch0xTicket": FLAT})
+        batching.generate_sources({"Gwbatch0xTicket": FLAT})
 
 
 def test_new_files_are_generated_in_batches_and_compile_as_alone(
@@ -428,7 +429,7 @@ def test_new_files_are_generated_in_batches_and_compile_as_alone(
     assert len(registry.schemas) == count + 2 and set(registry.failures) == {"sneaky"}
     assert "x-python-import" in registry.failures["sneaky"].message
     # Three batches of up to ten (the one holding SchemaModel fails, so its files run alone), plus the nested file.
-    batches = [name for name in runs if name == codegen.BATCH_ROOT]
+    batches = [name for name in runs if name == batching.BATCH_ROOT]
     assert len(batches) == 3 and len(runs) < count
     alone = tmp_path / "alone"
     for name in ("ticket_03", "ticket_17", "clash", "nested"):
@@ -439,14 +440,14 @@ def test_new_files_are_generated_in_batches_and_compile_as_alone(
 
 def test_a_file_that_breaks_the_batch_check_is_generated_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [write(tmp_path, f"ticket_{index}.json", {**FLAT, "title": f"Ticket{index}"}) for index in range(3)]
-    real_check = codegen.is_batchable
+    real_check = batching.is_batchable
 
     def deep_for_one(schema: dict[str, Any]) -> bool:
         if schema.get("title") == "Ticket1":
             raise RecursionError("maximum recursion depth exceeded")  # as a very deep YAML file would
         return real_check(schema)
 
-    monkeypatch.setattr(codegen, "is_batchable", deep_for_one)
+    monkeypatch.setattr(batching, "is_batchable", deep_for_one)
     generated = generate_in_batches(paths)
     assert len(generated) == 2
     assert compile_schema(paths[1], tmp_path / "cache", generated=generated).model.__name__ == "Ticket1"

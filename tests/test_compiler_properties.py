@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.compiler import compile_schema
 from gateway.errors import SchemaCompileError
+from gateway.schemas.compiler import compile_schema
 
 CANARY = Path("/tmp/gateway-compiler-canary")
 

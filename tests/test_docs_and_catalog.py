@@ -10,9 +10,9 @@ import httpx
 import pytest
 import yaml
 
-from gateway import codegen
-from gateway.compiler import schema_files
-from gateway.registry import SchemaRegistry
+from gateway.schemas import cache as model_cache
+from gateway.schemas.compiler import schema_files
+from gateway.schemas.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS, GatewayFactory
 
 SHIPPED = [path.stem for path in schema_files(SHIPPED_SCHEMAS)]
@@ -168,7 +168,7 @@ def test_schemas_is_live_a_schema_failing_on_first_use_shows_as_failed(
     [entry] = cache.glob("*.json")
     broken = json.loads(entry.read_text())
     broken["source"] += "\nimport os\n"
-    broken["digest"] = codegen._digest((cache / "entries.key").read_bytes(), broken)
+    broken["digest"] = model_cache._digest((cache / "entries.key").read_bytes(), broken)
     entry.write_text(json.dumps(broken))
     url = make_gateway(schemas_dir=schemas, cache_dir=cache)
     path.write_text("type: object\nproperties: {name: {type: str}}\n")

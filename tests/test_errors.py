@@ -6,9 +6,8 @@ import httpx
 import openai
 import pytest
 
+from gateway.backends.openai_compatible import read_chat_completion, translate_error
 from gateway.errors import UpstreamError
-from gateway.llm import translate_error
-from gateway.upstream import read_chat_completion
 from tests.conftest import GatewayFactory
 from tests.fake_openai import FakeOpenAI
 from tests.sse_client import read_stream
@@ -260,7 +259,7 @@ def test_an_answer_that_is_not_a_chat_completion_is_an_upstream_error() -> None:
     for body in odd_bodies:
         with pytest.raises(openai.APIError) as caught:
             read_chat_completion("http://127.0.0.1:9/v1/chat/completions", body)
-        error = translate_error(caught.value, "user_detail")
+        error = translate_error(caught.value)
         assert isinstance(error, UpstreamError) and error.status_code == 502
         assert "not a chat completion" in error.message
 

@@ -9,18 +9,20 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from gateway.compiler import compile_schema
 from gateway.errors import SchemaCompileError
-from gateway.grounding import (
+from gateway.extraction.prompt import build_messages
+from gateway.profiles.small import SMALL
+from gateway.profiles.small.choices import (
     MAX_SPAN_TEXT,
-    annotate_number_words,
-    numbers_in,
     restrict_parameters,
     stated_integers,
     text_spans,
     value_choices,
 )
-from gateway.prompt import MAX_LISTED_NUMBERS, build_messages, number_context
+from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
+from gateway.profiles.standard import STANDARD
+from gateway.schemas.compiler import compile_schema
+from gateway.schemas.from_text import numbers_in
 from tests.fake_openai import FakeOpenAI
 
 PERSON = {
@@ -117,7 +119,7 @@ def test_without_a_list_example_single_examples_are_run_together(tmp_path: Path)
     ]
     path = tmp_path / "person.json"
     path.write_text(json.dumps({**PERSON, "x-gateway": {"examples": examples}}))
-    messages = build_messages(compile_schema(path, tmp_path / "cache"), "Kim is 9.", shape="list")
+    messages = build_messages(compile_schema(path, tmp_path / "cache"), "Kim is 9.", shape="list", profile=STANDARD)
     assert messages[-3]["content"] == "Jo is 5. Al is 7."
     assert json.loads(messages[-2]["content"]) == {"items": [example["output"] for example in examples]}
 
@@ -194,11 +196,11 @@ def test_single_object_texts_get_their_numbers_in_context_for_the_small_model(tm
     path.write_text(json.dumps(PERSON))
     schema = compile_schema(path, tmp_path / "cache")
     text = "Daniel Kim turned forty last week and celebrated with 25 friends."
-    [*_, one] = build_messages(schema, text, shape="one", small_model=True)
+    [*_, one] = build_messages(schema, text, shape="one", profile=SMALL)
     assert one["content"].endswith("Numbers in context:\n- turned forty ( 40 ) last\n- and celebrated with 25 friends.")
-    [*_, listed] = build_messages(schema, text, shape="list", small_model=True)
+    [*_, listed] = build_messages(schema, text, shape="list", profile=SMALL)
     assert "Numbers in context" not in listed["content"]
-    [*_, hosted] = build_messages(schema, text, shape="one")
+    [*_, hosted] = build_messages(schema, text, shape="one", profile=STANDARD)
     assert hosted["content"] == text
     assert number_context("no digits here") == ""
     assert number_context(" ".join(str(n) for n in range(MAX_LISTED_NUMBERS + 1))) == ""
@@ -208,15 +210,15 @@ def test_the_prompt_prefix_is_reused_but_never_shared_or_polluted(tmp_path: Path
     path = tmp_path / "person.json"
     path.write_text(json.dumps({**PERSON, "x-gateway": {"examples": [{"text": "Jo is 5.", "output": PERSON_JO}]}}))
     schema = compile_schema(path, tmp_path / "cache")
-    first = build_messages(schema, "Kim is 9.", shape="one")
+    first = build_messages(schema, "Kim is 9.", shape="one", profile=STANDARD)
     first[0]["content"] = "changed by a caller"  # a caller (or instructor) editing its messages
     first.append({"role": "user", "content": "more"})
-    with_own = build_messages(schema, "Kim is 9.", shape="one", instructions="Answer in French.")
-    again = build_messages(schema, "Al is 7.", shape="one")
+    with_own = build_messages(schema, "Kim is 9.", shape="one", profile=STANDARD, instructions="Answer in French.")
+    again = build_messages(schema, "Al is 7.", shape="one", profile=STANDARD)
     assert "Answer in French." in with_own[0]["content"]
     assert again[0]["content"].startswith("You extract") and "Answer in French." not in again[0]["content"]
     assert [message["content"] for message in again[1:]] == ["Jo is 5.", json.dumps(PERSON_JO), "Al is 7."]
     # A changed schema file is a new prompt.
     path.write_text(json.dumps({**PERSON, "description": "Someone new.", "x-gateway": {"examples": []}}))
-    changed = build_messages(compile_schema(path, tmp_path / "cache"), "Al is 7.", shape="one")
+    changed = build_messages(compile_schema(path, tmp_path / "cache"), "Al is 7.", shape="one", profile=STANDARD)
     assert "Someone new." in changed[0]["content"] and len(changed) == 2

@@ -16,8 +16,8 @@ import llama_cpp
 import pytest
 
 from gateway import Settings, create_app
-from gateway.grounding import stated_integers
-from gateway.local_model import LocalModelServer, default_model_path
+from gateway.backends.local import LocalModelServer, default_model_path
+from gateway.profiles.small.choices import stated_integers
 from tests.conftest import REPO, SHIPPED_SCHEMAS
 from tests.live_server import LiveServer, served_process
 from tests.sse_client import read_stream
@@ -173,7 +173,7 @@ def healing(codegen_cache: Path) -> Iterator[tuple[httpx.Client, LocalModelServe
     """A local gateway of its own (its model gets killed), and its model server."""
     app = create_app(Settings(provider="local", schemas_dir=SHIPPED_SCHEMAS, cache_dir=codegen_cache))
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=120) as client:
-        yield client, app.state.upstream.local_server
+        yield client, app.state.backend.server
 
 
 def until_extracted(client: httpx.Client, seconds: float = 60) -> list[int]:

@@ -9,7 +9,7 @@ import httpx2
 import pytest
 from aiohttp import web
 
-from gateway.transport import AiohttpTransport
+from gateway.backends.transport import AiohttpTransport
 
 PAYLOAD = {"choices": [{"message": {"content": "hello"}}], "text": "x" * 2000}
 

@@ -7,8 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from gateway.registry import SchemaRegistry
-from gateway.upstream import Upstream, upstream_problem
+from gateway.backends import ChatBackend
+from gateway.schemas.registry import SchemaRegistry
 
 # A hosted upstream's probe is reused this long: load balancers poll often, and the upstream is not ours to load.
 PROBE_CACHE_SECONDS = 5.0
@@ -41,13 +41,13 @@ class _UpstreamProbe:
         self._problem: str | None = None
         self._lock = asyncio.Lock()
 
-    async def problem(self, upstream: Upstream) -> str | None:
-        if upstream.local_server is not None:
-            return await upstream_problem(upstream)  # a local check: no need to cache it
+    async def problem(self, backend: ChatBackend) -> str | None:
+        if backend.embedded:
+            return await backend.problem()  # a look at a local process: no need to cache it
         loop = asyncio.get_running_loop()
         async with self._lock:
             if loop.time() - self._at >= PROBE_CACHE_SECONDS:
-                self._problem = await upstream_problem(upstream)
+                self._problem = await backend.problem()
                 self._at = loop.time()
             return self._problem
 
@@ -56,32 +56,32 @@ def add_health_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     probe = _UpstreamProbe()
 
     async def healthz(request: Request) -> Health:
-        upstream: Upstream = request.app.state.upstream
-        server = upstream.local_server
+        backend: ChatBackend = request.app.state.backend
+        described = backend.describe()
         return Health(
             status="ok",
-            provider=upstream.provider,
-            model=upstream.model,
-            mode=upstream.mode,
+            provider=backend.provider,
+            model=backend.model,
+            mode=backend.mode,
             schemas=len(registry.schemas),
             failed_schemas=len(registry.failures),
-            local_model_load_seconds=server.load_seconds if server else None,
-            local_model_restarts=server.restarts if server else None,
+            local_model_load_seconds=described.get("local_model_load_seconds"),
+            local_model_restarts=described.get("local_model_restarts"),
         )
 
     async def readyz(request: Request) -> JSONResponse:
-        upstream: Upstream = request.app.state.upstream
+        backend: ChatBackend = request.app.state.backend
         reasons = []
         if not registry.schemas:
             reasons.append(f"no schema is served ({len(registry.failures)} failed to compile)")
-        problem = await probe.problem(upstream)
+        problem = await probe.problem(backend)
         if problem is not None:
             reasons.append(problem)
         body = Readiness(
             status="not_ready" if reasons else "ready",
             schemas=len(registry.schemas),
             failed_schemas=len(registry.failures),
-            upstream=f"{upstream.provider} {upstream.model}",
+            upstream=f"{backend.provider} {backend.model}",
             reasons=reasons,
         )
         return JSONResponse(body.model_dump(), status_code=503 if reasons else 200)

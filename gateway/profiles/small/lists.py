@@ -1,24 +1,26 @@
-"""List extraction in small steps, for the embedded model.
+"""Lists read in small steps, for small models (``ChunkedLists``).
 
-A 135M model asked for every person in a long text stops early, or pairs a name with the next person's number.
+A small model asked for every person in a long text stops early, or pairs a name with the next person's number.
 Given one sentence at a time, and asked again about one item when its stretch of text offers it several numbers,
-it does far better (user_detail's 20 dev and held-out list texts: 12 -> 20 whole lists right; 14 of 16 written
-afterwards; README, "Measured").
+it does far better (docs/embedded-model.md).
 
 This works for schemas whose items can be found in the text and hold nothing else: every field a required
-``x-gateway.from_text`` string (the first is the *anchor*, such as a name) or integer (such as an age).
-Nothing here calls the model: ``llm.Extractor`` runs the calls these functions plan.
+``x-gateway.from_text`` string (the first is the *anchor*, such as a name) or integer (such as an age). Other
+schemas' lists are read in one call.
 """
 
+import asyncio
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.compiler import CompiledSchema
-from gateway.grounding import integer_spans, text_spans, value_choices
+from gateway.errors import ExtractionFailed
+from gateway.profiles import Ask
+from gateway.profiles.small.choices import integer_spans, text_spans, value_choices
+from gateway.schemas.compiler import CompiledSchema
 
 # Where a text is cut into chunks: semicolons, line breaks, and sentence ends - not the full stop of a title or
 # an initial ("Dr. Ana Ruiz", "J. Smith").
@@ -185,3 +187,39 @@ def number_window(entries: list[Placed], index: int, chunk: Chunk, plan: ListPla
                 low = max(low, chunk.start + end)
     high = entries[index + 1].start if index + 1 < len(entries) else chunk.start + len(chunk.text)
     return Chunk(low, chunk.text[low - chunk.start : high - chunk.start])
+
+
+class ChunkedLists:
+    """The small profile's ``ListReader``: each chunk's items in text order, repeats and strays dropped, numbers
+    read again where an item's stretch of text offers several."""
+
+    def applies_to(self, schema: CompiledSchema) -> bool:
+        return list_plan(schema) is not None
+
+    async def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[BaseModel]:
+        plan = list_plan(schema)
+        assert plan is not None, "read() is only called when applies_to() is true"
+        properties = schema.model_schema.get("properties", {})
+        chunks = split_text(text, plan, properties)
+        # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            answer = await ask("list", chunk.text)
+            entries = place(answer.items, chunk, plan)
+            for index, entry in enumerate(entries):
+                window = number_window(entries, index, chunk, plan)
+                entry.item = await _reread_numbers(schema, entry, window, plan, ask)
+            for entry in entries:
+                yield entry.item
+
+
+async def _reread_numbers(schema: CompiledSchema, entry: Placed, window: Chunk, plan: ListPlan, ask: Ask) -> BaseModel:
+    """``entry``'s item, its numbers read again from its own ``window`` as one object (its anchor fixed by the
+    grammar) when the window offers several for a field; as it was if it offers one, or the answer fails."""
+    choices = value_choices(schema.model_schema.get("properties", {}), plan.numbers, window.text)
+    if not any(len(options) > 1 for options in choices.values()):
+        return entry.item
+    try:
+        again = await ask("one", window.text, {**choices, plan.anchor: [entry.value(plan.anchor)]})
+    except ExtractionFailed:
+        return entry.item
+    return entry.item.model_copy(update={field: getattr(again, field) for field in plan.numbers})

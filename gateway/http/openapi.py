@@ -4,14 +4,22 @@ errors, each stream event with the type of its data, and examples made from the 
 import json
 from typing import Any, Literal
 
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.compiler import CompiledSchema
-from gateway.routes import ExtractionRequest
-from gateway.sse import EventStreamResponse
+from gateway.http.extraction import ExtractionRequest
+from gateway.schemas.compiler import CompiledSchema
 
 REQUEST_COMPONENT = "ExtractionRequest"
+
+
+class EventStreamResponse(Response):
+    """How OpenAPI learns a stream route's media type (the streams are sent by ``http.extraction``)."""
+
+    media_type = "text/event-stream"
+
+
 _REQUEST_REF = {"$ref": f"#/components/schemas/{REQUEST_COMPONENT}"}
 
 
@@ -68,7 +76,7 @@ def request_component() -> dict[str, Any]:
 
 def schema_doc_routes(schema: CompiledSchema) -> list[APIRoute]:
     """The four routes of ``schema`` as OpenAPI shows them, for the docs only (requests are served by
-    ``routes.add_extraction_routes``). ``complete_document`` finishes what FastAPI cannot express."""
+    ``http.extraction``). ``complete_document`` finishes what FastAPI cannot express."""
     name, title = schema.name, schema.title
     summary = schema.description or f"Extract {title} from text"
     common: dict[str, Any] = {"methods": ["POST"], "tags": [name], "openapi_extra": _request_body(schema)}
@@ -212,7 +220,7 @@ def _placeholder(model_schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _request_body(schema: CompiledSchema) -> dict[str, Any]:
-    """The request body as OpenAPI shows it (read by ``routes.parse_extraction_request``, not by FastAPI)."""
+    """The request body as OpenAPI shows it (read by ``http.extraction``, not by FastAPI)."""
     examples = {
         f"example_{index + 1}": {"summary": example.text[:60], "value": {"text": example.text}}
         for index, example in enumerate(schema.options.examples)

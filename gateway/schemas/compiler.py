@@ -9,15 +9,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jsonschema_rs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from gateway import codegen
 from gateway.errors import SchemaCompileError
-from gateway.grounding import with_text_checks
+from gateway.schemas import cache, codegen, safety
+from gateway.schemas.from_text import with_text_checks
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml's safe loader when PyYAML was built with it: ten times faster than the pure-Python one at start-up.
@@ -69,6 +69,9 @@ class SchemaOptions(BaseModel):
     remove: dict[str, str] = Field(
         default_factory=dict,
         description="Top-level string field -> regular expression removed from its value (e.g. leading titles).",
+    )
+    model_profile: Literal["standard", "small"] | None = Field(
+        default=None, description="The model profile for this schema's requests (GATEWAY_MODEL_PROFILE otherwise)."
     )
 
 
@@ -124,7 +127,7 @@ def compile_schema(
     use_cache: bool = True,
 ) -> CompiledSchema:
     """Compile one schema file. ``generated`` may hold its model source already, by content hash (see
-    ``generate_in_batches``); ``use_cache=False`` generates it again whatever the cache holds.
+    ``batching.generate_in_batches``); ``use_cache=False`` generates it again whatever the cache holds.
 
     Raises:
         SchemaCompileError: naming the file and the problem, for anything that keeps it from being served.
@@ -140,14 +143,14 @@ def compile_schema(
     content_hash = hashlib.sha256(raw).hexdigest()
     # A file compiled before (same bytes, same generator) skips parsing, checking and generation: only the
     # generated source's allow-list check runs again before it is executed.
-    cached = codegen.load_compiled(cache_dir, content_hash, path.suffix, where=where) if use_cache else None
+    cached = cache.load_compiled(cache_dir, content_hash, path.suffix, where=where) if use_cache else None
     if cached is not None:
         document, class_name, source = cached
     else:
-        document = _parse_document(raw, path)
-        schema = _without_gateway_keys(document)
-        _check_schema(schema, where)
-        class_name = _class_name(schema.get("title"), name)
+        document = parse_document(raw, path)
+        schema = without_gateway_keys(document)
+        check_schema(schema, where)
+        class_name = class_name_for(schema.get("title"), name)
         source = (generated or {}).get(content_hash, "")
         try:
             source = source or codegen.generate_source(schema, class_name)
@@ -161,7 +164,7 @@ def compile_schema(
         model = None
     else:
         model = model_factory(new=True)
-        codegen.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
+        cache.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
     description = document.get("description")
     compiled = CompiledSchema(
         name=name,
@@ -181,41 +184,6 @@ def compile_schema(
     return compiled
 
 
-# Schemas generated per generator run (see generate_in_batches): ten measured fastest (larger batches
-# cost more per schema, the generator's own checks grow faster than linearly).
-BATCH_SIZE = 10
-
-
-def generate_in_batches(paths: list[Path], *, batch_size: int = BATCH_SIZE) -> dict[str, str]:
-    """Model sources for the valid schemas among ``paths`` that can share a generator run
-    (``codegen.is_batchable``), keyed by content hash, generated ``batch_size`` to a run: a small schema's
-    generation is mostly the generator's fixed cost per run. Files that are invalid, not batchable, or in a batch
-    that does not split cleanly are left out: ``compile_schema`` generates (or refuses) them alone."""
-    batchable: dict[str, tuple[str, dict[str, Any]]] = {}  # class name -> (content hash, schema); names unique
-    for path in paths:
-        try:
-            raw = path.read_bytes()
-            schema = _without_gateway_keys(_parse_document(raw, path))
-            if not codegen.is_batchable(schema):
-                continue
-            _check_schema(schema, str(path))
-        except Exception:  # noqa: S112 - unreadable, invalid, too deep...: compile_schema reports it
-            continue
-        class_name = _class_name(schema.get("title"), path.stem)
-        if class_name not in batchable and class_name != codegen.BATCH_ROOT:
-            batchable[class_name] = (hashlib.sha256(raw).hexdigest(), schema)
-    names = list(batchable)
-    sources: dict[str, str] = {}
-    for start in range(0, len(names), batch_size):
-        batch = names[start : start + batch_size]
-        try:
-            generated = codegen.generate_sources({name: batchable[name][1] for name in batch})
-        except Exception:  # noqa: S112 - any failure: these files are generated one by one instead
-            continue
-        sources.update({batchable[name][0]: generated[name] for name in batch})
-    return sources
-
-
 def _build_model(
     source: str, class_name: str, name: str, options: SchemaOptions, where: str, *, new: bool = False
 ) -> type[BaseModel]:
@@ -223,10 +191,10 @@ def _build_model(
     model is built at once and its examples validated, so that whatever pydantic refuses (say, a ``pattern``
     its regex engine cannot compile) or an example that does not fit fails at start-up."""
     try:
-        codegen.check_generated_source(source)
+        safety.check_generated_source(source)
         model = _load_model(source, class_name, name)
         if new:
-            # Models defer building their validators (gateway.model_base); a new file is built now.
+            # Models defer building their validators (schemas.model_base); a new file is built now.
             model.model_rebuild(force=True)
     except Exception as exc:  # pydantic raises many kinds when building a model from odd schemas
         raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
@@ -259,12 +227,12 @@ def _patterns(remove: dict[str, str], where: str) -> dict[str, re.Pattern[str]]:
     return patterns
 
 
-def _without_gateway_keys(document: dict[str, Any]) -> dict[str, Any]:
+def without_gateway_keys(document: dict[str, Any]) -> dict[str, Any]:
     """The JSON Schema the generator sees: no gateway options, no ``$id`` (refs resolve within the file)."""
     return {key: value for key, value in document.items() if key != OPTIONS_KEY and key != "$id"}
 
 
-def _parse_document(raw: bytes, path: Path) -> dict[str, Any]:
+def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     where = str(path)
     try:
         text = raw.decode("utf-8")
@@ -292,7 +260,7 @@ def _read_options(document: dict[str, Any], where: str) -> SchemaOptions:
         raise SchemaCompileError(where, f"invalid {OPTIONS_KEY} block: {_first_line(exc, 3)}") from exc
 
 
-def _check_schema(schema: dict[str, Any], where: str) -> None:
+def check_schema(schema: dict[str, Any], where: str) -> None:
     """Refuse keys that reach outside the file, then check it is valid JSON Schema with resolvable refs."""
     try:
         nodes = list(_walk(schema, "#"))
@@ -358,7 +326,7 @@ def _resolve_pointer(schema: dict[str, Any], ref: str) -> Any:
     return node
 
 
-def _class_name(title: Any, stem: str) -> str:
+def class_name_for(title: Any, stem: str) -> str:
     """A Python class name from the title, else from the file stem ('user_detail' -> 'UserDetail')."""
     if isinstance(title, str) and title.isidentifier() and title.isascii() and not title.startswith("_"):
         return title[0].upper() + title[1:]
@@ -372,7 +340,7 @@ def _load_model(source: str, class_name: str, name: str) -> type[BaseModel]:
     module_name = f"gateway.compiled.{name}"
     module = types.ModuleType(module_name)
     sys.modules[module_name] = module
-    exec(compile(source, f"<schema {name}>", "exec"), module.__dict__)  # checked by codegen.check_generated_source
+    exec(compile(source, f"<schema {name}>", "exec"), module.__dict__)  # checked by safety.check_generated_source
     model = module.__dict__.get(class_name)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return model

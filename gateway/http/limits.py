@@ -5,7 +5,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import PayloadTooLarge
-from gateway.request_log import note_error
+from gateway.http.request_log import note_error
 
 
 class BodyLimit:

@@ -5,11 +5,11 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from gateway.compiler import CompiledSchema
 from gateway.errors import SchemaNotFound
-from gateway.openapi import ErrorResponse
-from gateway.registry import SchemaFailure, SchemaRegistry
-from gateway.routes import ROUTE_SUFFIXES
+from gateway.http.extraction import ROUTE_SUFFIXES
+from gateway.http.openapi import ErrorResponse
+from gateway.schemas.compiler import CompiledSchema
+from gateway.schemas.registry import SchemaFailure, SchemaRegistry
 
 
 def schema_routes(name: str) -> list[str]:

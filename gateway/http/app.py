@@ -1,4 +1,5 @@
-"""``create_app``: settings -> registry -> routes, with the lifespan owning the upstream client."""
+"""``create_app``: settings -> registry -> routes, with the lifespan owning the chat backend (and so the embedded
+model's process)."""
 
 import logging
 import os
@@ -9,24 +10,24 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.body_limit import BodyLimit
-from gateway.catalog import add_catalog_routes
-from gateway.docs import add_docs_routes
+from gateway.backends import ChatBackend
+from gateway.backends.local import LocalModelError
+from gateway.backends.openai_compatible import connect_backend
 from gateway.errors import GatewayError
-from gateway.health import add_health_routes
-from gateway.llm import Extractor
-from gateway.local_model import LocalModelError
-from gateway.registry import SchemaRegistry
-from gateway.request_log import CLIENT_DISCONNECTED, RequestLog, note_error, schema_of_path
-from gateway.routes import JsonExtractionFastPath, add_extraction_routes
+from gateway.extraction.engine import Extractor
+from gateway.http.catalog import add_catalog_routes
+from gateway.http.docs import add_docs_routes
+from gateway.http.extraction import ExtractionEndpoints
+from gateway.http.health import add_health_routes
+from gateway.http.limits import BodyLimit
+from gateway.http.request_log import RequestLog, note_error, schema_of_path
+from gateway.schemas.registry import SchemaRegistry
 from gateway.settings import Settings
-from gateway.upstream import Upstream, connect_upstream
 
 logger = logging.getLogger("gateway")
 
@@ -49,14 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             try:
-                upstream = await stack.enter_async_context(connect_upstream(settings))
+                backend = await stack.enter_async_context(connect_backend(settings))
             except LocalModelError as exc:
                 # Said once, as it is: the server prints this instead of a traceback (StartupFailureMessage).
                 app.state.startup_failure = f"gateway: {exc}"
                 raise
-            app.state.upstream = upstream
-            app.state.extractor = Extractor(upstream, settings)
-            _log_start_up(settings, registry, upstream)
+            app.state.backend = backend
+            app.state.extractor = Extractor(backend, settings)
+            _log_start_up(settings, registry, backend)
             yield
 
     app = FastAPI(
@@ -73,8 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         telemetry=None if _opentelemetry_configured() else _NO_TELEMETRY,
     )
-    # The last added is the outermost: RequestLog sees every request, BodyLimit runs before the fast path.
-    app.add_middleware(JsonExtractionFastPath, registry=registry, max_text_chars=settings.max_text_chars)
+    # The last added is the outermost: RequestLog sees every request, BodyLimit runs before the extraction routes.
+    app.add_middleware(ExtractionEndpoints, registry=registry, max_text_chars=settings.max_text_chars)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog, every_request=settings.access_log)
     app.add_middleware(StartupFailureMessage)
@@ -85,11 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_docs_routes(app, registry)
     add_catalog_routes(app, registry)
     add_health_routes(app, registry)
-    add_extraction_routes(app, registry, max_text_chars=settings.max_text_chars)
     return app
 
 
-def _log_start_up(settings: Settings, registry: SchemaRegistry, upstream: Upstream) -> None:
+def _log_start_up(settings: Settings, registry: SchemaRegistry, backend: ChatBackend) -> None:
     """The start-up summary: what is served, what is not and why, and which model answers."""
     failed = "; ".join(f"{name} ({failure.message})" for name, failure in sorted(registry.failures.items()))
     logger.info(
@@ -97,9 +97,9 @@ def _log_start_up(settings: Settings, registry: SchemaRegistry, upstream: Upstre
         len(registry.schemas),
         settings.schemas_dir,
         ", ".join(registry.names) or "(none)",
-        upstream.provider,
-        upstream.model,
-        upstream.client.base_url,
+        backend.provider,
+        backend.model,
+        backend.describe().get("upstream"),
     )
     if failed:
         logger.warning("not serving %d schema(s): %s", len(registry.failures), failed)
@@ -164,12 +164,6 @@ def _add_error_handlers(app: FastAPI) -> None:
         note_error(body, status=exc.status_code)
         return _envelope(exc.status_code, body, dict(exc.headers or {}))
 
-    async def client_gone(request: Request, exc: Exception) -> Response:
-        # The client hung up (while sending its body, or waiting for a stream's first event): nobody is left to
-        # read an answer, and nothing failed here.
-        note_error({"type": CLIENT_DISCONNECTED, "message": "the client closed the connection"})
-        return Response(status_code=400)
-
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         body = {
             "type": "internal_error",
@@ -182,5 +176,4 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GatewayError, gateway_error)
     app.add_exception_handler(RequestValidationError, invalid_body)
     app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected)

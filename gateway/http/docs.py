@@ -11,9 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from gateway.openapi import complete_document, schema_doc_routes
-from gateway.registry import SchemaRegistry
-from gateway.routes import unknown_schema
+from gateway.http.extraction import unknown_schema
+from gateway.http.openapi import complete_document, schema_doc_routes
+from gateway.schemas.registry import SchemaRegistry
 
 # Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"

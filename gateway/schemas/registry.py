@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from gateway import codegen
-from gateway.compiler import CompiledSchema, compile_schema, generate_in_batches, schema_files
 from gateway.errors import SchemaCompileError
+from gateway.schemas import cache, codegen
+from gateway.schemas.batching import generate_in_batches
+from gateway.schemas.compiler import CompiledSchema, compile_schema, schema_files
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def _is_cached(path: Path, cache_dir: Path) -> bool:
         content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return True  # unreadable: nothing to generate, the caller reports it
-    return codegen.is_compiled(cache_dir, content_hash, path.suffix)
+    return cache.is_compiled(cache_dir, content_hash, path.suffix)
 
 
 def _compile_quietly(paths: list[Path], *, cache_dir: Path, max_list_items: int) -> None:

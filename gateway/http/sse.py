@@ -10,28 +10,20 @@ from collections.abc import AsyncIterator
 from typing import Literal
 
 from fastapi.sse import format_sse_event
-from starlette.responses import StreamingResponse
 
 from gateway.errors import GatewayError
-from gateway.request_log import note_error
+from gateway.http.request_log import note_error
 
 EventName = Literal["partial", "final", "item", "error", "done"]
 Event = tuple[EventName, str]  # (event name, JSON data)
 
 
-class EventStreamResponse(StreamingResponse):
-    """A ``text/event-stream`` response over already framed events (see ``encode_events``).
-
-    Not FastAPI's ``EventSourceResponse``: that one makes the route a generator run by FastAPI, with two helper
-    tasks per stream; ours is a plain response with no per-stream tasks beyond Starlette's own.
-    """
-
-    media_type = "text/event-stream"
-
-    def __init__(self, events: AsyncIterator[bytes], status_code: int = 200) -> None:
-        # Proxies (nginx) buffer responses unless told not to, which defeats a stream.
-        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        super().__init__(events, status_code=status_code, headers=headers)
+# The response head of every stream. Proxies (nginx) buffer responses unless told not to, which defeats a stream.
+STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
 
 
 DONE = format_sse_event(event="done", data_str="[DONE]")

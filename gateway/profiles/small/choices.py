@@ -1,0 +1,131 @@
+"""What the text offers each field, for a small model's grammar: runs of the text's words for strings, the whole
+numbers it states for integers. A tool schema narrowed to these lets the model choose a value but not invent or
+respell one (llama.cpp turns the forced tool's schema into a grammar)."""
+
+import math
+import re
+from typing import Any
+
+from gateway.schemas.from_text import number_word_spans
+
+_BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
+MAX_SPAN_WORDS = 6
+# A value copied from the text does not start with one of these: a small model otherwise takes "They", "My
+# roommate" or "At the reunion" for a name. ("The Hague" is offered as "Hague".)
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those i me my mine we us our ours you your yours he him his she her hers it its "
+    "they them their theirs who whom whose which what and or but nor of in on at to for from with by as is are "
+    "was were be been".split()
+)
+# Above this many choices a field is left to the validator alone: the grammar would grow too large.
+MAX_CHOICES = 1500
+# Nor are runs of words looked for in a longer text (far beyond the local model's context anyway): a long text of
+# few distinct words would take seconds to scan, on the event loop.
+MAX_SPAN_TEXT = 50_000
+
+
+def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_CHOICES) -> list[str] | None:
+    """Every run of 1..``max_words`` words of ``text`` that crosses no punctuation, in order of first
+    appearance: the values a ``from_text`` string field can take ("Dr. Maria Lopez, 42" -> "Dr.", "Dr. Maria",
+    ..., "Maria Lopez", "Lopez", "42"). A run ending in a full stop is offered with and without it; a run
+    that starts with a function word ("They", "of the", "My roommate") is not. None when there are more than
+    ``limit``, or the text is longer than ``MAX_SPAN_TEXT`` characters."""
+    if len(text) > MAX_SPAN_TEXT:
+        return None
+    seen: dict[str, None] = {}
+    for segment in _BREAKS.split(text):
+        words = [word.strip("'‘’`*_") for word in segment.split()]
+        words = [word for word in words if any(char.isalnum() for char in word)]
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + max_words, len(words)) + 1):
+                if words[start].casefold() in _FUNCTION_WORDS:
+                    break
+                span = " ".join(words[start:end])
+                seen.setdefault(span.rstrip("."), None)
+                seen.setdefault(span, None)
+            if len(seen) > limit:
+                return None
+    return list(seen)
+
+
+# A whole number written in digits, standing alone: not part of a code or a name such as "22A", "B-12" or
+# "SK1423" (an ordinal suffix, "21st", is allowed).
+_DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
+
+
+def integer_spans(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
+    found = [(match.start(), match.end(), int(match.group().replace(",", ""))) for match in _DIGITS.finditer(text)]
+    return sorted(found + number_word_spans(text))
+
+
+def stated_integers(text: str) -> list[int]:
+    """The whole numbers ``text`` states, in digits or in words, in order of first appearance."""
+    return list(dict.fromkeys(value for _, _, value in integer_spans(text)))
+
+
+def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:
+    """For each ``from_text`` field, the values the text offers it: runs of words for strings, the whole
+    numbers it states (within the field's bounds) for integers. A grammar built from these lets a small model
+    choose a value but not invent one. Fields of other kinds, or with no or too many choices, are left out."""
+    choices: dict[str, list[Any]] = {}
+    for field in fields:
+        for branch in _branches(properties.get(field, {})):
+            kind = branch.get("type")
+            options: list[Any] | None = None
+            if kind == "string" and not {"enum", "const", "format"} & branch.keys():
+                low, high = branch.get("minLength", 1), branch.get("maxLength", len(text))
+                options = [span for span in text_spans(text) or [] if low <= len(span) <= high]
+                if "pattern" in branch:
+                    options = _matching(options, branch["pattern"])
+            elif kind == "integer" and not {"enum", "const"} & branch.keys():
+                low, high = branch.get("minimum", -math.inf), branch.get("maximum", math.inf)
+                options = [value for value in stated_integers(text) if low <= value <= high]
+            if options and len(options) <= MAX_CHOICES:
+                choices[field] = options
+    return choices
+
+
+def _matching(spans: list[str], pattern: str) -> list[str]:
+    """The spans a JSON Schema ``pattern`` accepts; all of them if Python cannot read the pattern (pydantic
+    still checks the answer)."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return spans
+    return [span for span in spans if compiled.search(span)]
+
+
+def _branches(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"]
+
+
+def restrict_parameters(
+    parameters: dict[str, Any], choices: dict[str, list[Any]], *, root: bool, definition: str
+) -> dict[str, Any]:
+    """A copy of a tool's JSON Schema ``parameters`` that allows only ``choices`` for the named fields: in the
+    root object when it is the schema's own (``root``), and in the ``$defs`` entry ``definition`` when the tool
+    wraps a list of them."""
+
+    def restrict(node: Any) -> Any:
+        if not isinstance(node, dict) or not isinstance(node.get("properties"), dict):
+            return node
+        properties = dict(node["properties"])
+        for field, options in choices.items():
+            spec = properties.get(field)
+            if isinstance(spec, dict):
+                if "anyOf" in spec:
+                    properties[field] = {**spec, "anyOf": [_with_enum(branch, options) for branch in spec["anyOf"]]}
+                else:
+                    properties[field] = _with_enum(spec, options)
+        return {**node, "properties": properties}
+
+    restricted = restrict(parameters) if root else dict(parameters)
+    definitions = parameters.get("$defs")
+    if isinstance(definitions, dict) and definition in definitions:
+        restricted["$defs"] = {**definitions, definition: restrict(definitions[definition])}
+    return restricted
+
+
+def _with_enum(branch: dict[str, Any], options: list[Any]) -> dict[str, Any]:
+    return branch if branch.get("type") == "null" else {**branch, "enum": options}
