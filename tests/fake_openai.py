@@ -446,8 +446,9 @@ def _cut(payload: str) -> str:
     return "{" + cut
 
 
-def plan_answer(request: Mapping[str, Any], text: str, fault: str | None) -> Answer:
-    """Decide the reply (tool call / JSON content / echo) and apply payload faults."""
+def plan_answer(request: Mapping[str, Any], text: str, fault: str | None, scripted: Any = None) -> Answer:
+    """Decide the reply (tool call / JSON content / echo) and apply payload faults. ``scripted`` (a test's own
+    answer) replaces the value the rules would derive from the text."""
     messages = request.get("messages")
     tools = request.get("tools")
     choice = request.get("tool_choice")
@@ -471,7 +472,10 @@ def plan_answer(request: Mapping[str, Any], text: str, fault: str | None) -> Ans
         fenced = schema is not None
     if schema is None:
         return Answer(payload=f"Echo: {text[:200]}")
-    value = invalid_for(schema) if fault == "invalid" else value_for(schema, text)
+    if scripted is not None:
+        value = scripted
+    else:
+        value = invalid_for(schema) if fault == "invalid" else value_for(schema, text)
     payload = json.dumps(value, ensure_ascii=False)
     if fault == "control":
         # A raw newline and tab inside the first string value, as small local models write them.
@@ -598,6 +602,7 @@ class FakeOpenAI:
         self._headers: list[dict[str, str]] = []
         self._abandoned: list[float] = []
         self._queued: deque[str] = deque()
+        self._script: deque[Any] = deque()  # answers a test states, for the next calls in order
         self._always: str | None = None
         self._stopping = threading.Event()
         self._server: uvicorn.Server | None = None
@@ -648,6 +653,12 @@ class FakeOpenAI:
         with self._lock:
             self._queued.extend(faults)
 
+    def script(self, *answers: Any) -> None:
+        """Answer the next calls with these values (each the JSON the model writes), in order; later calls go
+        back to the rules."""
+        with self._lock:
+            self._script.extend(answers)
+
     def fail_always(self, fault: str | None) -> None:
         """Apply ``fault`` to every call (``None`` switches it off)."""
         if fault is not None:
@@ -663,6 +674,7 @@ class FakeOpenAI:
             self.model_listings = 0
             self._abandoned.clear()
             self._queued.clear()
+            self._script.clear()
             self._always = None
 
     def start(self) -> FakeOpenAI:
@@ -784,7 +796,9 @@ class FakeOpenAI:
             return
         if fault == "hang" and not await self._hang(conn):
             return
-        answer = plan_answer(request, text, fault)
+        with self._lock:
+            scripted = self._script.popleft() if self._script else None
+        answer = plan_answer(request, text, fault, scripted)
         if stream:
             await self._stream(conn, request, answer, fault, request_id)
         else:

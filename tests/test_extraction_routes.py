@@ -17,7 +17,8 @@ JASON = {"text": "Jason is 25 years old"}
 TWO_PEOPLE = {"text": "Jason is 25 years old. Sarah is 30 years old."}
 
 
-def test_extract_returns_the_validated_object(client: httpx.Client) -> None:
+def test_extract_returns_the_validated_object(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    upstream.script({"name": "Jason", "age": 25})  # what the model answers
     response = client.post("/extract/user_detail", json=JASON)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -30,6 +31,7 @@ def test_extract_accepts_the_seed_query_field(client: httpx.Client) -> None:
 
 
 def test_stream_sends_partials_then_final_then_done(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    upstream.script({"name": "Jason", "age": 25})
     result = read_stream(client, "/extract/user_detail/stream", JASON)
     assert result.status == 200
     assert result.content_type.startswith("text/event-stream")
@@ -56,6 +58,7 @@ def test_stream_events_are_framed_per_the_sse_spec(client: httpx.Client) -> None
 
 
 def test_list_returns_every_object(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    upstream.script({"items": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]})
     response = client.post("/extract/user_detail/list", json=TWO_PEOPLE)
     assert response.status_code == 200
     assert response.json() == [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]
@@ -63,7 +66,8 @@ def test_list_returns_every_object(client: httpx.Client, upstream: FakeOpenAI) -
     assert tool["parameters"]["properties"]["items"]["type"] == "array"
 
 
-def test_list_stream_sends_one_item_event_per_object(client: httpx.Client) -> None:
+def test_list_stream_sends_one_item_event_per_object(client: httpx.Client, upstream: FakeOpenAI) -> None:
+    upstream.script({"tasks": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]})  # instructor's wrapper
     result = read_stream(client, "/extract/user_detail/list/stream", TWO_PEOPLE)
     assert result.status == 200
     assert result.names == ["item", "item", "done"]

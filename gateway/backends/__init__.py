@@ -6,9 +6,9 @@ The gateway has one implementation, ``OpenAICompatible`` (OpenAI, vLLM, Ollama, 
 model included, which ``connect_backend`` starts first); tests drive the engine through a scripted one.
 """
 
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from gateway.errors import GatewayError, ModelUnavailable
@@ -27,8 +27,9 @@ class ChatBackend(Protocol):
         """One chat completion for ``request`` (the chat-completions body)."""
         ...
 
-    async def stream(self, request: dict[str, Any]) -> AsyncStream[ChatCompletionChunk]:
-        """The chunks of one streamed chat completion (``request`` has ``stream: true``)."""
+    async def stream(self, request: dict[str, Any]) -> AsyncIterator[ChatCompletionChunk]:
+        """The chunks of one streamed chat completion (``request`` has ``stream: true``); the iterator also has
+        ``close()``, which ends the call, as the SDK's ``AsyncStream`` has."""
         ...
 
     def unavailable(self) -> ModelUnavailable | None:

@@ -1,0 +1,145 @@
+"""The extraction engine driven through a scripted backend: what each profile sends, what a further attempt does,
+how it chooses, and how failures leave. Each test states the model's answers it scripts."""
+
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from gateway.errors import ExtractionFailed, UpstreamError
+from gateway.extraction.engine import Extractor, Final, Partial
+from gateway.schemas.compiler import CompiledSchema, compile_schema
+from gateway.settings import Settings
+from tests.conftest import SHIPPED_SCHEMAS
+from tests.scripted_backend import ScriptedBackend
+
+JASON = "Jason is 25 years old and has 2 cats."
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(**{"openai_base_url": "http://127.0.0.1:9/v1", "max_retries": 1, **values})
+
+
+@pytest.fixture
+def user_detail(codegen_cache: Path) -> CompiledSchema:
+    return compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", codegen_cache)
+
+
+@pytest.fixture
+def invoice(codegen_cache: Path) -> CompiledSchema:
+    return compile_schema(SHIPPED_SCHEMAS / "invoice.yaml", codegen_cache)
+
+
+def tool_properties(parameters: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = parameters["properties"]
+    return properties
+
+
+@pytest.mark.parametrize(
+    ("setting", "embedded", "expected"),
+    [("auto", True, "small"), ("auto", False, "standard"), ("small", False, "small"), ("standard", True, "standard")],
+)
+def test_the_profile_comes_from_configuration_not_the_provider(
+    user_detail: CompiledSchema, setting: str, embedded: bool, expected: str
+) -> None:
+    extractor = Extractor(ScriptedBackend(embedded=embedded), settings(model_profile=setting))
+    assert extractor.profile(user_detail).name == expected
+
+
+def test_a_schema_may_choose_its_own_profile(tmp_path: Path, user_detail: CompiledSchema) -> None:
+    text = (
+        (SHIPPED_SCHEMAS / "user_detail.yaml").read_text().replace("x-gateway:", "x-gateway:\n  model_profile: small")
+    )
+    (tmp_path / "person.yaml").write_text(text)
+    own = compile_schema(tmp_path / "person.yaml", tmp_path / "cache")
+    extractor = Extractor(ScriptedBackend(), settings(model_profile="standard"))
+    assert extractor.profile(own).name == "small" and extractor.profile(user_detail).name == "standard"
+
+
+async def test_standard_profile_sends_the_schema_as_is_and_reasks_with_the_errors(user_detail: CompiledSchema) -> None:
+    backend = ScriptedBackend({"name": "Jason", "age": 99}, {"name": "Jason", "age": 25})
+    extractor = Extractor(backend, settings(model_profile="standard"))
+    assert (await extractor.extract(user_detail, JASON)).model_dump() == {"name": "Jason", "age": 25}
+    first, second = backend.requests
+    assert "enum" not in tool_properties(backend.tools[0])["name"]  # no narrowing
+    assert first["max_tokens"] == 1024
+    assert first["messages"][-1] == {"role": "user", "content": JASON}  # the text as it is
+    assert "The data to extract: UserDetail." in first["messages"][0]["content"]
+    # The re-ask: the invalid answer and what was wrong with it go back to the model.
+    reask = second["messages"][len(first["messages"]) :]
+    assert [message["role"] for message in reask] == ["assistant", "tool"]
+    assert "age 99 is not a number the text states" in reask[1]["content"]
+    assert second.get("temperature") == first.get("temperature") == 0.0
+
+
+async def test_small_profile_narrows_the_tool_to_the_text_and_resamples(user_detail: CompiledSchema) -> None:
+    backend = ScriptedBackend({"name": "Jason", "age": 2}, {"name": "Jason", "age": 25})
+    extractor = Extractor(backend, settings(model_profile="small"))
+    # "age 2" passes the text check (the text states 2), so the first answer is taken as it is.
+    assert (await extractor.extract(user_detail, JASON)).model_dump() == {"name": "Jason", "age": 2}
+    [request] = backend.requests
+    name, age = tool_properties(backend.tools[0])["name"], tool_properties(backend.tools[0])["age"]
+    assert "Jason" in name["enum"] and "Nobody" not in name["enum"] and age["enum"] == [25, 2]
+    assert request["max_tokens"] == 512
+    assert "Numbers in context:\n- Jason is 25 years old" in request["messages"][-1]["content"]
+    assert (
+        "UserDetail" not in request["messages"][0]["content"]
+        and "- age (integer, required)" in (request["messages"][0]["content"])
+    )
+    backend.script = [{"name": "Nobody", "age": 25}, {"name": "Jason", "age": 25}]
+    assert (await extractor.extract(user_detail, JASON)).model_dump() == {"name": "Jason", "age": 25}
+    first, second = backend.requests[1:]
+    assert second["messages"] == first["messages"]  # a resample, not a re-ask turn
+    assert (second["temperature"], second["seed"]) == (0.7, 1)
+
+
+async def test_the_retry_budget_is_one_plus_max_retries_then_extraction_failed(user_detail: CompiledSchema) -> None:
+    backend = ScriptedBackend({"name": "Nobody", "age": 1}, {"name": "Nobody", "age": 1}, {"name": "X", "age": 3})
+    extractor = Extractor(backend, settings(model_profile="standard", max_retries=1))
+    with pytest.raises(ExtractionFailed) as caught:
+        await extractor.extract(user_detail, JASON)
+    assert len(backend.requests) == 2 and backend.script == [{"name": "X", "age": 3}]
+    error = caught.value.to_dict()
+    assert error["attempts"] == 2 and error["schema"] == "user_detail"
+    assert error["raw_answer"] == '{"name": "Nobody", "age": 1}'
+
+
+async def test_a_backend_failure_leaves_as_its_gateway_error(user_detail: CompiledSchema) -> None:
+    request = openai.APIConnectionError(request=None)  # type: ignore[arg-type]
+    extractor = Extractor(ScriptedBackend(request), settings())
+    with pytest.raises(UpstreamError) as caught:
+        await extractor.extract(user_detail, JASON)
+    assert caught.value.schema == "user_detail" and "unreachable" in caught.value.message
+
+
+async def test_a_stream_sends_partials_then_the_validated_object(user_detail: CompiledSchema) -> None:
+    backend = ScriptedBackend({"name": "Jason", "age": 25}, chunk_size=5)
+    updates = [update async for update in Extractor(backend, settings()).stream(user_detail, JASON)]
+    partials = [update.data for update in updates if isinstance(update, Partial)]
+    assert partials[-1] == {"name": "Jason", "age": 25} and len(partials) >= 3
+    assert isinstance(updates[-1], Final) and updates[-1].value.model_dump() == {"name": "Jason", "age": 25}
+
+
+async def test_hosted_lists_are_read_in_one_call(user_detail: CompiledSchema) -> None:
+    backend = ScriptedBackend({"items": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]})
+    text = "Jason is 25. Sarah is 30."
+    items = await Extractor(backend, settings(model_profile="standard")).extract_list(user_detail, text)
+    assert [item.model_dump() for item in items] == [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]
+    assert backend.requests[0]["messages"][-1]["content"] == text
+
+
+async def test_small_profile_narrows_nothing_for_a_schema_without_from_text(invoice: CompiledSchema) -> None:
+    answer = {
+        "invoice_number": "INV-1",
+        "issue_date": "2024-01-02",
+        "currency": "EUR",
+        "vendor": {"name": "Acme"},
+        "customer": {"name": "Bo"},
+        "line_items": [{"description": "Pens", "quantity": 1, "unit_price": 10.0}],
+        "total": 10.0,
+    }
+    backend = ScriptedBackend(answer)
+    result = await Extractor(backend, settings(model_profile="small")).extract(invoice, "Invoice INV-1 from Acme")
+    assert result.model_dump(mode="json")["invoice_number"] == "INV-1"
+    assert "enum" not in str(tool_properties(backend.tools[0])["invoice_number"])
