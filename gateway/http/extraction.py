@@ -123,12 +123,14 @@ def _route_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
-async def _json_answer(extractor: Extractor, schema: CompiledSchema, request: ExtractionRequest, as_list: bool) -> Any:
+async def _json_answer(
+    extractor: Extractor, schema: CompiledSchema, request: ExtractionRequest, as_list: bool
+) -> bytes:
     text, model, instructions = request.input_text, request.model, request.instructions
     if as_list:
         items = await extractor.extract_list(schema, text, model=model, instructions=instructions)
-        return [item.model_dump(mode="json") for item in items]
-    return (await extractor.extract(schema, text, model=model, instructions=instructions)).model_dump(mode="json")
+        return to_json([item.model_dump(mode="json") for item in items])
+    return (await extractor.extract(schema, text, model=model, instructions=instructions)).model_dump_json().encode()
 
 
 async def _events(
@@ -169,7 +171,7 @@ async def _stream(events: AsyncGenerator[Event, None], schema: str, send: Send) 
 
 
 async def _send_json(send: Send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-    payload = to_json(body)
+    payload = body if isinstance(body, bytes) else to_json(body)
     raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     raw_headers += [(key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})

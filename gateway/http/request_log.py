@@ -9,7 +9,6 @@ each upstream call.
 import logging
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,21 +22,33 @@ CLIENT_DISCONNECTED = "client_disconnected"
 CLIENT_CLOSED = 499
 
 
-@dataclass
 class RequestRecord:
-    """One HTTP request as the log line shows it."""
+    """One HTTP request as the log line shows it. (A slotted class: one is made per request, under load.)"""
 
-    method: str
-    path: str
-    started: float = field(default_factory=time.perf_counter)
-    status: int | None = None
-    schema: str | None = None
-    error_type: str | None = None
-    message: str | None = None
-    upstream_status: int | None = None
-    attempts: int = 0
-    exc_info: BaseException | None = None
-    finished: bool = False
+    __slots__ = (
+        "method", "path", "started", "status", "schema", "error_type", "message", "upstream_status", "attempts",
+        "exc_info", "finished", "_send",
+    )  # fmt: skip
+
+    def __init__(self, method: str, path: str, send: Send) -> None:
+        self.method, self.path, self._send = method, path, send
+        self.started = time.perf_counter()
+        self.status: int | None = None
+        self.schema: str | None = None
+        self.error_type: str | None = None
+        self.message: str | None = None
+        self.upstream_status: int | None = None
+        self.attempts = 0
+        self.exc_info: BaseException | None = None
+        self.finished = False
+
+    async def send(self, message: Message) -> None:
+        """The request's ``send``, noting the status and whether the answer was sent whole."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.finished = True
+        await self._send(message)
 
     def fields(self) -> dict[str, Any]:
         """The line's fields, without the empty ones."""
@@ -45,7 +56,7 @@ class RequestRecord:
             "method": self.method,
             "path": self.path,
             "status": self.status,
-            "schema": self.schema,
+            "schema": self.schema or schema_of_path(self.path),
             "error_type": self.error_type,
             "upstream_status": self.upstream_status,
             "attempts": self.attempts or None,
@@ -104,25 +115,17 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        record = RequestRecord(scope["method"], scope["path"], schema=schema_of_path(scope["path"]))
-        token = _current.set(record)
-
-        async def send_recorded(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                record.status = message["status"]
-            elif message["type"] == "http.response.body" and not message.get("more_body", False):
-                record.finished = True
-            await send(message)
-
+        record = RequestRecord(scope["method"], scope["path"], send)
+        # Each request runs in a task of its own (and context copy): nothing to reset afterwards.
+        _current.set(record)
         try:
-            await self.app(scope, receive, send_recorded)
+            await self.app(scope, receive, record.send)
         except Exception as exc:  # answered as a 500 by the server's outermost handler, after this
             if record.error_type is None:
                 record.error_type, record.message = "internal_error", "the gateway failed"
             record.status, record.finished, record.exc_info = 500, True, exc
             raise
         finally:
-            _current.reset(token)
             self._log(record)
 
     def _log(self, record: RequestRecord) -> None:
