@@ -7,7 +7,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -143,46 +143,135 @@ def extract(
             return json.dumps([item.model_dump(mode="json") for item in items], indent=2, ensure_ascii=False)
         return (await extractor.extract(schema, text, model=model)).model_dump_json(indent=2)
 
-    typer.echo(_with_extractor(_settings(schemas), name, one))
+    typer.echo(_with_extractor(_settings(schemas), [name], one)[name])
 
 
 @cli.command("eval")
 def evaluate(
-    name: Annotated[str, typer.Argument(help="Schema name (the file stem).")],
-    cases_file: Annotated[Path, typer.Argument(help='JSONL: {"text": ..., "expect": {...}} or "expect": [...].')],
+    name: Annotated[str | None, typer.Argument(help="Schema name (the file stem).")] = None,
+    cases_file: Annotated[
+        Path | None, typer.Argument(help='JSONL: {"text": ..., "expect": {...}} or "expect": [...].')
+    ] = None,
     schemas: SchemasOption = None,
+    suite: Annotated[
+        Path | None,
+        typer.Option(help="A folder of <name>.jsonl files, its schemas in <folder>/schemas: score them all."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    misses: Annotated[bool, typer.Option(help="Print each case the extraction got wrong.")] = True,
 ) -> None:
-    """Score the gateway's own extraction on labelled texts: per-field and whole-object accuracy."""
-    from gateway.evaluation import load_cases, render, run_eval
+    """Score the extraction on labelled texts from JSONL files: leaf precision, recall and F1, whole objects."""
+    from gateway.evaluation import Score, load_cases, render, run_eval
 
+    if suite is not None:
+        files = {path.stem: path for path in sorted(suite.glob("*.jsonl"))}
+        schemas = schemas or suite / "schemas"
+    elif name is not None and cases_file is not None:
+        files = {name: cases_file}
+    else:
+        raise _fail("give a schema name and a JSONL file, or --suite FOLDER", 2)
     try:
-        cases = load_cases(cases_file)
+        cases = {stem: load_cases(path) for stem, path in files.items()}
     except (OSError, ValueError) as exc:
         raise _fail(str(exc), 2) from None
-    single, lists = _with_extractor(
-        _settings(schemas), name, lambda extractor, schema: run_eval(extractor, schema, cases)
+    settings = _settings(schemas)
+    results = _with_extractor(
+        settings, list(files), lambda extractor, schema: run_eval(extractor, schema, cases[schema.name])
     )
     if as_json:
-        typer.echo(json.dumps({"schema": name, "single": single.to_dict(), "list": lists.to_dict()}, indent=2))
-    else:
-        typer.echo("\n\n".join(part for part in (render(name, "single", single), render(name, "list", lists)) if part))
+        report = {
+            stem: {"single": single.to_dict(), "list": lists.to_dict(), "f1": Score.combined(single, lists).prf()[2]}
+            for stem, (single, lists) in results.items()
+        }
+        typer.echo(json.dumps(report, indent=2))
+        return
+    for stem, (single, lists) in results.items():
+        parts = (render(stem, "single", single, misses=misses), render(stem, "list", lists, misses=misses))
+        typer.echo("\n\n".join(part for part in parts if part) + "\n")
+    if len(results) > 1:
+        f1s = {stem: Score.combined(*parts).prf()[2] for stem, parts in results.items()}
+        for stem, f1 in f1s.items():
+            whole = Score.combined(*results[stem])
+            typer.echo(f"{stem:<28} leaf F1 {f1:.2f}   whole objects {whole.correct}/{whole.cases}")
+        typer.echo(f"{'mean':<28} leaf F1 {sum(f1s.values()) / len(f1s):.2f}")
 
 
-def _with_extractor(settings: Settings, name: str, work: Callable[[Extractor, CompiledSchema], Awaitable[T]]) -> T:
-    """Load the schemas, open the configured LLM, run ``work``; errors are one clear line on stderr."""
+@cli.command("test")
+def test_schemas(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Schemas to test (default: every schema with x-gateway.tests).")
+    ] = None,
+    schemas: SchemasOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    min_f1: Annotated[
+        float, typer.Option("--min-f1", min=0.0, max=1.0, help="Exit 1 if a schema's leaf F1 is below this.")
+    ] = 0.0,
+    misses: Annotated[bool, typer.Option(help="Print each case the extraction got wrong.")] = False,
+) -> None:
+    """Run each schema's own labelled cases (x-gateway.tests) against the configured model and score them."""
+    from gateway.evaluation import Score, render, run_eval
+
+    settings = _settings(schemas)
     registry = SchemaRegistry.load(settings.schemas_dir, settings.cache_dir, max_list_items=settings.max_list_items)
+    chosen = names or [name for name in registry.names if registry.schemas[name].options.tests]
+    untested = [name for name in chosen if name in registry.schemas and not registry.schemas[name].options.tests]
+    if untested:
+        raise _fail(f"no x-gateway.tests in: {', '.join(untested)}", 2)
+    if not chosen:
+        raise _fail(f"no schema in {settings.schemas_dir} has x-gateway.tests", 2)
 
-    async def run() -> T:
-        if name in registry.failures:
-            raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
-        if name not in registry.schemas:
-            raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}")
-        async with connect_backend(settings) as backend:
-            schema = registry.ready(name)
-            if schema is None:
+    async def score(extractor: Extractor, schema: CompiledSchema) -> tuple[Score, Score]:
+        return await run_eval(extractor, schema, schema.options.tests)
+
+    results = _with_extractor(settings, chosen, score, registry=registry)
+    report: dict[str, Any] = {}
+    below = []
+    for name, (single, lists) in results.items():
+        f1 = Score.combined(single, lists).prf()[2]
+        if f1 < min_f1:
+            below.append(f"{name} ({f1:.2f})")
+        report[name] = {"single": single.to_dict(), "list": lists.to_dict(), "f1": round(f1, 4)}
+        if not as_json:
+            parts = (render(name, "single", single, misses=misses), render(name, "list", lists, misses=misses))
+            typer.echo("\n\n".join(part for part in parts if part) + "\n")
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        for name, scored in report.items():
+            typer.echo(f"{name:<28} leaf F1 {scored['f1']:.2f}")
+    if below:
+        typer.echo(f"gateway: below --min-f1 {min_f1}: {', '.join(below)}", err=True)
+        raise typer.Exit(1)
+
+
+def _with_extractor(
+    settings: Settings,
+    names: list[str],
+    work: Callable[[Extractor, CompiledSchema], Awaitable[T]],
+    *,
+    registry: SchemaRegistry | None = None,
+) -> dict[str, T]:
+    """Load the schemas, open the configured LLM once, run ``work`` for each name; errors are one clear line on
+    stderr."""
+    registry = registry or SchemaRegistry.load(
+        settings.schemas_dir, settings.cache_dir, max_list_items=settings.max_list_items
+    )
+
+    async def run() -> dict[str, T]:
+        for name in names:
+            if name in registry.failures:
                 raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
-            return await work(Extractor(backend, settings), schema)
+            if name not in registry.schemas:
+                raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}")
+        results: dict[str, T] = {}
+        async with connect_backend(settings) as backend:
+            extractor = Extractor(backend, settings)
+            for name in names:
+                schema = registry.ready(name)
+                if schema is None:
+                    raise SchemaUnavailable(f"schema {name!r} failed to compile: {registry.failures[name].message}")
+                results[name] = await work(extractor, schema)
+        return results
 
     _check_provider(settings)
     try:

@@ -1,7 +1,17 @@
-"""``gateway eval``: run labelled texts through the gateway's own extraction and score the answers."""
+"""Labelled texts run through the gateway's own extraction and scored leaf by leaf (``gateway eval``, ``gateway
+test``).
+
+Every leaf of the expected object - a scalar at a path such as ``vendor.name`` or ``line_items[1].quantity``, or
+one item of a list of scalars - must be found at the same path in the answer: precision is the share of the
+answer's leaves that are expected, recall the share of expected leaves that are in the answer, F1 their harmonic
+mean; a whole object is right when both are 1. Strings are compared ignoring case, runs of spaces and a trailing
+full stop; numbers by value. Per field, the path is read without list positions (``line_items[].quantity``).
+"""
 
 import json
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,19 +20,16 @@ from pydantic import BaseModel, ValidationError
 
 from gateway.errors import GatewayError
 from gateway.extraction.engine import Extractor
-from gateway.schemas.compiler import CompiledSchema
+from gateway.schemas.compiler import CompiledSchema, LabelledCase
 
 
-class Case(BaseModel):
+class Case(LabelledCase):
     """One line of an eval file: a text and the object (or, for list extraction, the objects) expected from it."""
-
-    text: str
-    expect: dict[str, Any] | list[dict[str, Any]]
 
 
 @dataclass
 class Outcome:
-    case: Case
+    case: LabelledCase
     got: Any = None
     error: str | None = None
     correct: bool = False
@@ -30,39 +37,74 @@ class Outcome:
 
 @dataclass
 class Score:
-    """Per-field and whole-object accuracy over a set of cases."""
+    """Leaf precision, recall and F1 over a set of cases, per field and in all, and whole-object accuracy."""
 
     cases: int = 0
     correct: int = 0
     errors: int = 0
-    field_hits: dict[str, int] = field(default_factory=dict)
-    field_totals: dict[str, int] = field(default_factory=dict)
+    found: Counter[str] = field(default_factory=Counter)  # per field: leaves in the answer that were expected
+    extra: Counter[str] = field(default_factory=Counter)  # per field: leaves in the answer that were not
+    missed: Counter[str] = field(default_factory=Counter)  # per field: expected leaves the answer lacks
     misses: list[Outcome] = field(default_factory=list)
+
+    @classmethod
+    def combined(cls, *scores: "Score") -> "Score":
+        """One score over the cases of several."""
+        total = cls()
+        for score in scores:
+            total.cases += score.cases
+            total.correct += score.correct
+            total.errors += score.errors
+            total.found.update(score.found)
+            total.extra.update(score.extra)
+            total.missed.update(score.missed)
+            total.misses.extend(score.misses)
+        return total
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.cases if self.cases else 0.0
 
+    def prf(self, name: str | None = None) -> tuple[float, float, float]:
+        """Precision, recall and F1 of one field, or of every leaf."""
+        found = self.found[name] if name else sum(self.found.values())
+        extra = self.extra[name] if name else sum(self.extra.values())
+        missed = self.missed[name] if name else sum(self.missed.values())
+        return _prf(found, extra, missed)
+
+    def _field_dict(self, name: str) -> dict[str, Any]:
+        precision, recall, f1 = self.prf(name)
+        counts = {"found": self.found[name], "extra": self.extra[name], "missed": self.missed[name]}
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), **counts}
+
+    @property
+    def fields(self) -> list[str]:
+        return sorted(set(self.found) | set(self.extra) | set(self.missed))
+
     def to_dict(self) -> dict[str, Any]:
+        precision, recall, f1 = self.prf()
         return {
             "cases": self.cases,
             "correct": self.correct,
             "accuracy": round(self.accuracy, 4),
             "errors": self.errors,
-            "fields": {
-                name: {
-                    "correct": self.field_hits[name],
-                    "total": total,
-                    "accuracy": round(self.field_hits[name] / total, 4),
-                }
-                for name, total in self.field_totals.items()
-            },
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "fields": {name: self._field_dict(name) for name in self.fields},
         }
 
 
-def load_cases(path: Path) -> list[Case]:
+def _prf(found: int, extra: int, missed: int) -> tuple[float, float, float]:
+    precision = found / (found + extra) if found + extra else 1.0
+    recall = found / (found + missed) if found + missed else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def load_cases(path: Path) -> list[LabelledCase]:
     """Read a JSONL eval file; a bad line is reported with its number."""
-    cases = []
+    cases: list[LabelledCase] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -74,80 +116,98 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def normalize(value: Any) -> Any:
-    """Compare strings without regard to case, surrounding space or a trailing full stop; numbers by value."""
+    """Strings without regard to case, runs of spaces or a trailing full stop; numbers by value."""
     if isinstance(value, str):
         return re.sub(r"\s+", " ", value).strip().rstrip(".").casefold()
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, dict):
-        return {key: normalize(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [normalize(item) for item in value]
     return value
 
 
-def matches(expected: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
-    """Per expected field: does the answer hold the same value? (Fields not in ``expected`` are not scored.)"""
-    return {name: normalize(got.get(name)) == normalize(value) for name, value in expected.items()}
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """``(path, field, value)`` of every leaf: positions in lists of objects are part of the path, not of the
+    field; a list of scalars contributes one leaf per item at ``path[]``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                yield from leaves(item, f"{path}[{index}]")
+            elif item is not None:
+                yield f"{path}[]", _field(f"{path}[]"), normalize(item)
+    elif value is not None:
+        yield path, _field(path), normalize(value)
 
 
-async def run_eval(extractor: Extractor, schema: CompiledSchema, cases: list[Case]) -> tuple[Score, Score]:
-    """Score single-object cases and list cases separately; returns ``(single, lists)``."""
-    single, lists = Score(), Score()
-    for case in cases:
-        outcome = Outcome(case)
-        score = lists if isinstance(case.expect, list) else single
-        score.cases += 1
-        try:
-            if isinstance(case.expect, list):
-                items = await extractor.extract_list(schema, case.text)
-                outcome.got = [item.model_dump(mode="json") for item in items]
-            else:
-                outcome.got = (await extractor.extract(schema, case.text)).model_dump(mode="json")
-        except GatewayError as exc:
-            outcome.error = f"{exc.error_type}: {exc.message}"
-            score.errors += 1
-        _score(score, outcome)
-    return single, lists
+def _field(path: str) -> str:
+    return re.sub(r"\[\d+\]", "[]", path)
 
 
-def _score(score: Score, outcome: Outcome) -> None:
-    expected = outcome.case.expect
-    pairs: list[tuple[dict[str, Any], dict[str, Any]]]
-    if isinstance(expected, list):
-        got_items = outcome.got if isinstance(outcome.got, list) else []
-        pairs = [(item, got_items[index] if index < len(got_items) else {}) for index, item in enumerate(expected)]
-        whole = outcome.got is not None and len(got_items) == len(expected)
-    else:
-        pairs = [(expected, outcome.got if isinstance(outcome.got, dict) else {})]
-        whole = outcome.got is not None
-    for expected_item, got_item in pairs:
-        for name, hit in matches(expected_item, got_item).items():
-            score.field_totals[name] = score.field_totals.get(name, 0) + 1
-            score.field_hits[name] = score.field_hits.get(name, 0) + int(hit)
-            whole = whole and hit
-    outcome.correct = whole
-    if whole:
+def score_case(score: Score, outcome: Outcome) -> None:
+    """Add one case's leaves to ``score``."""
+    expected = Counter(leaves(outcome.case.expect))
+    got = Counter(leaves(outcome.got)) if outcome.got is not None else Counter()
+    common = expected & got
+    for (_, name, _), count in common.items():
+        score.found[name] += count
+    for (_, name, _), count in (got - common).items():
+        score.extra[name] += count
+    for (_, name, _), count in (expected - common).items():
+        score.missed[name] += count
+    score.cases += 1
+    outcome.correct = outcome.got is not None and expected == got
+    if outcome.correct:
         score.correct += 1
     else:
         score.misses.append(outcome)
 
 
-def render(name: str, label: str, score: Score) -> str:
+async def run_eval(extractor: Extractor, schema: CompiledSchema, cases: list[LabelledCase]) -> tuple[Score, Score]:
+    """Score single-object cases and list cases separately; returns ``(single, lists)``."""
+    single, lists = Score(), Score()
+    for case in cases:
+        outcome = Outcome(case)
+        score = lists if isinstance(case.expect, list) else single
+        try:
+            if isinstance(case.expect, list):
+                items = await extractor.extract_list(schema, case.text)
+                outcome.got = [_dump(item) for item in items]
+            else:
+                outcome.got = _dump(await extractor.extract(schema, case.text))
+        except GatewayError as exc:
+            outcome.error = f"{exc.error_type}: {exc.message}"
+            score.errors += 1
+        score_case(score, outcome)
+    return single, lists
+
+
+def _dump(model: BaseModel) -> Any:
+    # What the model wrote: defaults it did not write, and nulls, are no leaves of the answer.
+    return model.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+
+
+def render(name: str, label: str, score: Score, *, misses: bool = True) -> str:
     """A small text table for the terminal."""
     if not score.cases:
         return ""
-    lines = [f"{name} - {label}: {score.cases} case(s)", f"  {'field':<20} {'correct':>9} {'accuracy':>9}"]
-    for field_name, total in score.field_totals.items():
-        hits = score.field_hits[field_name]
-        lines.append(f"  {field_name:<20} {f'{hits}/{total}':>9} {hits / total:>9.1%}")
-    lines.append(f"  {'whole object':<20} {f'{score.correct}/{score.cases}':>9} {score.accuracy:>9.1%}")
+    lines = [
+        f"{name} - {label}: {score.cases} case(s)",
+        f"  {'field':<28} {'precision':>9} {'recall':>7} {'F1':>6}",
+    ]
+    for field_name in score.fields:
+        precision, recall, f1 = score.prf(field_name)
+        lines.append(f"  {field_name:<28} {precision:>9.2f} {recall:>7.2f} {f1:>6.2f}")
+    precision, recall, f1 = score.prf()
+    lines.append(f"  {'every leaf':<28} {precision:>9.2f} {recall:>7.2f} {f1:>6.2f}")
+    lines.append(f"  whole objects right: {score.correct}/{score.cases} ({score.accuracy:.1%})")
     lines.append(f"  failed extractions: {score.errors}")
-    for miss in score.misses:
+    for miss in score.misses if misses else []:
         got = miss.error or json.dumps(miss.got, ensure_ascii=False)
         lines.append(
-            f"  miss: {miss.case.text!r}\n        expected {json.dumps(miss.case.expect)}\n        got      {got}"
+            f"  miss: {miss.case.text!r}\n        expected {json.dumps(miss.case.expect, ensure_ascii=False)}\n"
+            f"        got      {got}"
         )
     return "\n".join(lines)

@@ -52,6 +52,17 @@ class Example(BaseModel):
     )
 
 
+class LabelledCase(BaseModel):
+    """A text and what a careful reader extracts from it: one object, or (a list) every object of the type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    expect: dict[str, Any] | list[dict[str, Any]] = Field(
+        description="Leave out what the text does not state; a list makes it a case for list extraction."
+    )
+
+
 class SchemaOptions(BaseModel):
     """The optional ``x-gateway`` block of a schema file."""
 
@@ -69,6 +80,9 @@ class SchemaOptions(BaseModel):
     remove: dict[str, str] = Field(
         default_factory=dict,
         description="Top-level string field -> regular expression removed from its value (e.g. leading titles).",
+    )
+    tests: list[LabelledCase] = Field(
+        default_factory=list, description="Labelled cases `gateway test` scores the extraction of this schema on."
     )
     model_profile: Literal["standard", "small"] | None = Field(
         default=None, description="The model profile for this schema's requests (GATEWAY_MODEL_PROFILE otherwise)."
