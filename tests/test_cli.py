@@ -105,12 +105,16 @@ def test_eval_scores_a_known_answer_file(upstream: FakeOpenAI, codegen_cache: Pa
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["single"]["cases"] == 4 and report["single"]["correct"] == 3
-    assert report["single"]["fields"]["name"] == {"correct": 4, "total": 4, "accuracy": 1.0}
-    assert report["single"]["fields"]["age"] == {"correct": 3, "total": 4, "accuracy": 0.75}
+    assert report["single"]["fields"]["name"] == {
+        "precision": 1.0, "recall": 1.0, "f1": 1.0, "found": 4, "extra": 0, "missed": 0,
+    }  # fmt: skip
+    assert report["single"]["fields"]["age"] == {
+        "precision": 0.75, "recall": 0.75, "f1": 0.75, "found": 3, "extra": 1, "missed": 1,
+    }  # fmt: skip
     assert report["single"]["errors"] == 0
     assert report["list"]["cases"] == 1 and report["list"]["accuracy"] == 1.0
     table = run_cli("eval", "user_detail", str(path), env=env)
-    assert "  whole object               3/4     75.0%" in table.stdout, table.stdout
+    assert "  whole objects right: 3/4 (75.0%)" in table.stdout, table.stdout
     assert "miss: 'Ann is 3 years old'" in table.stdout
 
 
@@ -154,3 +158,41 @@ def test_a_dotenv_file_in_the_working_directory_is_read(tmp_path: Path, codegen_
     (tmp_path / ".env").write_text("GATEWAY_LOG_FORMAT=yaml\n")
     bad = run_cli("check", cwd=tmp_path)
     assert bad.returncode == 2 and "GATEWAY_LOG_FORMAT='yaml': input should be 'text' or 'json'" in bad.stderr
+
+
+def test_gateway_test_scores_each_schemas_own_cases_and_fails_below_min_f1(
+    upstream: FakeOpenAI, codegen_cache: Path, tmp_path: Path
+) -> None:
+    schema = {
+        "title": "Pet",
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "age": {"type": "integer"}},
+        "required": ["name"],
+        "x-gateway": {
+            "tests": [
+                {"text": "Rex the dog is 3.", "expect": {"name": "Rex", "kind": "dog", "age": 3}},
+                {"text": "Tom is a cat.", "expect": {"name": "Tom", "kind": "cat"}},
+            ]
+        },
+    }
+    (tmp_path / "pet.json").write_text(json.dumps(schema))
+    (tmp_path / "untested.json").write_text(json.dumps({**schema, "title": "Other", "x-gateway": {}}))
+    env = {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": "test-key", "GATEWAY_CACHE_DIR": str(codegen_cache)}
+    # What the model answers, case by case: the first right, the second with a wrong kind and an extra age.
+    answers = [{"name": "Rex", "kind": "dog", "age": 3}, {"name": "Tom", "kind": "dog", "age": 1}]
+    upstream.script(*answers)
+    report = run_cli("test", "--schemas", str(tmp_path), "--json", env=env)
+    assert report.returncode == 0, report.stderr
+    scored = json.loads(report.stdout)
+    assert list(scored) == ["pet"]  # only schemas with tests
+    single = scored["pet"]["single"]
+    # 5 expected leaves, 4 answered right; 6 answered in all.
+    assert (single["cases"], single["correct"]) == (2, 1)
+    assert (single["precision"], single["recall"]) == (round(4 / 6, 4), round(4 / 5, 4))
+    assert single["fields"]["kind"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "found": 1, "extra": 1, "missed": 1}
+    upstream.script(*answers)
+    below = run_cli("test", "pet", "--schemas", str(tmp_path), "--min-f1", "0.9", env=env)
+    assert below.returncode == 1 and "below --min-f1 0.9: pet (0.73)" in below.stderr
+    assert "pet                          leaf F1 0.73" in below.stdout
+    missing = run_cli("test", "untested", "--schemas", str(tmp_path), env=env)
+    assert missing.returncode == 2 and "no x-gateway.tests in: untested" in missing.stderr

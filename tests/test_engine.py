@@ -129,17 +129,32 @@ async def test_hosted_lists_are_read_in_one_call(user_detail: CompiledSchema) ->
     assert backend.requests[0]["messages"][-1]["content"] == text
 
 
-async def test_small_profile_narrows_nothing_for_a_schema_without_from_text(invoice: CompiledSchema) -> None:
+async def test_small_profile_grounds_every_leaf_of_any_schema(invoice: CompiledSchema) -> None:
+    text = (
+        "ACME Tools GmbH - invoice INV-77, 3 March 2024. Bill to: Blue Fern Ltd. "
+        "2 x Hammer at 12.50 EUR; total 25.00 EUR. Questions: billing@acme.example"
+    )
     answer = {
-        "invoice_number": "INV-1",
-        "issue_date": "2024-01-02",
+        "invoice_number": "INV-77",
+        "issue_date": "2024-03-03",
         "currency": "EUR",
-        "vendor": {"name": "Acme"},
-        "customer": {"name": "Bo"},
-        "line_items": [{"description": "Pens", "quantity": 1, "unit_price": 10.0}],
-        "total": 10.0,
+        "vendor": {"name": "ACME Tools GmbH"},
+        "customer": {"name": "Blue Fern Ltd"},
+        "line_items": [{"description": "Hammer", "quantity": 2, "unit_price": 12.5}],
+        "total": 25,
     }
     backend = ScriptedBackend(answer)
-    result = await Extractor(backend, settings(model_profile="small")).extract(invoice, "Invoice INV-1 from Acme")
-    assert result.model_dump(mode="json")["invoice_number"] == "INV-1"
-    assert "enum" not in str(tool_properties(backend.tools[0])["invoice_number"])
+    result = await Extractor(backend, settings(model_profile="small")).extract(invoice, text)
+    assert result.model_dump(mode="json")["total"] == 25.0
+    [tool] = backend.tools
+    properties, definitions = tool["properties"], tool["$defs"]
+    assert properties["issue_date"]["enum"] == ["2024-03-03"]  # the text's only date, normalised
+    # An optional date the text may be for: offered, not forced (one date in the text, two date fields).
+    assert properties["due_date"]["anyOf"][0]["enum"] == ["2024-03-03"] and "due_date" not in tool["required"]
+    assert "INV-77" in properties["invoice_number"]["enum"] and "2 x Hammer" not in properties["invoice_number"]["enum"]
+    assert properties["total"]["enum"] == [77, 3, 2024, 2, 12.5, 25]  # numbers the text states
+    assert properties["currency"]["enum"][0] == "EUR"  # enums stay whole
+    party = definitions["Party"]["properties"]
+    assert {"ACME Tools GmbH", "Blue Fern Ltd"} <= set(party["name"]["enum"])
+    line = definitions["LineItem"]["properties"]
+    assert "Hammer" in line["description"]["enum"] and line["quantity"]["enum"] == [77, 3, 2024, 2, 12.5, 25]

@@ -67,10 +67,12 @@ for _module in (async_validators, instructor_patch):
 # Answers that fail for their content: another attempt may do better (instructor retries the same ones).
 _ANSWER_ERRORS = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
 _MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
-# The key of a call's keyword arguments that carries its narrowing (the profile's ``narrow_tool``, the model's
-# name, the choices) through instructor's streaming calls to ``_send``.
+# The key of a call's keyword arguments that carries its narrowing (the profile's ``narrow_tool``, the text, the
+# schema, choices fixed by the caller) through instructor's streaming calls to ``_send``.
 _NARROW_KEY = "gateway_narrowing"
-Narrowing = tuple[Callable[[dict[str, Any], str, Choices], dict[str, Any]], str, Choices]
+Narrowing = tuple[
+    Callable[[dict[str, Any], str, CompiledSchema, Choices], dict[str, Any]], str, CompiledSchema, Choices
+]
 
 
 @dataclass(frozen=True)
@@ -230,10 +232,8 @@ class Extractor:
         temperature = settings.temperature if options.temperature is None else options.temperature
         if temperature is not None:
             call["temperature"] = temperature
-        if choices is None and profile.value_choices is not None:
-            choices = profile.value_choices(schema, text)
-        if choices and profile.narrow_tool is not None:
-            call[_NARROW_KEY] = (profile.narrow_tool, schema.model.__name__, choices)
+        if profile.narrow_tool is not None:
+            call[_NARROW_KEY] = (profile.narrow_tool, text, schema, choices or {})
         return call
 
     def _prepare(self, model: type[BaseModel]) -> tuple[type[BaseModel], dict[str, Any]]:
@@ -256,8 +256,8 @@ class Extractor:
         to the tools, then the backend's JSON or stream call."""
         narrowing: Narrowing | None = kwargs.pop(_NARROW_KEY, None)
         if narrowing is not None and "tools" in kwargs:
-            narrow, model_name, choices = narrowing
-            kwargs["tools"] = [narrow(tool, model_name, choices) for tool in kwargs["tools"]]
+            narrow, text, schema, fixed = narrowing
+            kwargs["tools"] = [narrow(tool, text, schema, fixed) for tool in kwargs["tools"]]
         if kwargs.get("stream"):
             return await self._backend.stream(kwargs)
         completion = await self._backend.complete(kwargs)

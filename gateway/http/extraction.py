@@ -23,6 +23,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.extraction.engine import Extractor, Final
+from gateway.extraction.evidence import evidence_for
 from gateway.http.request_log import CLIENT_DISCONNECTED, note_error
 from gateway.http.sse import STREAM_HEADERS, Event, encode_events
 from gateway.schemas.compiler import CompiledSchema
@@ -51,6 +52,12 @@ class ExtractionRequest(BaseModel):
     model: str | None = Field(default=None, max_length=200, description="Upstream model for this request only.")
     instructions: str | None = Field(
         default=None, max_length=4000, description="Extra instructions appended to the system prompt."
+    )
+    include: list[Literal["evidence"]] = Field(
+        default_factory=list,
+        max_length=1,
+        description='`["evidence"]`: answer `{"data": ..., "evidence": [...]}` with where each value is in the text '
+        "(streams add an `evidence` event after `final` and after each `item`).",
     )
 
     @model_validator(mode="after")
@@ -129,23 +136,41 @@ async def _json_answer(
     text, model, instructions = request.input_text, request.model, request.instructions
     if as_list:
         items = await extractor.extract_list(schema, text, model=model, instructions=instructions)
-        return to_json([item.model_dump(mode="json") for item in items])
-    return (await extractor.extract(schema, text, model=model, instructions=instructions)).model_dump_json().encode()
+        data: Any = [item.model_dump(mode="json") for item in items]
+    else:
+        result = await extractor.extract(schema, text, model=model, instructions=instructions)
+        if "evidence" not in request.include:
+            return result.model_dump_json().encode()
+        data = result.model_dump(mode="json")
+    if "evidence" in request.include:
+        return to_json({"data": data, "evidence": [found.model_dump() for found in evidence_for(data, text)]})
+    return to_json(data)
 
 
 async def _events(
     extractor: Extractor, schema: CompiledSchema, request: ExtractionRequest, as_list: bool
 ) -> AsyncGenerator[Event, None]:
     text, model, instructions = request.input_text, request.model, request.instructions
+    evidence = "evidence" in request.include
     if as_list:
+        index = 0
         async for item in extractor.stream_list(schema, text, model=model, instructions=instructions):
             yield "item", item.model_dump_json()
+            if evidence:
+                yield "evidence", _evidence_json(item.model_dump(mode="json"), text, prefix=f"[{index}]")
+            index += 1
         return
     async for update in extractor.stream(schema, text, model=model, instructions=instructions):
         if isinstance(update, Final):
             yield "final", update.value.model_dump_json()
+            if evidence:
+                yield "evidence", _evidence_json(update.value.model_dump(mode="json"), text)
         else:
             yield "partial", json.dumps(update.data, default=str)
+
+
+def _evidence_json(data: Any, text: str, *, prefix: str = "") -> str:
+    return to_json([found.model_dump() for found in evidence_for(data, text, prefix=prefix)]).decode()
 
 
 async def _stream(events: AsyncGenerator[Event, None], schema: str, send: Send) -> None:

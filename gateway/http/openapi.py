@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.extraction.evidence import Evidence
 from gateway.http.extraction import ExtractionRequest
 from gateway.schemas.compiler import CompiledSchema
 
@@ -21,6 +22,7 @@ class EventStreamResponse(Response):
 
 
 _REQUEST_REF = {"$ref": f"#/components/schemas/{REQUEST_COMPONENT}"}
+_EVIDENCE_REF = {"$ref": "#/components/schemas/Evidence"}
 
 
 class ErrorBody(BaseModel):
@@ -131,9 +133,13 @@ async def _documented_only() -> None:
 def complete_document(document: dict[str, Any]) -> dict[str, Any]:
     """Add the request body component, and type each stream event's data with the schema's own model (whose
     component name FastAPI chose)."""
-    document.setdefault("components", {}).setdefault("schemas", {})[REQUEST_COMPONENT] = request_component()
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    components[REQUEST_COMPONENT] = request_component()
+    components["Evidence"] = Evidence.model_json_schema()
     paths = document.get("paths", {})
     for path, operations in paths.items():
+        if path.startswith("/extract/") and not path.endswith("stream"):
+            _with_evidence_answer(operations["post"]["responses"]["200"]["content"]["application/json"])
         shapes: tuple[tuple[str, Literal["one", "list"]], ...] = (("/list/stream", "list"), ("/stream", "one"))
         for suffix, shape in shapes:
             if not path.endswith(suffix) or not path.startswith("/extract/"):
@@ -145,6 +151,19 @@ def complete_document(document: dict[str, Any]) -> dict[str, Any]:
             content.pop("schema", None)  # FastAPI's {"type": "string"} for a non-JSON response class
             break
     return document
+
+
+def _with_evidence_answer(content: dict[str, Any]) -> None:
+    """The JSON answer is the bare object (or list), or with ``include: ["evidence"]`` that and its evidence."""
+    bare = content["schema"]
+    evidenced = {
+        "type": "object",
+        "title": "WithEvidence",
+        "required": ["data", "evidence"],
+        "properties": {"data": bare, "evidence": {"type": "array", "items": _EVIDENCE_REF}},
+        "description": 'The answer when the request has `"include": ["evidence"]`.',
+    }
+    content["schema"] = {"anyOf": [bare, evidenced]}
 
 
 def _data(schema: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +182,11 @@ def _event(name: str, data: dict[str, Any], description: str) -> dict[str, Any]:
 def _event_schema(shape: Literal["one", "list"], model: dict[str, Any]) -> dict[str, Any]:
     """One event of the stream, as OpenAPI 3.2 describes server-sent events: each kind, with its data's type."""
     error = _event("error", _data({"$ref": "#/components/schemas/ErrorBody"}), "What failed; the stream then ends.")
+    evidence = _event(
+        "evidence",
+        _data({"type": "array", "items": _EVIDENCE_REF}),
+        'Where each value of the `final` or `item` just sent is in the text (with `"include": ["evidence"]`).',
+    )
     done = _event("done", {"const": "[DONE]"}, "Always the last event.")
     if shape == "one":
         partial = {"type": "object", "description": "The fields the model has written so far (not yet validated)."}
@@ -172,7 +196,7 @@ def _event_schema(shape: Literal["one", "list"], model: dict[str, Any]) -> dict[
         ]
     else:
         events = [_event("item", _data(model), "One complete, validated object.")]
-    return {"oneOf": [*events, error, done]}
+    return {"oneOf": [*events, evidence, error, done]}
 
 
 def _stream_responses(schema: CompiledSchema, shape: Literal["one", "list"]) -> dict[int | str, dict[str, Any]]:

@@ -1,6 +1,7 @@
 """The event vocabulary of the streaming routes, framed per the SSE spec.
 
-A stream is ``partial``* then ``final`` (object routes), or ``item``* (list routes); then at most one ``error``;
+A stream is ``partial``* then ``final`` (object routes), or ``item``* (list routes) - each ``final``/``item``
+followed by its ``evidence`` when the request asks for it; then at most one ``error``;
 then always ``done`` with data ``[DONE]``. Failures after the 200 was sent travel in-band as ``error`` events, so
 a stream is never cut silently.
 """
@@ -14,7 +15,7 @@ from fastapi.sse import format_sse_event
 from gateway.errors import GatewayError
 from gateway.http.request_log import note_error
 
-EventName = Literal["partial", "final", "item", "error", "done"]
+EventName = Literal["partial", "final", "item", "evidence", "error", "done"]
 Event = tuple[EventName, str]  # (event name, JSON data)
 
 

@@ -5,8 +5,8 @@ The engine asks the profile, never the provider. Each field below is one extensi
 - ``max_tokens``: the bound on one generation when the settings give none;
 - ``name_the_type``, ``describe_fields``: what the system message says about the schema;
 - ``prepare_text``: the user's text as the model is shown it;
-- ``value_choices`` and ``narrow_tool``: values the text offers each field, and the tool schema narrowed to them
-  (a grammar-constrained server then cannot invent a value);
+- ``narrow_tool``: the tool's schema narrowed, per request, to the values the text offers each field (a
+  grammar-constrained server then cannot invent a value);
 - ``lists``: how list routes read a text (default: the whole text in one call);
 - ``further_attempt``: what a further attempt after an invalid answer does - instructor's re-ask turn, or a
   resample of the same conversation at ``resample_temperature``.
@@ -64,8 +64,7 @@ class ModelProfile:
     name_the_type: bool = True
     describe_fields: Callable[[CompiledSchema], str] | None = None
     prepare_text: Callable[[str, Shape], str] = _unchanged
-    value_choices: Callable[[CompiledSchema, str], Choices] | None = None
-    narrow_tool: Callable[[dict[str, Any], str, Choices], dict[str, Any]] | None = None
+    narrow_tool: Callable[[dict[str, Any], str, CompiledSchema, Choices], dict[str, Any]] | None = None
     lists: ListReader | None = None
     further_attempt: Literal["reask", "resample"] = "reask"
     resample_temperature: float = 0.7

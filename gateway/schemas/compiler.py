@@ -81,6 +81,11 @@ class SchemaOptions(BaseModel):
         default_factory=dict,
         description="Top-level string field -> regular expression removed from its value (e.g. leading titles).",
     )
+    derived: list[str] = Field(
+        default_factory=list,
+        description="Fields whose value is worded or judged rather than copied from the text (a title, a summary, "
+        "a sentiment): small models write them freely instead of choosing from the text. Dotted for nested fields.",
+    )
     tests: list[LabelledCase] = Field(
         default_factory=list, description="Labelled cases `gateway test` scores the extraction of this schema on."
     )

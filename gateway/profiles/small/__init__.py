@@ -2,30 +2,37 @@
 chosen from what the text offers, lists read a sentence at a time, and resampling instead of instructor's re-ask
 (a re-ask turn makes a small model answer with the tool's name)."""
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-from gateway.profiles import Choices, ModelProfile
-from gateway.profiles.small.choices import restrict_parameters, value_choices
+from pydantic import BaseModel
+
+from gateway.profiles import Ask, Choices, ModelProfile
+from gateway.profiles.small.grounding import Grounding
+from gateway.profiles.small.grounding import narrow_tool as grounded_tool
 from gateway.profiles.small.lists import ChunkedLists
 from gateway.profiles.small.prompting import field_guide, prepare_text
+from gateway.profiles.small.records import RecordLists
 from gateway.schemas.compiler import CompiledSchema
 
 
-def from_text_choices(schema: CompiledSchema, text: str) -> Choices:
-    """What the text offers each of the schema's ``x-gateway.from_text`` fields."""
-    if not schema.options.from_text:
-        return {}
-    return value_choices(schema.model_schema.get("properties", {}), tuple(schema.options.from_text), text)
+def narrow_tool(tool: dict[str, Any], text: str, schema: CompiledSchema, fixed: Choices) -> dict[str, Any]:
+    """``tool`` narrowed to what ``text`` offers each field (``fixed`` choices for some top-level fields)."""
+    return grounded_tool(tool, Grounding(text, schema, fixed))
 
 
-def narrow_tool(tool: dict[str, Any], model_name: str, choices: Choices) -> dict[str, Any]:
-    """``tool`` with the fields of ``model_name`` narrowed to ``choices``: in its parameters when the tool is the
-    model itself, in its ``$defs`` entry when the tool wraps a list of them."""
-    function = tool["function"]
-    parameters = restrict_parameters(
-        function["parameters"], choices, root=function["name"] == model_name, definition=model_name
-    )
-    return {**tool, "function": {**function, "parameters": parameters}}
+class SmallLists:
+    """Lists of name-and-number schemas a sentence at a time (``ChunkedLists``), any other a record at a time."""
+
+    def __init__(self) -> None:
+        self.chunked, self.records = ChunkedLists(), RecordLists()
+
+    def applies_to(self, schema: CompiledSchema) -> bool:
+        return True
+
+    def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[BaseModel]:
+        reader = self.chunked if self.chunked.applies_to(schema) else self.records
+        return reader.read(schema, text, ask)
 
 
 SMALL = ModelProfile(
@@ -35,9 +42,8 @@ SMALL = ModelProfile(
     name_the_type=False,
     describe_fields=field_guide,
     prepare_text=prepare_text,
-    value_choices=from_text_choices,
     narrow_tool=narrow_tool,
-    lists=ChunkedLists(),
+    lists=SmallLists(),
     further_attempt="resample",
     resample_temperature=0.7,
 )

@@ -6,13 +6,13 @@ import math
 import re
 from typing import Any
 
-from gateway.schemas.from_text import number_word_spans
+from gateway.extraction.text_facts import integer_spans
 
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
 # A value copied from the text does not start with one of these: a small model otherwise takes "They", "My
 # roommate" or "At the reunion" for a name. ("The Hague" is offered as "Hague".)
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     "a an the this that these those i me my mine we us our ours you your yours he him his she her hers it its "
     "they them their theirs who whom whose which what and or but nor of in on at to for from with by as is are "
     "was were be been".split()
@@ -38,7 +38,7 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
         words = [word for word in words if any(char.isalnum() for char in word)]
         for start in range(len(words)):
             for end in range(start + 1, min(start + max_words, len(words)) + 1):
-                if words[start].casefold() in _FUNCTION_WORDS:
+                if words[start].casefold() in FUNCTION_WORDS:
                     break
                 span = " ".join(words[start:end])
                 seen.setdefault(span.rstrip("."), None)
@@ -46,17 +46,6 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
             if len(seen) > limit:
                 return None
     return list(seen)
-
-
-# A whole number written in digits, standing alone: not part of a code or a name such as "22A", "B-12" or
-# "SK1423" (an ordinal suffix, "21st", is allowed).
-_DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
-
-
-def integer_spans(text: str) -> list[tuple[int, int, int]]:
-    """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
-    found = [(match.start(), match.end(), int(match.group().replace(",", ""))) for match in _DIGITS.finditer(text)]
-    return sorted(found + number_word_spans(text))
 
 
 def stated_integers(text: str) -> list[int]:

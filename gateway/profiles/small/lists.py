@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.errors import ExtractionFailed
+from gateway.extraction.text_facts import integer_spans
 from gateway.profiles import Ask
-from gateway.profiles.small.choices import integer_spans, text_spans, value_choices
+from gateway.profiles.small.choices import text_spans, value_choices
 from gateway.schemas.compiler import CompiledSchema
 
 # Where a text is cut into chunks: semicolons, line breaks, and sentence ends - not the full stop of a title or

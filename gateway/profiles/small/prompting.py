@@ -55,22 +55,42 @@ _field_guides: dict[tuple[str, str], str] = {}
 
 
 def field_guide(schema: CompiledSchema) -> str:
-    """One line per top-level field: name, type, whether required, allowed values and description."""
+    """One line per field, nested ones under their object (``vendor.name``, ``line_items[].quantity``): name, type,
+    whether required, allowed values and description."""
     key = (schema.name, schema.content_hash)
     if key not in _field_guides:
-        json_schema = schema.model.model_json_schema()
-        required = set(json_schema.get("required", []))
+        json_schema = schema.model_schema
         lines = ["Fields:"]
-        for name, spec in json_schema.get("properties", {}).items():
-            kind, values = _kind(spec)
-            line = f"- {name} ({kind}, {'required' if name in required else 'optional'})"
-            if values:
-                line += f", one of: {', '.join(json.dumps(value) for value in values)}"
-            if spec.get("description"):
-                line += f": {spec['description']}"
-            lines.append(line)
+        _describe(json_schema, json_schema.get("$defs", {}), "", lines, depth=0)
         _field_guides[key] = "\n".join(lines)
     return _field_guides[key]
+
+
+def _describe(node: dict[str, Any], definitions: dict[str, Any], prefix: str, lines: list[str], *, depth: int) -> None:
+    required = set(node.get("required", []))
+    for name, spec in node.get("properties", {}).items():
+        kind, values = _kind(spec)
+        line = f"- {prefix}{name} ({kind}, {'required' if name in required else 'optional'})"
+        if values:
+            line += f", one of: {', '.join(json.dumps(value) for value in values)}"
+        if spec.get("description"):
+            line += f": {spec['description']}"
+        lines.append(line)
+        inner = _object_of(spec, definitions)
+        if inner is not None and depth < 3:
+            suffix = "[]." if "list of object" in kind else "."
+            _describe(inner, definitions, f"{prefix}{name}{suffix}", lines, depth=depth + 1)
+
+
+def _object_of(spec: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """The object a property holds, or holds a list of, resolved from ``$defs``."""
+    for branch in spec.get("anyOf", [spec]):
+        target = branch.get("items", branch) if branch.get("type") == "array" else branch
+        ref = target.get("$ref")
+        if isinstance(ref, str):
+            resolved = definitions.get(ref.rsplit("/", 1)[-1], {})
+            return resolved if isinstance(resolved.get("properties"), dict) else None
+    return None
 
 
 def _kind(spec: dict[str, Any]) -> tuple[str, list[Any]]:

@@ -1,0 +1,228 @@
+"""What a text states, by kind: numbers, dates, times, emails, URLs and phone numbers, each normalised to the form
+a JSON Schema type or ``format`` asks for and kept with where it stands in the text.
+
+``TextFacts`` finds each kind once per text, on first use. Nothing here knows a schema: the small profile matches
+the kinds to fields (``profiles.small.grounding``), and evidence finds an answer's values in the text with them.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from functools import cached_property
+from typing import Any
+
+from gateway.schemas.from_text import number_word_spans
+
+# A whole number written in digits, standing alone: not part of a code or a name such as "22A", "B-12" or
+# "SK1423" (an ordinal suffix, "21st", is allowed).
+_DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
+
+
+def integer_spans(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
+    found = [(match.start(), match.end(), int(match.group().replace(",", ""))) for match in _DIGITS.finditer(text)]
+    return sorted(found + number_word_spans(text))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value the text offers, and where: ``text[start:end]`` is what it was read from."""
+
+    value: Any
+    start: int
+    end: int
+
+
+# Characters a run of words is trimmed of at its ends ("(sage)," -> "(sage)" keeps its brackets: they pair).
+_EDGE = ".,;:!?\"'“”‘’*_"
+_OPEN, _CLOSE = "([{", ")]}"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
+# A phone number: an optional +, then digits with spaces, dots, dashes, slashes or brackets; 7 to 15 digits.
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
+_NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+_EURO_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\w.,])\d+,\d{2}(?![\d,])")
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): index for index, name in enumerate(calendar.month_abbr) if name}
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATES = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b"),
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+]
+# Day and month in either order: both readings are offered when both are dates.
+_NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
+_TIMES = [
+    re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\b\.?", re.IGNORECASE),
+    re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\b"),
+    re.compile(r"\b(?P<noon>noon|midday|midnight)\b", re.IGNORECASE),
+]
+_ISO_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b")
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without edge punctuation, and without an unpaired bracket at either end."""
+    while start < end and (text[start] in _EDGE or (text[start] in _CLOSE)):
+        start += 1
+    while start < end and (text[end - 1] in _EDGE or text[end - 1] in _OPEN):
+        end -= 1
+    piece = text[start:end]
+    for opening, closing in zip(_OPEN, _CLOSE, strict=True):
+        if piece.startswith(opening) and closing not in piece:
+            start += 1
+            piece = piece[1:]
+        if piece.endswith(closing) and opening not in piece:
+            end -= 1
+            piece = piece[:-1]
+    return start, end
+
+
+class TextFacts:
+    """Everything one text offers, found once per kind on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def emails(self) -> list[Found]:
+        return [Found(match.group(), match.start(), match.end()) for match in _EMAIL.finditer(self.text)]
+
+    @cached_property
+    def urls(self) -> list[Found]:
+        found = []
+        for match in _URL.finditer(self.text):
+            start, end = trimmed(self.text, match.start(), match.end())
+            value = self.text[start:end]
+            found.append(Found(value if "://" in value else f"https://{value}", start, end))
+        return found
+
+    @cached_property
+    def phones(self) -> list[Found]:
+        found = []
+        for match in _PHONE.finditer(self.text):
+            start, end = trimmed(self.text, match.start(), match.end())
+            value = self.text[start:end]
+            digits = sum(character.isdigit() for character in value)
+            if 7 <= digits <= 15 and not _looks_like_date(value):
+                found.append(Found(value, start, end))
+        return found
+
+    @cached_property
+    def integers(self) -> list[Found]:
+        """Whole numbers in digits (not inside codes such as "B-12", nor part of a longer number, a date, time,
+        phone number, email or URL) or in words."""
+        spans = [(found.start, found.end) for found in self.numbers]
+        return [
+            Found(value, start, end)
+            for start, end, value in integer_spans(self.text)
+            if self._free(start) and not any(low <= start < high and high - low > end - start for low, high in spans)
+        ]
+
+    @cached_property
+    def numbers(self) -> list[Found]:
+        """Numbers with or without a fraction ("1,250.00", "4.5", "12,50" read as 12.5), and numbers in words;
+        none that is part of a date, time, phone number, email or URL."""
+        found: dict[tuple[int, int], Found] = {}
+        for match in _EURO_NUMBER.finditer(self.text):
+            value = float(match.group().replace(".", "").replace(",", "."))
+            found[match.span()] = Found(value, *match.span())
+        for match in _NUMBER.finditer(self.text):
+            if any(start <= match.start() < end for start, end in found):
+                continue
+            value = float(match.group().replace(",", "").replace("−", "-"))
+            found[match.span()] = Found(value, *match.span())
+        for start, end, number in number_word_spans(self.text):
+            found.setdefault((start, end), Found(float(number), start, end))
+        return sorted((item for item in found.values() if self._free(item.start)), key=lambda item: item.start)
+
+    @cached_property
+    def _taken(self) -> list[tuple[int, int]]:
+        """Where values of other kinds stand: a number inside one of them is not a number of its own."""
+        kinds = (self.dates, self.times, self.phones, self.emails, self.urls)
+        return [(found.start, found.end) for kind in kinds for found in kind]
+
+    def _free(self, position: int) -> bool:
+        return not any(start <= position < end for start, end in self._taken)
+
+    @cached_property
+    def dates(self) -> list[Found]:
+        """Dates written with a year, as YYYY-MM-DD (a numeric day and month in both orders when both fit)."""
+        found: dict[tuple[str, int], Found] = {}
+        for pattern in _DATES:
+            for match in pattern.finditer(self.text):
+                month = match["month"]
+                number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+                _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
+        for match in _NUMERIC_DATE.finditer(self.text):
+            if any(start <= match.start() < item.end for (_, start), item in found.items()):
+                continue
+            first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
+            _add_date(found, year, second, first, match.start(), match.end())  # day first (most of the world)
+            _add_date(found, year, first, second, match.start(), match.end())
+        return sorted(found.values(), key=lambda item: item.start)
+
+    @cached_property
+    def times(self) -> list[Found]:
+        """Times of day as HH:MM:SS ("7.30pm", "19:30", "noon")."""
+        found: dict[int, Found] = {}
+        for pattern in _TIMES:
+            for match in pattern.finditer(self.text):
+                if match.start() in found or _inside_date(self, match.start()):
+                    continue
+                parsed = _time_of(match)
+                if parsed is not None:
+                    found[match.start()] = Found(parsed.isoformat(), match.start(), match.end())
+        return sorted(found.values(), key=lambda item: item.start)
+
+    @cached_property
+    def datetimes(self) -> list[Found]:
+        """Date-times: written whole (ISO), or a date followed closely by a time."""
+        found = [Found(match.group().replace(" ", "T"), *match.span()) for match in _ISO_DATETIME.finditer(self.text)]
+        for day in self.dates:
+            for moment in self.times:
+                if 0 <= moment.start - day.end <= 40:
+                    found.append(Found(f"{day.value}T{moment.value}", day.start, moment.end))
+        return found
+
+
+def _add_date(
+    found: dict[tuple[str, int], Found], year: int, month: int | None, day: int, start: int, end: int
+) -> None:
+    if month is None:
+        return
+    try:
+        value = date(year, month, day).isoformat()
+    except ValueError:
+        return
+    found.setdefault((value, start), Found(value, start, end))
+
+
+def _time_of(match: re.Match[str]) -> time | None:
+    groups = match.groupdict()
+    if groups.get("noon"):
+        return time(0) if groups["noon"].lower() == "midnight" else time(12)
+    hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+    second = int(groups.get("second") or 0)
+    half = (groups.get("half") or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    try:
+        return time(hour, minute, second)
+    except ValueError:
+        return None
+
+
+def _inside_date(facts: TextFacts, position: int) -> bool:
+    return any(found.start <= position < found.end for found in facts.dates)
+
+
+def _looks_like_date(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", value.strip()))

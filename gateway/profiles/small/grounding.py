@@ -1,0 +1,269 @@
+"""Grounded, typed choices for every leaf of a schema: the tool's JSON Schema narrowed, per request, to the values
+the text offers each field (llama.cpp turns the narrowed schema into a grammar, so the model chooses among them
+and cannot invent, respell or copy a value from the few-shot examples).
+
+By the leaf's type and format: runs of the text's words for strings, emails, URLs and phone numbers as written,
+dates and times normalised to the ``format`` asked for, numbers and whole numbers within the field's bounds; a
+``pattern`` keeps the candidates it accepts. Enums, booleans, constants and the fields a schema lists in
+``x-gateway.derived`` (a title, a sentiment, a summary) stay free. An optional field the text offers nothing for
+is taken out of the tool (it stays absent); an optional email, URL, phone, date or time the text does offer is made
+required, when the text offers at least as many such values as the object has such fields.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.extraction.text_facts import Found, TextFacts
+from gateway.profiles import Choices
+from gateway.profiles.small.runs import runs
+from gateway.schemas.compiler import CompiledSchema
+
+# The most values a list of strings or numbers may hold.
+MAX_LIST_VALUES = 8
+# Above this many candidates a field is left free (with its type and format): the grammar would grow too large.
+MAX_CANDIDATES = 2500
+_FORMATS = {"email": "emails", "uri": "urls", "url": "urls", "iri": "urls", "date": "dates", "time": "times"}
+_FORMATS["date-time"] = "datetimes"
+
+
+@dataclass
+class Grounding:
+    """What one request's tool is narrowed with: the text, the schema, and choices fixed by the caller for some
+    top-level fields (a list reader fixing the item it asks about again)."""
+
+    text: str
+    schema: CompiledSchema
+    fixed: Choices = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.facts = _facts(self.text)
+
+
+_recent: dict[str, TextFacts] = {}
+
+
+def _facts(text: str) -> TextFacts:
+    """The facts of ``text``, shared by the calls of one request (retries, list steps) and a few more."""
+    facts = _recent.get(text)
+    if facts is None:
+        if len(_recent) >= 32:
+            _recent.pop(next(iter(_recent)))
+        facts = _recent[text] = TextFacts(text)
+    return facts
+
+
+def narrow_tool(tool: dict[str, Any], grounding: Grounding) -> dict[str, Any]:
+    """``tool`` (an OpenAI tool definition) with its parameters narrowed to what the text offers, and without
+    regular-expression ``pattern`` keys: llama-cpp-python's translation of patterns into grammar crashes its server
+    on common ones (``\\d``, ``\\.``, ``\\w``). A pattern has already chosen the candidates a field is narrowed
+    to; for a field left free, the validator still checks the answer."""
+    function = tool["function"]
+    parameters = _without_patterns(_Narrowing(grounding, function["parameters"]).run(function["name"]))
+    return {**tool, "function": {**function, "parameters": parameters}}
+
+
+def _without_patterns(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: _without_patterns(value)
+            for key, value in node.items()
+            if not (key == "pattern" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [_without_patterns(item) for item in node]
+    return node
+
+
+class _Narrowing:
+    def __init__(self, grounding: Grounding, parameters: dict[str, Any]) -> None:
+        self.grounding = grounding
+        self.facts = grounding.facts
+        self.parameters = parameters
+        self.definitions: dict[str, Any] = dict(parameters.get("$defs") or {})
+        self.derived = {name.replace("[]", "") for name in grounding.schema.options.derived}
+        self.model_name = grounding.schema.model.__name__
+        self.done: set[str] = set()
+
+    def run(self, tool_name: str) -> dict[str, Any]:
+        root = {key: value for key, value in self.parameters.items() if key != "$defs"}
+        own = tool_name == self.model_name
+        narrowed = self.node(root, "", top=own)
+        if self.definitions:
+            narrowed["$defs"] = self.definitions
+        return narrowed
+
+    def definition(self, ref: str, path: str) -> None:
+        """Narrow the ``$defs`` entry ``ref`` points at (once: every reference shares it)."""
+        name = ref.rsplit("/", 1)[-1]
+        if name in self.done or name not in self.definitions:
+            return
+        self.done.add(name)
+        top = name == self.model_name
+        spec = self.definitions[name]
+        if isinstance(spec.get("properties"), dict):
+            self.definitions[name] = self.node(spec, "" if top else path, top=top)
+        else:  # a named scalar (a constrained string a list holds, say)
+            self.definitions[name] = self.property(spec, path, required=True) or spec
+
+    def node(self, spec: dict[str, Any], path: str, *, top: bool = False) -> dict[str, Any]:
+        """An object node: each property narrowed; optional ones with nothing to offer taken out."""
+        properties = spec.get("properties")
+        if not isinstance(properties, dict):
+            return spec
+        required = list(spec.get("required", []))
+        narrowed: dict[str, Any] = {}
+        for name, prop in properties.items():
+            inner = f"{path}.{name}" if path else name
+            if top and name in self.grounding.fixed:
+                narrowed[name] = _only(prop, self.grounding.fixed[name])
+                continue
+            result = self.property(prop, inner, required=name in required)
+            if result is not None:
+                narrowed[name] = result
+        _require_offered_formats(narrowed, required)
+        # Every property the text can fill is written, an optional one as null where the text does not state it:
+        # a small model that may leave a key out leaves out values that are plainly there.
+        return {**spec, "properties": narrowed, "required": list(narrowed)}
+
+    def property(self, spec: dict[str, Any], path: str, *, required: bool) -> dict[str, Any] | None:
+        """One property narrowed, or None to take an optional one the text offers nothing for out of the tool."""
+        if "$ref" in spec:
+            self.definition(spec["$ref"], path)
+            return spec
+        branches = spec.get("anyOf")
+        if isinstance(branches, list):
+            real = [branch for branch in branches if branch.get("type") != "null"]
+            if len(real) != 1:
+                return spec
+            inner = self.property(real[0], path, required=required)
+            if inner is None:
+                return None
+            return {**spec, "anyOf": [inner if branch is real[0] else branch for branch in branches]}
+        kind = spec.get("type")
+        if kind == "object":
+            return self.node(spec, path)
+        if kind == "array":
+            items = spec.get("items")
+            if not isinstance(items, dict):
+                return spec
+            narrowed_items = self.property(items, path, required=True)
+            if narrowed_items is None:
+                return None if not required else spec
+            # A small model given room keeps adding items: a list of values is held to a few.
+            bound = min(spec.get("maxItems", MAX_LIST_VALUES), MAX_LIST_VALUES) if "$ref" not in items else None
+            return {**spec, "items": narrowed_items} | ({"maxItems": bound} if bound is not None else {})
+        if path in self.derived or path.rsplit(".", 1)[-1] in self.derived:
+            return spec
+        candidates = self.leaf(spec, path)
+        if candidates is None:
+            return spec
+        if not candidates:
+            return spec if required else None
+        return {**spec, "enum": candidates}
+
+    def leaf(self, spec: dict[str, Any], path: str) -> list[Any] | None:
+        """The values the text offers a scalar field; None to leave the field free."""
+        if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
+            return None
+        facts = self.facts
+        if spec["type"] == "integer":
+            return _bounded([found.value for found in facts.integers], spec)
+        if spec["type"] == "number":
+            return _bounded([found.value for found in facts.numbers], spec)
+        fmt = spec.get("format")
+        pattern = spec.get("pattern")
+        if fmt in _FORMATS:
+            found: list[Found] = getattr(facts, _FORMATS[fmt])
+            values = [item.value for item in found]
+        elif fmt is not None:
+            return None
+        elif pattern is not None:
+            values = _pattern_values(facts, pattern)
+        elif "phone" in path.rsplit(".", 1)[-1].lower():
+            values = [item.value for item in facts.phones]
+        else:
+            values = [item.value for item in runs(facts.text)]
+        low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
+        values = list(dict.fromkeys(value for value in values if low <= len(value) <= high))
+        if pattern is not None:
+            values = _matching(values, pattern)
+        return values if len(values) <= MAX_CANDIDATES else None
+
+
+def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:
+    branches = spec.get("anyOf")
+    if isinstance(branches, list):
+        return {
+            **spec,
+            "anyOf": [branch if branch.get("type") == "null" else {**branch, "enum": values} for branch in branches],
+        }
+    return {**spec, "enum": values}
+
+
+def _bounded(values: list[Any], spec: dict[str, Any]) -> list[Any]:
+    low, high = spec.get("minimum", -math.inf), spec.get("maximum", math.inf)
+    above, below = spec.get("exclusiveMinimum", -math.inf), spec.get("exclusiveMaximum", math.inf)
+    kept = [value for value in values if low <= value <= high and above < value < below]
+    if spec.get("type") == "integer":
+        kept = [int(value) for value in kept if float(value).is_integer()]
+    else:
+        kept = [int(value) if float(value).is_integer() else value for value in kept]
+    return list(dict.fromkeys(kept))
+
+
+def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
+    """Strings a pattern field could be: runs of words, and every kind of value in its written and normal forms."""
+    values = [found.value for found in runs(facts.text)]
+    values += [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
+    values += [found.value[:5] for found in facts.times]  # HH:MM, which a time-of-day pattern usually asks for
+    values += [facts.text[found.start : found.end] for found in facts.numbers]
+    try:
+        compiled = re.compile(pattern)
+        # A code inside a longer word ("#BIL-88231]"), found by the pattern itself, unanchored.
+        values += [match.group() for match in re.finditer(pattern.strip("^$"), facts.text) if match.group().strip()]
+    except re.error:
+        return values
+    return [value for value in dict.fromkeys(values) if compiled.search(value)]
+
+
+def _matching(values: list[str], pattern: str) -> list[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return values
+    return [value for value in values if compiled.search(value)]
+
+
+_FORCEABLE = frozenset({"email", "uri", "url", "iri", "date", "date-time", "time"})
+
+
+def _require_offered_formats(narrowed: dict[str, Any], required: list[str]) -> None:
+    """An optional email, URL, date or time the text does offer is made required - the model then picks one of
+    the text's values instead of leaving out a value that is plainly there - when the text offers at least as
+    many such values as the object has such fields (else some of them are for something else)."""
+    by_kind: dict[str, list[str]] = {}
+    for name, spec in narrowed.items():
+        leaf = _scalar(spec)
+        if leaf is not None and leaf.get("format") in _FORCEABLE and leaf.get("enum"):
+            by_kind.setdefault(leaf["format"], []).append(name)
+    for names in by_kind.values():
+        offered = set().union(*(set(_scalar(narrowed[name])["enum"]) for name in names))  # type: ignore[index]
+        if len(offered) < len(names):
+            continue
+        for name in names:
+            if name not in required:
+                required.append(name)
+                spec = narrowed[name]
+                if "anyOf" in spec:  # required now: the null branch goes
+                    narrowed[name] = {key: value for key, value in spec.items() if key not in ("anyOf", "default")}
+                    narrowed[name].update(_scalar(spec) or {})
+
+
+def _scalar(spec: dict[str, Any]) -> dict[str, Any] | None:
+    branches = spec.get("anyOf")
+    if isinstance(branches, list):
+        real = [branch for branch in branches if branch.get("type") != "null"]
+        return real[0] if len(real) == 1 else None
+    return spec

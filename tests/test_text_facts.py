@@ -1,0 +1,66 @@
+"""What a text states, by kind and normalised (``extraction.text_facts``), and the runs of words and record layouts
+the small profile reads it with."""
+
+import pytest
+
+from gateway.extraction.text_facts import TextFacts
+from gateway.profiles.small.records import layout
+from gateway.profiles.small.runs import runs
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Shipped on 3 June 2024, due June 6, 2024.", ["2024-06-03", "2024-06-06"]),
+        ("Reminder for 14.02.2024 and 2024/03/01", ["2024-02-14", "2024-03-01"]),
+        ("on 05/04/2024", ["2024-04-05", "2024-05-04"]),  # day and month both fit: both readings
+        ("the 7th of July 2024", ["2024-07-07"]),
+        ("31/02/2024 is no date", []),
+    ],
+)
+def test_dates_are_read_in_many_forms_as_iso(text: str, dates: list[str]) -> None:
+    assert [found.value for found in TextFacts(text).dates] == dates
+
+
+def test_times_numbers_and_contacts_are_found_and_normalised() -> None:
+    facts = TextFacts(
+        "Table at 7.30pm or 19:45, arrive by noon. Deposit 1,250.00 EUR or 12,50 EUR; 3 guests, forty-two cakes. "
+        "Call +44 7911 123456 or mail ann.lee@example.com, see www.example.com/menu."
+    )
+    assert [found.value for found in facts.times] == ["19:30:00", "19:45:00", "12:00:00"]
+    assert [found.value for found in facts.numbers] == [1250.0, 12.5, 3.0, 42.0]
+    assert [found.value for found in facts.integers] == [3, 42]
+    assert [found.value for found in facts.phones] == ["+44 7911 123456"]
+    assert [found.value for found in facts.emails] == ["ann.lee@example.com"]
+    assert [found.value for found in facts.urls] == ["https://www.example.com/menu"]
+    # Each value keeps where the text writes it.
+    [phone] = facts.phones
+    assert facts.text[phone.start : phone.end] == "+44 7911 123456"
+
+
+def test_a_number_inside_a_date_time_or_phone_is_not_a_number_of_its_own() -> None:
+    facts = TextFacts("Booked 2024-09-28 at 18:45 for 7 guests, tel 0161 496 0000.")
+    assert [found.value for found in facts.integers] == [7]
+
+
+def test_runs_of_words_stop_at_phrase_ends_and_skip_function_words_at_either_end() -> None:
+    found = [
+        run.value for run in runs("Hi! Book Osteria Lume on Friday, for Dr. Ann Ruiz.\nThe Copper Pot - ul. Długa 14/3")
+    ]
+    assert {"Osteria Lume", "Ann Ruiz", "Dr. Ann Ruiz", "The Copper Pot", "ul. Długa 14/3"} <= set(found)
+    assert "Osteria Lume on" not in found and "on Friday" not in found  # function words at an end
+    assert "Friday, for" not in found and "Ruiz.\nThe" not in found  # a comma, a sentence or a line ends a run
+    assert not any(" - " in run for run in found)  # a dash standing alone too
+
+
+def test_records_are_found_in_lists_tables_paragraphs_and_inline_numbers() -> None:
+    lines = layout("Bookings - Bistro M - 21/06/2024\n- 18:00 Hall, 2 pax\n- 19:15 Fern, 5 pax\nThanks!")
+    assert lines is not None and lines.records == ["- 18:00 Hall, 2 pax", "- 19:15 Fern, 5 pax"]
+    assert lines.piece(lines.records[1]) == "Bookings - Bistro M - 21/06/2024\n- 19:15 Fern, 5 pax\nThanks!"
+    table = layout("Digest\nID | Product\nIT-1 | VPN\nIT-2 | Jira\nNote: done")
+    assert table is not None and table.records == ["IT-1 | VPN", "IT-2 | Jira"] and "ID | Product" in table.before
+    inline = layout("Both bookings: (1) Ref A for you. (2) Ref B for Marco.")
+    assert inline is not None and inline.records == ["Ref A for you. ", "Ref B for Marco."]
+    paragraphs = layout("Reviews of the lamp\n\nGreat lamp, bright and cheap.\n\nFlickers a lot at night, returned.")
+    assert paragraphs is not None and paragraphs.before == "Reviews of the lamp" and len(paragraphs.records) == 2
+    assert layout("Jason is 25 and Sarah is 30.") is None
