@@ -37,10 +37,15 @@ typecheck: $(INSTALLED)
 
 check: lint typecheck test
 
+# Quality on the configured model: each shipped schema's own cases, the development suite, the fresh (held-out)
+# suite, and user_detail's older sets. Figures: docs/embedded-model.md.
 eval: $(INSTALLED)
-	$(BIN)/gateway eval user_detail evals/user_detail.jsonl
-	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl
-	$(BIN)/gateway eval user_detail evals/user_detail_lists_fresh.jsonl
+	$(BIN)/gateway test
+	$(BIN)/gateway eval --suite evals/dev --no-misses
+	$(BIN)/gateway eval --suite evals/fresh --no-misses
+	$(BIN)/gateway eval user_detail evals/user_detail.jsonl --no-misses
+	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl --no-misses
+	$(BIN)/gateway eval user_detail evals/user_detail_lists_fresh.jsonl --no-misses
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

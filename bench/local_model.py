@@ -65,8 +65,10 @@ async def measure(url: str, rounds: int, concurrency: int) -> dict[str, Any]:
             )
             list_latencies.append(time.perf_counter() - started)
             failures += response.status_code != 200
+        per_schema = await _per_schema(client)
         health = (await client.get("/healthz")).json()
     return {
+        "per_schema_p50_ms": per_schema,
         "model": health["model"],
         "load_seconds": round(health["local_model_load_seconds"], 2),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
@@ -78,6 +80,27 @@ async def measure(url: str, rounds: int, concurrency: int) -> dict[str, Any]:
         "rounds": rounds,
         "non_200": failures,
     }
+
+
+async def _per_schema(client: httpx.AsyncClient) -> dict[str, float]:
+    """Median latency of one object for each shipped schema, over its own x-gateway.tests texts (after one
+    warm-up request per schema)."""
+    medians = {}
+    for summary in (await client.get("/schemas")).json():
+        detail = (await client.get(f"/schemas/{summary['name']}")).json()
+        tests = (detail["json_schema"].get("x-gateway") or {}).get("tests", [])
+        texts = [case["text"] for case in tests if isinstance(case["expect"], dict)]
+        if not texts:
+            continue
+        route = f"/extract/{summary['name']}"
+        await client.post(route, json={"text": texts[0]})
+        latencies = []
+        for text in texts:
+            started = time.perf_counter()
+            await client.post(route, json={"text": text})
+            latencies.append(time.perf_counter() - started)
+        medians[summary["name"]] = round(statistics.median(latencies) * 1000, 1)
+    return medians
 
 
 def run(ctx: "Context") -> "BenchResult":
@@ -121,6 +144,10 @@ def run(ctx: "Context") -> "BenchResult":
             note=f"model load {measured['load_seconds']} s, gateway ready {measured['gateway_ready_seconds']} s",
         ),
     ]
+    for schema, p50 in measured["per_schema_p50_ms"].items():
+        result.rows.append(
+            Row("local", f"local model p50, one {schema}", p50, "ms", note="over the schema's x-gateway.tests texts")
+        )
     return result
 
 

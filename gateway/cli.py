@@ -66,7 +66,9 @@ def serve(
     schemas: SchemasOption = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
-    reload: Annotated[bool, typer.Option(help="Restart when code or schema files change.")] = False,
+    reload: Annotated[
+        bool, typer.Option(help="Restart when the gateway's code changes (schema files are always live).")
+    ] = False,
     workers: Annotated[int | None, typer.Option(help="Server processes (default 1).", min=1)] = None,
     access_log: Annotated[
         bool | None, typer.Option(help="Log every request, not only failed ones (default off).")
@@ -88,8 +90,7 @@ def serve(
         workers=None if reload else (workers or settings.workers),
         log_config=logging_config(settings.log_format, settings.log_level),
         access_log=False,  # the gateway logs requests itself (gateway.request_log)
-        reload_dirs=[str(settings.schemas_dir), str(Path(__file__).parent)] if reload else None,
-        reload_includes=["*.yaml", "*.yml", "*.json"] if reload else None,
+        reload_dirs=[str(Path(__file__).parent)] if reload else None,
     )
 
 
@@ -183,7 +184,7 @@ def evaluate(
             stem: {"single": single.to_dict(), "list": lists.to_dict(), "f1": Score.combined(single, lists).prf()[2]}
             for stem, (single, lists) in results.items()
         }
-        typer.echo(json.dumps(report, indent=2))
+        typer.echo(json.dumps(report if suite is not None else {"schema": name, **report[str(name)]}, indent=2))
         return
     for stem, (single, lists) in results.items():
         parts = (render(stem, "single", single, misses=misses), render(stem, "list", lists, misses=misses))

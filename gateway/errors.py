@@ -6,6 +6,7 @@ GatewayError                    served as {"error": {"type", "message", "schema"
 ├── SchemaNotFound              404 unknown_schema
 ├── SchemaUnavailable           503 schema_unavailable   (the file exists but failed to compile)
 ├── MethodNotAllowed            405 method_not_allowed   (an extraction route is POST only)
+├── SchemaVersionMismatch       412 schema_version_mismatch (If-Match names a version no longer served)
 ├── InvalidRequest              422 invalid_request      (the request body)
 ├── ExtractionFailed            422 extraction_failed    (the LLM's answer, after every re-ask)
 ├── ModelUnavailable            503 model_unavailable    (the embedded model is (re)starting; Retry-After)
@@ -62,6 +63,18 @@ class MethodNotAllowed(GatewayError):
 
     def headers(self) -> dict[str, str]:
         return {"Allow": "POST"}
+
+
+class SchemaVersionMismatch(GatewayError):
+    status_code = 412
+    error_type = "schema_version_mismatch"
+
+    def __init__(self, message: str, *, served: str, **details: Any) -> None:
+        super().__init__(message, served_version=served, **details)
+        self.served = served
+
+    def headers(self) -> dict[str, str]:
+        return {"Schema-Version": self.served}
 
 
 class InvalidRequest(GatewayError):

@@ -8,6 +8,7 @@ mean; a whole object is right when both are 1. Strings are compared ignoring cas
 full stop; numbers by value. Per field, the path is read without list positions (``line_items[].quantity``).
 """
 
+import asyncio
 import json
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, ModelUnavailable
 from gateway.extraction.engine import Extractor
 from gateway.schemas.compiler import CompiledSchema, LabelledCase
 
@@ -172,16 +173,26 @@ async def run_eval(extractor: Extractor, schema: CompiledSchema, cases: list[Lab
         outcome = Outcome(case)
         score = lists if isinstance(case.expect, list) else single
         try:
-            if isinstance(case.expect, list):
-                items = await extractor.extract_list(schema, case.text)
-                outcome.got = [_dump(item) for item in items]
-            else:
-                outcome.got = _dump(await extractor.extract(schema, case.text))
+            outcome.got = await _answer(extractor, schema, case)
         except GatewayError as exc:
             outcome.error = f"{exc.error_type}: {exc.message}"
             score.errors += 1
         score_case(score, outcome)
     return single, lists
+
+
+async def _answer(extractor: Extractor, schema: CompiledSchema, case: LabelledCase, *, waits: int = 3) -> Any:
+    """The extraction's answer to one case as JSON; a model that is restarting is waited for, a few times."""
+    for wait in range(waits + 1):
+        try:
+            if isinstance(case.expect, list):
+                return [_dump(item) for item in await extractor.extract_list(schema, case.text)]
+            return _dump(await extractor.extract(schema, case.text))
+        except ModelUnavailable as exc:
+            if wait == waits:
+                raise
+            await asyncio.sleep(exc.retry_after)
+    raise AssertionError("unreachable")
 
 
 def _dump(model: BaseModel) -> Any:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", env_file=".env")
 
     schemas_dir: Path = Field(default=Path("schemas"), description="Folder of schema files to serve.")
+    watch: Literal["auto", "polling", "off"] = Field(
+        default="auto",
+        description="Serve schema files as they are added, changed or removed: 'auto' (inotify, polling where it is "
+        "not available), 'polling', or 'off' (read once at start-up).",
+    )
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         description="Where compiled models are cached, keyed by schema content and generator version.",

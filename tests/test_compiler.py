@@ -19,12 +19,8 @@ from gateway.schemas.compiler import compile_schema, schema_files
 from gateway.schemas.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS
 
-USER = {
-    "title": "UserDetail",
-    "type": "object",
-    "properties": {"name": {"type": "string", "description": "The name"}, "age": {"type": "integer"}},
-    "required": ["name", "age"],
-}
+NAME_AGE: dict[str, Any] = {"name": {"type": "string", "description": "The name"}, "age": {"type": "integer"}}
+USER = {"title": "UserDetail", "type": "object", "properties": NAME_AGE, "required": ["name", "age"]}
 
 
 def write(folder: Path, filename: str, document: Any) -> Path:
@@ -131,16 +127,42 @@ BAD_FILES: list[tuple[str, Any, str]] = [
     ("list.yaml", ["a", "b"], "root must be a JSON Schema object"),
     ("string.yaml", {"type": "string"}, "type: object"),
     ("typo.yaml", {"type": "object", "properties": {"a": {"type": "strin"}}}, "invalid JSON Schema at properties/a"),
-    ("dangling.yaml", {**USER, "properties": {"a": {"$ref": "#/$defs/Nope"}}}, "does not resolve"),
-    ("remote.yaml", {**USER, "properties": {"a": {"$ref": "https://example.com/s.json"}}}, "only local references"),
-    ("local_file.yaml", {**USER, "properties": {"a": {"$ref": "other.yaml#/X"}}}, "only local references"),
+    (
+        "python_type.yaml",
+        "type: object\nproperties:\n  a:\n    type: str\n",
+        "properties/a/type (line 4, column 11): \"str\" is not valid under any of the schemas listed in the 'anyOf' "
+        "keyword - did you mean `string`?",
+    ),
+    (
+        "unknown_required.yaml",
+        "type: object\nproperties:\n  name: {type: string}\n  age: {type: integer}\nrequired: [name, agee]\n",
+        "required at # (line 5, column 11) names 'agee', which is not a property here (the properties are: name, age)",
+    ),
+    (
+        "nested_required.json",
+        '{"type": "object", "properties": {"pet": {"$ref": "#/$defs/Pet"}},\n'
+        ' "$defs": {"Pet": {"type": "object", "properties": {"kind": {"type": "string"}}, "required": ["knd"]}}}',
+        "required at #/$defs/Pet (line 2, column 94) names 'knd', which is not a property here",
+    ),
+    (
+        "dangling.yaml",
+        "type: object\nproperties:\n  a: {$ref: '#/$defs/Nope'}\n$defs:\n  Addr: {type: object}\n",
+        "$ref '#/$defs/Nope' at #/properties/a (line 3, column 13) does not resolve; the definitions are: Addr",
+    ),
+    ("yaml_position.yaml", "type: object\nproperties:\n  a: [\n", "invalid YAML at line 4 column 1"),
+    ("remote.yaml", {**USER, "properties": {**NAME_AGE, "a": {"$ref": "https://x.example/s.json"}}}, "only local"),
+    ("local_file.yaml", {**USER, "properties": {**NAME_AGE, "a": {"$ref": "other.yaml#/X"}}}, "only local"),
     (
         "custom_type.yaml",
-        {**USER, "properties": {"a": {"type": "string", "customTypePath": "os.system"}}},
+        {**USER, "properties": {**NAME_AGE, "a": {"type": "string", "customTypePath": "os.system"}}},
         "not allowed",
     ),
     ("custom_base.yaml", {**USER, "customBasePath": "os.Popen"}, "not allowed"),
-    ("x_python.yaml", {**USER, "properties": {"a": {"type": "string", "x-python-import": "os"}}}, "not allowed"),
+    (
+        "x_python.yaml",
+        {**USER, "properties": {**NAME_AGE, "a": {"type": "string", "x-python-import": "os"}}},
+        "not allowed",
+    ),
     ("bad_option.yaml", {**USER, "x-gateway": {"temprature": 1}}, "invalid x-gateway block"),
     ("bad_example.yaml", {**USER, "x-gateway": {"examples": [{"text": "t", "output": {"name": 1}}]}}, "examples[0]"),
     ("Upper.yaml", USER, "must match [a-z0-9_-]+"),
@@ -303,7 +325,7 @@ def test_many_new_files_are_compiled_by_worker_processes(tmp_path: Path) -> None
     count = registry_module.PARALLEL_THRESHOLD + 4
     for index in range(count):
         write(tmp_path, f"person_{index:02d}.yaml", {**USER, "title": f"Person{index}"})
-    write(tmp_path, "broken.yaml", {**USER, "properties": {"a": {"$ref": "#/$defs/Nope"}}})
+    write(tmp_path, "broken.yaml", {**USER, "properties": {**NAME_AGE, "a": {"$ref": "#/$defs/Nope"}}})
     cold = SchemaRegistry.load(tmp_path, tmp_path / "cache")
     assert len(cold.schemas) == count and set(cold.failures) == {"broken"}
     assert "does not resolve" in cold.failures["broken"].message

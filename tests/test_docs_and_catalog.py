@@ -41,7 +41,9 @@ def test_openapi_shows_the_compiled_fields_and_descriptions(client: httpx.Client
     openapi = client.get("/openapi.json").json()
     operation = openapi["paths"][f"/extract/{name}"]["post"]
     assert operation["tags"] == [name]
-    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    bare, with_evidence = operation["responses"]["200"]["content"]["application/json"]["schema"]["anyOf"]
+    assert with_evidence["properties"]["data"] == bare and with_evidence["required"] == ["data", "evidence"]
+    ref = bare["$ref"]
     component = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]]
     document = shipped_document(name)
     properties = document["properties"]
@@ -50,7 +52,7 @@ def test_openapi_shows_the_compiled_fields_and_descriptions(client: httpx.Client
     for field, spec in properties.items():
         assert component["properties"][field]["description"] == spec["description"]
     list_schema = openapi["paths"][f"/extract/{name}/list"]["post"]["responses"]["200"]["content"]
-    assert list_schema["application/json"]["schema"]["type"] == "array"
+    assert list_schema["application/json"]["schema"]["anyOf"][0]["type"] == "array"
     stream = openapi["paths"][f"/extract/{name}/stream"]["post"]["responses"]["200"]["content"]
     assert "text/event-stream" in stream
     tag = next(tag for tag in openapi["tags"] if tag["name"] == name)
@@ -229,7 +231,7 @@ def test_the_request_body_is_one_typed_component(client: httpx.Client) -> None:
         "pattern": r"\S",
         "description": "The text to extract from.",
     }
-    assert set(component["properties"]) == {"text", "query", "model", "instructions"}
+    assert set(component["properties"]) == {"text", "query", "model", "instructions", "include"}
     assert component["required"] == ["text"] and component["properties"]["query"]["deprecated"] is True
     for path, operations in openapi["paths"].items():
         body = operations["post"]["requestBody"]["content"]["application/json"]
@@ -240,8 +242,8 @@ def test_each_stream_event_is_documented_with_the_type_of_its_data(client: httpx
     openapi = client.get("/openapi/user_detail.json").json()
     model_ref = {"$ref": "#/components/schemas/UserDetail"}
     for suffix, kinds in (
-        ("/stream", ["partial", "final", "error", "done"]),
-        ("/list/stream", ["item", "error", "done"]),
+        ("/stream", ["partial", "final", "evidence", "error", "done"]),
+        ("/list/stream", ["item", "evidence", "error", "done"]),
     ):
         content = openapi["paths"][f"/extract/user_detail{suffix}"]["post"]["responses"]["200"]["content"]
         events = content["text/event-stream"]["itemSchema"]["oneOf"]
@@ -251,6 +253,11 @@ def test_each_stream_event_is_documented_with_the_type_of_its_data(client: httpx
         assert typed == {"type": "string", "contentMediaType": "application/json", "contentSchema": model_ref}
         assert data["error"]["contentSchema"] == {"$ref": "#/components/schemas/ErrorBody"}
         assert data["done"] == {"const": "[DONE]"}
+        assert data["evidence"]["contentSchema"] == {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Evidence"},
+        }
+    assert set(openapi["components"]["schemas"]["Evidence"]["properties"]) == {"path", "value", "start", "end", "match"}
 
 
 def test_a_generated_python_client_is_typed_and_reads_streams(

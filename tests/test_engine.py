@@ -1,6 +1,7 @@
 """The extraction engine driven through a scripted backend: what each profile sends, what a further attempt does,
 how it chooses, and how failures leave. Each test states the model's answers it scripts."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +150,33 @@ async def test_small_profile_grounds_every_leaf_of_any_schema(invoice: CompiledS
     [tool] = backend.tools
     properties, definitions = tool["properties"], tool["$defs"]
     assert properties["issue_date"]["enum"] == ["2024-03-03"]  # the text's only date, normalised
-    # An optional date the text may be for: offered, not forced (one date in the text, two date fields).
-    assert properties["due_date"]["anyOf"][0]["enum"] == ["2024-03-03"] and "due_date" not in tool["required"]
+    # An optional date the text may be for: offered, or null (one date in the text, two date fields). Every
+    # property is written, an optional one as null where the text does not state it.
+    assert properties["due_date"]["anyOf"] == [
+        {"type": "string", "format": "date", "enum": ["2024-03-03"]},
+        {"type": "null"},
+    ]
+    assert tool["required"] == list(properties)
     assert "INV-77" in properties["invoice_number"]["enum"] and "2 x Hammer" not in properties["invoice_number"]["enum"]
-    assert properties["total"]["enum"] == [77, 3, 2024, 2, 12.5, 25]  # numbers the text states
+    assert properties["total"]["enum"] == [2, 12.5, 25]  # numbers the text states (not those of its date or codes)
     assert properties["currency"]["enum"][0] == "EUR"  # enums stay whole
     party = definitions["Party"]["properties"]
     assert {"ACME Tools GmbH", "Blue Fern Ltd"} <= set(party["name"]["enum"])
+    assert '"pattern"' not in json.dumps(tool)  # kept out of the grammar: llama.cpp's server crashes on many
     line = definitions["LineItem"]["properties"]
-    assert "Hammer" in line["description"]["enum"] and line["quantity"]["enum"] == [77, 3, 2024, 2, 12.5, 25]
+    assert "Hammer" in line["description"]["enum"] and line["quantity"]["enum"] == [2, 12.5, 25]
+
+
+async def test_few_shot_examples_teach_form_never_values(codegen_cache: Path) -> None:
+    # contact_card's example is Priya Natarajan of Northwind Traders: a text that does not name her cannot get
+    # her name, company or email, however much the small model has seen them.
+    contact = compile_schema(SHIPPED_SCHEMAS / "contact_card.json", codegen_cache)
+    text = "Hi, Omar Said here (Desert Bloom Logistics). Reach me at omar@desertbloom.example."
+    backend = ScriptedBackend({"full_name": "Omar Said", "role": "other", "preferred_channel": "none"})
+    await Extractor(backend, settings(model_profile="small")).extract(contact, text)
+    tool = json.dumps(backend.tools[0])
+    assert "Omar Said" in tool and "omar@desertbloom.example" in tool
+    for example_value in ("Priya Natarajan", "Northwind Traders", "priya.natarajan@northwind.example", "+44 20 7946"):
+        assert example_value not in tool
+    # The examples still show the model the form of an answer.
+    assert any("Priya Natarajan" in message["content"] for message in backend.requests[0]["messages"][:-1])

@@ -11,7 +11,7 @@ from gateway.process import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, serve
 from tests.conftest import GatewayFactory, gateway_settings
 from tests.fake_openai import FakeOpenAI
 from tests.live_server import LiveServer
-from tests.sse_client import raw_stream, read_stream
+from tests.sse_client import read_stream
 
 JASON = {"text": "Jason is 25 years old"}
 TWO_PEOPLE = {"text": "Jason is 25 years old. Sarah is 30 years old."}
@@ -48,13 +48,15 @@ def test_stream_sends_partials_then_final_then_done(client: httpx.Client, upstre
 
 
 def test_stream_events_are_framed_per_the_sse_spec(client: httpx.Client) -> None:
-    body = raw_stream(client, "/extract/user_detail/stream", JASON)
-    assert body.endswith("event: done\ndata: [DONE]\n\n")
+    response = client.post("/extract/user_detail/stream", json=JASON)
+    body, version = response.text, response.headers["schema-version"]
+    assert body.endswith(f"event: done\ndata: [DONE]\nid: {version}\n\n")  # the version that answered
     blocks = body.split("\n\n")
     assert blocks[-1] == ""
     for block in blocks[:-1]:
         lines = block.split("\n")
-        assert lines[0].startswith("event: ") and all(line.startswith("data: ") for line in lines[1:]), block
+        assert lines[0].startswith("event: ") and all(line.startswith(("data: ", "id: ")) for line in lines[1:]), block
+        assert (f"id: {version}" in lines) == (lines[0] in ("event: final", "event: done"))
 
 
 def test_list_returns_every_object(client: httpx.Client, upstream: FakeOpenAI) -> None:

@@ -22,6 +22,7 @@ def test_readyz_is_ready_when_the_upstream_answers_and_reuses_its_probe(
             "failed_schemas": 0,
             "upstream": "openai fake-model",
             "reasons": [],
+            "stale": [],
         }
     assert upstream.model_listings == 1  # probed once (GET /models: no tokens spent), then reused for seconds
     assert upstream.calls == []

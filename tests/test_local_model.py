@@ -243,6 +243,7 @@ def test_readyz_says_ready_once_the_model_is_warm(local: httpx.Client) -> None:
         "failed_schemas": 0,
         "upstream": "local SmolLM2-135M-Instruct.Q4_1",
         "reasons": [],
+        "stale": [],
     }
 
 
@@ -292,3 +293,56 @@ def test_the_model_runtime_is_built_for_the_cpu_family_not_this_cpu() -> None:
     beyond_avx2 = ["%zmm", "%k1", "{1to", "tdpb", "ldtilecfg", "vpdpbusd", "vpdpwssd"]
     found = {mnemonic for mnemonic in beyond_avx2 if mnemonic in disassembly}
     assert not found, f"instructions beyond AVX2 in the model runtime: {found}"
+
+
+INVOICE_TEXT = """Brightspark Electrical Ltd - INVOICE BS-7781 - Date: 2 September 2024
+To: Harlow Property Management
+Replace fuse box: 1 x 480.00 USD
+Install LED panels: 6 x 35.00 USD
+TOTAL DUE: 690.00 USD"""
+
+
+def test_a_nested_schema_extracts_grounded_values_with_the_real_model(local: httpx.Client) -> None:
+    response = local.post("/extract/invoice", json={"text": INVOICE_TEXT, "include": ["evidence"]})
+    assert response.status_code == 200, response.text
+    invoice, evidence = response.json()["data"], response.json()["evidence"]
+    assert invoice["issue_date"] == "2024-09-02" and invoice["currency"] == "USD"
+    assert invoice["invoice_number"] in INVOICE_TEXT and invoice["vendor"]["name"] in INVOICE_TEXT
+    assert invoice["line_items"] and all(item["description"] in INVOICE_TEXT for item in invoice["line_items"])
+    assert invoice["total"] in (690.0, 480.0, 35.0, 6.0, 1.0)  # a number the text states, never one invented
+    located = {item["path"]: item for item in evidence}
+    assert INVOICE_TEXT[located["vendor.name"]["start"] : located["vendor.name"]["end"]] == invoice["vendor"]["name"]
+
+
+def test_a_list_of_a_non_person_schema_is_read_a_record_at_a_time(local: httpx.Client) -> None:
+    text = (
+        "Contacts from the fair:\n"
+        "- Marco Bellini, Vetro Glassworks, marco@vetro.example\n"
+        "- Lena Vogt, Alpenmilch AG, lena.vogt@alpenmilch.example\n"
+        "- Yuki Tanaka, Hikari Robotics, yuki@hikari.example"
+    )
+    result = read_stream(local, "/extract/contact_card/list/stream", {"text": text})
+    assert result.status == 200 and result.names[-1] == "done" and "error" not in result.names
+    cards = result.data("item")
+    assert [card["email"] for card in cards] == [
+        "marco@vetro.example",
+        "lena.vogt@alpenmilch.example",
+        "yuki@hikari.example",
+    ]
+
+
+def test_a_schema_whose_pattern_llama_cpp_cannot_compile_does_not_crash_the_model(tmp_path: Path) -> None:
+    # `\\d` in a pattern crashed llama.cpp's server when it became grammar: patterns stay out of the grammar.
+    schema = {
+        "title": "Ticket",
+        "type": "object",
+        "properties": {"ticket_id": {"type": "string", "pattern": "^[A-Z]{2,4}-\\d{3,6}$"}},
+        "required": ["ticket_id"],
+    }
+    (tmp_path / "ticket.json").write_text(json.dumps(schema))
+    app = create_app(Settings(provider="local", schemas_dir=tmp_path, cache_dir=tmp_path / "cache"))
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+        response = client.post("/extract/ticket", json={"text": "Ticket #BIL-88231 was reopened."})
+        assert response.status_code == 200, response.text
+        assert response.json() == {"ticket_id": "BIL-88231"}
+        assert app.state.backend.server.restarts == 0

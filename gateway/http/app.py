@@ -1,6 +1,7 @@
 """``create_app``: settings -> registry -> routes, with the lifespan owning the chat backend (and so the embedded
 model's process)."""
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from gateway.http.health import add_health_routes
 from gateway.http.limits import BodyLimit
 from gateway.http.request_log import RequestLog, note_error, schema_of_path
 from gateway.schemas.registry import SchemaRegistry
+from gateway.schemas.watch import refresh, schema_files_of, watch_schemas
 from gateway.settings import Settings
 
 logger = logging.getLogger("gateway")
@@ -58,7 +60,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.backend = backend
             app.state.extractor = Extractor(backend, settings)
             _log_start_up(settings, registry, backend)
-            yield
+            stop = asyncio.Event()
+            watcher = asyncio.create_task(watch_schemas(registry, settings.watch, stop))
+            if settings.watch != "off" and registry.folder is not None:
+                # Whatever changed between the first compile and the watch starting.
+                await refresh(
+                    registry, {*schema_files_of(registry.folder), *(s.path for s in registry.schemas.values())}
+                )
+            try:
+                yield
+            finally:
+                stop.set()
+                await asyncio.wait_for(watcher, 5)
 
     app = FastAPI(
         title="gateway",
@@ -67,10 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         f"`{settings.schemas_dir}`. One tag per schema; per-schema docs at `/docs/<name>`.",
         docs_url=None,
         redoc_url=None,
-        openapi_tags=[
-            {"name": schema.name, "description": schema.description or schema.title}
-            for schema in (registry.schemas[name] for name in registry.names)
-        ],
         lifespan=lifespan,
         telemetry=None if _opentelemetry_configured() else _NO_TELEMETRY,
     )

@@ -1,15 +1,16 @@
 """What the gateway serves, for people and machines: ``/schemas`` and ``/schemas/<name>``, as they are now."""
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gateway.errors import SchemaNotFound
 from gateway.http.extraction import ROUTE_SUFFIXES
 from gateway.http.openapi import ErrorResponse
 from gateway.schemas.compiler import CompiledSchema
-from gateway.schemas.registry import SchemaFailure, SchemaRegistry
+from gateway.schemas.registry import SchemaFailure, SchemaRegistry, StaleSchema
 
 
 def schema_routes(name: str) -> list[str]:
@@ -18,14 +19,19 @@ def schema_routes(name: str) -> list[str]:
 
 class SchemaSummary(BaseModel):
     name: str
-    status: Literal["ok", "error"]
+    status: Literal["ok", "stale", "error"] = Field(
+        description="ok; stale: the file changed and no longer compiles, the version shown keeps serving; error: "
+        "not served."
+    )
     file: str
     title: str | None = None
     description: str | None = None
     content_hash: str | None = None
+    version: str | None = Field(default=None, description="The version served (the `Schema-Version` header).")
+    live_since: datetime | None = Field(default=None, description="When the version served went live.")
     routes: list[str] = []
     docs: str | None = None
-    message: str | None = None
+    message: str | None = Field(default=None, description="Why the file is not (or no longer) served as it is.")
 
 
 class SchemaDetail(SchemaSummary):
@@ -33,16 +39,21 @@ class SchemaDetail(SchemaSummary):
     model_source: str | None = None
 
 
-def summarize(schema: CompiledSchema) -> SchemaSummary:
+def summarize(
+    schema: CompiledSchema, live_since: float | None = None, stale: StaleSchema | None = None
+) -> SchemaSummary:
     return SchemaSummary(
         name=schema.name,
-        status="ok",
+        status="stale" if stale else "ok",
         file=str(schema.path),
         title=schema.title,
         description=schema.description,
         content_hash=schema.content_hash,
+        version=schema.version,
+        live_since=datetime.fromtimestamp(live_since, UTC) if live_since else None,
         routes=schema_routes(schema.name),
         docs=f"/docs/{schema.name}",
+        message=stale.message if stale else None,
     )
 
 
@@ -53,18 +64,18 @@ def summarize_failure(failure: SchemaFailure) -> SchemaSummary:
 def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     async def list_schemas() -> list[SchemaSummary]:
         # Read at each request: a schema that failed on first use shows as failed from then on.
+        schemas, failures, stale, live = registry.schemas, registry.failures, registry.stale, registry.live_since
         return sorted(
-            [summarize(schema) for schema in list(registry.schemas.values())]
-            + [summarize_failure(failure) for failure in list(registry.failures.values())],
+            [summarize(schema, live.get(name), stale.get(name)) for name, schema in schemas.items()]
+            + [summarize_failure(failure) for failure in failures.values()],
             key=lambda summary: summary.name,
         )
 
     async def get_schema(name: str) -> SchemaDetail:
         schema = registry.ready(name)  # builds the model, so a schema that cannot be served says so here
         if schema is not None:
-            return SchemaDetail(
-                **summarize(schema).model_dump(), json_schema=schema.json_schema, model_source=schema.source
-            )
+            summary = summarize(schema, registry.live_since.get(name), registry.stale.get(name))
+            return SchemaDetail(**summary.model_dump(), json_schema=schema.json_schema, model_source=schema.source)
         failure = registry.failures.get(name)
         if failure is not None:
             return SchemaDetail(**summarize_failure(failure).model_dump())

@@ -32,33 +32,41 @@ def _swagger_page(openapi_url: str, title: str) -> HTMLResponse:
 
 def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     """``/``, ``/docs``, ``/redoc``, ``/docs/<name>``, ``/openapi/<name>.json``; ``/openapi.json`` lists every
-    schema's own routes. Each document is built on its first request, not at start-up."""
+    schema's own routes. Each document is built on its first request, not at start-up, and again when the schema
+    folder changes: the documents follow the versions served."""
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    built_for = [-1]  # the registry generation app.openapi_schema was built for
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
+        if app.openapi_schema is None or built_for[0] != registry.generation:
+            generation = registry.generation
             ready = [schema for name in registry.names if (schema := registry.ready(name)) is not None]
             documented = [route for schema in ready for route in schema_doc_routes(schema)]
+            tags = [{"name": schema.name, "description": schema.description or schema.title} for schema in ready]
             app.openapi_schema = complete_document(
                 get_openapi(
                     title=app.title,
                     version=app.version,
                     description=app.description,
                     routes=[*app.routes, *documented],
-                    tags=app.openapi_tags,
+                    tags=tags,
                 )
             )
+            built_for[0] = generation
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    per_schema_openapi: dict[str, dict[str, Any]] = {}
+    per_schema_openapi: dict[tuple[str, str], dict[str, Any]] = {}  # by name and version
 
     def schema_openapi(name: str) -> dict[str, Any]:
         schema = registry.ready(name)
         if schema is None:
             raise unknown_schema(registry, name)
-        if name not in per_schema_openapi:
-            per_schema_openapi[name] = complete_document(
+        key = (name, schema.content_hash)
+        if key not in per_schema_openapi:
+            if len(per_schema_openapi) > 4 * max(1, len(registry.schemas)):
+                per_schema_openapi.clear()  # versions no longer served
+            per_schema_openapi[key] = complete_document(
                 get_openapi(
                     title=f"{schema.title} extraction",
                     version=app.version,
@@ -67,14 +75,16 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
                     tags=[{"name": name, "description": schema.description or schema.title}],
                 )
             )
-        return per_schema_openapi[name]
+        return per_schema_openapi[key]
 
     async def openapi_for_schema(name: str) -> JSONResponse:
         return JSONResponse(schema_openapi(name))
 
     async def docs_for_schema(name: str) -> HTMLResponse:
-        schema_openapi(name)  # 404 for unknown names, before a page that would fail in the browser
-        return _swagger_page(f"/openapi/{name}.json", f"{registry.schemas[name].title} - gateway docs")
+        schema = registry.ready(name)  # 404 for unknown names, before a page that would fail in the browser
+        if schema is None:
+            raise unknown_schema(registry, name)
+        return _swagger_page(f"/openapi/{name}.json", f"{schema.title} - gateway docs")
 
     async def docs_all() -> HTMLResponse:
         return _swagger_page(app.openapi_url or "/openapi.json", f"{app.title} - docs")

@@ -20,6 +20,7 @@ from gateway.errors import (
     MethodNotAllowed,
     SchemaNotFound,
     SchemaUnavailable,
+    SchemaVersionMismatch,
     UnsupportedMediaType,
 )
 from gateway.extraction.engine import Extractor, Final
@@ -88,6 +89,7 @@ class ExtractionEndpoints:
             await self.app(scope, receive, send)
             return
         name, route = match["name"], match["route"] or "one"
+        version: dict[str, str] = {}  # the Schema-Version header, once the schema is known
         try:
             if scope["method"] != "POST":
                 raise MethodNotAllowed(f"{scope['method']} is not allowed here; use POST", schema=name)
@@ -96,27 +98,43 @@ class ExtractionEndpoints:
                 (value.decode("latin-1") for key, value in scope["headers"] if key == b"content-type"), ""
             )
             schema = self._schema(name)
+            version["Schema-Version"] = schema.version
+            _check_pinned_version(_header(scope, b"if-match"), schema)
             request = parse_extraction_request(content_type, body, schema=name, max_text_chars=self.max_text_chars)
             extractor: Extractor = scope["app"].state.extractor
             if route in ("stream", "list/stream"):
                 events = _events(extractor, schema, request, route == "list/stream")
-                await unless_client_leaves(receive, _stream(events, name, send))
+                await unless_client_leaves(receive, _stream(events, schema, send))
                 return
             answer = await unless_client_leaves(receive, _json_answer(extractor, schema, request, route == "list"))
         except GatewayError as exc:
             note_error(exc)
-            await _send_json(send, exc.status_code, {"error": exc.to_dict()}, exc.headers())
+            await _send_json(send, exc.status_code, {"error": exc.to_dict()}, {**version, **exc.headers()})
             return
         except ClientDisconnect:
             note_error({"type": CLIENT_DISCONNECTED, "message": "the client closed the connection", "schema": name})
             return  # nobody is left to answer
-        await _send_json(send, 200, answer)
+        await _send_json(send, 200, answer, version)
 
     def _schema(self, name: str) -> CompiledSchema:
         schema = self.registry.ready(name)
         if schema is None:
             raise unknown_schema(self.registry, name)
         return schema
+
+
+def _check_pinned_version(if_match: str, schema: CompiledSchema) -> None:
+    """A client that pins the version it was written against (``If-Match``) gets 412 when it is not served."""
+    if not if_match:
+        return
+    wanted = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]
+    if "*" in wanted or any(len(tag) >= 8 and schema.content_hash.startswith(tag) for tag in wanted):
+        return
+    raise SchemaVersionMismatch(
+        f"schema {schema.name!r} is at version {schema.version}, not {', '.join(wanted)} (If-Match)",
+        schema=schema.name,
+        served=schema.version,
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -173,7 +191,7 @@ def _evidence_json(data: Any, text: str, *, prefix: str = "") -> str:
     return to_json([found.model_dump() for found in evidence_for(data, text, prefix=prefix)]).decode()
 
 
-async def _stream(events: AsyncGenerator[Event, None], schema: str, send: Send) -> None:
+async def _stream(events: AsyncGenerator[Event, None], schema: CompiledSchema, send: Send) -> None:
     """Wait for the first event before answering 200, so that failures before any output (unreachable upstream,
     429, timeout) get their real HTTP status as a ``GatewayError``; later failures travel in the stream as
     ``error`` events, and ``done`` always ends it."""
@@ -189,8 +207,9 @@ async def _stream(events: AsyncGenerator[Event, None], schema: str, send: Send) 
                 async for event in events:
                     yield event
 
-        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
-        async for chunk in encode_events(replay(), schema):
+        headers = [*STREAM_HEADERS, (b"schema-version", schema.version.encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        async for chunk in encode_events(replay(), schema.name, schema.version):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 

@@ -25,12 +25,19 @@ class Health(BaseModel):
     local_model_restarts: int | None = None
 
 
+class StaleNote(BaseModel):
+    name: str
+    version: str
+    message: str
+
+
 class Readiness(BaseModel):
     status: Literal["ready", "not_ready"]
     schemas: int
     failed_schemas: int
     upstream: str
     reasons: list[str]
+    stale: list[StaleNote] = []
 
 
 class _UpstreamProbe:
@@ -83,6 +90,11 @@ def add_health_routes(app: FastAPI, registry: SchemaRegistry) -> None:
             failed_schemas=len(registry.failures),
             upstream=f"{backend.provider} {backend.model}",
             reasons=reasons,
+            stale=[
+                StaleNote(name=name, version=registry.schemas[name].version, message=note.message)
+                for name, note in sorted(registry.stale.items())
+                if name in registry.schemas
+            ],
         )
         return JSONResponse(body.model_dump(), status_code=503 if reasons else 200)
 

@@ -138,8 +138,6 @@ def complete_document(document: dict[str, Any]) -> dict[str, Any]:
     components["Evidence"] = Evidence.model_json_schema()
     paths = document.get("paths", {})
     for path, operations in paths.items():
-        if path.startswith("/extract/") and not path.endswith("stream"):
-            _with_evidence_answer(operations["post"]["responses"]["200"]["content"]["application/json"])
         shapes: tuple[tuple[str, Literal["one", "list"]], ...] = (("/list/stream", "list"), ("/stream", "one"))
         for suffix, shape in shapes:
             if not path.endswith(suffix) or not path.startswith("/extract/"):
@@ -150,6 +148,9 @@ def complete_document(document: dict[str, Any]) -> dict[str, Any]:
             content["itemSchema"] = _event_schema(shape, model.get("schema", {"type": "object"}))
             content.pop("schema", None)  # FastAPI's {"type": "string"} for a non-JSON response class
             break
+    for path, operations in paths.items():  # after the streams, which take the bare model's component
+        if path.startswith("/extract/") and not path.endswith("stream"):
+            _with_evidence_answer(operations["post"]["responses"]["200"]["content"]["application/json"])
     return document
 
 

@@ -27,14 +27,16 @@ STREAM_HEADERS = [
 ]
 
 
-DONE = format_sse_event(event="done", data_str="[DONE]")
+# Events that carry the schema version that answered, as their SSE `id`.
+_VERSIONED = frozenset({"final", "item", "done"})
 
 
-async def encode_events(events: AsyncIterator[Event], schema: str) -> AsyncIterator[bytes]:
-    """Frame ``events``; whatever goes wrong becomes an ``error`` event, and ``done`` always closes the stream."""
+async def encode_events(events: AsyncIterator[Event], schema: str, version: str | None = None) -> AsyncIterator[bytes]:
+    """Frame ``events``; whatever goes wrong becomes an ``error`` event, and ``done`` always closes the stream.
+    ``final``, ``item`` and ``done`` carry ``version`` (the schema version that answered) as their ``id``."""
     try:
         async for name, data in events:
-            yield format_sse_event(event=name, data_str=data)
+            yield format_sse_event(event=name, data_str=data, id=version if name in _VERSIONED else None)
     except GatewayError as exc:
         note_error(exc.to_dict())  # logged once the stream is over, as the request's one line
         yield error_event(exc.to_dict())
@@ -46,7 +48,7 @@ async def encode_events(events: AsyncIterator[Event], schema: str) -> AsyncItera
         }
         note_error(body, exc_info=exc)
         yield error_event(body)
-    yield DONE
+    yield format_sse_event(event="done", data_str="[DONE]", id=version)
 
 
 def error_event(body: dict[str, object]) -> bytes:

@@ -5,12 +5,14 @@ hand, or half written, no longer matches and is generated again instead of being
 """
 
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -95,6 +97,24 @@ def load_compiled(
             path.unlink()
         return None
     return document, class_name, source
+
+
+@contextlib.contextmanager
+def compiling(cache_dir: Path, content_hash: str, suffix: str) -> Iterator[None]:
+    """Held while one process compiles a file (a lock file beside its entry): the gateway's other workers wait for
+    it instead of compiling the same file at once. Without a writable cache, nothing is held."""
+    entry = _entry(cache_dir, content_hash, suffix)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(entry.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def store_compiled(

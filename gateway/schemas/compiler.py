@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import re
 import sys
 import types
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from gateway.errors import SchemaCompileError
 from gateway.schemas import cache, codegen, safety
 from gateway.schemas.from_text import with_text_checks
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml's safe loader when PyYAML was built with it: ten times faster than the pure-Python one at start-up.
@@ -110,6 +113,11 @@ class CompiledSchema:
     from_cache: bool
     max_list_items: int = 50
 
+    @property
+    def version(self) -> str:
+        """The version clients see (``Schema-Version``): the start of the file's content hash."""
+        return self.content_hash[:16]
+
     @cached_property
     def model(self) -> type[BaseModel]:
         """The Pydantic model. A file compiled on an earlier start is executed on first use, not at start-up;
@@ -163,27 +171,34 @@ def compile_schema(
     # A file compiled before (same bytes, same generator) skips parsing, checking and generation: only the
     # generated source's allow-list check runs again before it is executed.
     cached = cache.load_compiled(cache_dir, content_hash, path.suffix, where=where) if use_cache else None
-    if cached is not None:
-        document, class_name, source = cached
-    else:
-        document = parse_document(raw, path)
-        schema = without_gateway_keys(document)
-        check_schema(schema, where)
-        class_name = class_name_for(schema.get("title"), name)
-        source = (generated or {}).get(content_hash, "")
-        try:
-            source = source or codegen.generate_source(schema, class_name)
-        except Exception as exc:  # the generator raises many kinds; all mean "this file can't be served"
-            raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
-    options = _read_options(document, where)
-    model_factory = partial(_build_model, source, class_name, name, options, where)
+    model: type[BaseModel] | None = None
     if cached is not None:
         # Compiled, built and checked before (same bytes, same generator): the model is made on first use.
         # Its source still passes the allow-list check before it is executed.
-        model = None
+        document, class_name, source = cached
+        options = _read_options(document, where)
     else:
-        model = model_factory(new=True)
-        cache.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
+        # One process compiles a file at a time: other workers wait, then find it in the cache.
+        with cache.compiling(cache_dir, content_hash, path.suffix):
+            cached = cache.load_compiled(cache_dir, content_hash, path.suffix, where=where) if use_cache else None
+            if cached is not None:
+                document, class_name, source = cached
+                options = _read_options(document, where)
+            else:
+                logger.debug("compiling %s (version %s)", where, content_hash[:16])
+                document = parse_document(raw, path)
+                schema = without_gateway_keys(document)
+                check_schema(schema, where, raw.decode("utf-8"))
+                class_name = class_name_for(schema.get("title"), name)
+                source = (generated or {}).get(content_hash, "")
+                try:
+                    source = source or codegen.generate_source(schema, class_name)
+                except Exception as exc:  # the generator raises many kinds; all mean "this file can't be served"
+                    raise SchemaCompileError(where, f"cannot generate a model: {_summary(exc)}") from exc
+                options = _read_options(document, where)
+                model = _build_model(source, class_name, name, options, where, new=True)
+                cache.store_compiled(cache_dir, content_hash, path.suffix, document, class_name, source)
+    model_factory = partial(_build_model, source, class_name, name, options, where)
     description = document.get("description")
     compiled = CompiledSchema(
         name=name,
@@ -195,7 +210,7 @@ def compile_schema(
         options=options,
         model_factory=model_factory,
         source=source,
-        from_cache=cached is not None,
+        from_cache=model is None,
         max_list_items=max_list_items,
     )
     if model is not None:
@@ -261,6 +276,10 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
         document = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_YAML_LOADER)
     except json.JSONDecodeError as exc:
         raise SchemaCompileError(where, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        raise SchemaCompileError(where, f"invalid YAML{at}: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise SchemaCompileError(where, f"invalid YAML: {_first_line(exc, 3)}") from exc
     except RecursionError as exc:
@@ -279,13 +298,16 @@ def _read_options(document: dict[str, Any], where: str) -> SchemaOptions:
         raise SchemaCompileError(where, f"invalid {OPTIONS_KEY} block: {_first_line(exc, 3)}") from exc
 
 
-def check_schema(schema: dict[str, Any], where: str) -> None:
-    """Refuse keys that reach outside the file, then check it is valid JSON Schema with resolvable refs."""
+def check_schema(schema: dict[str, Any], where: str, text: str | None = None) -> None:
+    """Refuse keys that reach outside the file, then check it is valid JSON Schema with resolvable refs and a
+    ``required`` that names properties. Messages name the place: a JSON pointer, and the line and column in
+    ``text`` (the file's text) where it can."""
     try:
         nodes = list(_walk(schema, "#"))
     except RecursionError as exc:
         raise SchemaCompileError(where, "nested too deeply") from exc
     for pointer, node in nodes:
+        _check_required(node, pointer, where, text)
         for key, value in node.items():
             if key == "$schema":
                 _check_meta_schema(value, pointer, where)
@@ -297,14 +319,76 @@ def check_schema(schema: dict[str, Any], where: str) -> None:
                         where, f"{key} {value!r} at {pointer}: only local references ('#/$defs/...') are allowed"
                     )
                 if _resolve_pointer(schema, value) is None:
-                    raise SchemaCompileError(where, f"{key} {value!r} at {pointer} does not resolve")
+                    defined = [*(schema.get("$defs") or {}), *(schema.get("definitions") or {})]
+                    known = (
+                        f"; the definitions are: {', '.join(map(str, defined))}" if defined else "; there are no $defs"
+                    )
+                    at = _at(text, [*_parts(pointer), key])
+                    raise SchemaCompileError(where, f"{key} {value!r} at {pointer}{at} does not resolve{known}")
     try:
         jsonschema_rs.meta.validate(schema)
     except jsonschema_rs.ValidationError as exc:
-        location = "/".join(str(part) for part in exc.instance_path) or "(root)"
-        raise SchemaCompileError(where, f"invalid JSON Schema at {location}: {_first_line(exc)}") from exc
+        parts = [str(part) for part in exc.instance_path]
+        location = "/".join(parts) or "(root)"
+        hint = _type_hint(parts, exc.instance)
+        problem = f"invalid JSON Schema at {location}{_at(text, parts)}: {_first_line(exc)}{hint}"
+        raise SchemaCompileError(where, problem) from exc
     except (ValueError, jsonschema_rs.ReferencingError) as exc:
         raise SchemaCompileError(where, f"invalid JSON Schema: {_first_line(exc)}") from exc
+
+
+# What a type written the Python (or another language's) way most likely meant.
+_TYPE_NAMES = {
+    "str": "string", "text": "string", "int": "integer", "float": "number", "double": "number", "decimal": "number",
+    "bool": "boolean", "dict": "object", "map": "object", "list": "array", "tuple": "array", "none": "null",
+}  # fmt: skip
+
+
+def _type_hint(parts: list[str], value: Any) -> str:
+    if parts and parts[-1] == "type" and isinstance(value, str) and value.lower() in _TYPE_NAMES:
+        return f" - did you mean `{_TYPE_NAMES[value.lower()]}`?"
+    return ""
+
+
+def _check_required(node: dict[str, Any], pointer: str, where: str, text: str | None) -> None:
+    """``required`` may only name the object's own properties (the generator would drop the others silently)."""
+    required, properties = node.get("required"), node.get("properties")
+    if not isinstance(required, list) or not isinstance(properties, dict):
+        return
+    unknown = [name for name in required if isinstance(name, str) and name not in properties]
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        at = _at(text, [*_parts(pointer), "required"])
+        raise SchemaCompileError(
+            where,
+            f"required at {pointer}{at} names {names}, which is not a property here "
+            f"(the properties are: {', '.join(properties) or 'none'})",
+        )
+
+
+def _parts(pointer: str) -> list[str]:
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.removeprefix("#").split("/") if part]
+
+
+def _at(text: str | None, parts: list[str]) -> str:
+    """ " (line L, column C)" of the node at ``parts`` in the file's text, or "" where it cannot be told."""
+    if text is None:
+        return ""
+    try:
+        node: Any = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return ""
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+        else:
+            node = None
+        if node is None:
+            return ""
+    mark = node.start_mark
+    return f" (line {mark.line + 1}, column {mark.column + 1})"
 
 
 def _check_meta_schema(value: Any, pointer: str, where: str) -> None:

@@ -1,10 +1,16 @@
-"""Schema name -> compiled schema, built once from a folder; bad files are kept as failures, not fatal."""
+"""Schema name -> compiled schema, from a folder; bad files are kept as failures, not fatal.
+
+The folder is live (``gateway.schemas.watch``): changed files are compiled off the event loop
+(``compile_changes``) and the result swapped in at once on it (``apply``), each mapping replaced whole, so a request
+holds the version it started with to its end. A file that breaks keeps its last good version serving, ``stale``.
+"""
 
 import hashlib
 import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,20 +37,62 @@ class SchemaFailure:
     message: str
 
 
+@dataclass(frozen=True)
+class StaleSchema:
+    """A schema whose file changed and no longer compiles: its last good version keeps serving."""
+
+    name: str
+    path: Path
+    message: str
+    since: float
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A changed file that compiled (``compile_changes``)."""
+
+    schema: CompiledSchema
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A changed file that does not compile."""
+
+    name: str
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A schema whose file is gone."""
+
+    name: str
+
+
+Change = Compiled | Failed | Removed
+
+
 @dataclass
 class SchemaRegistry:
     cache_dir: Path
     max_list_items: int = 50
     schemas: dict[str, CompiledSchema] = field(default_factory=dict)
     failures: dict[str, SchemaFailure] = field(default_factory=dict)
+    stale: dict[str, StaleSchema] = field(default_factory=dict)
+    live_since: dict[str, float] = field(default_factory=dict)  # name -> when its served version went live
+    folder: Path | None = None
+    generation: int = 0  # bumped on every change; what is built from the registry (docs) follows it
 
     @classmethod
     def load(cls, folder: Path, cache_dir: Path, *, max_list_items: int = 50) -> "SchemaRegistry":
         """Compile every schema file in ``folder``; one bad file never keeps the others from loading."""
         if not folder.is_dir():
             logger.warning("schema folder %s does not exist; serving no schemas", folder)
-            return cls(cache_dir, max_list_items)
-        return cls.from_files(schema_files(folder), cache_dir, max_list_items=max_list_items)
+            return cls(cache_dir, max_list_items, folder=folder)
+        registry = cls.from_files(schema_files(folder), cache_dir, max_list_items=max_list_items)
+        registry.folder = folder
+        return registry
 
     @classmethod
     def from_files(cls, files: list[Path], cache_dir: Path, *, max_list_items: int = 50) -> "SchemaRegistry":
@@ -64,9 +112,77 @@ class SchemaRegistry:
                 registry.schemas[name] = compile_schema(
                     paths[0], cache_dir, max_list_items=max_list_items, generated=generated
                 )
+                registry.live_since[name] = time.time()
             except SchemaCompileError as exc:
                 registry._fail(name, paths[0], str(exc))
         return registry
+
+    def compile_changes(self, changed: set[Path]) -> list[Change]:
+        """What the changed files now are, compiled (CPU work: run it off the event loop). A file compiled before
+        with the same bytes is left out: nothing to swap."""
+        folder = self.folder
+        present = schema_files(folder) if folder is not None and folder.is_dir() else []
+        by_name: defaultdict[str, list[Path]] = defaultdict(list)
+        for path in present:
+            by_name[path.stem].append(path)
+        results: list[Change] = []
+        for name in sorted({path.stem for path in changed}):
+            paths = by_name.get(name, [])
+            if not paths:
+                if name in self.schemas or name in self.failures:
+                    results.append(Removed(name))
+                continue
+            if len(paths) > 1:
+                files = ", ".join(str(path) for path in paths)
+                results.append(Failed(name, paths[0], f"duplicate schema name {name!r} ({files}); keep one file"))
+                continue
+            try:
+                schema = compile_schema(paths[0], self.cache_dir, max_list_items=self.max_list_items)
+            except SchemaCompileError as exc:
+                results.append(Failed(name, paths[0], str(exc)))
+                continue
+            served = self.schemas.get(name)
+            if served is None or served.content_hash != schema.content_hash or name in self.stale:
+                results.append(Compiled(schema))
+        return results
+
+    def apply(self, changes: list[Change]) -> None:
+        """Swap the changes in (on the event loop): each mapping is replaced whole, never changed in place."""
+        if not changes:
+            return
+        schemas, failures, stale, live = (
+            dict(self.schemas),
+            dict(self.failures),
+            dict(self.stale),
+            dict(self.live_since),
+        )
+        for change in changes:
+            if isinstance(change, Removed):
+                for mapping in (schemas, failures, stale, live):
+                    mapping.pop(change.name, None)
+                logger.info("schema %s removed: its file is gone", change.name)
+            elif isinstance(change, Compiled):
+                name = change.schema.name
+                schemas[name], live[name] = change.schema, time.time()
+                failures.pop(name, None)
+                stale.pop(name, None)
+                logger.info("schema %s is live, version %s (%s)", name, change.schema.version, change.schema.path)
+            elif change.name in schemas:
+                previous = stale.get(change.name)
+                stale[change.name] = StaleSchema(change.name, change.path, change.message, time.time())
+                if previous is None or previous.message != change.message:
+                    logger.error(
+                        "schema %s is stale: its file no longer compiles, version %s keeps serving: %s",
+                        change.name,
+                        schemas[change.name].version,
+                        change.message,
+                    )
+            else:
+                if failures.get(change.name, SchemaFailure("", Path(), "")).message != change.message:
+                    logger.error("schema %s not served: %s", change.name, change.message)
+                failures[change.name] = SchemaFailure(change.name, change.path, change.message)
+        self.schemas, self.failures, self.stale, self.live_since = schemas, failures, stale, live
+        self.generation += 1
 
     def ready(self, name: str) -> CompiledSchema | None:
         """The schema ``name`` with its model built (a file compiled on an earlier start builds it on first
@@ -84,17 +200,18 @@ class SchemaRegistry:
             logger.warning("schema %s: its cached model failed (%s); generating it again from its file", name, error)
             try:
                 fresh = compile_schema(schema.path, self.cache_dir, max_list_items=self.max_list_items, use_cache=False)
-                self.schemas[name] = fresh
+                self.schemas = {**self.schemas, name: fresh}
                 return fresh
             except SchemaCompileError as exc:
                 error = exc
-        self.schemas.pop(name, None)
+        self.schemas = {key: value for key, value in self.schemas.items() if key != name}
         self._fail(name, schema.path, str(error))
+        self.generation += 1
         return None
 
     def _fail(self, name: str, path: Path, message: str) -> None:
         logger.error("schema %s not served: %s", name, message)
-        self.failures[name] = SchemaFailure(name=name, path=path, message=message)
+        self.failures = {**self.failures, name: SchemaFailure(name=name, path=path, message=message)}
 
     @property
     def names(self) -> list[str]:

@@ -55,25 +55,34 @@ def _facts(text: str) -> TextFacts:
 
 
 def narrow_tool(tool: dict[str, Any], grounding: Grounding) -> dict[str, Any]:
-    """``tool`` (an OpenAI tool definition) with its parameters narrowed to what the text offers, and without
-    regular-expression ``pattern`` keys: llama-cpp-python's translation of patterns into grammar crashes its server
-    on common ones (``\\d``, ``\\.``, ``\\w``). A pattern has already chosen the candidates a field is narrowed
-    to; for a field left free, the validator still checks the answer."""
+    """``tool`` (an OpenAI tool definition) with its parameters narrowed to what the text offers, and made safe for
+    llama-cpp-python's translation of a JSON Schema into grammar, which crashes its server on a regular-expression
+    ``pattern`` (``\\d``, ``\\.``, ``\\w``) and on an enum string holding a quote or a backslash: patterns go (they
+    have already chosen the candidates; the validator still checks the answer) and so do such enum strings."""
     function = tool["function"]
-    parameters = _without_patterns(_Narrowing(grounding, function["parameters"]).run(function["name"]))
+    parameters = _grammar_safe(_Narrowing(grounding, function["parameters"]).run(function["name"]))
     return {**tool, "function": {**function, "parameters": parameters}}
 
 
-def _without_patterns(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {
-            key: _without_patterns(value)
-            for key, value in node.items()
-            if not (key == "pattern" and isinstance(value, str))
-        }
+def _grammar_safe(node: Any) -> Any:
     if isinstance(node, list):
-        return [_without_patterns(item) for item in node]
-    return node
+        return [_grammar_safe(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    safe = {
+        key: _grammar_safe(value) for key, value in node.items() if not (key == "pattern" and isinstance(value, str))
+    }
+    if isinstance(safe.get("enum"), list):
+        kept = [value for value in safe["enum"] if not isinstance(value, str) or _safe_literal(value)]
+        if kept:
+            safe["enum"] = kept
+        else:
+            del safe["enum"]
+    return safe
+
+
+def _safe_literal(value: str) -> bool:
+    return '"' not in value and "\\" not in value and all(character >= " " for character in value)
 
 
 class _Narrowing:
@@ -156,6 +165,13 @@ class _Narrowing:
             return {**spec, "items": narrowed_items} | ({"maxItems": bound} if bound is not None else {})
         if path in self.derived or path.rsplit(".", 1)[-1] in self.derived:
             return spec
+        if isinstance(spec.get("enum"), list):
+            mentioned = _mentioned(spec["enum"], self.facts.text)
+            if mentioned:
+                return {**spec, "enum": mentioned}
+            return spec if required else None  # an optional choice the text never names stays out
+        if spec.get("type") == "boolean" and not required and not _spoken_of(path, self.facts.text):
+            return None  # an optional yes/no the text says nothing about stays out
         candidates = self.leaf(spec, path)
         if candidates is None:
             return spec
@@ -190,6 +206,32 @@ class _Narrowing:
         if pattern is not None:
             values = _matching(values, pattern)
         return values if len(values) <= MAX_CANDIDATES else None
+
+
+# Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "CNY": "元", "PLN": "zł"}
+
+
+def _mentioned(values: list[Any], text: str) -> list[Any]:
+    """The enum values the text names: as words (underscores read as spaces), or a currency code by its symbol."""
+    lowered = text.casefold()
+    found = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        words = value.replace("_", " ").casefold()
+        if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", lowered) or (
+            value in _CURRENCY_SYMBOLS and _CURRENCY_SYMBOLS[value] in text
+        ):
+            found.append(value)
+    return found
+
+
+def _spoken_of(path: str, text: str) -> bool:
+    """Whether the text uses a word of a yes/no field's name ("signature_required" - "signature")."""
+    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
+    lowered = text.casefold()
+    return any(word[: max(4, len(word) - 2)] in lowered for word in words)
 
 
 def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:
