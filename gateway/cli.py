@@ -283,6 +283,107 @@ def _with_extractor(
         raise _fail(str(exc), 2) from None
 
 
+keys_cli = typer.Typer(help="API keys: create, list, revoke, and usage per key.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
+
+
+def _keys_file() -> Path:
+    settings = _settings(None)
+    if settings.api_keys_file is None:
+        raise _fail("set GATEWAY_API_KEYS_FILE to the keys file (it is created by the first `keys create`)", 2)
+    return settings.api_keys_file
+
+
+@keys_cli.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="A name for the key (letters, digits, . _ -).")],
+    schemas: Annotated[
+        list[str] | None, typer.Option("--schemas", help="Schema names or patterns it may use (default: all).")
+    ] = None,
+    requests_per_minute: Annotated[int | None, typer.Option(min=1)] = None,
+    tokens_per_day: Annotated[int | None, typer.Option(min=1)] = None,
+    concurrent_streams: Annotated[int | None, typer.Option(min=1)] = None,
+    models: Annotated[list[str] | None, typer.Option("--models", help="Models a request may name.")] = None,
+    instructions: Annotated[bool, typer.Option(help="Allow requests to add instructions.")] = False,
+) -> None:
+    """Create a key and print its secret - once: the file stores only its hash."""
+    from gateway.access.keys import KeyFileError, create_key
+
+    try:
+        secret = create_key(
+            _keys_file(),
+            name,
+            schemas=schemas or ["*"],
+            requests_per_minute=requests_per_minute,
+            tokens_per_day=tokens_per_day,
+            concurrent_streams=concurrent_streams,
+            models=models or [],
+            instructions=instructions,
+        )
+    except (KeyFileError, ValidationError) as exc:
+        raise _fail(" ".join(str(exc).split())[:400], 2) from None
+    typer.echo(secret)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """The keys, their scopes and limits (never their secrets)."""
+    from gateway.access.keys import KeyFileError, read_key_file
+
+    try:
+        keys = read_key_file(_keys_file()).keys
+    except KeyFileError as exc:
+        raise _fail(str(exc), 2) from None
+    for key in keys:
+        limits = ", ".join(
+            f"{label} {value}"
+            for label, value in (
+                ("rpm", key.requests_per_minute),
+                ("tokens/day", key.tokens_per_day),
+                ("streams", key.concurrent_streams),
+            )
+            if value is not None
+        )
+        state = f"revoked {key.revoked:%Y-%m-%d}" if key.revoked else "active"
+        typer.echo(f"{key.name:<20} {state:<18} schemas {','.join(key.schemas)}  {limits or 'no limits'}")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key: a running gateway refuses it within a second, no restart."""
+    from gateway.access.keys import KeyFileError, revoke_key
+
+    try:
+        revoke_key(_keys_file(), name)
+    except KeyFileError as exc:
+        raise _fail(str(exc), 2) from None
+    typer.echo(f"revoked {name}")
+
+
+@keys_cli.command("usage")
+def keys_usage() -> None:
+    """Requests, tokens and attempts per key so far, from Redis (GATEWAY_REDIS_URL); a gateway without Redis
+    keeps them per process: ask it, GET /admin/usage."""
+    from gateway.access.limits import RedisLimits
+
+    settings = _settings(None)
+    if settings.redis_url is None:
+        raise _fail("usage is kept in Redis only with GATEWAY_REDIS_URL; else GET /admin/usage on the gateway", 2)
+    limits = RedisLimits(settings.redis_url, failure="closed")
+
+    async def read() -> dict[str, dict[str, int]]:
+        try:
+            return await limits.totals()
+        finally:
+            await limits.close()
+
+    try:
+        totals = asyncio.run(read())
+    except Exception as exc:  # noqa: BLE001 - any Redis failure is one line for the operator
+        raise _fail(f"cannot read usage from Redis: {exc}", 1) from None
+    typer.echo(json.dumps(totals, indent=2, sort_keys=True))
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"gateway {version('gateway')}")

@@ -3,6 +3,10 @@
 SchemaCompileError              a schema file could not become a model (start-up / `gateway check`)
 
 GatewayError                    served as {"error": {"type", "message", "schema", ...}}
+├── Unauthorized                401 unauthorized         (no API key, or an unknown one)
+├── Forbidden                   403 forbidden            (the key may not use this schema, model or option)
+├── RateLimited                 429 rate_limited         (a limit of the key; Retry-After, RateLimit-*)
+├── LimitsUnavailable           503 limits_unavailable   (the shared limits store is down, and set to refuse)
 ├── SchemaNotFound              404 unknown_schema
 ├── SchemaUnavailable           503 schema_unavailable   (the file exists but failed to compile)
 ├── MethodNotAllowed            405 method_not_allowed   (an extraction route is POST only)
@@ -28,13 +32,19 @@ class SchemaCompileError(Exception):
 
 
 class GatewayError(Exception):
+    """``message`` is what the client reads; ``log_detail`` (an upstream's own words, which may quote secrets or
+    internal addresses) goes to the log only."""
+
     status_code = 500
     error_type = "gateway_error"
 
-    def __init__(self, message: str, *, schema: str | None = None, **details: Any) -> None:
+    def __init__(
+        self, message: str, *, schema: str | None = None, log_detail: str | None = None, **details: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.schema = schema
+        self.log_detail = log_detail
         self.details = details
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +55,44 @@ class GatewayError(Exception):
 
     def headers(self) -> dict[str, str]:
         return {}
+
+
+class Unauthorized(GatewayError):
+    status_code = 401
+    error_type = "unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(GatewayError):
+    status_code = 403
+    error_type = "forbidden"
+
+
+class RateLimited(GatewayError):
+    status_code = 429
+    error_type = "rate_limited"
+
+    def __init__(self, message: str, *, limit: str, retry_after: int, rate_headers: dict[str, str], **details: Any):
+        super().__init__(message, limit=limit, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+        self.rate_headers = rate_headers
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after), **self.rate_headers}
+
+
+class LimitsUnavailable(GatewayError):
+    status_code = 503
+    error_type = "limits_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int, **details: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class SchemaNotFound(GatewayError):

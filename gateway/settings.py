@@ -92,6 +92,26 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="Deadline in seconds for a whole extraction, retries included."
     )
     max_text_chars: int = Field(default=100_000, ge=1, description="Longest input text accepted.")
+
+    # Who may call, and how much (gateway.access).
+    api_keys_file: Path | None = Field(
+        default=None, description="YAML file of API keys (`gateway keys create`); unset: the gateway is open."
+    )
+    admin_key: SecretStr | None = Field(default=None, description="Bearer key of the admin routes and /metrics.")
+    redis_url: str | None = Field(
+        default=None, description="Redis for limits and usage shared by every worker and replica; unset: per process."
+    )
+    redis_failure: Literal["open", "closed"] = Field(
+        default="open", description="When Redis is unreachable: 'open' admits requests, 'closed' answers 503."
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins browsers may call from (JSON list).")
+    shutdown_grace: float = Field(
+        default=30.0, gt=0, description="Seconds a stopping gateway lets requests finish; streams still open then end."
+    )
+    max_header_bytes: int = Field(default=32_768, ge=1024, description="Largest request head (431 above).")
+    header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client has to send a request's head.")
+    max_connections: int = Field(default=2000, ge=1, description="Open connections per process (503 above).")
+    keep_alive_timeout: float = Field(default=5.0, gt=0, description="Seconds an idle keep-alive connection stays.")
     max_body_bytes: int = Field(default=1_048_576, ge=1, description="Largest request body accepted (413 above).")
 
     def resolved_provider(self) -> ProviderName:

@@ -61,11 +61,11 @@ def test_streams_send_an_evidence_event_after_final_and_after_each_item(
     body = {"text": "Jason is 25. Sarah is 30.", "include": ["evidence"]}
     upstream.script({"name": "Jason", "age": 25})
     one = read_stream(client, "/extract/user_detail/stream", body)
-    assert one.names[-3:] == ["final", "evidence", "done"]
+    assert one.names[-4:] == ["final", "evidence", "usage", "done"]
     assert [item["path"] for item in one.data("evidence")[0]] == ["name", "age"]
     upstream.script({"tasks": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]})
     listed = read_stream(client, "/extract/user_detail/list/stream", body)
-    assert listed.names == ["item", "evidence", "item", "evidence", "done"]
+    assert listed.names == ["item", "evidence", "item", "evidence", "usage", "done"]
     assert listed.data("evidence")[1][0] == {
         "path": "[1].name",
         "value": "Sarah",

@@ -36,8 +36,8 @@ def test_stream_sends_partials_then_final_then_done(client: httpx.Client, upstre
     assert result.status == 200
     assert result.content_type.startswith("text/event-stream")
     names = result.names
-    assert names[-2:] == ["final", "done"]
-    assert set(names[:-2]) == {"partial"} and len(names) >= 4, names
+    assert names[-3:] == ["final", "usage", "done"]
+    assert set(names[:-3]) == {"partial"} and len(names) >= 5, names
     assert result.data("final") == [{"name": "Jason", "age": 25}]
     assert result.events[-1].data == "[DONE]"
     partials = result.data("partial")
@@ -72,7 +72,7 @@ def test_list_stream_sends_one_item_event_per_object(client: httpx.Client, upstr
     upstream.script({"tasks": [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]})  # instructor's wrapper
     result = read_stream(client, "/extract/user_detail/list/stream", TWO_PEOPLE)
     assert result.status == 200
-    assert result.names == ["item", "item", "done"]
+    assert result.names == ["item", "item", "usage", "done"]
     assert result.data("item") == [{"name": "Jason", "age": 25}, {"name": "Sarah", "age": 30}]
 
 
@@ -100,12 +100,16 @@ def test_prompt_carries_instructions_examples_and_the_text_last(client: httpx.Cl
     messages = upstream.calls[0]["messages"]
     system = messages[0]["content"]
     assert messages[0]["role"] == "system"
-    assert "Prefer the first person named." in system
     assert "UserDetail" in system
+    # A request's instructions never reach the system message: they follow the text, marked as the caller's.
+    assert "Prefer the first person named." not in system
     # The schema's x-gateway.examples become few-shot turns before the real text.
     assert [message["role"] for message in messages[1:-1]] == ["user", "assistant"] * 3
     assert json.loads(messages[2]["content"]) == {"name": "Maria Lopez", "age": 42}
-    assert messages[-1] == {"role": "user", "content": JASON["text"]}
+    assert messages[-1] == {
+        "role": "user",
+        "content": JASON["text"] + "\n\n[Note from the caller, not a rule: Prefer the first person named.]",
+    }
 
 
 def test_request_may_choose_the_model(client: httpx.Client, upstream: FakeOpenAI) -> None:
@@ -132,7 +136,7 @@ def test_json_schema_mode_sends_response_format(make_gateway: GatewayFactory, up
     assert "age in whole years" in schema["properties"]["age"]["description"]
     with httpx.Client(base_url=url, timeout=20) as http:
         stream = read_stream(http, "/extract/user_detail/stream", JASON)
-    assert stream.names[-2:] == ["final", "done"]
+    assert stream.names[-3:] == ["final", "usage", "done"]
 
 
 def test_text_reaches_the_llm_verbatim_even_if_it_looks_like_a_template(

@@ -79,7 +79,7 @@ def test_stream_routes_under_every_fault(server: LiveServer, upstream: FakeOpenA
     with httpx.Client(base_url=server.url, timeout=20) as client:
         result = read_stream(client, route, TEXT)
     if result.status == 200:
-        assert result.names[-2:] == ["error", "done"], result.names
+        assert result.names[-3:] == ["error", "usage", "done"], result.names
         assert result.data("error")[0]["type"] in STREAM_ERROR_TYPES.get(fault, set()), result.data("error")
     else:
         status, error_type = STREAM_STATUS[fault]

@@ -215,7 +215,7 @@ def test_the_prompt_prefix_is_reused_but_never_shared_or_polluted(tmp_path: Path
     first.append({"role": "user", "content": "more"})
     with_own = build_messages(schema, "Kim is 9.", shape="one", profile=STANDARD, instructions="Answer in French.")
     again = build_messages(schema, "Al is 7.", shape="one", profile=STANDARD)
-    assert "Answer in French." in with_own[0]["content"]
+    assert "Answer in French." in with_own[-1]["content"] and "Answer in French." not in with_own[0]["content"]
     assert again[0]["content"].startswith("You extract") and "Answer in French." not in again[0]["content"]
     assert [message["content"] for message in again[1:]] == ["Jo is 5.", json.dumps(PERSON_JO), "Al is 7."]
     # A changed schema file is a new prompt.

@@ -94,7 +94,7 @@ def test_an_edit_is_served_and_a_stream_started_before_it_ends_on_its_own_versio
             stream = started.result()
     finally:
         upstream.chunk_size, upstream.chunk_delay = 8, 0.0
-    assert stream.status == 200 and stream.names[-2:] == ["final", "done"]
+    assert stream.status == 200 and stream.names[-3:] == ["final", "usage", "done"]
     assert stream.events[-1].id == first  # the version it started on answered it whole
     assert live.get("/openapi/pet.json").json()["info"]["description"] == "A pet, edited."
 
@@ -148,11 +148,12 @@ def test_a_client_pinned_to_a_version_gets_412_once_the_schema_changed(live: htt
     for route in ("/extract/pet", "/extract/pet/stream"):
         refused = live.post(route, json={"text": "Rex is 3"}, headers=pinned)
         assert refused.status_code == 412 and refused.headers["schema-version"] == second
-        assert refused.json()["error"] | {"message": ""} == {
+        assert refused.json()["error"] | {"message": "", "request_id": ""} == {
             "type": "schema_version_mismatch",
             "message": "",
             "schema": "pet",
             "served_version": second,
+            "request_id": "",
         }
     assert live.post("/extract/pet", json={"text": "Rex"}, headers={"If-Match": second}).status_code == 200
 

@@ -74,7 +74,7 @@ def test_extract_with_the_local_model(local: httpx.Client) -> None:
 def test_stream_with_the_local_model(local: httpx.Client) -> None:
     result = read_stream(local, "/extract/user_detail/stream", JASON)
     assert result.status == 200
-    assert result.names[-2:] == ["final", "done"]
+    assert result.names[-3:] == ["final", "usage", "done"]
     assert result.names.count("partial") >= 2
     assert result.data("final") == [{"name": "Jason", "age": 25}]
 

@@ -40,7 +40,7 @@ def test_each_failed_request_leaves_exactly_one_json_line(upstream: FakeOpenAI, 
         assert client.post("/extract/user_detail", json={"text": "Ann is 3 [[fault:500]]"}).status_code == 502
         assert client.post("/extract/user_detail", json={"text": "Bo is 4 [[fault:invalid]]"}).status_code == 422
         stream = read_stream(client, "/extract/user_detail/stream", {"text": "Cy is 5 [[fault:drop]]"})
-        assert stream.status == 200 and stream.names[-2:] == ["error", "done"]
+        assert stream.status == 200 and stream.names[-3:] == ["error", "usage", "done"]
         assert client.post("/extract/nope", json={"text": "x"}).status_code == 404
     lines = request_lines(log)
     assert [(line["path"], line["status"], line["error_type"]) for line in lines] == [
@@ -51,6 +51,8 @@ def test_each_failed_request_leaves_exactly_one_json_line(upstream: FakeOpenAI, 
     ]
     upstream_failure, invalid, dropped, unknown = lines
     assert upstream_failure["upstream_status"] == 500 and upstream_failure["attempts"] == 1
+    assert "upstream said:" in upstream_failure["message"]  # the upstream's own words: in the log, not the answer
+    assert len({line["request_id"] for line in lines}) == len(lines)
     assert invalid["attempts"] == 2  # max_retries=1: the first answer and one re-ask
     assert dropped["attempts"] == 1 and "upstream_status" not in dropped
     for line in lines:

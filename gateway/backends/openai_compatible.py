@@ -9,6 +9,7 @@ the SDK's own. ``translate`` maps every failure of either onto the gateway's err
 
 import importlib.util
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,7 +30,7 @@ from gateway.backends.local import (
 )
 from gateway.backends.transport import AiohttpTransport
 from gateway.errors import GatewayError, ModelUnavailable, UpstreamError, UpstreamRateLimited, UpstreamTimeout
-from gateway.http.request_log import note_upstream_call
+from gateway.request_context import note_upstream_answer, note_upstream_call, request_id
 from gateway.settings import DEFAULT_OPENAI_MODEL, InstructorModeName, ProviderName, Settings
 
 # Seconds for one upstream read when the client's timeout is not a plain number.
@@ -80,22 +81,38 @@ class OpenAICompatible:
             raise problem
         note_upstream_call()
 
+    def _request_headers(self) -> dict[str, str]:
+        """The SDK's headers, and the gateway request's id (the upstream's logs can then be matched to ours)."""
+        identifier = request_id()
+        return self._headers if identifier is None else {**self._headers, "X-Request-ID": identifier}
+
     async def complete(self, request: dict[str, Any]) -> ChatCompletion:
         self._before_call()
         url = self._url()
-        status, headers, body = await self.transport.post(url, self._headers, to_json(request), self._timeout)
+        started = time.perf_counter()
+        status, headers, body = await self.transport.post(url, self._request_headers(), to_json(request), self._timeout)
         if status >= 400:
             raise _status_error(url, status, headers, body)
-        return read_chat_completion(url, body)
+        completion = read_chat_completion(url, body)
+        spent = completion.usage
+        if spent is not None:
+            prompt, answer, estimated = spent.prompt_tokens, spent.completion_tokens, False
+        else:
+            prompt, answer, estimated = estimate_tokens(request.get("messages")), estimate_tokens(body), True
+        model = completion.model or str(request.get("model"))
+        note_upstream_answer(model, time.perf_counter() - started, prompt, answer, estimated=estimated)
+        return completion
 
     async def stream(self, request: dict[str, Any]) -> AsyncStream[ChatCompletionChunk]:
         self._before_call()
+        identifier = request_id()
         return await self.client.post(
             "/chat/completions",
             body=request,
             cast_to=ChatCompletion,
             stream=True,
             stream_cls=AsyncStream[ChatCompletionChunk],
+            options={"headers": {"X-Request-ID": identifier}} if identifier else {},
         )
 
     def unavailable(self) -> ModelUnavailable | None:
@@ -135,24 +152,50 @@ class OpenAICompatible:
         }
 
 
+def estimate_tokens(content: Any) -> int:
+    """Tokens of ``content`` (messages, or text) as estimated where the upstream reports none: a token per four
+    characters."""
+    if isinstance(content, list):
+        return sum(estimate_tokens(message.get("content")) for message in content if isinstance(message, dict))
+    if isinstance(content, (str, bytes)):
+        return max(1, len(content) // 4) if content else 0
+    return 0
+
+
 def translate_error(exc: Exception) -> GatewayError | None:
+    """The gateway's error for an SDK or transport failure. Clients read the kind of failure; the upstream's own
+    words (which may quote a key, a host or a port) go to the log as ``log_detail``."""
     if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
         return UpstreamTimeout("the upstream LLM did not answer in time")
     if isinstance(exc, openai.RateLimitError):
         return UpstreamRateLimited(
-            f"the upstream LLM is rate limiting: {_upstream_message(exc)}",
+            "the upstream LLM is rate limiting the gateway",
             retry_after=exc.response.headers.get("retry-after"),
             upstream_status=exc.status_code,
+            log_detail=_upstream_message(exc),
         )
     if isinstance(exc, openai.APIStatusError):
         return UpstreamError(
-            f"the upstream LLM answered {exc.status_code}: {_upstream_message(exc)}", upstream_status=exc.status_code
+            f"the upstream LLM answered {exc.status_code}: {_status_meaning(exc.status_code)}",
+            upstream_status=exc.status_code,
+            log_detail=_upstream_message(exc),
         )
     if isinstance(exc, (openai.APIConnectionError, httpx2.TransportError)):
-        return UpstreamError(f"the upstream LLM is unreachable or dropped the connection: {exc}")
+        return UpstreamError("the upstream LLM is unreachable or dropped the connection", log_detail=str(exc))
     if isinstance(exc, openai.APIError):
-        return UpstreamError(f"the upstream LLM failed: {exc}")
+        summary, _, detail = str(exc).partition(": ")
+        return UpstreamError(f"the upstream LLM failed: {summary}", log_detail=detail or None)
     return None
+
+
+def _status_meaning(status: int) -> str:
+    if status in (401, 403):
+        return "it refused the gateway's credentials (see the gateway's log)"
+    if status == 404:
+        return "the model or endpoint is not there (see the gateway's log)"
+    if status < 500:
+        return "it rejected the request (see the gateway's log)"
+    return "it failed (see the gateway's log)"
 
 
 def _upstream_message(exc: openai.APIStatusError) -> str:

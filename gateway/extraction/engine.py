@@ -114,6 +114,10 @@ class Extractor:
         self._prepared: dict[type[BaseModel], tuple[type[BaseModel], dict[str, Any]]] = {}
         self._stream_models: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
 
+    def default_model(self, schema: CompiledSchema) -> str:
+        """The model a request for ``schema`` gets unless it names one."""
+        return schema.options.model or self._backend.model
+
     def profile(self, schema: CompiledSchema) -> ModelProfile:
         setting: ProfileSetting = self._settings.model_profile
         return choose_profile(setting, schema.options.model_profile, embedded=self._backend.embedded)
@@ -216,7 +220,7 @@ class Extractor:
     ) -> dict[str, Any]:
         """The keyword arguments of one call: messages, model, budget, bounds, and the profile's narrowing."""
         settings, options, profile = self._settings, schema.options, self.profile(schema)
-        chosen_model = model or options.model or self._backend.model
+        chosen_model = model or self.default_model(schema)
         if settings.allowed_models is not None and chosen_model not in settings.allowed_models:
             allowed = ", ".join(settings.allowed_models)
             raise InvalidRequest(f"model {chosen_model!r} is not allowed here (allowed: {allowed})", schema=schema.name)
@@ -327,9 +331,10 @@ class Extractor:
         yielding instructor's partial objects or list items. ``strict=False``: instructor's strict partial
         parsing fails on enums and dates as the object completes; the final object is validated separately."""
         client = self._client
-        kwargs = client.handle_kwargs(
-            {key: value for key, value in call.items() if key != "profile"} | {"stream": True}
-        )
+        streamed: dict[str, Any] = {"stream": True}
+        if call["profile"].stream_usage:
+            streamed["stream_options"] = {"include_usage": True}
+        kwargs = client.handle_kwargs({key: value for key, value in call.items() if key != "profile"} | streamed)
         stream = await client.create_fn(
             response_model=response_model, strict=False, hooks=client.hooks + hooks, **kwargs
         )
@@ -339,7 +344,7 @@ class Extractor:
 
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
-        async with watched_stream(self._translated(schema)) as upstream:
+        async with watched_stream(self._translated(schema), call) as upstream:
             partials = self._stream_from(self._stream_model(schema.model, "partial"), upstream.hooks, call)
             async with aclosing(partials) as stream:
                 async for partial in stream:
@@ -368,7 +373,7 @@ class Extractor:
 
     async def _streamed_items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         count = 0
-        async with watched_stream(self._translated(schema)) as upstream:
+        async with watched_stream(self._translated(schema), call) as upstream:
             items = self._stream_from(self._stream_model(schema.model, "items"), upstream.hooks, call)
             async with aclosing(items) as stream:
                 async for item in stream:

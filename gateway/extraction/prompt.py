@@ -24,25 +24,27 @@ def build_messages(
     ``shape`` is what the answer holds: ``one`` object, a ``list`` wrapper (``{"items": [...]}``), or the
     ``items`` wrapper instructor streams lists with (``{"tasks": [...]}``). The profile says what the system
     message tells about the schema and how texts are shown.
+
+    A request's own ``instructions`` go in the user turn, marked as the caller's, after the text: never in the
+    system message, where they could pose as the operator's rules.
     """
     key = (schema.name, schema.content_hash, shape, profile.name)
-    prefix = _prefixes.get(key) if instructions is None else None
+    prefix = _prefixes.get(key)
     if prefix is None:
-        prefix = _conversation_prefix(schema, shape=shape, instructions=instructions, profile=profile)
-        if instructions is None:
-            _prefixes[key] = prefix
+        prefix = _prefixes[key] = _conversation_prefix(schema, shape=shape, profile=profile)
+    content = profile.prepare_text(text, shape)
+    if instructions:
+        content += f"\n\n[Note from the caller, not a rule: {instructions.strip()}]"
     # Fresh dicts: the caller's list (and instructor) may change them; the cached turns stay as built.
-    return [dict(message) for message in prefix] + [{"role": "user", "content": profile.prepare_text(text, shape)}]
+    return [dict(message) for message in prefix] + [{"role": "user", "content": content}]
 
 
-# The system message and few-shot turns are the same for every request of a schema, shape and profile (unless the
-# request brings its own instructions): built once, not per request.
+# The system message and few-shot turns are the same for every request of a schema, shape and profile: built once,
+# not per request.
 _prefixes: dict[tuple[str, str, Shape, str], list[dict[str, Any]]] = {}
 
 
-def _conversation_prefix(
-    schema: CompiledSchema, *, shape: Shape, instructions: str | None, profile: ModelProfile
-) -> list[dict[str, Any]]:
+def _conversation_prefix(schema: CompiledSchema, *, shape: Shape, profile: ModelProfile) -> list[dict[str, Any]]:
     parts = [_RULES]
     if profile.name_the_type:
         parts.append(f"The data to extract: {schema.title}.")
@@ -54,8 +56,6 @@ def _conversation_prefix(
         parts.append("The text may hold several: extract every one, in order of appearance; an empty list if none.")
     if schema.options.instructions:
         parts.append(schema.options.instructions.strip())
-    if instructions:
-        parts.append(instructions.strip())
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(parts)}]
     for example_text, output in _examples(schema, shape):
         messages.append({"role": "user", "content": profile.prepare_text(example_text, shape)})

@@ -3,15 +3,18 @@ characters escaped as they pass), checked complete at the end, and closed whatev
 
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from instructor.core.hooks import Hooks
 
+from gateway.backends.openai_compatible import estimate_tokens
 from gateway.errors import ExtractionFailed, UpstreamError
 from gateway.extraction.failures import Translated
 from gateway.extraction.repair import json_string_state, repair_control_characters
+from gateway.request_context import note_upstream_answer
 
 
 class UpstreamStream:
@@ -26,6 +29,9 @@ class UpstreamStream:
     def __init__(self) -> None:
         self.hooks = Hooks()
         self.hooks.on("completion:response", self._watch)
+        self.started = time.perf_counter()
+        self.model: str | None = None
+        self.usage: Any = None  # a chunk's usage, where the upstream reports it
         self._streams: list[Any] = []
         self._pieces: list[str] = []
         self._in_string = self._escaped = False
@@ -38,6 +44,8 @@ class UpstreamStream:
 
     async def _record(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for chunk in chunks:
+            self.model = getattr(chunk, "model", None) or self.model
+            self.usage = getattr(chunk, "usage", None) or self.usage
             for choice in getattr(chunk, "choices", None) or []:
                 self.finish_reason = choice.finish_reason or self.finish_reason
                 delta = choice.delta
@@ -99,8 +107,9 @@ class UpstreamStream:
 
 
 @asynccontextmanager
-async def watched_stream(translated: Translated) -> AsyncIterator[UpstreamStream]:
-    """One streamed upstream call: failures mapped, the answer checked complete once read, the connection closed."""
+async def watched_stream(translated: Translated, call: dict[str, Any]) -> AsyncIterator[UpstreamStream]:
+    """One streamed upstream call: failures mapped, the answer checked complete once read, the connection closed,
+    and what it cost noted (tokens as the upstream reports them, else estimated)."""
     upstream = UpstreamStream()
     try:
         with translated:
@@ -108,3 +117,12 @@ async def watched_stream(translated: Translated) -> AsyncIterator[UpstreamStream
         upstream.check_complete(translated.schema_name)
     finally:
         await upstream.close()
+        if upstream._streams:
+            spent = upstream.usage
+            model = upstream.model or str(call.get("model"))
+            seconds = time.perf_counter() - upstream.started
+            if spent is not None:
+                note_upstream_answer(model, seconds, spent.prompt_tokens, spent.completion_tokens, estimated=False)
+            else:
+                prompt, answer = estimate_tokens(call.get("messages")), estimate_tokens(upstream.answer)
+                note_upstream_answer(model, seconds, prompt, answer, estimated=True)

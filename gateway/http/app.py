@@ -16,17 +16,21 @@ from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.access.gate import Gate
 from gateway.backends import ChatBackend
 from gateway.backends.local import LocalModelError
 from gateway.backends.openai_compatible import connect_backend
 from gateway.errors import GatewayError
 from gateway.extraction.engine import Extractor
+from gateway.http import metrics
+from gateway.http.admin import add_admin_routes
 from gateway.http.catalog import add_catalog_routes
 from gateway.http.docs import add_docs_routes
 from gateway.http.extraction import ExtractionEndpoints
 from gateway.http.health import add_health_routes
 from gateway.http.limits import BodyLimit
-from gateway.http.request_log import RequestLog, note_error, schema_of_path
+from gateway.http.request_log import RequestLog
+from gateway.request_context import note_error, schema_of_path, with_request_id
 from gateway.schemas.registry import SchemaRegistry
 from gateway.schemas.watch import refresh, schema_files_of, watch_schemas
 from gateway.settings import Settings
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 stop.set()
                 await asyncio.wait_for(watcher, 5)
+                await app.state.gate.close()
 
     app = FastAPI(
         title="gateway",
@@ -91,10 +96,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.registry = registry
     app.state.startup_failure = None
+    app.state.gate = Gate.from_settings(settings)
     _add_error_handlers(app)
     add_docs_routes(app, registry)
     add_catalog_routes(app, registry)
     add_health_routes(app, registry)
+    add_admin_routes(app)
+    registry.on_change = lambda outcome: metrics.RELOADS.labels(outcome).inc()
     return app
 
 
@@ -136,7 +144,7 @@ class StartupFailureMessage:
 
 
 def _envelope(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return JSONResponse({"error": with_request_id(body)}, status_code=status, headers=headers)
 
 
 _HTTP_ERROR_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}

@@ -3,9 +3,11 @@
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
+from gateway.access.gate import Gate
+from gateway.access.keys import ApiKey
 from gateway.errors import SchemaNotFound
 from gateway.http.extraction import ROUTE_SUFFIXES
 from gateway.http.openapi import ErrorResponse
@@ -62,16 +64,26 @@ def summarize_failure(failure: SchemaFailure) -> SchemaSummary:
 
 
 def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
-    async def list_schemas() -> list[SchemaSummary]:
-        # Read at each request: a schema that failed on first use shows as failed from then on.
+    def caller(request: Request) -> tuple[Gate, ApiKey | None]:
+        gate: Gate = request.app.state.gate
+        return gate, gate.authenticate(request.headers.get("authorization", ""), request.headers.get("x-api-key", ""))
+
+    async def list_schemas(request: Request) -> list[SchemaSummary]:
+        # Read at each request: a schema that failed on first use shows as failed from then on. With API keys,
+        # a key sees the schemas it may use.
+        gate, key = caller(request)
         schemas, failures, stale, live = registry.schemas, registry.failures, registry.stale, registry.live_since
+        visible = set(gate.visible(key, [*schemas, *failures]))
         return sorted(
-            [summarize(schema, live.get(name), stale.get(name)) for name, schema in schemas.items()]
-            + [summarize_failure(failure) for failure in failures.values()],
+            [summarize(schema, live.get(name), stale.get(name)) for name, schema in schemas.items() if name in visible]
+            + [summarize_failure(failure) for failure in failures.values() if failure.name in visible],
             key=lambda summary: summary.name,
         )
 
-    async def get_schema(name: str) -> SchemaDetail:
+    async def get_schema(name: str, request: Request) -> SchemaDetail:
+        gate, key = caller(request)
+        if name in registry.schemas or name in registry.failures:
+            gate.check_schema(key, name)
         schema = registry.ready(name)  # builds the model, so a schema that cannot be served says so here
         if schema is not None:
             summary = summarize(schema, registry.live_since.get(name), registry.stale.get(name))
@@ -79,7 +91,8 @@ def add_catalog_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         failure = registry.failures.get(name)
         if failure is not None:
             return SchemaDetail(**summarize_failure(failure).model_dump())
-        raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {', '.join(registry.names)}", schema=name)
+        known = ", ".join(gate.visible(key, registry.names))
+        raise SchemaNotFound(f"unknown schema {name!r}; known schemas: {known}", schema=name)
 
     meta: dict[str, Any] = {"methods": ["GET"], "tags": ["gateway"]}
     app.add_api_route("/schemas", list_schemas, summary="Every schema file and its status", **meta)

@@ -50,7 +50,8 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
                     description=app.description,
                     routes=[*app.routes, *documented],
                     tags=tags,
-                )
+                ),
+                secured=not app.state.gate.open,
             )
             built_for[0] = generation
         return app.openapi_schema
@@ -61,7 +62,7 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     def schema_openapi(name: str) -> dict[str, Any]:
         schema = registry.ready(name)
         if schema is None:
-            raise unknown_schema(registry, name)
+            raise unknown_schema(registry, name, may_see=lambda _: bool(app.state.gate.open))
         key = (name, schema.content_hash)
         if key not in per_schema_openapi:
             if len(per_schema_openapi) > 4 * max(1, len(registry.schemas)):
@@ -73,7 +74,8 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
                     description=schema.description,
                     routes=schema_doc_routes(schema),
                     tags=[{"name": name, "description": schema.description or schema.title}],
-                )
+                ),
+                secured=not app.state.gate.open,
             )
         return per_schema_openapi[key]
 
@@ -83,7 +85,7 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
     async def docs_for_schema(name: str) -> HTMLResponse:
         schema = registry.ready(name)  # 404 for unknown names, before a page that would fail in the browser
         if schema is None:
-            raise unknown_schema(registry, name)
+            raise unknown_schema(registry, name, may_see=lambda _: bool(app.state.gate.open))
         return _swagger_page(f"/openapi/{name}.json", f"{schema.title} - gateway docs")
 
     async def docs_all() -> HTMLResponse:

@@ -5,7 +5,7 @@ four. (How OpenAPI shows them is ``http.openapi``.)"""
 import asyncio
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine
 from contextlib import aclosing
 from typing import Any, Literal, TypeVar
 
@@ -14,6 +14,8 @@ from pydantic_core import to_json
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.access.gate import Gate
+from gateway.access.keys import ApiKey
 from gateway.errors import (
     GatewayError,
     InvalidRequest,
@@ -25,8 +27,17 @@ from gateway.errors import (
 )
 from gateway.extraction.engine import Extractor, Final
 from gateway.extraction.evidence import evidence_for
-from gateway.http.request_log import CLIENT_DISCONNECTED, note_error
+from gateway.http import metrics
 from gateway.http.sse import STREAM_HEADERS, Event, encode_events
+from gateway.request_context import (
+    CLIENT_DISCONNECTED,
+    RequestRecord,
+    current_record,
+    note_error,
+    usage,
+    usage_header,
+    with_request_id,
+)
 from gateway.schemas.compiler import CompiledSchema
 from gateway.schemas.registry import SchemaRegistry
 
@@ -89,38 +100,77 @@ class ExtractionEndpoints:
             await self.app(scope, receive, send)
             return
         name, route = match["name"], match["route"] or "one"
-        version: dict[str, str] = {}  # the Schema-Version header, once the schema is known
+        headers: dict[str, str] = {}  # Schema-Version and RateLimit-*, once known
+        gate: Gate = scope["app"].state.gate
+        record = current_record()
         try:
             if scope["method"] != "POST":
                 raise MethodNotAllowed(f"{scope['method']} is not allowed here; use POST", schema=name)
+            key = gate.authenticate(_header(scope, b"authorization"), _header(scope, b"x-api-key"))
+            if key is not None and record is not None:
+                record.key = key.name
             body = await _read_body(receive)
-            content_type = next(
-                (value.decode("latin-1") for key, value in scope["headers"] if key == b"content-type"), ""
-            )
-            schema = self._schema(name)
-            version["Schema-Version"] = schema.version
+            schema = self._schema(name, gate, key)
+            headers["Schema-Version"] = schema.version
             _check_pinned_version(_header(scope, b"if-match"), schema)
-            request = parse_extraction_request(content_type, body, schema=name, max_text_chars=self.max_text_chars)
+            request = parse_extraction_request(
+                _header(scope, b"content-type"), body, schema=name, max_text_chars=self.max_text_chars
+            )
             extractor: Extractor = scope["app"].state.extractor
-            if route in ("stream", "list/stream"):
-                events = _events(extractor, schema, request, route == "list/stream")
-                await unless_client_leaves(receive, _stream(events, schema, send))
-                return
-            answer = await unless_client_leaves(receive, _json_answer(extractor, schema, request, route == "list"))
+            gate.check_options(
+                key,
+                schema=name,
+                model=request.model,
+                default_model=extractor.default_model(schema),
+                instructions=request.instructions is not None,
+            )
+            stream = route in ("stream", "list/stream")
+            granted = await gate.admit(key, stream=stream, schema=name)
+            headers.update(granted.rate_headers())
+            try:
+                if stream:
+                    events = _events(extractor, schema, request, route == "list/stream")
+                    await unless_client_leaves(receive, _stream(events, schema, send, headers))
+                    return
+                work = _json_answer(extractor, schema, request, route == "list")
+                answer = await unless_client_leaves(receive, work)
+            finally:
+                await gate.finish(granted, spent(record))
         except GatewayError as exc:
             note_error(exc)
-            await _send_json(send, exc.status_code, {"error": exc.to_dict()}, {**version, **exc.headers()})
+            await _send_json(
+                send, exc.status_code, {"error": with_request_id(exc.to_dict())}, {**headers, **exc.headers()}
+            )
             return
         except ClientDisconnect:
             note_error({"type": CLIENT_DISCONNECTED, "message": "the client closed the connection", "schema": name})
             return  # nobody is left to answer
-        await _send_json(send, 200, answer, version)
+        usage = {"Gateway-Usage": usage_header(record)} if record is not None else {}
+        await _send_json(send, 200, answer, {**headers, **usage})
 
-    def _schema(self, name: str) -> CompiledSchema:
+    def _schema(self, name: str, gate: Gate, key: ApiKey | None) -> CompiledSchema:
         schema = self.registry.ready(name)
         if schema is None:
-            raise unknown_schema(self.registry, name)
+            raise unknown_schema(self.registry, name, may_see=lambda other: gate.may_see(key, other))
+        gate.check_schema(key, name)
         return schema
+
+
+def _usage_event() -> str | None:
+    record = current_record()
+    return to_json(usage(record)).decode() if record is not None else None
+
+
+def spent(record: RequestRecord | None) -> dict[str, int]:
+    """What a request spent, as a key's budget and totals count it."""
+    if record is None:
+        return {}
+    return {
+        "requests": 1,
+        "prompt_tokens": record.prompt_tokens,
+        "completion_tokens": record.completion_tokens,
+        "attempts": record.attempts,
+    }
 
 
 def _check_pinned_version(if_match: str, schema: CompiledSchema) -> None:
@@ -191,7 +241,9 @@ def _evidence_json(data: Any, text: str, *, prefix: str = "") -> str:
     return to_json([found.model_dump() for found in evidence_for(data, text, prefix=prefix)]).decode()
 
 
-async def _stream(events: AsyncGenerator[Event, None], schema: CompiledSchema, send: Send) -> None:
+async def _stream(
+    events: AsyncGenerator[Event, None], schema: CompiledSchema, send: Send, headers: dict[str, str]
+) -> None:
     """Wait for the first event before answering 200, so that failures before any output (unreachable upstream,
     429, timeout) get their real HTTP status as a ``GatewayError``; later failures travel in the stream as
     ``error`` events, and ``done`` always ends it."""
@@ -207,11 +259,15 @@ async def _stream(events: AsyncGenerator[Event, None], schema: CompiledSchema, s
                 async for event in events:
                     yield event
 
-        headers = [*STREAM_HEADERS, (b"schema-version", schema.version.encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        async for chunk in encode_events(replay(), schema.name, schema.version):
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        head = [*STREAM_HEADERS, *((name.lower().encode(), value.encode()) for name, value in headers.items())]
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+        metrics.STREAMS.inc()
+        try:
+            async for chunk in encode_events(replay(), schema.name, schema.version, usage=_usage_event):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            metrics.STREAMS.dec()
 
 
 async def _send_json(send: Send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -259,11 +315,14 @@ async def unless_client_leaves(receive: Receive, work: Coroutine[Any, Any, T]) -
         watcher.cancel()
 
 
-def unknown_schema(registry: SchemaRegistry, name: str) -> SchemaNotFound | SchemaUnavailable:
+def unknown_schema(
+    registry: SchemaRegistry, name: str, *, may_see: Callable[[str], bool] = lambda name: True
+) -> SchemaNotFound | SchemaUnavailable:
+    """The error for a name not served; ``may_see``: whether the caller may know of a schema (a key's scopes)."""
     failure = registry.failures.get(name)
-    if failure is not None:
+    if failure is not None and may_see(name):
         return SchemaUnavailable(f"schema {name!r} failed to compile: {failure.message}", schema=name)
-    known = registry.names
+    known = [other for other in registry.names if may_see(other)]
     return SchemaNotFound(
         f"unknown schema {name!r}; known schemas: {', '.join(known) or '(none)'}", schema=name, known=known
     )

@@ -5,7 +5,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import PayloadTooLarge
-from gateway.http.request_log import note_error
+from gateway.request_context import note_error, with_request_id
 
 
 class BodyLimit:
@@ -43,7 +43,7 @@ class BodyLimit:
     async def _refuse(self, send: Send) -> None:
         error = self._error()
         note_error(error)
-        body = json.dumps({"error": error.to_dict()}).encode()
+        body = json.dumps({"error": with_request_id(error.to_dict())}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

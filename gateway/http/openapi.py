@@ -44,11 +44,17 @@ def _error(description: str) -> dict[str, Any]:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error("An API key is required and was missing, unknown or revoked (keys on)"),
+    403: _error("The key may not use this schema, model or instructions (keys on)"),
     404: _error("Unknown schema"),
+    412: _error("If-Match names a schema version that is not served"),
     413: _error("The body is larger than GATEWAY_MAX_BODY_BYTES"),
     415: _error("The body is not JSON"),
     422: _error("Invalid request body, or the LLM's answer stayed invalid after every re-ask"),
-    429: _error("The upstream LLM is rate limiting (its Retry-After is passed on)"),
+    429: _error(
+        "`rate_limited`: the key is over a limit (Retry-After, RateLimit-*); `upstream_rate_limited`: the upstream "
+        "LLM is rate limiting (its Retry-After is passed on)"
+    ),
     502: _error("The upstream LLM is unreachable, failed, or refused the request"),
     503: _error("The schema failed to compile, or the embedded model is restarting (Retry-After)"),
     504: _error("The upstream LLM did not answer in time"),
@@ -130,9 +136,21 @@ async def _documented_only() -> None:
     """Stands in for the real endpoint in documentation routes; never served."""
 
 
-def complete_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Add the request body component, and type each stream event's data with the schema's own model (whose
-    component name FastAPI chose)."""
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "An API key from `gateway keys create`"},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "The same key, another header"},
+}
+
+
+def complete_document(document: dict[str, Any], *, secured: bool = False) -> dict[str, Any]:
+    """Add the request body component, type each stream event's data with the schema's own model (whose
+    component name FastAPI chose), and, when API keys are on, the security schemes (Swagger's Authorize)."""
+    if secured:
+        document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        for path, operations in document.get("paths", {}).items():
+            if path.startswith("/extract/"):
+                for operation in operations.values():
+                    operation["security"] = [{"bearer": []}, {"apiKey": []}]
     components = document.setdefault("components", {}).setdefault("schemas", {})
     components[REQUEST_COMPONENT] = request_component()
     components["Evidence"] = Evidence.model_json_schema()

@@ -7,15 +7,15 @@ a stream is never cut silently.
 """
 
 import json
-from collections.abc import AsyncIterator
-from typing import Literal
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
 
 from fastapi.sse import format_sse_event
 
 from gateway.errors import GatewayError
-from gateway.http.request_log import note_error
+from gateway.request_context import note_error, with_request_id
 
-EventName = Literal["partial", "final", "item", "evidence", "error", "done"]
+EventName = Literal["partial", "final", "item", "evidence", "usage", "error", "done"]
 Event = tuple[EventName, str]  # (event name, JSON data)
 
 
@@ -31,14 +31,21 @@ STREAM_HEADERS = [
 _VERSIONED = frozenset({"final", "item", "done"})
 
 
-async def encode_events(events: AsyncIterator[Event], schema: str, version: str | None = None) -> AsyncIterator[bytes]:
-    """Frame ``events``; whatever goes wrong becomes an ``error`` event, and ``done`` always closes the stream.
-    ``final``, ``item`` and ``done`` carry ``version`` (the schema version that answered) as their ``id``."""
+async def encode_events(
+    events: AsyncIterator[Event],
+    schema: str,
+    version: str | None = None,
+    *,
+    usage: Callable[[], str | None] | None = None,
+) -> AsyncIterator[bytes]:
+    """Frame ``events``; whatever goes wrong becomes an ``error`` event, and ``done`` always closes the stream,
+    after a ``usage`` event (what the request spent) when ``usage`` has one. ``final``, ``item`` and ``done``
+    carry ``version`` (the schema version that answered) as their ``id``."""
     try:
         async for name, data in events:
             yield format_sse_event(event=name, data_str=data, id=version if name in _VERSIONED else None)
     except GatewayError as exc:
-        note_error(exc.to_dict())  # logged once the stream is over, as the request's one line
+        note_error(exc)  # logged once the stream is over, as the request's one line
         yield error_event(exc.to_dict())
     except Exception as exc:
         body: dict[str, object] = {
@@ -48,8 +55,11 @@ async def encode_events(events: AsyncIterator[Event], schema: str, version: str 
         }
         note_error(body, exc_info=exc)
         yield error_event(body)
+    spent = usage() if usage is not None else None
+    if spent is not None:
+        yield format_sse_event(event="usage", data_str=spent)
     yield format_sse_event(event="done", data_str="[DONE]", id=version)
 
 
-def error_event(body: dict[str, object]) -> bytes:
-    return format_sse_event(event="error", data_str=json.dumps(body, default=str))
+def error_event(body: dict[str, Any]) -> bytes:
+    return format_sse_event(event="error", data_str=json.dumps(with_request_id(body), default=str))

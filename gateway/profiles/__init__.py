@@ -8,6 +8,8 @@ The engine asks the profile, never the provider. Each field below is one extensi
 - ``narrow_tool``: the tool's schema narrowed, per request, to the values the text offers each field (a
   grammar-constrained server then cannot invent a value);
 - ``lists``: how list routes read a text (default: the whole text in one call);
+- ``stream_usage``: whether a streamed call asks for its token usage (``stream_options.include_usage``; servers
+  that reject the option get none, and the gateway estimates);
 - ``further_attempt``: what a further attempt after an invalid answer does - instructor's re-ask turn, or a
   resample of the same conversation at ``resample_temperature``.
 
@@ -66,6 +68,7 @@ class ModelProfile:
     prepare_text: Callable[[str, Shape], str] = _unchanged
     narrow_tool: Callable[[dict[str, Any], str, CompiledSchema, Choices], dict[str, Any]] | None = None
     lists: ListReader | None = None
+    stream_usage: bool = False
     further_attempt: Literal["reask", "resample"] = "reask"
     resample_temperature: float = 0.7
 

@@ -2,4 +2,4 @@
 
 from gateway.profiles import ModelProfile
 
-STANDARD = ModelProfile(name="standard", max_tokens=1024)
+STANDARD = ModelProfile(name="standard", max_tokens=1024, stream_usage=True)

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -83,6 +84,7 @@ class SchemaRegistry:
     live_since: dict[str, float] = field(default_factory=dict)  # name -> when its served version went live
     folder: Path | None = None
     generation: int = 0  # bumped on every change; what is built from the registry (docs) follows it
+    on_change: Callable[[str], None] | None = None  # told each change's outcome: live, stale, failed, removed
 
     @classmethod
     def load(cls, folder: Path, cache_dir: Path, *, max_list_items: int = 50) -> "SchemaRegistry":
@@ -157,6 +159,7 @@ class SchemaRegistry:
             dict(self.live_since),
         )
         for change in changes:
+            outcome = "removed" if isinstance(change, Removed) else "live" if isinstance(change, Compiled) else None
             if isinstance(change, Removed):
                 for mapping in (schemas, failures, stale, live):
                     mapping.pop(change.name, None)
@@ -168,6 +171,7 @@ class SchemaRegistry:
                 stale.pop(name, None)
                 logger.info("schema %s is live, version %s (%s)", name, change.schema.version, change.schema.path)
             elif change.name in schemas:
+                outcome = "stale"
                 previous = stale.get(change.name)
                 stale[change.name] = StaleSchema(change.name, change.path, change.message, time.time())
                 if previous is None or previous.message != change.message:
@@ -178,9 +182,12 @@ class SchemaRegistry:
                         change.message,
                     )
             else:
+                outcome = "failed"
                 if failures.get(change.name, SchemaFailure("", Path(), "")).message != change.message:
                     logger.error("schema %s not served: %s", change.name, change.message)
                 failures[change.name] = SchemaFailure(change.name, change.path, change.message)
+            if self.on_change is not None and outcome is not None:
+                self.on_change(outcome)
         self.schemas, self.failures, self.stale, self.live_since = schemas, failures, stale, live
         self.generation += 1
 
