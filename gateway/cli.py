@@ -22,7 +22,6 @@ from gateway.backends.openai_compatible import (
 from gateway.errors import GatewayError, SchemaNotFound, SchemaUnavailable
 from gateway.extraction.engine import Extractor
 from gateway.http.extraction import ROUTE_SUFFIXES
-from gateway.logs import logging_config
 from gateway.schemas.compiler import CompiledSchema, schema_files
 from gateway.schemas.registry import SchemaRegistry
 from gateway.settings import Settings, describe_settings_error
@@ -75,22 +74,21 @@ def serve(
     ] = None,
 ) -> None:
     """Serve every schema in the folder over HTTP."""
-    import uvicorn
+    from gateway.process import serve as serve_gateway
 
+    # Read by each worker's app from the environment.
     if access_log is not None:
-        os.environ["GATEWAY_ACCESS_LOG"] = str(access_log).lower()  # read by each worker's app
+        os.environ["GATEWAY_ACCESS_LOG"] = str(access_log).lower()
+    if host is not None:
+        os.environ["GATEWAY_HOST"] = host
     settings = _settings(schemas)
     _check_provider(settings)
-    uvicorn.run(
-        "gateway.process:served_app",
-        factory=True,
-        host=host or settings.host,
+    serve_gateway(
+        settings,
+        host=settings.host,
         port=port or settings.port,
+        workers=workers or settings.workers,
         reload=reload,
-        workers=None if reload else (workers or settings.workers),
-        log_config=logging_config(settings.log_format, settings.log_level),
-        access_log=False,  # the gateway logs requests itself (gateway.request_log)
-        reload_dirs=[str(Path(__file__).parent)] if reload else None,
     )
 
 

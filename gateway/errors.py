@@ -14,6 +14,7 @@ GatewayError                    served as {"error": {"type", "message", "schema"
 ├── InvalidRequest              422 invalid_request      (the request body)
 ├── ExtractionFailed            422 extraction_failed    (the LLM's answer, after every re-ask)
 ├── ModelUnavailable            503 model_unavailable    (the embedded model is (re)starting; Retry-After)
+├── ShuttingDown                503 shutting_down        (the grace period of a stopping gateway ended)
 └── UpstreamError               502 upstream_error       (unreachable, 5xx, refused, incomplete)
     ├── UpstreamTimeout         504 upstream_timeout
     └── UpstreamRateLimited     429 upstream_rate_limited (Retry-After passed on)
@@ -39,13 +40,20 @@ class GatewayError(Exception):
     error_type = "gateway_error"
 
     def __init__(
-        self, message: str, *, schema: str | None = None, log_detail: str | None = None, **details: Any
+        self,
+        message: str,
+        *,
+        schema: str | None = None,
+        log_detail: str | None = None,
+        retry_after: int | str | None = None,
+        **details: Any,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.schema = schema
         self.log_detail = log_detail
-        self.details = details
+        self.retry_after = retry_after
+        self.details = details if retry_after is None else {**details, "retry_after": retry_after}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body (or SSE ``error`` event data) for this error."""
@@ -54,7 +62,7 @@ class GatewayError(Exception):
         return body
 
     def headers(self) -> dict[str, str]:
-        return {}
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 class Unauthorized(GatewayError):
@@ -76,23 +84,15 @@ class RateLimited(GatewayError):
 
     def __init__(self, message: str, *, limit: str, retry_after: int, rate_headers: dict[str, str], **details: Any):
         super().__init__(message, limit=limit, retry_after=retry_after, **details)
-        self.retry_after = retry_after
         self.rate_headers = rate_headers
 
     def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after), **self.rate_headers}
+        return {**super().headers(), **self.rate_headers}
 
 
 class LimitsUnavailable(GatewayError):
     status_code = 503
     error_type = "limits_unavailable"
-
-    def __init__(self, message: str, *, retry_after: int, **details: Any) -> None:
-        super().__init__(message, retry_after=retry_after, **details)
-        self.retry_after = retry_after
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
 
 
 class SchemaNotFound(GatewayError):
@@ -149,12 +149,10 @@ class ModelUnavailable(GatewayError):
     status_code = 503
     error_type = "model_unavailable"
 
-    def __init__(self, message: str, *, retry_after: int, **details: Any) -> None:
-        super().__init__(message, retry_after=retry_after, **details)
-        self.retry_after = retry_after
 
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+class ShuttingDown(GatewayError):
+    status_code = 503
+    error_type = "shutting_down"
 
 
 class UpstreamError(GatewayError):
@@ -170,10 +168,3 @@ class UpstreamTimeout(UpstreamError):
 class UpstreamRateLimited(UpstreamError):
     status_code = 429
     error_type = "upstream_rate_limited"
-
-    def __init__(self, message: str, *, retry_after: str | None = None, **details: Any) -> None:
-        super().__init__(message, retry_after=retry_after, **details)
-        self.retry_after = retry_after
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": self.retry_after} if self.retry_after else {}

@@ -191,7 +191,7 @@ async def _answer(extractor: Extractor, schema: CompiledSchema, case: LabelledCa
         except ModelUnavailable as exc:
             if wait == waits:
                 raise
-            await asyncio.sleep(exc.retry_after)
+            await asyncio.sleep(float(exc.retry_after or 1))
     raise AssertionError("unreachable")
 
 

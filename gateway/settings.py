@@ -1,10 +1,11 @@
 """Gateway configuration, read once from the environment (``GATEWAY_*``, plus the OpenAI SDK's own variables)."""
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gateway.logs import LogFormat
 
@@ -104,15 +105,39 @@ class Settings(BaseSettings):
     redis_failure: Literal["open", "closed"] = Field(
         default="open", description="When Redis is unreachable: 'open' admits requests, 'closed' answers 503."
     )
-    cors_origins: list[str] = Field(default_factory=list, description="Origins browsers may call from (JSON list).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins browsers may call from, comma-separated ('*': any)."
+    )
     shutdown_grace: float = Field(
-        default=30.0, gt=0, description="Seconds a stopping gateway lets requests finish; streams still open then end."
+        default=25.0, gt=0, description="Seconds a stopping gateway lets requests finish; streams still open then end."
     )
     max_header_bytes: int = Field(default=32_768, ge=1024, description="Largest request head (431 above).")
     header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client has to send a request's head.")
     max_connections: int = Field(default=2000, ge=1, description="Open connections per process (503 above).")
     keep_alive_timeout: float = Field(default=5.0, gt=0, description="Seconds an idle keep-alive connection stays.")
     max_body_bytes: int = Field(default=1_048_576, ge=1, description="Largest request body accepted (413 above).")
+
+    # The result cache of the JSON routes (gateway.http.result_cache).
+    cache: Literal["off", "memory", "redis"] = Field(
+        default="off", description="Keep deterministic answers: in the process, or in GATEWAY_REDIS_URL's Redis."
+    )
+    cache_ttl: float = Field(default=3600.0, gt=0, description="Seconds a cached answer is kept.")
+    cache_max_entries: int = Field(default=10_000, ge=1, description="Answers kept in memory (GATEWAY_CACHE=memory).")
+
+    @model_validator(mode="after")
+    def _redis_for_the_cache(self) -> "Settings":
+        if self.cache == "redis" and not self.redis_url:
+            raise ValueError("GATEWAY_CACHE=redis needs GATEWAY_REDIS_URL")
+        return self
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     def resolved_provider(self) -> ProviderName:
         if self.provider != "auto":
@@ -125,6 +150,9 @@ def describe_settings_error(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors(include_url=False):
         field_name = str(error["loc"][0]) if error["loc"] else ""
+        if not field_name:  # a rule across settings: its message names them
+            problems.append(error["msg"].removeprefix("Value error, "))
+            continue
         field = Settings.model_fields.get(field_name)
         aliases = field.validation_alias.choices if field and isinstance(field.validation_alias, AliasChoices) else []
         variable = str(aliases[0]) if aliases else f"GATEWAY_{field_name.upper()}"

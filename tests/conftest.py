@@ -51,6 +51,17 @@ def gateway_settings(upstream: FakeOpenAI, cache_dir: Path, **overrides: Any) ->
     return Settings(**values)
 
 
+def served_env(upstream: FakeOpenAI, cache_dir: Path, **variables: str) -> dict[str, str]:
+    """The environment of a `gateway serve` process against the fake upstream, plus ``variables``."""
+    return {
+        "OPENAI_BASE_URL": upstream.base_url,
+        "OPENAI_API_KEY": "test-key",
+        "GATEWAY_MODEL": "fake-model",
+        "GATEWAY_CACHE_DIR": str(cache_dir),
+        **variables,
+    }
+
+
 @pytest.fixture(scope="session")
 def gateway_url(upstream_server: FakeOpenAI, codegen_cache: Path) -> Iterator[str]:
     """The gateway with the shipped schemas, talking to the fake upstream."""

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -83,10 +84,23 @@ class LiveServer:
         self.stop()
 
 
+@dataclass
+class ServedProcess:
+    """A running `gateway serve`: a client, its log lines (once it stopped), the process and its port."""
+
+    client: httpx.Client
+    log: list[str]
+    process: "subprocess.Popen[str]"
+    port: int
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.client, self.log))
+
+
 @contextmanager
-def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[tuple[httpx.Client, list[str]]]:
+def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[ServedProcess]:
     """`gateway serve` as a real process, with only ``env``'s OPENAI_/GATEWAY_ variables; yields a client once it
-    answers and, after it has stopped (SIGINT), the lines of its log."""
+    answers and, after it has stopped (SIGINT, unless the test stopped it), the lines of its log."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -110,9 +124,10 @@ def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[tuple[httpx.Cl
                 except httpx.TransportError:
                     assert process.poll() is None and time.monotonic() < deadline, "gateway serve did not start"
                     time.sleep(0.1)
-            yield client, log
+            yield ServedProcess(client, log, process, port)
     finally:
-        process.send_signal(signal.SIGINT)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
         try:
             _, stderr = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import REPO
+from tests.conftest import REPO, served_env
 from tests.fake_openai import FakeOpenAI
 from tests.live_server import served_process
 from tests.sse_client import read_stream
@@ -18,14 +18,7 @@ from tests.sse_client import read_stream
 @contextmanager
 def served(upstream: FakeOpenAI, cache: Path, **env: str) -> Iterator[tuple[httpx.Client, list[str]]]:
     """`gateway serve` against the fake upstream; yields a client and, once the server has stopped, its log."""
-    settings = {
-        "OPENAI_BASE_URL": upstream.base_url,
-        "OPENAI_API_KEY": "test-key",
-        "GATEWAY_MODEL": "fake-model",
-        "GATEWAY_CACHE_DIR": str(cache),
-        "GATEWAY_MAX_RETRIES": "1",
-    }
-    with served_process({**settings, **env}, cwd=REPO) as (client, log):
+    with served_process(served_env(upstream, cache, GATEWAY_MAX_RETRIES="1", **env), cwd=REPO) as (client, log):
         yield client, log
 
 

@@ -118,6 +118,11 @@ class Extractor:
         """The model a request for ``schema`` gets unless it names one."""
         return schema.options.model or self._backend.model
 
+    def deterministic(self, schema: CompiledSchema) -> bool:
+        """Whether the same request gets the same answer (temperature 0): only such answers may be cached."""
+        options = schema.options
+        return (self._settings.temperature if options.temperature is None else options.temperature) == 0
+
     def profile(self, schema: CompiledSchema) -> ModelProfile:
         setting: ProfileSetting = self._settings.model_profile
         return choose_profile(setting, schema.options.model_profile, embedded=self._backend.embedded)

@@ -2,6 +2,7 @@
 model's process)."""
 
 import asyncio
+import ipaddress
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.access.gate import Gate
@@ -30,6 +32,7 @@ from gateway.http.extraction import ExtractionEndpoints
 from gateway.http.health import add_health_routes
 from gateway.http.limits import BodyLimit
 from gateway.http.request_log import RequestLog
+from gateway.http.result_cache import result_cache
 from gateway.request_context import note_error, schema_of_path, with_request_id
 from gateway.schemas.registry import SchemaRegistry
 from gateway.schemas.watch import refresh, schema_files_of, watch_schemas
@@ -40,6 +43,17 @@ logger = logging.getLogger("gateway")
 
 # FastAPI's native OpenTelemetry checks its providers (and the environment) on every request, about 5% of a
 # request's CPU; it is switched off unless the process is configured for OpenTelemetry.
+# Response headers a browser script may read (with GATEWAY_CORS_ORIGINS).
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "Schema-Version",
+    "Gateway-Usage",
+    "Gateway-Cache",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
@@ -63,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise
             app.state.backend = backend
             app.state.extractor = Extractor(backend, settings)
-            _log_start_up(settings, registry, backend)
+            _log_start_up(settings, registry, backend, app.state.gate)
             stop = asyncio.Event()
             watcher = asyncio.create_task(watch_schemas(registry, settings.watch, stop))
             if settings.watch != "off" and registry.folder is not None:
@@ -77,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 stop.set()
                 await asyncio.wait_for(watcher, 5)
                 await app.state.gate.close()
+                if app.state.result_cache is not None:
+                    await app.state.result_cache.close()
 
     app = FastAPI(
         title="gateway",
@@ -92,11 +108,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ExtractionEndpoints, registry=registry, max_text_chars=settings.max_text_chars)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog, every_request=settings.access_log)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID", "If-Match", "Cache-Control"],
+            expose_headers=EXPOSED_HEADERS,
+            max_age=600,
+        )
     app.add_middleware(StartupFailureMessage)
     app.state.settings = settings
     app.state.registry = registry
     app.state.startup_failure = None
     app.state.gate = Gate.from_settings(settings)
+    app.state.result_cache = result_cache(settings)
     _add_error_handlers(app)
     add_docs_routes(app, registry)
     add_catalog_routes(app, registry)
@@ -106,7 +132,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _log_start_up(settings: Settings, registry: SchemaRegistry, backend: ChatBackend) -> None:
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _log_start_up(settings: Settings, registry: SchemaRegistry, backend: ChatBackend, gate: Gate) -> None:
     """The start-up summary: what is served, what is not and why, and which model answers."""
     failed = "; ".join(f"{name} ({failure.message})" for name, failure in sorted(registry.failures.items()))
     logger.info(
@@ -120,6 +155,16 @@ def _log_start_up(settings: Settings, registry: SchemaRegistry, backend: ChatBac
     )
     if failed:
         logger.warning("not serving %d schema(s): %s", len(registry.failures), failed)
+    if gate.keys is not None:
+        logger.info("API keys from %s: %d active", settings.api_keys_file, len(gate.keys.keys))
+    elif is_loopback(settings.host):
+        logger.info("the gateway is open (no GATEWAY_API_KEYS_FILE): anyone on this machine may call it")
+    else:
+        logger.warning(
+            "!!! the gateway is open and listens on %s: anyone who can reach the port may extract and spend "
+            "upstream tokens. Set GATEWAY_API_KEYS_FILE (gateway keys create) or bind to 127.0.0.1 !!!",
+            settings.host,
+        )
 
 
 class StartupFailureMessage:

@@ -28,7 +28,9 @@ from gateway.errors import (
 from gateway.extraction.engine import Extractor, Final
 from gateway.extraction.evidence import evidence_for
 from gateway.http import metrics
-from gateway.http.sse import STREAM_HEADERS, Event, encode_events
+from gateway.http.result_cache import ResultCache, cache_key
+from gateway.http.shutdown import DRAIN, shutting_down
+from gateway.http.sse import STREAM_HEADERS, Event, encode_events, stream_end
 from gateway.request_context import (
     CLIENT_DISCONNECTED,
     RequestRecord,
@@ -99,7 +101,15 @@ class ExtractionEndpoints:
         if match is None:
             await self.app(scope, receive, send)
             return
-        name, route = match["name"], match["route"] or "one"
+        task = asyncio.current_task()
+        assert task is not None
+        DRAIN.track(task)  # a stopping gateway ends it when the grace period is over
+        try:
+            await self._answer(match["name"], match["route"] or "one", scope, receive, send)
+        finally:
+            DRAIN.untrack(task)
+
+    async def _answer(self, name: str, route: str, scope: Scope, receive: Receive, send: Send) -> None:
         headers: dict[str, str] = {}  # Schema-Version and RateLimit-*, once known
         gate: Gate = scope["app"].state.gate
         record = current_record()
@@ -130,10 +140,13 @@ class ExtractionEndpoints:
             try:
                 if stream:
                     events = _events(extractor, schema, request, route == "list/stream")
-                    await unless_client_leaves(receive, _stream(events, schema, send, headers))
+                    await unless_client_leaves(receive, _stream(events, schema, send, headers), schema=name)
                     return
                 work = _json_answer(extractor, schema, request, route == "list")
-                answer = await unless_client_leaves(receive, work)
+                cache: ResultCache | None = scope["app"].state.result_cache
+                if cache is not None and extractor.deterministic(schema):
+                    work = _cached(cache, work, request, schema, route, extractor, scope, headers)
+                answer = await unless_client_leaves(receive, work, schema=name)
             finally:
                 await gate.finish(granted, spent(record))
         except GatewayError as exc:
@@ -171,6 +184,40 @@ def spent(record: RequestRecord | None) -> dict[str, int]:
         "completion_tokens": record.completion_tokens,
         "attempts": record.attempts,
     }
+
+
+async def _cached(
+    cache: ResultCache,
+    work: Coroutine[Any, Any, bytes],
+    request: ExtractionRequest,
+    schema: CompiledSchema,
+    route: str,
+    extractor: Extractor,
+    scope: Scope,
+    headers: dict[str, str],
+) -> bytes:
+    """``work``'s answer through the result cache; ``Gateway-Cache`` says which."""
+    key = cache_key(
+        schema=schema.name,
+        version=schema.version,
+        route=route,
+        model=request.model or extractor.default_model(schema),
+        instructions=request.instructions,
+        include=list(request.include),
+        text=request.input_text,
+    )
+    if "no-cache" in _header(scope, b"cache-control").lower():
+        headers["Gateway-Cache"] = "bypass"
+    else:
+        found = await cache.get(key)
+        if found is not None:
+            work.close()
+            headers["Gateway-Cache"] = "hit"
+            return found
+        headers["Gateway-Cache"] = "miss"
+    answer = await work
+    await cache.put(key, answer)
+    return answer
 
 
 def _check_pinned_version(if_match: str, schema: CompiledSchema) -> None:
@@ -263,8 +310,15 @@ async def _stream(
         await send({"type": "http.response.start", "status": 200, "headers": head})
         metrics.STREAMS.inc()
         try:
-            async for chunk in encode_events(replay(), schema.name, schema.version, usage=_usage_event):
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            try:
+                async for chunk in encode_events(replay(), schema.name, schema.version, usage=_usage_event):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            except asyncio.CancelledError:
+                if not DRAIN.ended(asyncio.current_task()):
+                    raise
+                # The gateway is stopping and the grace period is over: the stream ends, said so.
+                end = stream_end(shutting_down(schema.name), schema.version, _usage_event)
+                await send({"type": "http.response.body", "body": end, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             metrics.STREAMS.dec()
@@ -289,10 +343,11 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def unless_client_leaves(receive: Receive, work: Coroutine[Any, Any, T]) -> T:
+async def unless_client_leaves(receive: Receive, work: Coroutine[Any, Any, T], *, schema: str | None = None) -> T:
     """``work``'s result; if the client hangs up first, ``work`` is cancelled (closing its upstream call, so an
     abandoned request stops costing tokens) and ``ClientDisconnect`` raised. The body has been read, so the
-    next ASGI message is the hang-up. ``work`` runs in the request's own task; one watcher task cancels it."""
+    next ASGI message is the hang-up. ``work`` runs in the request's own task; one watcher task cancels it. A
+    stopping gateway's drain cancels it too once the grace period is over: ``ShuttingDown``."""
     task = asyncio.current_task()
     assert task is not None
     left = False
@@ -310,6 +365,8 @@ async def unless_client_leaves(receive: Receive, work: Coroutine[Any, Any, T]) -
     except asyncio.CancelledError:
         if left and task.uncancel() == 0:
             raise ClientDisconnect() from None
+        if DRAIN.ended(task):
+            raise shutting_down(schema) from None
         raise
     finally:
         watcher.cancel()

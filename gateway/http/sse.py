@@ -45,8 +45,8 @@ async def encode_events(
         async for name, data in events:
             yield format_sse_event(event=name, data_str=data, id=version if name in _VERSIONED else None)
     except GatewayError as exc:
-        note_error(exc)  # logged once the stream is over, as the request's one line
-        yield error_event(exc.to_dict())
+        yield stream_end(exc, version, usage)
+        return
     except Exception as exc:
         body: dict[str, object] = {
             "type": "internal_error",
@@ -55,10 +55,20 @@ async def encode_events(
         }
         note_error(body, exc_info=exc)
         yield error_event(body)
+    yield stream_end(None, version, usage)
+
+
+def stream_end(error: GatewayError | None, version: str | None, usage: Callable[[], str | None] | None) -> bytes:
+    """How every stream ends: its ``error`` event if it failed, the ``usage`` event when there is one, ``done``."""
+    frames = []
+    if error is not None:
+        note_error(error)  # logged once the stream is over, as the request's one line
+        frames.append(error_event(error.to_dict()))
     spent = usage() if usage is not None else None
     if spent is not None:
-        yield format_sse_event(event="usage", data_str=spent)
-    yield format_sse_event(event="done", data_str="[DONE]", id=version)
+        frames.append(format_sse_event(event="usage", data_str=spent))
+    frames.append(format_sse_event(event="done", data_str="[DONE]", id=version))
+    return b"".join(frames)
 
 
 def error_event(body: dict[str, Any]) -> bytes:
