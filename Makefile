@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install model-runtime serve test lint typecheck check eval bench clean
+.PHONY: install model-runtime test-tools serve test lint typecheck check eval bench clean
 
 # The embedded model's runtime (llama-cpp-python) is compiled once per machine for the CPU family, not for this
 # CPU (4-20 minutes on 2 cores), and kept in ~/.cache/gateway/wheels: see scripts/model-runtime.sh.
@@ -25,7 +25,11 @@ model-runtime: $(INSTALLED)
 serve: $(INSTALLED)
 	$(BIN)/gateway serve
 
-test: $(INSTALLED)
+# Programs the tests run for real (redis-server), installed from Debian when missing: scripts/test-tools.sh.
+test-tools:
+	scripts/test-tools.sh
+
+test: $(INSTALLED) test-tools
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

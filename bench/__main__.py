@@ -2,7 +2,7 @@
 
     python -m bench                    # everything (under 15 minutes on 2 cores)
     python -m bench --quick            # smaller counts: a smoke run of a minute or two
-    python -m bench --only latency,cpu # some of: latency, throughput, cpu, streams, startup, live, local
+    python -m bench --only latency,cpu # some of: latency, throughput, cpu, streams, startup, live, production, local
 
 The gateway (and the relay baseline) run pinned to the first core, the fake upstream, the load generator and
 this process to the second, when there are two. Everything runs on 127.0.0.1. Each service's output goes to
@@ -47,6 +47,7 @@ BENCHMARKS: dict[str, str] = {
     "streams": "bench.streams",
     "startup": "bench.startup",
     "live": "bench.live_schemas",
+    "production": "bench.production_layer",
     "local": "bench.local_model",
 }
 BUSY_THRESHOLD = 0.15

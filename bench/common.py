@@ -383,14 +383,16 @@ def start_gateway(
     schemas_dir: Path = SCHEMAS_DIR,
     name: str = "gateway",
     ready_timeout: float = 120.0,
+    env: dict[str, str] | None = None,
 ) -> tuple[Service, str, float]:
-    """Start ``python -m gateway serve`` on the server core; returns (service, base URL, seconds to ready)."""
+    """Start ``python -m gateway serve`` on the server core (``env``: more variables); returns (service, base URL,
+    seconds to ready)."""
     port = free_port()
     service = Service(
         name,
         [PYTHON, "-m", "gateway", "serve", "--port", str(port), "--schemas", str(schemas_dir)],
         cpus=pinning.server_cpus,
-        env=gateway_env(upstream, cache_dir, schemas_dir),
+        env={**gateway_env(upstream, cache_dir, schemas_dir), **(env or {})},
     )
     url = f"http://{HOST}:{port}"
     try:

@@ -34,13 +34,13 @@ CONCURRENCY = 8
 WARMUP = 100
 
 
-def _measure(pinning: Pinning, server: Service, url: str, requests: int) -> dict[str, Any]:
-    """Warm the server up, then count its CPU seconds over ``requests`` requests."""
+def measure(pinning: Pinning, server: Service, url: str, requests: int, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Warm the server up, then count its CPU seconds over ``requests`` requests (``extra``: loadgen arguments)."""
     route = f"{url}/extract/user_detail"
-    warm = ["--url", route, "--requests", str(WARMUP), "--concurrency", str(CONCURRENCY)]
+    warm = ["--url", route, "--requests", str(WARMUP), "--concurrency", str(CONCURRENCY), *extra]
     loadgen.run_process(pinning.load_cpus, warm, timeout=120)
     before = cpu_seconds(server.pid)
-    args = ["--url", route, "--requests", str(requests), "--concurrency", str(CONCURRENCY), "--limit", "150"]
+    args = ["--url", route, "--requests", str(requests), "--concurrency", str(CONCURRENCY), "--limit", "150", *extra]
     outcome = loadgen.run_process(pinning.load_cpus, args, timeout=240)
     after = cpu_seconds(server.pid)
     sent, ok = int(outcome["requests"]), int(outcome["ok"])
@@ -65,7 +65,7 @@ def run(ctx: Context) -> BenchResult:
         gateway, gateway_url, _ = start_gateway(ctx.pinning, fake_url, work / "cache")
         log(f"cpu: gateway, {requests} requests at concurrency {CONCURRENCY}")
         try:
-            measured_gateway = _measure(ctx.pinning, gateway, gateway_url, requests)
+            measured_gateway = measure(ctx.pinning, gateway, gateway_url, requests)
         finally:
             gateway.stop()
 
@@ -75,7 +75,7 @@ def run(ctx: Context) -> BenchResult:
             relay, relay_url = start_relay(ctx.pinning, fake_url, template, mode)
             log(f"cpu: bare FastAPI relay (SDK {mode}), {requests} requests at concurrency {CONCURRENCY}")
             try:
-                relays[mode] = _measure(ctx.pinning, relay, relay_url, requests)
+                relays[mode] = measure(ctx.pinning, relay, relay_url, requests)
             finally:
                 relay.stop()
 

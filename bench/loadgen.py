@@ -55,7 +55,7 @@ class Record:
 
 async def _one(session: aiohttp.ClientSession, url: str, body: bytes, sse: bool, record: Record) -> None:
     """Send one request and fill ``record``; never raises (errors are recorded)."""
-    headers = {"content-type": "application/json"}
+    headers = {"content-type": "application/json", **EXTRA_HEADERS}
     try:
         async with session.post(url, data=body, headers=headers) as response:
             record.status = response.status
@@ -75,6 +75,10 @@ async def _one(session: aiohttp.ClientSession, url: str, body: bytes, sse: bool,
     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
         record.error = type(exc).__name__
         record.latency = time.perf_counter() - record.due
+
+
+# Sent with every request (--header), e.g. an API key.
+EXTRA_HEADERS: dict[str, str] = {}
 
 
 def _session(timeout: float) -> aiohttp.ClientSession:
@@ -195,7 +199,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="Closed loop: workers.")
     parser.add_argument("--limit", type=float, default=120.0, help="Closed loop: stop sending after this many s.")
     parser.add_argument("--timeout", type=float, default=30.0, help="Per-request timeout in seconds.")
+    parser.add_argument("--header", action="append", default=[], help="'Name: value' sent with every request.")
     args = parser.parse_args(argv)
+    for header in args.header:
+        name, _, value = header.partition(":")
+        EXTRA_HEADERS[name.strip()] = value.strip()
     if not args.url.startswith(f"http://{HOST}:"):
         parser.error(f"only http://{HOST} URLs are allowed")
     if args.rate is not None and not 0 < args.rate <= 5000:

@@ -56,8 +56,11 @@ def _wait_idle(pid: int, limit_s: float, busy_share: float = 0.05) -> bool:
     return False
 
 
-def _step(pinning: Pinning, gateway: Service, url: str, rate: int, duration: float, drain: float) -> dict[str, Any]:
-    args = ["--url", f"{url}/extract/user_detail", "--rate", str(rate), "--duration", str(duration)]
+def run_step(
+    pinning: Pinning, gateway: Service, url: str, rate: int, duration: float, drain: float, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One open-loop step at ``rate`` (``extra``: loadgen arguments)."""
+    args = ["--url", f"{url}/extract/user_detail", "--rate", str(rate), "--duration", str(duration), *extra]
     args += ["--drain", str(drain), "--timeout", str(duration + drain)]
     cpu_before, steal_before = cpu_seconds(gateway.pid), steal_seconds(pinning.server_cpus)
     outcome = loadgen.run_process(pinning.load_cpus, args, timeout=duration + drain + 60)
@@ -106,7 +109,7 @@ def run(ctx: Context) -> BenchResult:
                 continue
             service, url = gateway
             log(f"throughput: {rate} req/s for {duration:.0f} s (+ up to {drain:.0f} s drain)")
-            step = _step(ctx.pinning, service, url, rate, duration, drain)
+            step = run_step(ctx.pinning, service, url, rate, duration, drain)
             steps.append(step)
             log(f"throughput: {rate} req/s -> served {step['served_ratio']:.3f}, p99 {step['p99_ms']} ms")
             if step["served_ratio"] < COLLAPSE_SERVED:

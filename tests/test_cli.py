@@ -196,3 +196,24 @@ def test_gateway_test_scores_each_schemas_own_cases_and_fails_below_min_f1(
     assert "pet                          leaf F1 0.73" in below.stdout
     missing = run_cli("test", "untested", "--schemas", str(tmp_path), env=env)
     assert missing.returncode == 2 and "no x-gateway.tests in: untested" in missing.stderr
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    env = {"GATEWAY_API_KEYS_FILE": str(tmp_path / "keys.yaml")}
+    created = run_cli(
+        "keys", "create", "billing", "--schemas", "invoice*", "--requests-per-minute", "60", "--instructions", env=env
+    )
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip()
+    assert secret.startswith("gw_") and secret not in (tmp_path / "keys.yaml").read_text()
+    listed = run_cli("keys", "list", env=env)
+    assert "billing" in listed.stdout and "active" in listed.stdout and "invoice*" in listed.stdout
+    assert "rpm 60" in listed.stdout and secret not in listed.stdout
+    again = run_cli("keys", "create", "billing", env=env)
+    assert again.returncode == 2 and "exists" in again.stderr
+    assert run_cli("keys", "revoke", "billing", env=env).returncode == 0
+    assert "revoked" in run_cli("keys", "list", env=env).stdout
+    unset = run_cli("keys", "list")
+    assert unset.returncode == 2 and "GATEWAY_API_KEYS_FILE" in unset.stderr
+    no_redis = run_cli("keys", "usage", env=env)
+    assert no_redis.returncode == 2 and "/admin/usage" in no_redis.stderr

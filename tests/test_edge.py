@@ -183,3 +183,13 @@ def test_sigterm_lets_requests_finish_and_ends_the_rest_said_so(upstream: FakeOp
     assert took < 2 + 5, took  # the grace period, and the margin for the last bytes
     assert served.process.returncode in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
     assert any("request(s) in flight have 2 s to finish" in line for line in served.log)
+
+
+def test_an_idle_keep_alive_connection_is_closed(edge: ServedProcess) -> None:
+    with _connect(edge.port) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        assert _answer(sock) == b""  # nothing more: the server closes it after GATEWAY_KEEP_ALIVE_TIMEOUT (1 s)
+        assert time.monotonic() - started < 5

@@ -1,5 +1,6 @@
 """Every failure gets a typed status (or an in-band ``error`` event), and the retry budget holds."""
 
+import socket
 import time
 
 import httpx
@@ -275,3 +276,19 @@ def test_a_wrong_api_key_is_a_clear_upstream_error(make_gateway: GatewayFactory)
             # The client reads what failed; the upstream's words (which quote the key) go to the log only.
             assert "answered 401: it refused the gateway's credentials" in error["message"]
             assert "Incorrect API key" not in response.text and "wrong-key" not in response.text
+
+
+def test_an_unreachable_upstream_names_no_address_to_clients(
+    make_gateway: GatewayFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    url = make_gateway(openai_base_url=f"http://127.0.0.1:{closed}/v1")
+    with httpx.Client(base_url=url, timeout=20) as http:
+        for route in ("/extract/user_detail", "/extract/user_detail/stream"):
+            response = http.post(route, json={"text": "Jason is 25"})
+            assert response.status_code == 502 and response.json()["error"]["type"] == "upstream_error"
+            assert "unreachable" in response.text and str(closed) not in response.text
+    # The operator's log has the detail.
+    assert any(str(closed) in record.getMessage() for record in caplog.records if record.name == "gateway.requests")

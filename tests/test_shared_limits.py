@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from gateway.access.keys import create_key
+from gateway.access.limits import FLUSH_SECONDS
 from tests.conftest import REPO, GatewayFactory, served_env
 from tests.fake_openai import FakeOpenAI
 from tests.live_server import served_process
@@ -57,8 +58,9 @@ def test_two_gateway_processes_share_one_keys_limits(
         assert answer.json()["error"]["limit"] == "requests_per_minute"
         assert answer.headers["ratelimit-limit"] == "4" and answer.headers["ratelimit-remaining"] == "0"
 
-        # The day's tokens spent through one process close the key in the other.
+        # The day's tokens spent through one process close the key in the other (written within a second).
         assert first.post("/extract/user_detail", json=JASON, headers={"X-API-Key": tokens}).status_code == 200
+        time.sleep(FLUSH_SECONDS + 0.5)
         refused = second.post("/extract/user_detail", json=JASON, headers={"X-API-Key": tokens})
         assert refused.status_code == 429 and refused.json()["error"]["limit"] == "tokens_per_day"
 

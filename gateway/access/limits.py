@@ -1,11 +1,13 @@
 """Limits and budgets per key - requests per minute, concurrent streams, tokens per day - and usage totals per key.
 
 ``RedisLimits`` keeps the counters in Redis (one atomic Lua script per admission), so every worker and replica
-shares them; ``MemoryLimits`` keeps them in the process. Requests per minute count in fixed one-minute windows,
-tokens per UTC day. When Redis cannot be reached the configured choice applies: ``open`` admits (and logs once),
-``closed`` refuses with ``503 limits_unavailable``.
+shares them; what requests spent is added up in the process and written in one round trip a second
+(``FLUSH_SECONDS``), so a day's token budget is seen at most that late. ``MemoryLimits`` keeps them in the
+process. Requests per minute count in fixed one-minute windows, tokens per UTC day. When Redis cannot be reached
+the configured choice applies: ``open`` admits (and logs once), ``closed`` refuses with ``503 limits_unavailable``.
 """
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -23,6 +25,7 @@ MINUTE, DAY = 60, 86_400
 # A stream counter outlives a process that died holding streams open by at most this long.
 STREAM_COUNTER_TTL = 3600
 USAGE_FIELDS = ("requests", "prompt_tokens", "completion_tokens", "attempts")
+FLUSH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,8 @@ class RedisLimits:
         self._failure = failure
         self._prefix = prefix
         self._down = False
+        self._pending: dict[str, dict[str, int]] = {}  # spent since the last write, per key name
+        self._flusher: asyncio.Task[None] | None = None
 
     def _key(self, *parts: object) -> str:
         return ":".join((self._prefix, *map(str, parts)))
@@ -191,19 +196,36 @@ class RedisLimits:
             logger.warning("could not release a stream of key %s in Redis: %s", key.name, exc)
 
     async def spend(self, key: ApiKey, usage: dict[str, int]) -> None:
+        pending = self._pending.setdefault(key.name, dict.fromkeys(USAGE_FIELDS, 0))
+        for name in USAGE_FIELDS:
+            pending[name] += usage.get(name, 0)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_SECONDS)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write what was spent since the last write: day tokens and totals per key, one round trip."""
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
         _, day, _, _ = _windows(time.time())
-        tokens = usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incrby(self._key("tokens", key.name, day), tokens)
-                pipe.expire(self._key("tokens", key.name, day), DAY + 3600)
-                for name in USAGE_FIELDS:
-                    pipe.hincrby(self._key("usage", key.name), name, usage.get(name, 0))
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for name, spent in pending.items():
+                    tokens_key = self._key("tokens", name, day)
+                    pipe.incrby(tokens_key, spent["prompt_tokens"] + spent["completion_tokens"])
+                    pipe.expire(tokens_key, DAY + 3600)
+                    for field_name, value in spent.items():
+                        pipe.hincrby(self._key("usage", name), field_name, value)
                 await pipe.execute()
         except self._errors as exc:
-            logger.warning("could not record the usage of key %s in Redis: %s", key.name, exc)
+            logger.warning("could not record the usage of %d key(s) in Redis: %s", len(pending), exc)
 
     async def totals(self) -> dict[str, dict[str, int]]:
+        await self.flush()
         found: dict[str, dict[str, int]] = {}
         async for raw in self._redis.scan_iter(match=self._key("usage", "*")):
             name = (raw.decode() if isinstance(raw, bytes) else str(raw)).rsplit(":", 1)[-1]
@@ -212,6 +234,9 @@ class RedisLimits:
         return found
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+        await self.flush()
         await self._redis.aclose()
 
 
