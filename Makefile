@@ -25,7 +25,7 @@ model-runtime: $(INSTALLED)
 serve: $(INSTALLED)
 	$(BIN)/gateway serve
 
-# Programs the tests run for real (redis-server), installed from Debian when missing: scripts/test-tools.sh.
+# Programs the tests run for real (redis-server, chromium), installed from Debian when missing: scripts/test-tools.sh.
 test-tools:
 	scripts/test-tools.sh
 
@@ -50,6 +50,7 @@ eval: $(INSTALLED)
 	$(BIN)/gateway eval user_detail evals/user_detail.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_lists_fresh.jsonl --no-misses
+	$(BIN)/gateway eval user_detail evals/user_detail_fresh.jsonl --no-misses
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -57,7 +57,7 @@ def _redis(cpus: list[int], work: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def run(ctx: Context) -> BenchResult:
     result = BenchResult(NAME)
-    requests = ctx.pick(2000, 300)
+    requests = ctx.pick(6000, 600)  # seconds of load each: CPU time is read in 10 ms ticks
     duration, drain = (3.0, 5.0) if ctx.quick else (5.0, 10.0)
     measured: dict[str, dict[str, Any]] = {}
     with services() as running, temp_dir("production") as work:

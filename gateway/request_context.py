@@ -5,6 +5,7 @@ backend and the engine note what they spend; answers show it (``usage``)."""
 import re
 import time
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -23,7 +24,7 @@ class RequestRecord:
     __slots__ = (
         "method", "path", "started", "status", "schema", "error_type", "message", "upstream_status", "attempts",
         "exc_info", "finished", "_send", "request_id", "key", "model", "prompt_tokens", "completion_tokens",
-        "estimated", "upstream_seconds", "limit",
+        "estimated", "upstream_seconds", "limit", "before_last_byte",
     )  # fmt: skip
 
     def __init__(self, method: str, path: str, send: Send, request_id: str) -> None:
@@ -43,6 +44,7 @@ class RequestRecord:
         self.attempts = 0
         self.exc_info: BaseException | None = None
         self.finished = False
+        self.before_last_byte: Callable[[RequestRecord], None] | None = None  # e.g. annotating a trace span
 
     async def send(self, message: Message) -> None:
         """The request's ``send``, noting the status and whether the answer was sent whole; every response carries
@@ -52,6 +54,8 @@ class RequestRecord:
             message = {**message, "headers": [*message.get("headers", ()), (b"x-request-id", self.request_id.encode())]}
         elif message["type"] == "http.response.body" and not message.get("more_body", False):
             self.finished = True
+            if self.before_last_byte is not None:
+                self.before_last_byte(self)
         await self._send(message)
 
     def fields(self) -> dict[str, Any]:
@@ -152,12 +156,19 @@ def usage(record: RequestRecord) -> dict[str, Any]:
 def usage_header(record: RequestRecord) -> str:
     """``Gateway-Usage``: the usage as a structured-field dictionary."""
     spent = usage(record)
-    model = (spent["model"] or "").replace('"', "")
+    model = _sf_string(spent["model"] or "")
     return (
         f"prompt_tokens={spent['prompt_tokens']}, completion_tokens={spent['completion_tokens']}, "
         f'estimated={"?1" if spent["estimated"] else "?0"}, attempts={spent["attempts"]}, model="{model}", '
         f"upstream_ms={spent['upstream_ms']}"
     )
+
+
+def _sf_string(value: str) -> str:
+    """``value`` as the inside of a structured-field string: printable ASCII, ``\\`` and ``"`` escaped, any other
+    character (a model name is the client's to choose) as ``?``."""
+    printable = "".join(char if " " <= char <= "~" else "?" for char in value)
+    return printable.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def with_request_id(body: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 import yaml
 
@@ -14,6 +15,7 @@ from gateway.schemas import cache as model_cache
 from gateway.schemas.compiler import schema_files
 from gateway.schemas.registry import SchemaRegistry
 from tests.conftest import SHIPPED_SCHEMAS, GatewayFactory
+from tests.sse_client import read_stream
 
 SHIPPED = [path.stem for path in schema_files(SHIPPED_SCHEMAS)]
 ROUTES = ["", "/stream", "/list", "/list/stream"]
@@ -242,8 +244,8 @@ def test_each_stream_event_is_documented_with_the_type_of_its_data(client: httpx
     openapi = client.get("/openapi/user_detail.json").json()
     model_ref = {"$ref": "#/components/schemas/UserDetail"}
     for suffix, kinds in (
-        ("/stream", ["partial", "final", "evidence", "error", "done"]),
-        ("/list/stream", ["item", "evidence", "error", "done"]),
+        ("/stream", ["partial", "final", "evidence", "error", "usage", "done"]),
+        ("/list/stream", ["item", "evidence", "error", "usage", "done"]),
     ):
         content = openapi["paths"][f"/extract/user_detail{suffix}"]["post"]["responses"]["200"]["content"]
         events = content["text/event-stream"]["itemSchema"]["oneOf"]
@@ -253,6 +255,10 @@ def test_each_stream_event_is_documented_with_the_type_of_its_data(client: httpx
         assert typed == {"type": "string", "contentMediaType": "application/json", "contentSchema": model_ref}
         assert data["error"]["contentSchema"] == {"$ref": "#/components/schemas/ErrorBody"}
         assert data["done"] == {"const": "[DONE]"}
+        # What the stream sends as its usage is what the document says it is.
+        (spent,) = read_stream(client, f"/extract/user_detail{suffix}", {"text": "Jason is 25."}).data("usage")
+        jsonschema_rs.validate(data["usage"]["contentSchema"], spent)
+        assert set(spent) == set(data["usage"]["contentSchema"]["required"])
         assert data["evidence"]["contentSchema"] == {
             "type": "array",
             "items": {"$ref": "#/components/schemas/Evidence"},

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from gateway.access.keys import create_key, revoke_key
+from gateway.request_context import RequestRecord, usage_header
 from tests.conftest import GatewayFactory
 from tests.fake_openai import FakeOpenAI
 from tests.sse_client import read_stream
@@ -228,6 +229,16 @@ def test_each_answer_says_what_it_cost(keyed: tuple[str, dict[str, str]], upstre
             assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0 and usage["estimated"] is False
     stream_calls = [sent for sent in upstream.calls if sent.get("stream")]
     assert stream_calls and all(sent["stream_options"] == {"include_usage": True} for sent in stream_calls)
+
+
+def test_the_usage_header_stays_a_valid_header_whatever_the_model_name() -> None:
+    async def send(message: Any) -> None: ...
+
+    record = RequestRecord("POST", "/extract/user_detail", send, "id")
+    record.model = 'odd\x1f"name\\é'
+    header = usage_header(record)
+    assert header.isascii() and header.isprintable()
+    assert 'model="odd?\\"name\\\\?"' in header
 
 
 def test_request_ids_are_echoed_passed_upstream_and_made_when_missing(

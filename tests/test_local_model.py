@@ -230,6 +230,7 @@ def test_a_request_in_flight_when_the_model_dies_gets_503(healing: tuple[httpx.C
         "message": "",
         "schema": "user_detail",
         "retry_after": int(response.headers["retry-after"]),
+        "request_id": response.headers["x-request-id"],
     }
     until_extracted(client)
 

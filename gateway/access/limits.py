@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from gateway.access.keys import ApiKey
+from gateway.access.redis_wire import RedisWire, sha1
 from gateway.errors import LimitsUnavailable
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,9 @@ return {1, '', count}
 """
 
 
+_ADMIT_SHA1 = sha1(_ADMIT)
+
+
 class RedisLimits:
     """The counters in Redis, shared by every process that uses the same server and ``prefix``."""
 
@@ -146,8 +150,8 @@ class RedisLimits:
         import redis.asyncio as redis
 
         self._redis = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._wire = RedisWire(url)  # the admission, on every request: the lean line
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError, TimeoutError)
-        self._admit = self._redis.register_script(_ADMIT)
         self._failure = failure
         self._prefix = prefix
         self._down = False
@@ -176,8 +180,8 @@ class RedisLimits:
         keys = [self._key("rpm", key.name, minute), self._key("tokens", key.name, day), self._key("streams", key.name)]
         limits = [key.requests_per_minute or 0, key.tokens_per_day or 0, key.concurrent_streams or 0]
         try:
-            allowed, refused_by, count = await self._admit(
-                keys=keys, args=[*limits, minute_left, "1" if stream else "0", STREAM_COUNTER_TTL]
+            allowed, refused_by, count = await self._wire.script(
+                _ADMIT, _ADMIT_SHA1, keys, [*limits, minute_left, "1" if stream else "0", STREAM_COUNTER_TTL]
             )
         except self._errors as exc:
             self._unreachable(exc)
@@ -237,6 +241,7 @@ class RedisLimits:
         if self._flusher is not None:
             self._flusher.cancel()
         await self.flush()
+        await self._wire.close()
         await self._redis.aclose()
 
 

@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added is the outermost: RequestLog sees every request, BodyLimit runs before the extraction routes.
     app.add_middleware(ExtractionEndpoints, registry=registry, max_text_chars=settings.max_text_chars)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestLog, every_request=settings.access_log)
+    app.add_middleware(RequestLog, every_request=settings.access_log, traced=_opentelemetry_configured())
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -198,6 +198,21 @@ def _event(name: str, data: dict[str, Any], description: str) -> dict[str, Any]:
     }
 
 
+_USAGE: dict[str, Any] = {
+    "type": "object",
+    "description": "Tokens as the upstream reported them (else estimated), upstream calls made, model, upstream time.",
+    "required": ["prompt_tokens", "completion_tokens", "estimated", "attempts", "model", "upstream_ms"],
+    "properties": {
+        "prompt_tokens": {"type": "integer", "minimum": 0},
+        "completion_tokens": {"type": "integer", "minimum": 0},
+        "estimated": {"type": "boolean"},
+        "attempts": {"type": "integer", "minimum": 0},
+        "model": {"type": ["string", "null"]},
+        "upstream_ms": {"type": "number", "minimum": 0},
+    },
+}
+
+
 def _event_schema(shape: Literal["one", "list"], model: dict[str, Any]) -> dict[str, Any]:
     """One event of the stream, as OpenAPI 3.2 describes server-sent events: each kind, with its data's type."""
     error = _event("error", _data({"$ref": "#/components/schemas/ErrorBody"}), "What failed; the stream then ends.")
@@ -206,6 +221,7 @@ def _event_schema(shape: Literal["one", "list"], model: dict[str, Any]) -> dict[
         _data({"type": "array", "items": _EVIDENCE_REF}),
         'Where each value of the `final` or `item` just sent is in the text (with `"include": ["evidence"]`).',
     )
+    spent = _event("usage", _data(_USAGE), "What the request cost; sent just before `done`.")
     done = _event("done", {"const": "[DONE]"}, "Always the last event.")
     if shape == "one":
         partial = {"type": "object", "description": "The fields the model has written so far (not yet validated)."}
@@ -215,7 +231,7 @@ def _event_schema(shape: Literal["one", "list"], model: dict[str, Any]) -> dict[
         ]
     else:
         events = [_event("item", _data(model), "One complete, validated object.")]
-    return {"oneOf": [*events, evidence, error, done]}
+    return {"oneOf": [*events, evidence, error, spent, done]}
 
 
 def _stream_responses(schema: CompiledSchema, shape: Literal["one", "list"]) -> dict[int | str, dict[str, Any]]:

@@ -5,7 +5,9 @@ and logs it when the response ends.
 """
 
 import logging
+from collections.abc import Callable
 
+from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.http import metrics
@@ -23,15 +25,18 @@ logger = logging.getLogger("gateway.requests")
 class RequestLog:
     """Pure ASGI middleware: one ``RequestRecord`` per HTTP request, logged once the response is over."""
 
-    def __init__(self, app: ASGIApp, *, every_request: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, every_request: bool = False, traced: bool = False) -> None:
         self.app = app
         self.every_request = every_request
+        self.traced = traced  # OpenTelemetry is configured: the request's fields go on its server span
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         record = RequestRecord(scope["method"], scope["path"], send, request_id_of(scope))
+        if self.traced:
+            record.before_last_byte = _span_annotator(scope)
         open_record(record)
         metrics.IN_FLIGHT.inc()
         try:
@@ -66,3 +71,19 @@ class RequestLog:
 
 
 _IN_SUMMARY = frozenset({"method", "path", "status", "error_type"})
+
+
+def _span_annotator(scope: Scope) -> Callable[[RequestRecord], None]:
+    """What puts the request's id, schema, key, error and spending on FastAPI's server span (as ``gateway.*``
+    attributes), before the response's last byte ends the span."""
+
+    def annotate(record: RequestRecord) -> None:
+        span: Span | None = getattr(scope.get("fastapi.telemetry"), "span", None)
+        if span is not None and span.is_recording():
+            fields = record.fields()
+            span.set_attributes({f"gateway.{name}": value for name, value in fields.items() if name not in _ON_SPAN})
+
+    return annotate
+
+
+_ON_SPAN = frozenset({"method", "path", "status", "duration_ms"})  # FastAPI's span has these already
