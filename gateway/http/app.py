@@ -31,6 +31,7 @@ from gateway.http.docs import add_docs_routes
 from gateway.http.extraction import ExtractionEndpoints
 from gateway.http.health import add_health_routes
 from gateway.http.limits import BodyLimit
+from gateway.http.playground import add_playground_routes
 from gateway.http.request_log import RequestLog
 from gateway.http.result_cache import result_cache
 from gateway.request_context import note_error, schema_of_path, with_request_id
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.result_cache = result_cache(settings)
     _add_error_handlers(app)
     add_docs_routes(app, registry)
+    add_playground_routes(app, registry)
     add_catalog_routes(app, registry)
     add_health_routes(app, registry)
     add_admin_routes(app)

@@ -11,6 +11,7 @@ from gateway.access.keys import ApiKey
 from gateway.errors import SchemaNotFound
 from gateway.http.extraction import ROUTE_SUFFIXES
 from gateway.http.openapi import ErrorResponse
+from gateway.http.playground import playground_url
 from gateway.schemas.compiler import CompiledSchema
 from gateway.schemas.registry import SchemaFailure, SchemaRegistry, StaleSchema
 
@@ -33,6 +34,7 @@ class SchemaSummary(BaseModel):
     live_since: datetime | None = Field(default=None, description="When the version served went live.")
     routes: list[str] = []
     docs: str | None = None
+    playground: str | None = Field(default=None, description="A page to try the schema in a browser.")
     message: str | None = Field(default=None, description="Why the file is not (or no longer) served as it is.")
 
 
@@ -55,6 +57,7 @@ def summarize(
         live_since=datetime.fromtimestamp(live_since, UTC) if live_since else None,
         routes=schema_routes(schema.name),
         docs=f"/docs/{schema.name}",
+        playground=playground_url(schema.name),
         message=stale.message if stale else None,
     )
 

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from gateway.http.extraction import unknown_schema
+from gateway.http.offline import offline, offline_html
 from gateway.http.openapi import complete_document, schema_doc_routes
+from gateway.http.playground import playground_url
 from gateway.schemas.registry import SchemaRegistry
 
 # Swagger UI and ReDoc assets ship inside the fastapi-offline package; FastAPI's defaults load them from a CDN.
@@ -21,12 +23,16 @@ ASSETS_URL = "/static/docs"
 
 
 def _swagger_page(openapi_url: str, title: str) -> HTMLResponse:
-    return get_swagger_ui_html(
-        openapi_url=openapi_url,
-        title=title,
-        swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-        swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-        swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+    return offline(
+        get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=title,
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            # Swagger UI would send a public document's URL to validator.swagger.io for a badge.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
     )
 
 
@@ -77,6 +83,11 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
                 ),
                 secured=not app.state.gate.open,
             )
+            # Swagger UI shows it as a link under the title of /docs/<name>.
+            per_schema_openapi[key]["externalDocs"] = {
+                "description": "Try it in the playground: paste a text, watch the object form",
+                "url": playground_url(name),
+            }
         return per_schema_openapi[key]
 
     async def openapi_for_schema(name: str) -> JSONResponse:
@@ -92,16 +103,18 @@ def add_docs_routes(app: FastAPI, registry: SchemaRegistry) -> None:
         return _swagger_page(app.openapi_url or "/openapi.json", f"{app.title} - docs")
 
     async def redoc_all() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
+        return offline(
+            get_redoc_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} - ReDoc",
+                redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+                redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+                with_google_fonts=False,
+            )
         )
 
     async def index() -> HTMLResponse:
-        return HTMLResponse(render_index(registry))
+        return offline_html(render_index(registry))
 
     page: dict[str, Any] = {"methods": ["GET"], "include_in_schema": False}
     app.add_api_route("/", index, **page)
@@ -118,7 +131,8 @@ def render_index(registry: SchemaRegistry) -> str:
         schema = registry.schemas[name]
         rows.append(
             f'<li><a href="/docs/{html.escape(name)}">{html.escape(schema.title)}</a> '
-            f"<code>POST /extract/{html.escape(name)}</code>"
+            f"<code>POST /extract/{html.escape(name)}</code> "
+            f'<a href="{playground_url(html.escape(name))}">playground</a>'
             f"<p>{html.escape(schema.description or '')}</p></li>"
         )
     for name, failure in sorted(registry.failures.items()):
