@@ -180,3 +180,129 @@ async def test_few_shot_examples_teach_form_never_values(codegen_cache: Path) ->
         assert example_value not in tool
     # The examples still show the model the form of an answer.
     assert any("Priya Natarajan" in message["content"] for message in backend.requests[0]["messages"][:-1])
+
+
+TICKET = """
+title: Ticket
+type: object
+properties:
+  ticket_id: {type: string}
+  reported_at: {type: string, format: date-time, description: When it was opened, with its UTC offset.}
+  tags:
+    type: array
+    maxItems: 20
+    items: {type: string, minLength: 1}
+required: [ticket_id]
+"""
+
+
+@pytest.fixture
+def ticket(tmp_path: Path) -> CompiledSchema:
+    (tmp_path / "ticket.yaml").write_text(TICKET)
+    return compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
+
+
+async def test_small_profile_offers_date_times_with_their_offset_and_few_list_values(ticket: CompiledSchema) -> None:
+    text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. Tags: a, b"
+    backend = ScriptedBackend({"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00-05:00", "tags": ["a"]})
+    result = await Extractor(backend, settings(model_profile="small")).extract(ticket, text)
+    assert result.model_dump(mode="json")["reported_at"] == "2024-11-05T08:30:00-05:00"
+    properties = backend.tools[0]["properties"]
+    # The second date-time states no offset: it cannot be a JSON Schema date-time, so it is not offered (and
+    # the one offered is made required: the text states it).
+    assert properties["reported_at"]["enum"] == ["2024-11-05T08:30:00-05:00"]
+    # Tags are a named string type (a RootModel, for minLength): still a list of values, held to a few.
+    assert properties["tags"]["anyOf"][0]["maxItems"] == 8
+
+
+async def test_small_profile_leaves_out_an_invalid_optional_value_rather_than_the_object(
+    ticket: CompiledSchema,
+) -> None:
+    naive = {"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00", "tags": ["a", ""]}
+    backend = ScriptedBackend(naive, naive)
+    result = await Extractor(backend, settings(model_profile="small")).extract(ticket, "Ticket HD-12, 5 Nov 2024.")
+    assert result.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "tags": ["a"]}
+    assert len(backend.requests) == 2  # the budget was spent first: the resample may have fixed it
+    # The stream's final object is the same (one call: no resample mid-stream).
+    streamed = Extractor(ScriptedBackend(naive), settings(model_profile="small")).stream(ticket, "Ticket HD-12.")
+    updates = [update async for update in streamed]
+    assert isinstance(updates[-1], Final)
+    assert updates[-1].value.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "tags": ["a"]}
+
+
+async def test_an_invalid_required_value_still_fails_and_the_standard_profile_never_drops(
+    ticket: CompiledSchema,
+) -> None:
+    for profile, answers in (
+        ("small", [{"ticket_id": 12}, {"ticket_id": 12}]),
+        ("standard", [{"ticket_id": "HD-12", "tags": [""]}, {"ticket_id": "HD-12", "tags": [""]}]),
+    ):
+        with pytest.raises(ExtractionFailed):
+            await Extractor(ScriptedBackend(*answers), settings(model_profile=profile)).extract(ticket, "HD-12")
+
+
+BOOKING = """
+title: Booking
+type: object
+properties:
+  party_size: {type: integer}
+  deposit_amount: {type: number}
+  place: {type: object, properties: {table: {type: integer}}}
+required: [party_size]
+"""
+
+
+async def test_a_number_the_text_states_once_fills_one_field(tmp_path: Path) -> None:
+    (tmp_path / "booking.yaml").write_text(BOOKING)
+    booking = compile_schema(tmp_path / "booking.yaml", tmp_path / "cache")
+    repeated = {"party_size": 2, "deposit_amount": 2, "place": {"table": 2}}
+    for text, expected in (
+        ("Hallström, 2 pax, bar.", {"party_size": 2}),  # stated once: the required field keeps it (and "place" goes)
+        ("2 pax, deposit 2 euros.", {"party_size": 2, "deposit_amount": 2.0}),  # twice: two fields
+    ):
+        small = Extractor(ScriptedBackend(repeated, repeated), settings(model_profile="small"))
+        assert (await small.extract(booking, text)).model_dump(exclude_none=True) == expected
+        streamed = [update async for update in small.stream(booking, text)]
+        assert isinstance(streamed[-1], Final) and streamed[-1].value.model_dump(exclude_none=True) == expected
+    # The standard profile answers what the model wrote.
+    standard = Extractor(ScriptedBackend(repeated), settings(model_profile="standard"))
+    assert (await standard.extract(booking, "Hallström, 2 pax.")).model_dump(exclude_none=True) == repeated
+
+
+JOB = """
+title: Job
+type: object
+properties:
+  title: {type: string}
+  employment_type: {type: string, enum: [full_time, part_time, contract]}
+  work_mode: {type: string, enum: [on_site, hybrid, remote]}
+required: [title]
+"""
+
+
+async def test_an_enum_value_is_mentioned_with_hyphens_spaces_or_run_together(tmp_path: Path) -> None:
+    (tmp_path / "job.yaml").write_text(JOB)
+    job = compile_schema(tmp_path / "job.yaml", tmp_path / "cache")
+    backend = ScriptedBackend({"title": "Barista", "employment_type": "full_time", "work_mode": "on_site"})
+    await Extractor(backend, settings(model_profile="small")).extract(job, "Barista, Full-time, onsite.")
+    properties = backend.tools[0]["properties"]
+    assert properties["employment_type"]["anyOf"][0]["enum"] == ["full_time"]
+    assert properties["work_mode"]["anyOf"][0]["enum"] == ["on_site"]
+
+
+async def test_a_list_item_that_cannot_be_mended_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "booking.yaml").write_text(BOOKING)
+    booking = compile_schema(tmp_path / "booking.yaml", tmp_path / "cache")
+    answer = {"items": [{"party_size": 2}, {"party_size": "many"}, {"party_size": 4}]}
+    backend = ScriptedBackend(answer, answer)
+    items = await Extractor(backend, settings(model_profile="small")).extract_list(booking, "2 pax and 4 pax.")
+    assert [item.model_dump(exclude_none=True) for item in items] == [{"party_size": 2}, {"party_size": 4}]
+
+
+async def test_an_answer_refused_as_a_whole_still_fails_cleanly(user_detail: CompiledSchema) -> None:
+    # user_detail's from_text check refuses the object as a whole (no field to leave out): extraction_failed.
+    invented = {"name": "Jason", "age": 99}
+    backend = ScriptedBackend(invented, invented)
+    with pytest.raises(ExtractionFailed) as failed:
+        await Extractor(backend, settings(model_profile="small")).extract(user_detail, JASON)
+    assert failed.value.to_dict()["attempts"] == 2

@@ -64,3 +64,36 @@ def test_records_are_found_in_lists_tables_paragraphs_and_inline_numbers() -> No
     paragraphs = layout("Reviews of the lamp\n\nGreat lamp, bright and cheap.\n\nFlickers a lot at night, returned.")
     assert paragraphs is not None and paragraphs.before == "Reviews of the lamp" and len(paragraphs.records) == 2
     assert layout("Jason is 25 and Sarah is 30.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "aware"),
+    [
+        ("Created: 2024-03-12 09:14 UTC", "2024-03-12T09:14:00Z"),
+        ("reported 2024-05-02T22:47:00+0200", "2024-05-02T22:47:00+02:00"),
+        ("opened 5 Nov 2024, 08:30 (UTC-05:00) by", "2024-11-05T08:30:00-05:00"),
+        ("at 2024-01-01 10:00 GMT+1 sharp", "2024-01-01T10:00:00+01:00"),
+        ("on 3 May 2024 at 10:00 +05:30", "2024-05-03T10:00:00+05:30"),
+    ],
+)
+def test_a_date_time_keeps_the_utc_offset_written_after_it(text: str, aware: str) -> None:
+    facts = TextFacts(text)
+    assert aware in {found.value for found in facts.datetimes}
+    assert all(found.value.startswith(aware[:10]) for found in facts.datetimes)  # the offset is no time of day
+    assert {found.value for found in facts.times} <= {aware[11:19]}  # and no time of day read from the offset
+
+
+def test_a_date_time_without_an_offset_is_offered_without_one() -> None:
+    assert {found.value for found in TextFacts("on 3 May 2024 at 10:00 in Zurich").datetimes} == {"2024-05-03T10:00:00"}
+
+
+def test_a_time_after_a_dash_is_a_time_not_an_offset() -> None:
+    facts = TextFacts("Bookings 21/06/2024\n- 18:00 Hallström\n- 19:15 Fernandes, from 10:00 +02:00")
+    assert [found.value for found in facts.times] == ["18:00:00", "19:15:00", "10:00:00"]
+
+
+def test_thousands_grouped_by_spaces_or_written_with_a_k_are_read_whole() -> None:
+    facts = TextFacts("Pay: 38 000–42 000 SEK a month; bonus €5k; call +46 70 123 45 67.")
+    assert {38000, 42000, 5000} <= {found.value for found in facts.integers}
+    assert {38000.0, 42000.0, 5000.0} <= {found.value for found in facts.numbers}
+    assert not {found.value for found in facts.numbers} & {70.0, 123.0, 7012345.0}  # a phone number stays whole

@@ -75,6 +75,63 @@ Narrowing = tuple[
 ]
 
 
+def _without_invalid_values(
+    response_model: type[BaseModel], written: str | None, error: ValidationError, context: Any
+) -> BaseModel | None:
+    """The answer the model wrote (``written``) with each value the validation refused left out - an object's key,
+    else the list item holding it - if what remains is valid, so only optional values go; None otherwise."""
+    refused = [tuple(item["loc"]) for item in error.errors()]
+    items = [item for loc in refused if (item := _list_item_of(loc))]
+    for locations in (refused, items):
+        try:
+            answer = json.loads(written or "")
+        except json.JSONDecodeError:
+            return None
+        _remove(answer, locations)
+        try:
+            return response_model.model_validate_json(json.dumps(answer), context=context, strict=True)
+        except ValidationError:
+            continue
+    return None
+
+
+def _list_item_of(location: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location of the list item holding ``location`` (``("items", 2)`` for ``("items", 2, "name")``)."""
+    indexes = [index for index, step in enumerate(location) if isinstance(step, int)]
+    return location[: indexes[-1] + 1] if indexes else ()
+
+
+def _remove(answer: Any, locations: list[tuple[Any, ...]]) -> None:
+    """Delete what each location points at (an object's key, a list's item) from ``answer``."""
+    # Deepest first, and list items from the end: removing one does not move the others' locations.
+    ordered = sorted(
+        set(locations),
+        key=lambda loc: (len(loc), [(0, step) if isinstance(step, int) else (1, str(step)) for step in loc]),
+        reverse=True,
+    )
+    for location in ordered:
+        if not location:  # the object as a whole was refused (a model validator): nothing to leave out
+            continue
+        *parents, last = location
+        holder: Any = answer
+        for step in parents:
+            try:
+                holder = holder[step]
+            except (KeyError, IndexError, TypeError):
+                holder = None
+                break
+        if isinstance(holder, dict) and isinstance(last, str):
+            holder.pop(last, None)
+        elif isinstance(holder, list) and isinstance(last, int) and 0 <= last < len(holder):
+            del holder[last]
+
+
+def _settled(answer: BaseModel, call: dict[str, Any]) -> BaseModel:
+    """``answer`` as the call's profile settles a validated object against the text (unchanged if it does not)."""
+    settle: Callable[[BaseModel, str], BaseModel] | None = call["profile"].settle
+    return answer if settle is None else settle(answer, call["context"]["text"])
+
+
 @dataclass(frozen=True)
 class Partial:
     """The object as formed so far (only the fields the LLM has written)."""
@@ -177,7 +234,14 @@ class Extractor:
 
         async def ask(shape: Literal["one", "list"], text: str, choices: Choices | None = None) -> BaseModel:
             call = self._call(schema, text, shape, model, instructions, choices=choices)
-            return await self._validated(schema, schema.model if shape == "one" else schema.list_model, call)
+            answer = await self._validated(schema, schema.model if shape == "one" else schema.list_model, call)
+            settle: Callable[[BaseModel, str], BaseModel] | None = call["profile"].settle
+            if settle is None:
+                return answer
+            if shape == "one":
+                return settle(answer, text)
+            answer.items = [settle(item, text) for item in answer.items]  # type: ignore[attr-defined]
+            return answer
 
         return ask
 
@@ -308,6 +372,10 @@ class Extractor:
                 )
                 return result
             except _ANSWER_ERRORS as exc:
+                if number == attempts and profile.drop_invalid_optional and isinstance(exc, ValidationError):
+                    kept = _without_invalid_values(response_model, raw_answer(completion), exc, context)
+                    if kept is not None:
+                        return kept
                 if number == attempts:
                     raise ExtractionFailed(
                         f"the model's answer did not match the schema after {number} attempt(s)",
@@ -349,32 +417,46 @@ class Extractor:
 
     async def _partials(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[Partial | Final, None]:
         last: dict[str, Any] | None = None
+        refused: ValidationError | None = None  # instructor validates the object once its JSON closes
         async with watched_stream(self._translated(schema), call) as upstream:
             partials = self._stream_from(self._stream_model(schema.model, "partial"), upstream.hooks, call)
             async with aclosing(partials) as stream:
-                async for partial in stream:
-                    snapshot = partial.model_dump(exclude_none=True, warnings=False)
-                    if snapshot != last:
-                        last = snapshot
-                        yield Partial(snapshot)
-        if last is None:
+                try:
+                    async for partial in stream:
+                        snapshot = partial.model_dump(exclude_none=True, warnings=False)
+                        if snapshot != last:
+                            last = snapshot
+                            yield Partial(snapshot)
+                except ValidationError as exc:
+                    if not call["profile"].drop_invalid_optional:
+                        raise
+                    refused = exc
+                    await upstream.drain()
+        if refused is None and last is None:
             raise ExtractionFailed("the model's answer held no object", schema=schema.name, raw_answer=upstream.answer)
-        try:
-            # The final object is validated from the JSON the model wrote, not from the partial parser's snapshot.
-            answer = repair_control_characters(upstream.answer)
-            if answer:
-                final = schema.model.model_validate_json(answer, context=call["context"])
-            else:
-                final = schema.model.model_validate(last, context=call["context"])
-        except ValidationError as exc:
+        final: BaseModel | None = None
+        if refused is None:
+            try:
+                # The final object is validated from the JSON the model wrote, not the partial parser's snapshot.
+                answer = repair_control_characters(upstream.answer)
+                if answer:
+                    final = schema.model.model_validate_json(answer, context=call["context"])
+                else:
+                    final = schema.model.model_validate(last, context=call["context"])
+            except ValidationError as exc:
+                refused = exc
+        if refused is not None and call["profile"].drop_invalid_optional:
+            final = _without_invalid_values(schema.model, upstream.answer, refused, call["context"])
+        if final is None:
+            assert refused is not None
             raise ExtractionFailed(
                 "the model's answer did not match the schema",
                 schema=schema.name,
                 attempts=1,
-                errors=validation_errors(exc),
+                errors=validation_errors(refused),
                 raw_answer=upstream.answer,
-            ) from exc
-        yield Final(final)
+            ) from refused
+        yield Final(_settled(final, call))
 
     async def _streamed_items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         count = 0

@@ -100,6 +100,13 @@ class UpstreamStream:
                 "the model's answer is not valid JSON", schema=schema_name, attempts=1, raw_answer=self.answer
             ) from None
 
+    async def drain(self) -> None:
+        """Read what is left of the upstream stream (its end: the finish reason, the usage) after the reader
+        stopped early, so the answer can be checked complete."""
+        for stream in self._streams:
+            async for _ in stream._iterator:
+                pass
+
     async def close(self) -> None:
         for stream in self._streams:
             with contextlib.suppress(Exception):

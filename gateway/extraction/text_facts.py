@@ -43,6 +43,9 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 # A phone number: an optional +, then digits with spaces, dots, dashes, slashes or brackets; 7 to 15 digits.
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
 _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+# Thousands grouped by spaces ("38 000", "1 200 000") and thousands written with a k ("€55k", "12.5k").
+_SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+_THOUSANDS = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[kK](?![A-Za-z])")
 _EURO_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\w.,])\d+,\d{2}(?![\d,])")
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): index for index, name in enumerate(calendar.month_abbr) if name}
@@ -63,6 +66,13 @@ _TIMES = [
     re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\b"),
     re.compile(r"\b(?P<noon>noon|midday|midnight)\b", re.IGNORECASE),
 ]
+# A UTC offset after a date-time: "Z", "+02:00", "UTC", "GMT+1", "(UTC-05:00)".
+_ZONE = re.compile(
+    r"[ \t]*\(?[ \t]*(?:(?P<name>UTC|GMT|Z)(?![A-Za-z])"
+    r"[ \t]*(?:(?P<sign>[+\-−])[ \t]*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
+    r"|(?P<bare_sign>[+\-])(?P<bare_hours>\d{2}):?(?P<bare_minutes>\d{2})(?!\d))"
+)
+_OFFSET_END = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _ISO_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b")
 
 
@@ -118,11 +128,23 @@ class TextFacts:
         """Whole numbers in digits (not inside codes such as "B-12", nor part of a longer number, a date, time,
         phone number, email or URL) or in words."""
         spans = [(found.start, found.end) for found in self.numbers]
-        return [
+        written = [
             Found(value, start, end)
             for start, end, value in integer_spans(self.text)
             if self._free(start) and not any(low <= start < high and high - low > end - start for low, high in spans)
         ]
+        grouped = [Found(int(item.value), item.start, item.end) for item in self._grouped if item.value.is_integer()]
+        return sorted([*written, *grouped], key=lambda item: item.start)
+
+    @cached_property
+    def _grouped(self) -> list[Found]:
+        """Numbers written with grouped thousands ("38 000") or a k ("€55k"), read whole."""
+        found = [
+            Found(float(re.sub(r"\D", "", match.group())), *match.span())
+            for match in _SPACED_NUMBER.finditer(self.text)
+        ]
+        found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
+        return [item for item in found if self._free(item.start)]
 
     @cached_property
     def numbers(self) -> list[Found]:
@@ -139,6 +161,8 @@ class TextFacts:
             found[match.span()] = Found(value, *match.span())
         for start, end, number in number_word_spans(self.text):
             found.setdefault((start, end), Found(float(number), start, end))
+        for item in self._grouped:
+            found.setdefault((item.start, item.end), item)
         return sorted((item for item in found.values() if self._free(item.start)), key=lambda item: item.start)
 
     @cached_property
@@ -173,7 +197,7 @@ class TextFacts:
         found: dict[int, Found] = {}
         for pattern in _TIMES:
             for match in pattern.finditer(self.text):
-                if match.start() in found or _inside_date(self, match.start()):
+                if match.start() in found or _inside_date(self, match.start()) or _is_offset(self.text, match.start()):
                     continue
                 parsed = _time_of(match)
                 if parsed is not None:
@@ -182,13 +206,42 @@ class TextFacts:
 
     @cached_property
     def datetimes(self) -> list[Found]:
-        """Date-times: written whole (ISO), or a date followed closely by a time."""
-        found = [Found(match.group().replace(" ", "T"), *match.span()) for match in _ISO_DATETIME.finditer(self.text)]
+        """Date-times: written whole (ISO), or a date followed closely by a time; with the UTC offset the text
+        gives right after it ("Z", "+02:00", "UTC", "(UTC-05:00)", "GMT+1") as well as without one."""
+        found = []
+        for match in _ISO_DATETIME.finditer(self.text):
+            value = match.group().replace(" ", "T")
+            if has_offset(value):
+                found.append(Found(re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value), *match.span()))
+                continue
+            found.append(Found(value, *match.span()))
+            found.extend(_with_zone(self.text, value, match.start(), match.end()))
         for day in self.dates:
             for moment in self.times:
                 if 0 <= moment.start - day.end <= 40:
-                    found.append(Found(f"{day.value}T{moment.value}", day.start, moment.end))
+                    value = f"{day.value}T{moment.value}"
+                    found.append(Found(value, day.start, moment.end))
+                    found.extend(_with_zone(self.text, value, day.start, moment.end))
         return found
+
+
+def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
+    """``value`` with the UTC offset written right after it, if there is one."""
+    match = _ZONE.match(text, end)
+    if match is None:
+        return []
+    sign = match["sign"] or match["bare_sign"]
+    hours, minutes = match["hours"] or match["bare_hours"], match["minutes"] or match["bare_minutes"]
+    if hours is None:
+        if match["name"] is None:
+            return []
+        offset = "Z"
+    else:
+        if not (int(hours) <= 14 and int(minutes or 0) < 60):
+            return []
+        offset = f"{'-' if sign in ('-', '−') else '+'}{int(hours):02d}:{minutes or '00'}"
+        offset = "Z" if offset in ("+00:00", "-00:00") and match["name"] else offset
+    return [Found(f"{value}{offset}", start, match.end())]
 
 
 def _add_date(
@@ -218,6 +271,17 @@ def _time_of(match: re.Match[str]) -> time | None:
         return time(hour, minute, second)
     except ValueError:
         return None
+
+
+def has_offset(value: str) -> bool:
+    """Whether an ISO date-time names its UTC offset (JSON Schema's ``date-time`` requires one)."""
+    return bool(_OFFSET_END.search(value))
+
+
+def _is_offset(text: str, position: int) -> bool:
+    """Whether a time-like number at ``position`` is a UTC offset ("UTC-05:00", "+02:00"), not a time of day."""
+    before = text[max(0, position - 12) : position]
+    return bool(re.search(r"(?:UTC|GMT)[ \t]*[+\-−][ \t]*$|\d:\d\d(?::\d\d)?[ \t]?[+\-]$|\([ \t]*[+\-−]$", before))
 
 
 def _inside_date(facts: TextFacts, position: int) -> bool:

@@ -11,7 +11,10 @@ The engine asks the profile, never the provider. Each field below is one extensi
 - ``stream_usage``: whether a streamed call asks for its token usage (``stream_options.include_usage``; servers
   that reject the option get none, and the gateway estimates);
 - ``further_attempt``: what a further attempt after an invalid answer does - instructor's re-ask turn, or a
-  resample of the same conversation at ``resample_temperature``.
+  resample of the same conversation at ``resample_temperature``;
+- ``drop_invalid_optional``: whether the last answer, still invalid, keeps what it got right - each invalid
+  value of an optional field left out - instead of failing the whole object;
+- ``settle``: a validated object read once more against the text before it is answered.
 
 Two profiles ship: ``standard`` (capable hosted models: instructor's behaviour) and ``small`` (small local models).
 ``GATEWAY_MODEL_PROFILE`` chooses (``auto``: small for the embedded model, standard otherwise), and a schema's
@@ -71,6 +74,8 @@ class ModelProfile:
     stream_usage: bool = False
     further_attempt: Literal["reask", "resample"] = "reask"
     resample_temperature: float = 0.7
+    drop_invalid_optional: bool = False
+    settle: Callable[[BaseModel, str], BaseModel] | None = None
 
 
 def profile_named(name: ProfileName) -> ModelProfile:

@@ -13,6 +13,7 @@ from gateway.profiles.small.grounding import narrow_tool as grounded_tool
 from gateway.profiles.small.lists import ChunkedLists
 from gateway.profiles.small.prompting import field_guide, prepare_text
 from gateway.profiles.small.records import RecordLists
+from gateway.profiles.small.settling import settle
 from gateway.schemas.compiler import CompiledSchema
 
 
@@ -46,4 +47,7 @@ SMALL = ModelProfile(
     lists=SmallLists(),
     further_attempt="resample",
     resample_temperature=0.7,
+    # One bad optional value (a date-time without its zone, say) should not cost the fields read right.
+    drop_invalid_optional=True,
+    settle=settle,
 )

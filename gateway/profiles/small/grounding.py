@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.extraction.text_facts import Found, TextFacts
+from gateway.extraction.text_facts import Found, TextFacts, has_offset
 from gateway.profiles import Choices
 from gateway.profiles.small.runs import runs
 from gateway.schemas.compiler import CompiledSchema
@@ -160,8 +160,8 @@ class _Narrowing:
             narrowed_items = self.property(items, path, required=True)
             if narrowed_items is None:
                 return None if not required else spec
-            # A small model given room keeps adding items: a list of values is held to a few.
-            bound = min(spec.get("maxItems", MAX_LIST_VALUES), MAX_LIST_VALUES) if "$ref" not in items else None
+            # A small model given room keeps adding items: a list of values (not of objects) is held to a few.
+            bound = min(spec.get("maxItems", MAX_LIST_VALUES), MAX_LIST_VALUES) if self.scalar(items) else None
             return {**spec, "items": narrowed_items} | ({"maxItems": bound} if bound is not None else {})
         if path in self.derived or path.rsplit(".", 1)[-1] in self.derived:
             return spec
@@ -179,6 +179,12 @@ class _Narrowing:
             return spec if required else None
         return {**spec, "enum": candidates}
 
+    def scalar(self, items: dict[str, Any]) -> bool:
+        """Whether a list's items are single values (a named one included, such as a ``RootModel[str]``)."""
+        ref = items.get("$ref")
+        target = self.definitions.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else items
+        return "properties" not in target and target.get("type") not in ("object", "array")
+
     def leaf(self, spec: dict[str, Any], path: str) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
@@ -193,6 +199,8 @@ class _Narrowing:
         if fmt in _FORMATS:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
             values = [item.value for item in found]
+            if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
+                values = [value for value in values if has_offset(value)]
         elif fmt is not None:
             return None
         elif pattern is not None:
@@ -213,14 +221,16 @@ _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": 
 
 
 def _mentioned(values: list[Any], text: str) -> list[Any]:
-    """The enum values the text names: as words (underscores read as spaces), or a currency code by its symbol."""
+    """The enum values the text names: as words (underscores read as spaces or hyphens), or a currency code by its
+    symbol."""
     lowered = text.casefold()
     found = []
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
-        words = value.replace("_", " ").casefold()
-        if re.search(rf"(?<!\w){re.escape(words)}(?!\w)", lowered) or (
+        # Words joined by an underscore, a hyphen, a space or nothing: full_time is "Full-time", "full time".
+        words = r"[\s_-]*".join(re.escape(part) for part in re.split(r"[\s_-]+", value.casefold()) if part)
+        if re.search(rf"(?<!\w){words}(?!\w)", lowered) or (
             value in _CURRENCY_SYMBOLS and _CURRENCY_SYMBOLS[value] in text
         ):
             found.append(value)
