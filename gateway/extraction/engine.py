@@ -235,12 +235,9 @@ class Extractor:
         async def ask(shape: Literal["one", "list"], text: str, choices: Choices | None = None) -> BaseModel:
             call = self._call(schema, text, shape, model, instructions, choices=choices)
             answer = await self._validated(schema, schema.model if shape == "one" else schema.list_model, call)
-            settle: Callable[[BaseModel, str], BaseModel] | None = call["profile"].settle
-            if settle is None:
-                return answer
             if shape == "one":
-                return settle(answer, text)
-            answer.items = [settle(item, text) for item in answer.items]  # type: ignore[attr-defined]
+                return _settled(answer, call)
+            answer.items = [_settled(item, call) for item in answer.items]  # type: ignore[attr-defined]
             return answer
 
         return ask

@@ -56,22 +56,13 @@ class Compiled:
 
 
 @dataclass(frozen=True)
-class Failed:
-    """A changed file that does not compile."""
-
-    name: str
-    path: Path
-    message: str
-
-
-@dataclass(frozen=True)
 class Removed:
     """A schema whose file is gone."""
 
     name: str
 
 
-Change = Compiled | Failed | Removed
+Change = Compiled | SchemaFailure | Removed  # a changed file that compiled, did not, or is gone
 
 
 @dataclass
@@ -136,12 +127,13 @@ class SchemaRegistry:
                 continue
             if len(paths) > 1:
                 files = ", ".join(str(path) for path in paths)
-                results.append(Failed(name, paths[0], f"duplicate schema name {name!r} ({files}); keep one file"))
+                message = f"duplicate schema name {name!r} ({files}); keep one file"
+                results.append(SchemaFailure(name, paths[0], message))
                 continue
             try:
                 schema = compile_schema(paths[0], self.cache_dir, max_list_items=self.max_list_items)
             except SchemaCompileError as exc:
-                results.append(Failed(name, paths[0], str(exc)))
+                results.append(SchemaFailure(name, paths[0], str(exc)))
                 continue
             served = self.schemas.get(name)
             if served is None or served.content_hash != schema.content_hash or name in self.stale:
@@ -183,9 +175,10 @@ class SchemaRegistry:
                     )
             else:
                 outcome = "failed"
-                if failures.get(change.name, SchemaFailure("", Path(), "")).message != change.message:
+                known = failures.get(change.name)
+                if known is None or known.message != change.message:
                     logger.error("schema %s not served: %s", change.name, change.message)
-                failures[change.name] = SchemaFailure(change.name, change.path, change.message)
+                failures[change.name] = change
             if self.on_change is not None and outcome is not None:
                 self.on_change(outcome)
         self.schemas, self.failures, self.stale, self.live_since = schemas, failures, stale, live

@@ -38,14 +38,15 @@ class Grounding:
     fixed: Choices = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.facts = _facts(self.text)
+        self.facts = facts_of(self.text)
 
 
 _recent: dict[str, TextFacts] = {}
 
 
-def _facts(text: str) -> TextFacts:
-    """The facts of ``text``, shared by the calls of one request (retries, list steps) and a few more."""
+def facts_of(text: str) -> TextFacts:
+    """The facts of ``text``, shared by the calls of one request (retries, list steps, the settling of their
+    answers) and a few more."""
     facts = _recent.get(text)
     if facts is None:
         if len(_recent) >= 32:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gateway.extraction.text_facts import TextFacts
+from gateway.profiles.small.grounding import facts_of
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
 Uses = dict[Any, list[tuple[bool, dict[str, Any], str]]]
@@ -22,7 +23,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     uses: Uses = {}
     _leaves(type(answer), data, uses)
-    facts = TextFacts(text)
+    facts = facts_of(text)  # as the request's narrowing read them
     changed = False
     for value, holders in uses.items():
         room = max(_stated(value, facts), 1)
@@ -51,7 +52,8 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
 
 
 def _spans(value: Any, facts: TextFacts) -> list[int]:
-    """Where the text states ``value`` (the start of each place)."""
+    """Where the text states ``value`` (the start of each place): a number in any form, a date, time or contact
+    as normalised, else a string as written (ignoring case)."""
     if isinstance(value, float):
         return [found.start for found in facts.numbers if float(found.value) == value]
     kinds = (facts.dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
@@ -74,14 +76,8 @@ def _named_in(key: str, before: str) -> bool:
 
 
 def _stated(value: Any, facts: TextFacts) -> int:
-    """How many times the text states ``value``: a number in any form, a date, time or contact as normalised, a
-    string as written (ignoring case)."""
-    if isinstance(value, float):
-        return len(_spans(value, facts))
-    kinds = (facts.dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
-    normalised = sum(1 for kind in kinds for found in kind if found.value == value)
-    written = len(re.findall(rf"(?<!\w){re.escape(value)}(?!\w)", facts.text, re.IGNORECASE)) if value else 0
-    return max(normalised, written)
+    """How many times the text states ``value``."""
+    return len(_spans(value, facts))
 
 
 def _leaves(model: type[BaseModel], data: dict[str, Any], uses: Uses) -> None:
