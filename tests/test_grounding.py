@@ -19,6 +19,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
+from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import compile_schema
@@ -222,3 +223,43 @@ def test_the_prompt_prefix_is_reused_but_never_shared_or_polluted(tmp_path: Path
     path.write_text(json.dumps({**PERSON, "description": "Someone new.", "x-gateway": {"examples": []}}))
     changed = build_messages(compile_schema(path, tmp_path / "cache"), "Al is 7.", shape="one", profile=STANDARD)
     assert "Someone new." in changed[0]["content"] and len(changed) == 2
+
+
+LABELLED = """
+title: Dish
+type: object
+properties:
+  title: {type: string}
+  location: {type: string}
+  chef_name: {type: string}
+  servings: {type: integer}
+  prep_minutes: {type: integer}
+  cook_minutes: {type: integer}
+  total_minutes: {type: integer}
+required: [title]
+"""
+
+
+def test_a_value_the_text_labels_with_a_fields_own_name_is_that_fields_only_choice(tmp_path: Path) -> None:
+    (tmp_path / "dish.yaml").write_text(LABELLED)
+    dish = compile_schema(tmp_path / "dish.yaml", tmp_path / "cache")
+    text = "Fish Pie for 6 people. Location: Leith Market stall 4. Prep 25 min, cook: 40 min; 4 servings if hungry."
+    tool = {"type": "function", "function": {"name": "Dish", "parameters": dish.model_schema}}
+    narrowed = narrow_tool(tool, Grounding(text, dish))["function"]["parameters"]["properties"]
+
+    def offered(name: str) -> list[Any]:
+        spec = narrowed[name]
+        return next(branch["enum"] for branch in spec.get("anyOf", [spec]) if "enum" in branch)
+
+    # Labelled before ("Prep 25", "cook: 40") or after ("4 servings"): only that number is offered.
+    assert offered("prep_minutes") == [25] and offered("cook_minutes") == [40] and offered("servings") == [4]
+    # "minutes" is every time field's word: it labels none of them. A field the text does not label keeps all.
+    assert offered("total_minutes") == [6, 4, 25, 40]
+    # A string is labelled only as "Label: value": the runs starting after it.
+    assert offered("location")[:3] == ["Leith", "Leith Market", "Leith Market stall"]
+    assert "Fish Pie" in offered("title")
+    # "Name: Ana" is no label of chef_name (its "chef" is missing): every run stays on offer.
+    named = narrow_tool(tool, Grounding("Fish Pie. Name: Ana Ruiz. Chef name: Li Wei.", dish))
+    assert named["function"]["parameters"]["properties"]["chef_name"]["anyOf"][0]["enum"][:2] == ["Li", "Li Wei"]
+    unnamed = narrow_tool(tool, Grounding("Fish Pie. Name: Ana Ruiz.", dish))
+    assert "Fish Pie" in unnamed["function"]["parameters"]["properties"]["chef_name"]["anyOf"][0]["enum"]

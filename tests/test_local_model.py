@@ -315,6 +315,19 @@ def test_a_nested_schema_extracts_grounded_values_with_the_real_model(local: htt
     assert INVOICE_TEXT[located["vendor.name"]["start"] : located["vendor.name"]["end"]] == invoice["vendor"]["name"]
 
 
+def test_a_nested_array_streams_item_by_item_and_ends_with_the_json_routes_object(local: httpx.Client) -> None:
+    answer = local.post("/extract/invoice", json={"text": INVOICE_TEXT})
+    assert answer.status_code == 200, answer.text
+    result = read_stream(local, "/extract/invoice/stream", {"text": INVOICE_TEXT})
+    assert result.status == 200 and result.names[-3:] == ["final", "usage", "done"]
+    # The two billed lines are read one at a time: the stream shows the list growing before the object.
+    growing = [len(partial["line_items"]) for partial in result.data("partial")]
+    assert growing == [1, 2]
+    assert result.data("final") == [answer.json()]
+    descriptions = [item["description"] for item in answer.json()["line_items"]]
+    assert all(description in INVOICE_TEXT for description in descriptions)
+
+
 def test_a_list_of_a_non_person_schema_is_read_a_record_at_a_time(local: httpx.Client) -> None:
     text = (
         "Contacts from the fair:\n"

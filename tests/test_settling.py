@@ -1,6 +1,6 @@
 """The small profile's last read of an answer: a value the text states once fills one field."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gateway.profiles.small.settling import settle
 
@@ -65,3 +65,69 @@ def test_the_field_the_text_labels_keeps_a_shared_value() -> None:
     assert later.model_dump(exclude_none=True) == {"order": "A-1", "estimated_delivery": "2024-06-06"}
     earlier = settle(Notice(order="A-1", shipped_date="2024-06-03", estimated_delivery="2024-06-03"), text)
     assert earlier.model_dump(exclude_none=True) == {"order": "A-1", "shipped_date": "2024-06-03"}
+
+
+class Item(BaseModel):
+    amount: float | None = None
+    unit: str | None = None
+    name: str
+
+
+def test_one_stretch_of_text_is_one_value() -> None:
+    # The name began with the amount and the unit the model also wrote.
+    settled = settle(Item(amount=200, unit="g", name="200 g plain flour"), "200 g plain flour")
+    assert settled.model_dump(exclude_none=True) == {"amount": 200.0, "unit": "g", "name": "plain flour"}
+    glued = settle(Item(amount=225, unit="g", name="225g butter"), "225g butter")
+    assert glued.model_dump()["name"] == "butter"
+    # Trimmed to "eggs", the name then holds the unit's only word: the optional unit goes.
+    eggs = settle(Item(amount=2, unit="eggs", name="2 eggs"), "2 eggs")
+    assert eggs.model_dump(exclude_none=True) == {"amount": 2.0, "name": "eggs"}
+
+    class Contact(BaseModel):
+        name: str
+        company: str | None = None
+
+    text = "Hi, Fatima Al-Sayed from Desert Bloom Logistics here."
+    joined = settle(Contact(name="Fatima Al-Sayed from Desert Bloom Logistics", company="Desert Bloom Logistics"), text)
+    assert joined.model_dump() == {"name": "Fatima Al-Sayed", "company": "Desert Bloom Logistics"}
+    # A value that is the whole of another stays as it is; nothing is trimmed to nothing.
+    assert settle(Item(amount=3, name="3"), "3").model_dump()["name"] == "3"
+
+
+class Leg(BaseModel):
+    number: str = Field(pattern=r"^[A-Z]{2}\d+$")
+    start: str = Field(pattern=r"^[A-Z]{3}$")
+    end: str = Field(pattern=r"^[A-Z]{3}$")
+    leaves: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+    lands: str | None = Field(default=None, pattern=r"^\d\d:\d\d$")
+
+
+class Trip(BaseModel):
+    travellers: list[str] = []
+    legs: list[Leg]
+
+
+def test_neighbouring_fields_of_one_kind_follow_the_texts_order() -> None:
+    swapped = Leg(number="KQ101", start="ADD", end="NBO", leaves="12:40", lands="09:15")
+    settled = settle(swapped, "KQ101 NBO -> ADD, dep 09:15 arr 12:40")
+    assert settled.model_dump() == {
+        "number": "KQ101",
+        "start": "NBO",
+        "end": "ADD",
+        "leaves": "09:15",
+        "lands": "12:40",
+    }
+    # Fields of different kinds are never swapped; neither are values the text does not state.
+    assert settle(swapped, "KQ101 ADD -> NBO, dep 12:40 arr 09:15") is swapped
+
+
+def test_a_list_of_names_holds_no_code_time_or_date_of_another_field() -> None:
+    text = "Travellers: Ana Ruiz, Li Wei\nKQ101 NBO -> ADD 3 May 2025, dep 09:15\nKQ102 ADD -> NBO, dep 18:00"
+    legs = [
+        Leg(number="KQ101", start="NBO", end="ADD", leaves="09:15"),
+        Leg(number="KQ102", start="ADD", end="NBO", leaves="18:00"),
+    ]
+    answer = Trip(travellers=["Ana Ruiz", "Li Wei", "NBO", "dep 09:15", "KQ102 ADD", "May"], legs=legs)
+    settled = settle(answer, text)
+    # "NBO" is stated twice and used twice by the legs; "May" is no other field's value and stays.
+    assert settled.model_dump()["travellers"] == ["Ana Ruiz", "Li Wei", "May"]

@@ -16,6 +16,7 @@ from gateway.profiles.small.runs import runs
         ("on 05/04/2024", ["2024-04-05", "2024-05-04"]),  # day and month both fit: both readings
         ("the 7th of July 2024", ["2024-07-07"]),
         ("31/02/2024 is no date", []),
+        ("ISSUED 02MAR2024, LO282 WAW LHR 18MAR24", ["2024-03-02", "2024-03-18"]),  # airline style
     ],
 )
 def test_dates_are_read_in_many_forms_as_iso(text: str, dates: list[str]) -> None:
@@ -97,3 +98,10 @@ def test_thousands_grouped_by_spaces_or_written_with_a_k_are_read_whole() -> Non
     assert {38000, 42000, 5000} <= {found.value for found in facts.integers}
     assert {38000.0, 42000.0, 5000.0} <= {found.value for found in facts.numbers}
     assert not {found.value for found in facts.numbers} & {70.0, 123.0, 7012345.0}  # a phone number stays whole
+
+
+def test_fractions_are_numbers_and_slashes_between_bigger_numbers_are_not() -> None:
+    facts = TextFacts("1 1/2 cups flour, 3/4 cup sugar, ½ lemon, 1½ tsp salt; flat 14/3, score 12/24.")
+    written = {facts.text[found.start : found.end]: found.value for found in facts.numbers}
+    assert written == {"1 1/2": 1.5, "3/4": 0.75, "½": 0.5, "1½": 1.5, "14": 14.0, "3": 3.0, "12": 12.0, "24": 24.0}
+    assert [found.value for found in facts.integers] == [14, 3, 12, 24]  # "1 1/2" holds no whole number

@@ -189,9 +189,16 @@ class Extractor:
     ) -> BaseModel:
         """One object from ``text``, within the request's retry budget."""
         ask = self._asker(schema, model, instructions)
+        reader = self.profile(schema).objects
         with self._translated(schema):
             async with asyncio.timeout(self._settings.request_timeout):
-                return await ask("one", text)  # type: ignore[no-any-return]
+                if reader is None or not reader.applies_to(schema):
+                    return await ask("one", text)  # type: ignore[no-any-return]
+                async with aclosing(reader.read(schema, text, ask)) as steps:  # type: ignore[type-var]
+                    async for step in steps:
+                        if isinstance(step, BaseModel):
+                            return step
+        raise ExtractionFailed("the model's answer held no object", schema=schema.name)
 
     async def extract_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
@@ -206,9 +213,29 @@ class Extractor:
     def stream(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
     ) -> AsyncIterator[Partial | Final]:
-        """``Partial`` snapshots as fields appear, then one ``Final``. One upstream call: no re-ask mid-stream."""
+        """``Partial`` snapshots as fields appear, then one ``Final``. One upstream call, no re-ask mid-stream -
+        unless the profile reads the object in steps: then each step's progress, as the JSON route reads it."""
+        reader = self.profile(schema).objects
+        if reader is not None and reader.applies_to(schema):
+            steps = self._object_steps(schema, text, model, instructions)
+            return self._within_deadline(steps, schema.name)
         call = self._call(schema, text, "one", model, instructions)
         return self._within_deadline(self._partials(schema, call), schema.name)
+
+    async def _object_steps(
+        self, schema: CompiledSchema, text: str, model: str | None, instructions: str | None
+    ) -> AsyncGenerator[Partial | Final, None]:
+        reader = self.profile(schema).objects
+        assert reader is not None
+        ask = self._asker(schema, model, instructions)
+        with self._translated(schema):
+            async with aclosing(reader.read(schema, text, ask)) as steps:  # type: ignore[type-var]
+                async for step in steps:
+                    if isinstance(step, BaseModel):
+                        yield Final(step)
+                        return
+                    yield Partial(step)
+        raise ExtractionFailed("the model's answer held no object", schema=schema.name)
 
     def stream_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
@@ -228,13 +255,20 @@ class Extractor:
         return reader is not None and reader.applies_to(schema)
 
     def _asker(
-        self, schema: CompiledSchema, model: str | None, instructions: str | None
+        self, whole: CompiledSchema, model: str | None, instructions: str | None
     ) -> Callable[..., Awaitable[Any]]:
         """The ``profiles.Ask`` of one request: one validated answer about a text, as one object or a list."""
 
-        async def ask(shape: Literal["one", "list"], text: str, choices: Choices | None = None) -> BaseModel:
-            call = self._call(schema, text, shape, model, instructions, choices=choices)
-            answer = await self._validated(schema, schema.model if shape == "one" else schema.list_model, call)
+        async def ask(
+            shape: Literal["one", "list"],
+            text: str,
+            choices: Choices | None = None,
+            *,
+            schema: CompiledSchema | None = None,
+        ) -> BaseModel:
+            asked = schema or whole
+            call = self._call(asked, text, shape, model, instructions, choices=choices)
+            answer = await self._validated(asked, asked.model if shape == "one" else asked.list_model, call)
             if shape == "one":
                 return _settled(answer, call)
             answer.items = [_settled(item, call) for item in answer.items]  # type: ignore[attr-defined]

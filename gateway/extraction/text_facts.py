@@ -47,6 +47,9 @@ _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+
 _SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[kK](?![A-Za-z])")
 _EURO_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\w.,])\d+,\d{2}(?![\d,])")
+# A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
+_FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): index for index, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
@@ -59,6 +62,11 @@ _DATES = [
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
+# Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
+_COMPACT_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<year>\d{4}|\d{2})\b",
+    re.IGNORECASE,
+)
 # Day and month in either order: both readings are offered when both are dates.
 _NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
 _TIMES = [
@@ -154,6 +162,12 @@ class TextFacts:
         for match in _EURO_NUMBER.finditer(self.text):
             value = float(match.group().replace(".", "").replace(",", "."))
             found[match.span()] = Found(value, *match.span())
+        for match in _FRACTION.finditer(self.text):
+            whole, numerator, denominator, glued, vulgar = match.groups()
+            if vulgar is None and not 0 < int(numerator) < int(denominator):
+                continue
+            part = _VULGAR[vulgar] if vulgar else int(numerator) / int(denominator)
+            found[match.span()] = Found(round(int(whole or glued or 0) + part, 3), *match.span())
         for match in _NUMBER.finditer(self.text):
             if any(start <= match.start() < end for start, end in found):
                 continue
@@ -183,6 +197,9 @@ class TextFacts:
                 month = match["month"]
                 number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
                 _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
+        for match in _COMPACT_DATE.finditer(self.text):
+            year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+            _add_date(found, year, _MONTHS[match["month"].lower()], int(match["day"]), match.start(), match.end())
         for match in _NUMERIC_DATE.finditer(self.text):
             if any(start <= match.start() < item.end for (_, start), item in found.items()):
                 continue

@@ -8,6 +8,7 @@ The engine asks the profile, never the provider. Each field below is one extensi
 - ``narrow_tool``: the tool's schema narrowed, per request, to the values the text offers each field (a
   grammar-constrained server then cannot invent a value);
 - ``lists``: how list routes read a text (default: the whole text in one call);
+- ``objects``: how one object is read from a text (default: in one call), for the JSON and stream routes alike;
 - ``stream_usage``: whether a streamed call asks for its token usage (``stream_options.include_usage``; servers
   that reject the option get none, and the gateway estimates);
 - ``further_attempt``: what a further attempt after an invalid answer does - instructor's re-ask turn, or a
@@ -39,9 +40,17 @@ Choices = dict[str, list[Any]]
 
 class Ask(Protocol):
     """One validated answer from the model about ``text`` (within the request's retry budget), its fields
-    narrowed to ``choices`` when given; raises ``ExtractionFailed`` when every attempt is invalid."""
+    narrowed to ``choices`` when given, of ``schema`` when given (a part of the request's schema, such as the
+    item of an array) else of the request's; raises ``ExtractionFailed`` when every attempt is invalid."""
 
-    def __call__(self, shape: Literal["one", "list"], text: str, choices: Choices | None = None) -> Awaitable[Any]: ...
+    def __call__(
+        self,
+        shape: Literal["one", "list"],
+        text: str,
+        choices: Choices | None = None,
+        *,
+        schema: CompiledSchema | None = None,
+    ) -> Awaitable[Any]: ...
 
 
 class ListReader(Protocol):
@@ -53,6 +62,18 @@ class ListReader(Protocol):
 
     def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[BaseModel]:
         """The objects, in text order, as they are read."""
+        ...
+
+
+class ObjectReader(Protocol):
+    """A way of reading one object of a schema from a text in several calls."""
+
+    def applies_to(self, schema: CompiledSchema) -> bool:
+        """Whether this reader reads objects of ``schema`` (else the whole object comes in one call)."""
+        ...
+
+    def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[dict[str, Any] | BaseModel]:
+        """The object's progress as it is read (partial dicts), then the object itself, last."""
         ...
 
 
@@ -71,6 +92,7 @@ class ModelProfile:
     prepare_text: Callable[[str, Shape], str] = _unchanged
     narrow_tool: Callable[[dict[str, Any], str, CompiledSchema, Choices], dict[str, Any]] | None = None
     lists: ListReader | None = None
+    objects: ObjectReader | None = None
     stream_usage: bool = False
     further_attempt: Literal["reask", "resample"] = "reask"
     resample_temperature: float = 0.7

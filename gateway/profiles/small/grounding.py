@@ -93,6 +93,8 @@ class _Narrowing:
         self.parameters = parameters
         self.definitions: dict[str, Any] = dict(parameters.get("$defs") or {})
         self.derived = {name.replace("[]", "") for name in grounding.schema.options.derived}
+        # Each field's own name words (those no sibling shares): what a text labels its value with.
+        self.labels: dict[str, set[str]] = {}
         self.model_name = grounding.schema.model.__name__
         self.done: set[str] = set()
 
@@ -124,6 +126,10 @@ class _Narrowing:
             return spec
         required = list(spec.get("required", []))
         narrowed: dict[str, Any] = {}
+        stems = {name: _name_stems(name) for name in properties}
+        for name, own in stems.items():
+            shared = set().union(*(other for key, other in stems.items() if key != name))
+            self.labels[f"{path}.{name}" if path else name] = own - shared
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
             if top and name in self.grounding.fixed:
@@ -191,17 +197,18 @@ class _Narrowing:
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
             return None
         facts = self.facts
+        label = self.labels.get(path, set())
         if spec["type"] == "integer":
-            return _bounded([found.value for found in facts.integers], spec)
+            return _bounded([found.value for found in _labelled(facts.integers, facts.text, label)], spec)
         if spec["type"] == "number":
-            return _bounded([found.value for found in facts.numbers], spec)
+            return _bounded([found.value for found in _labelled(facts.numbers, facts.text, label)], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
         if fmt in _FORMATS:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
-            values = [item.value for item in found]
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
-                values = [value for value in values if has_offset(value)]
+                found = [item for item in found if has_offset(item.value)]
+            values = [item.value for item in _labelled(found, facts.text, label)]
         elif fmt is not None:
             return None
         elif pattern is not None:
@@ -209,12 +216,45 @@ class _Narrowing:
         elif "phone" in path.rsplit(".", 1)[-1].lower():
             values = [item.value for item in facts.phones]
         else:
-            values = [item.value for item in runs(facts.text)]
+            values = [item.value for item in _labelled(runs(facts.text), facts.text, label, colon=True)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high))
         if pattern is not None:
             values = _matching(values, pattern)
         return values if len(values) <= MAX_CANDIDATES else None
+
+
+def _name_stems(name: str) -> set[str]:
+    """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu)."""
+    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name)
+    return {word.casefold()[:4] for word in words if len(word) >= 4 and word.isalpha()}
+
+
+# A clause ends at these: a label before one of them labels another value.
+_CLAUSE = re.compile(r"[,;.·|()\n]")
+
+
+def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = False) -> list[Found]:
+    """The values the text labels with a word of the field's own name ("Prep: 10 min", "serves 4", "4
+    servings"), if any; else all of them. A label is a word in the same clause just before the value or just
+    after it; for a string, only "Label: value" with every word of the field's own name ("Product name: X")."""
+    if not label:
+        return found
+    labelled = []
+    for item in found:
+        before = _CLAUSE.split(text[max(0, item.start - 30) : item.start])[-1]
+        if colon:
+            # "Product name: X" labels a product_name, "Name: X" does not: a string's label holds all its words.
+            heading = re.search(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*[:=–-]\s*$", before)
+            stems = {word.casefold()[:4] for word in heading.group(1).split()} if heading else set()
+            if label <= stems:
+                labelled.append(item)
+            continue
+        after = _CLAUSE.split(text[item.end : item.end + 20])[0]
+        words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
+        if any(word.casefold()[:4] in label for word in words):
+            labelled.append(item)
+    return labelled or found
 
 
 # Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).
@@ -274,8 +314,10 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     values += [facts.text[found.start : found.end] for found in facts.numbers]
     try:
         compiled = re.compile(pattern)
-        # A code inside a longer word ("#BIL-88231]"), found by the pattern itself, unanchored.
-        values += [match.group() for match in re.finditer(pattern.strip("^$"), facts.text) if match.group().strip()]
+        # A code inside punctuation ("#BIL-88231]", "VRN-LGW"), found by the pattern itself - but not a piece of
+        # a longer code ("CPT" of "CPT24A").
+        inner = rf"(?<![^\W_])(?<!\d[.,]){pattern.strip('^$')}(?![^\W_])(?![.,]\d)"
+        values += [match.group() for match in re.finditer(inner, facts.text) if match.group().strip()]
     except re.error:
         return values
     return [value for value in dict.fromkeys(values) if compiled.search(value)]

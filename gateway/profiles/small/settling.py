@@ -2,7 +2,9 @@
 field. A small model offered the text's values for every field tends to write the one it just wrote again (the
 amount again as the balance, a town as recipient, street, city and country); an optional field that repeats a
 value already used, more often than the text states it, is left out instead, and an optional object left empty
-goes with it."""
+goes with it. And one stretch of text is one value: a string that begins with another field's value ("200 g
+plain flour" beside an amount of 200 and a unit "g"), or ends with one joined by a function word ("Fatima Al-Sayed
+from Desert Bloom Logistics" beside that company), loses that part."""
 
 import re
 from typing import Any
@@ -21,10 +23,10 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     out (required fields, then earlier ones, keep theirs); ``answer`` itself when nothing changes or the result
     would not validate."""
     data = answer.model_dump(mode="json", exclude_none=True)
+    facts = facts_of(text)  # as the request's narrowing read them
+    changed = _trimmed(type(answer), data, facts)
     uses: Uses = {}
     _leaves(type(answer), data, uses)
-    facts = facts_of(text)  # as the request's narrowing read them
-    changed = False
     for value, holders in uses.items():
         room = max(_stated(value, facts), 1)
         if len(holders) <= room:
@@ -42,6 +44,8 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
                 del holder[key]
                 changed = True
     changed = _without_repeats(type(answer), data, facts) or changed
+    changed = _without_borrowed_items(type(answer), data, facts) or changed
+    changed = _in_text_order(type(answer), data, facts) or changed
     if not changed:
         return answer
     _drop_empty(type(answer), data)
@@ -49,6 +53,70 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
         return type(answer).model_validate(data)
     except ValidationError:
         return answer
+
+
+def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Each string of ``data`` (and of the objects nested in it) without another field's value at its start, or at
+    its end after a function word; whether any changed."""
+    changed = False
+    for name, field in model.model_fields.items():
+        value = data.get(name)
+        nested = _model_of(field.annotation)
+        if isinstance(value, dict) and nested is not None:
+            changed = _trimmed(nested, value, facts) or changed
+    for name in model.model_fields:
+        value = data.get(name)
+        if not isinstance(value, str):
+            continue
+        others = [form for other, known in data.items() if other != name for form in _written(known, facts)]
+        kept = _without_others(value, others)
+        if kept != value:
+            data[name] = kept
+            changed = True
+    return changed
+
+
+def _written(value: Any, facts: TextFacts) -> list[str]:
+    """How the text may write a leaf's value: a string as it is, a number as the text writes it or in digits."""
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, str):
+        kinds = (facts.dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
+        written = [facts.text[found.start : found.end] for kind in kinds for found in kind if found.value == value]
+        return [value, *written] if value.strip() else []
+    if isinstance(value, int | float):
+        number = float(value)
+        forms = [facts.text[found.start : found.end] for found in facts.numbers if float(found.value) == number]
+        return [*forms, str(int(number)) if number.is_integer() else str(number)]
+    return []
+
+
+_CONNECTORS = ("from", "at", "of", "for", "with", "by", "in", "@", "-", "–", "—")
+
+
+def _without_others(value: str, others: list[str]) -> str:
+    """``value`` without an ``others`` value at its start, or at its end after a connector; unchanged if nothing
+    would remain."""
+    trimmed = value
+    for _ in range(3):  # "200 g plain flour": the amount, then the unit
+        before = trimmed
+        for other in sorted(set(others), key=len, reverse=True):
+            if other == trimmed or not other:
+                continue
+            follows = trimmed[len(other) : len(other) + 1]
+            # A number may be glued to the next word ("225g butter"); any other value ends at a word's end.
+            ends = not follows.isalnum() or (other[-1].isdigit() and not follows.isdigit())
+            if trimmed.casefold().startswith(other.casefold()) and ends:
+                trimmed = trimmed[len(other) :].lstrip(" ×x*·:,-–—").strip()
+                break
+            for connector in _CONNECTORS:
+                tail = f" {connector} {other}".casefold()
+                if trimmed.casefold().endswith(tail) and len(trimmed) > len(tail):
+                    trimmed = trimmed[: -len(tail)].rstrip(" ,")
+                    break
+        if trimmed == before:
+            break
+    return trimmed if trimmed.strip() else value
 
 
 def _spans(value: Any, facts: TextFacts) -> list[int]:
@@ -116,6 +184,93 @@ def _without_repeats(model: type[BaseModel], data: dict[str, Any], facts: TextFa
             kept.append(item)
         data[name] = kept
     return changed
+
+
+def _without_borrowed_items(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Lists of strings without the items that hold or sit inside another field's number, date or code, or
+    repeat another field's value more often than the text states it (a model filling a list of names goes on
+    with the airports and times around them); whether any went."""
+    forms = [[form.casefold() for form in _written(value, facts)] for value in _all_leaves(data)]
+    coded = [form for written in forms for form in written if _has_digit(form)]
+    changed = False
+    for name in model.model_fields:
+        value = data.get(name)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            continue
+        kept = []
+        for item in value:
+            uses = sum(item.casefold() in written for written in forms)
+            if any(_overlaps(item.casefold(), form) for form in coded) or (uses and uses >= _stated(item, facts)):
+                continue
+            kept.append(item)
+        if len(kept) != len(value):
+            data[name], changed = kept, True
+    return changed
+
+
+def _all_leaves(data: Any) -> list[Any]:
+    """Every number and string of ``data`` outside its lists of values: in objects, nested ones and list items."""
+    if isinstance(data, dict):
+        return [leaf for value in data.values() for leaf in _all_leaves(value)]
+    if isinstance(data, list):
+        return [leaf for value in data if isinstance(value, dict) for leaf in _all_leaves(value)]
+    return [] if isinstance(data, bool) or data is None else [data]
+
+
+def _has_digit(text: str) -> bool:
+    return any(character.isdigit() for character in text)
+
+
+def _overlaps(item: str, form: str) -> bool:
+    """Whether one holds the other as whole words, when the shorter has a digit."""
+    inner, outer = sorted((item, form), key=len)
+    return _has_digit(inner) and re.search(rf"(?<!\w){re.escape(inner)}(?!\w)", outer) is not None
+
+
+def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Neighbouring fields of one kind (the same format or pattern) swapped when the text states their values
+    the other way round; whether any were."""
+    changed = False
+    for name, field in model.model_fields.items():
+        nested = _model_of(field.annotation)
+        if isinstance(data.get(name), dict) and nested is not None:
+            changed = _in_text_order(nested, data[name], facts) or changed
+    kinds = _kinds(model)
+    names = list(model.model_fields)
+    for first, second in zip(names, names[1:], strict=False):
+        kind = kinds.get(first)
+        if kind is None or kind != kinds.get(second):
+            continue
+        one, other = data.get(first), data.get(second)
+        if one is None or other is None or one == other:
+            continue
+        place, other_place = _first_place(one, facts), _first_place(other, facts)
+        if place is not None and other_place is not None and place > other_place:
+            data[first], data[second] = other, one
+            changed = True
+    return changed
+
+
+def _first_place(value: Any, facts: TextFacts) -> int | None:
+    places = _spans(float(value) if isinstance(value, int | float) else value, facts)
+    return min(places) if places else None
+
+
+_model_kinds: dict[type[BaseModel], dict[str, tuple[Any, ...]]] = {}
+
+
+def _kinds(model: type[BaseModel]) -> dict[str, tuple[Any, ...]]:
+    """Each field's kind, for fields with a format or a pattern (a code, a date, a time)."""
+    if model not in _model_kinds:
+        if len(_model_kinds) >= 256:
+            _model_kinds.pop(next(iter(_model_kinds)))
+        kinds = {}
+        for name, spec in model.model_json_schema().get("properties", {}).items():
+            for branch in spec.get("anyOf", [spec]):
+                if "format" in branch or "pattern" in branch:
+                    kinds[name] = (branch.get("type"), branch.get("format"), branch.get("pattern"))
+        _model_kinds[model] = kinds
+    return _model_kinds[model]
 
 
 def _drop_empty(model: type[BaseModel], data: dict[str, Any]) -> None:

@@ -1,0 +1,342 @@
+"""Arrays of objects inside one object read item by item, for small models (``NestedItems``).
+
+Asked for a whole recipe, a 135M model writes two or three ingredients and stops, or repeats one; asked for a
+booking, it mixes the legs' codes. Where the text lays the items out - bullet or numbered lines, table rows,
+lines that each hold an item's values, or a run of comma-separated pieces ("200 g flour, 2 eggs, 300 ml milk")
+- each piece is read as one item, with the item's own tool and field guide, and the object is then read with
+the rest of its fields (a schema without the array), and the items joined to it. A text without such a layout is
+read in one call, as before.
+
+This applies to schemas with exactly one top-level array of objects (recipe ingredients, flight legs, invoice
+lines): with two, a piece could belong to either.
+"""
+
+import re
+import typing
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import BaseModel, RootModel, ValidationError, create_model
+
+from gateway.errors import ExtractionFailed
+from gateway.profiles import Ask
+from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
+from gateway.profiles.small.settling import settle
+from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
+
+_BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
+# A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial or "Dr.").
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+(?=\w)")
+# A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
+_PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
+# "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets": the label before the first piece.
+_LABEL = re.compile(r"^[^:,;]{0,40}(?::|\s[—–-])\s+")
+# The most pieces read as items (each is one call).
+MAX_PIECES = 30
+
+
+@dataclass(frozen=True)
+class Part:
+    """A schema's one top-level array of objects: its property name and its item as a schema of its own."""
+
+    name: str
+    item: CompiledSchema
+    rest: CompiledSchema
+    required: bool
+    about: str
+    others: frozenset[str]
+
+
+def nested_part(schema: CompiledSchema) -> Part | None:
+    """The schema's single top-level array of objects, or None (none, or more than one)."""
+    key = (schema.name, schema.content_hash)
+    if key not in _parts:
+        if len(_parts) >= 256:
+            _parts.pop(next(iter(_parts)))
+        _parts[key] = _part(schema)
+    return _parts[key]
+
+
+_parts: dict[tuple[str, str], Part | None] = {}
+
+
+def _part(schema: CompiledSchema) -> Part | None:
+    found = [
+        (name, item)
+        for name, field in schema.model.model_fields.items()
+        if (item := _item_model(field.annotation)) is not None
+    ]
+    if len(found) != 1:
+        return None
+    name, item = found[0]
+    spec = schema.model_schema.get("properties", {}).get(name, {})
+    others = frozenset(
+        word[:5]
+        for other in schema.model.model_fields
+        if other != name
+        for word in re.split(r"[_\W]+", other.casefold())
+        if len(word) >= 4
+    )
+    about = f"{name} {spec.get('description', '')}"
+    required = schema.model.model_fields[name].is_required()
+    return Part(name, _item_schema(schema, name, item), _rest_schema(schema, name), required, about, others)
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    """The object type a ``list[...]`` annotation (optional or not) holds, if it holds objects."""
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation) or (None,)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and not issubclass(inner, RootModel):
+            return inner
+        return None
+    if origin is not None:  # Optional[list[...]], Annotated[list[...], ...]
+        for argument in typing.get_args(annotation):
+            found = _item_model(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel]) -> CompiledSchema:
+    """The item type as a schema of its own: its description, its derived fields, no examples (the schema's
+    examples show whole objects, not one item read from one piece). Its fields are asked in another order:
+    numbers, dates, codes and choices first, then optional strings, the required ones last - the model writes
+    "200", "g", then the name from what is left ("200 g plain flour": settling trims the values already used)."""
+    properties = model.model_json_schema().get("properties", {})
+    required = {key for key, field in model.model_fields.items() if field.is_required()}
+    order = sorted(
+        model.model_fields,
+        key=lambda key: (not (typed := _is_typed(properties.get(key, {}))), not typed and key in required),
+    )
+    fields: dict[str, Any] = {key: (model.model_fields[key].annotation, model.model_fields[key]) for key in order}
+    item = create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
+    json_schema = item.model_json_schema()
+    derived = [
+        entry.split(".", 1)[1] for entry in schema.options.derived if entry.replace("[]", "").startswith(f"{name}.")
+    ]
+    return replace(
+        schema,
+        name=f"{schema.name}.{name}",
+        title=item.__name__,
+        description=json_schema.get("description"),
+        content_hash=f"{schema.content_hash}.{name}",
+        json_schema=json_schema,
+        options=SchemaOptions(
+            derived=derived,
+            model=schema.options.model,
+            temperature=schema.options.temperature,
+            max_retries=schema.options.max_retries,
+            model_profile=schema.options.model_profile,
+        ),
+        model_factory=lambda: item,
+    )
+
+
+def _rest_schema(schema: CompiledSchema, name: str) -> CompiledSchema:
+    """The schema without the array ``name``: its other fields, read from the whole text once the items are."""
+    model = schema.model
+    fields: dict[str, Any] = {
+        key: (field.annotation, field) for key, field in model.model_fields.items() if key != name
+    }
+    rest = create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
+    options = schema.options
+    examples = [
+        Example(text=example.text, output={key: value for key, value in example.output.items() if key != name})
+        for example in options.examples
+        if isinstance(example.output, dict)
+    ]
+    return replace(
+        schema,
+        name=f"{schema.name}-{name}",
+        content_hash=f"{schema.content_hash}-{name}",
+        json_schema=rest.model_json_schema(),
+        options=options.model_copy(
+            update={
+                "examples": examples,
+                "derived": [entry for entry in options.derived if not entry.replace("[]", "").startswith(f"{name}.")],
+                "from_text": [entry for entry in options.from_text if entry != name],
+                "tests": [],
+            }
+        ),
+        model_factory=lambda: rest,
+    )
+
+
+def pieces(
+    text: str, item: CompiledSchema, about: str = "", others: frozenset[str] = frozenset(), *, optional: bool = False
+) -> list[str]:
+    """Where ``text`` lays out items of ``item``'s type: the pieces to read one item from each (empty if none).
+    ``about`` (the array's name and description) prefers a run of pieces whose label shares a word with it
+    ("Items: ..." for a shipment's items rather than "Deliver to: ..." for its address), and only a piece so
+    labelled is read as a list of one ("1 item: Anker power bank"), and for an ``optional`` array (often absent)
+    an unlabelled run is read only when each piece begins with a value ("3 x Lavender"); a piece that starts
+    with a word of ``others`` (the object's other fields: "Total 25.00", "Prep 20 min") is not an item."""
+    marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)]
+    if len(marked) >= 2:
+        return marked[:MAX_PIECES]
+    words = _stems(about)
+    runs: list[tuple[bool, list[str]]] = []
+    for label, run, share in (*_line_blocks(text, item), *_inline_runs(text, item)):
+        kept = [piece for piece in run if not _names_other(piece, others)]
+        labelled = bool(_stems(label) & words)
+        # Unlabelled, an optional array's run must look like items: each piece begins with a value ("3 x ...").
+        leading = sum(_offers(piece.split()[0], item) for piece in kept) >= 0.8 * len(kept)
+        if not kept or (len(kept) < 2 or (optional and not leading)) and not labelled:
+            continue
+        if share >= 0.8 or (share >= 0.5 and labelled):
+            runs.append((labelled, kept))
+    if not runs:
+        return []
+    _, best = max(runs, key=lambda run: (run[0], len(run[1])))
+    return best[:MAX_PIECES]
+
+
+def _names_other(piece: str, others: frozenset[str]) -> bool:
+    first = re.match(r"\W*([^\W\d_]+)", piece)
+    return first is not None and first.group(1).casefold()[:5] in others
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:4] for word in re.findall(r"[^\W\d_]{4,}", text.casefold())}
+
+
+def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
+    """Bullet or numbered lines, or table rows (each with the table's heading), that offer an item's values."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+    if len(bullets) >= 2:
+        return [line for line in bullets if _offers(line, item)]
+    rows = [index for index, line in enumerate(lines) if line.count("|") >= 1]
+    if len(rows) >= 3 and rows == list(range(rows[0], rows[-1] + 1)):
+        heading = lines[rows[0]]
+        return [f"{heading}\n{lines[index]}" for index in rows[1:] if _offers(lines[index], item)]
+    return []
+
+
+def _line_blocks(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[str], float]]:
+    """Runs of consecutive lines that each offer an item's values (a table without rules, one flight per line),
+    each with the line above it (a heading or label)."""
+    block: list[str] = []
+    above = ""
+    for line in [*text.splitlines(), ""]:
+        if line.strip() and not _SENTENCE_END.search(line.strip()) and _offers(line, item, line=True):
+            block.append(line.strip())
+            continue
+        if block:
+            yield above, block, 1.0
+        block, above = [], line
+
+
+def _inline_runs(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[str], float]]:
+    """Runs of comma- or semicolon-separated pieces in one sentence ("Ingredients: 200 g flour, 2 eggs, a pinch
+    of salt"), each with its label and the share of its pieces that offer an item's values."""
+    for sentence in _sentences(text):
+        label = _LABEL.match(sentence.strip())
+        parts = [part.strip(" .") for part in _split(_LABEL.sub("", sentence.strip())) if part.strip(" .")]
+        if not parts or any(len(part.split()) > 12 for part in parts):
+            continue
+        offering = sum(_offers(part, item) for part in parts)
+        yield (label.group() if label else ""), parts, offering / len(parts)
+
+
+def _split(sentence: str) -> list[str]:
+    """A sentence cut at its commas, semicolons and pluses, but not inside a date ("April 2, 2024")."""
+    dates = [(found.start, found.end) for found in facts_of(sentence).dates]
+    parts, position = [], 0
+    for match in _PIECE_BREAK.finditer(sentence):
+        if any(start <= match.start() < end for start, end in dates):
+            continue
+        parts.append(sentence[position : match.start()])
+        position = match.end()
+    parts.append(sentence[position:])
+    return parts
+
+
+def _sentences(text: str) -> Iterator[str]:
+    for line in text.splitlines():
+        position = 0
+        for match in _SENTENCE_END.finditer(line):
+            yield line[position : match.start()]
+            position = match.end()
+        yield line[position:]
+
+
+def _typed_fields(item: CompiledSchema) -> tuple[set[str], set[str]]:
+    """The item's fields a text offers values of a kind for (numbers, formats, patterns, enums), and which of
+    them are required."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    typed = {name for name, spec in properties.items() if _is_typed(spec)}
+    return typed, typed & set(item.model_schema.get("required", []))
+
+
+def _is_typed(spec: dict[str, Any]) -> bool:
+    for branch in spec.get("anyOf", [spec]):
+        if branch.get("type") in ("number", "integer") or {"format", "pattern", "enum"} & branch.keys():
+            return True
+    return False
+
+
+def _offers(piece: str, item: CompiledSchema, *, line: bool = False) -> bool:
+    """Whether ``piece`` offers an item: more than half of its required typed fields (a flight number, the
+    airports, a date), or - an item with none, such as an ingredient - at least one typed field (an amount),
+    and then not as a ``Label: value`` line."""
+    typed, required = _typed_fields(item)
+    if not typed:
+        return bool(piece.strip())
+    offered = _offered(piece, item) & typed
+    if required:
+        return len(offered & required) * 2 > len(required)
+    if line and _LABEL.match(piece.strip()):
+        return False
+    return bool(offered)
+
+
+def _offered(piece: str, item: CompiledSchema) -> set[str]:
+    """The item's fields the narrowed tool gives candidates for, read from ``piece`` alone."""
+    tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
+    narrowed = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"]
+    offered = set()
+    for name, spec in narrowed.get("properties", {}).items():
+        if any(branch.get("enum") for branch in spec.get("anyOf", [spec])):
+            offered.add(name)
+    return offered
+
+
+class NestedItems:
+    """The small profile's ``ObjectReader``: a schema's one array of objects read a piece at a time."""
+
+    def applies_to(self, schema: CompiledSchema) -> bool:
+        return nested_part(schema) is not None
+
+    async def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[dict[str, Any] | BaseModel]:
+        """Each item's progress (``{name: [items so far]}``), then the object."""
+        part = nested_part(schema)
+        found = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
+        if part is None or (not found and part.required):
+            yield await ask("one", text)
+            return
+        items: list[dict[str, Any]] = []
+        for piece in found:
+            try:
+                item = await ask("one", piece, schema=part.item)
+            except ExtractionFailed:
+                continue  # a piece laid out like an item that holds none (a note, a total)
+            read = item.model_dump(mode="json", exclude_none=True)
+            if read not in items:  # the same item twice is one item read twice
+                items.append(read)
+                yield {part.name: list(items)}
+        if not items and part.required:
+            yield await ask("one", text)
+            return
+        # An optional array the text lays out no item of stays out: a small model asked for it makes items up.
+        rest = await ask("one", text, schema=part.rest)
+        try:
+            whole = schema.model.model_validate(
+                {**rest.model_dump(exclude_none=True), **({part.name: items} if items else {})}
+            )
+        except ValidationError:  # the items do not fit the whole (fewer than its minItems, say)
+            yield await ask("one", text)
+            return
+        yield settle(whole, text)

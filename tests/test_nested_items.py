@@ -1,0 +1,235 @@
+"""Arrays of objects inside one object read item by item (the small profile's ``NestedItems``): where a text lays
+the items out, which pieces are read, and what the engine sends and answers - JSON and stream alike. The model's
+answers are scripted and stated in each test."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.extraction.engine import Extractor, Final, Partial
+from gateway.profiles.small.nested import nested_part, pieces
+from gateway.schemas.compiler import CompiledSchema, compile_schema
+from gateway.settings import Settings
+from tests.conftest import SHIPPED_SCHEMAS
+from tests.scripted_backend import ScriptedBackend
+
+DISH = """
+title: Dish
+type: object
+properties:
+  title: {type: string, description: The dish.}
+  serves: {type: integer, minimum: 1}
+  ingredients:
+    type: array
+    minItems: 1
+    items: {$ref: "#/$defs/Ingredient"}
+    description: Every ingredient in order.
+  address: {$ref: "#/$defs/Place"}
+required: [title, ingredients]
+$defs:
+  Ingredient:
+    type: object
+    description: One ingredient.
+    properties:
+      name: {type: string}
+      amount: {type: number, exclusiveMinimum: 0}
+      unit: {type: string}
+    required: [name]
+  Place:
+    type: object
+    properties:
+      city: {type: string}
+"""
+
+TRIP = """
+title: Trip
+type: object
+properties:
+  code: {type: string}
+  hops:
+    type: array
+    items:
+      type: object
+      properties:
+        number: {type: string, pattern: '^[A-Z]{2}[0-9]{1,4}$'}
+        start: {type: string, pattern: '^[A-Z]{3}$'}
+        end: {type: string, pattern: '^[A-Z]{3}$'}
+        day: {type: string, format: date}
+      required: [number, start, end, day]
+required: [hops]
+"""
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(**{"openai_base_url": "http://127.0.0.1:9/v1", "max_retries": 0, **values})
+
+
+def compiled(tmp_path: Path, name: str, source: str) -> CompiledSchema:
+    (tmp_path / f"{name}.yaml").write_text(source)
+    return compile_schema(tmp_path / f"{name}.yaml", tmp_path / "cache")
+
+
+@pytest.fixture
+def dish(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "dish", DISH)
+
+
+@pytest.fixture
+def trip(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "trip", TRIP)
+
+
+def test_the_one_array_of_objects_is_the_part_read_item_by_item(dish: CompiledSchema, codegen_cache: Path) -> None:
+    part = nested_part(dish)
+    assert part is not None and part.name == "ingredients"
+    assert part.item.model.__name__ == "Ingredient" and set(part.item.model_schema["properties"]) == {
+        "name",
+        "amount",
+        "unit",
+    }
+    # user_detail has no array of objects.
+    assert nested_part(compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", codegen_cache)) is None
+
+
+def test_pieces_of_an_inline_list_a_bulleted_one_and_a_table_without_rules(
+    dish: CompiledSchema, trip: CompiledSchema
+) -> None:
+    item = nested_part(dish).item  # type: ignore[union-attr]
+    inline = "Warm Beet Salad. Serves 3. Ingredients: 4 beets, 100 g feta, 2 tbsp walnuts, a little dill. Roast 40 min."
+    assert pieces(inline, item, "ingredients") == ["4 beets", "100 g feta", "2 tbsp walnuts", "a little dill"]
+    bulleted = "Porridge\n- 80 g oats\n- 250 ml oat milk\n- 1 pear, grated\nStir often."
+    assert pieces(bulleted, item, "ingredients") == ["80 g oats", "250 ml oat milk", "1 pear, grated"]
+    hop = nested_part(trip).item  # type: ignore[union-attr]
+    table = "CODE  ZX81QP\nFLT    FROM TO   DAY\nKQ101  NBO  ADD  2025-02-03\nET308  ADD  NBO  2025-02-09\nTotal 900"
+    assert pieces(table, hop, "hops") == ["KQ101  NBO  ADD  2025-02-03", "ET308  ADD  NBO  2025-02-09"]
+
+
+def test_a_run_labelled_like_the_array_wins_over_other_runs(dish: CompiledSchema) -> None:
+    item = nested_part(dish).item  # type: ignore[union-attr]
+    text = "Send to: 12 Hill Road, 4 Elm Court, 9 Bay Street. Ingredients: 3 eggs, 20 g butter."
+    assert pieces(text, item, "ingredients Every ingredient in order.") == ["3 eggs", "20 g butter"]
+
+
+PARCEL = """
+title: Parcel
+type: object
+properties:
+  order: {type: string}
+  deliver_to: {type: string, description: The delivery address.}
+  items:
+    type: array
+    items:
+      type: object
+      properties:
+        name: {type: string}
+        quantity: {type: integer, minimum: 1}
+      required: [name]
+    description: The items in this shipment.
+required: [order]
+"""
+
+
+def test_an_optional_array_needs_its_label_or_pieces_that_begin_with_a_value(tmp_path: Path) -> None:
+    parcel = nested_part(compiled(tmp_path, "parcel", PARCEL))
+    assert parcel is not None and not parcel.required
+    item, about, others = parcel.item, parcel.about, parcel.others
+
+    def read(text: str) -> list[str]:
+        return pieces(text, item, about, others, optional=True)
+
+    # An address is a run of pieces with numbers too, but neither labelled as items nor begun by a value.
+    assert read("Order A-1 ships soon. Deliver to: Keizersgracht 221, 1016 DV Amsterdam.") == []
+    assert read("Order A-1. Items: Anker 737 Power Bank.") == ["Anker 737 Power Bank"]  # one, under its label
+    assert read("Order A-1. Contents: 3 x Lavender (9cm pot), 1 x Olive tree.") == [
+        "3 x Lavender (9cm pot)",
+        "1 x Olive tree",
+    ]
+
+
+def test_a_text_without_a_layout_of_items_has_no_pieces(dish: CompiledSchema, trip: CompiledSchema) -> None:
+    item = nested_part(dish).item  # type: ignore[union-attr]
+    assert pieces("Just boil 2 eggs for six minutes and eat them.", item, "ingredients") == []
+    hop = nested_part(trip).item  # type: ignore[union-attr]
+    assert pieces("Booking ZX81QP: KQ101 NBO to ADD on 2025-02-03.", hop, "hops") == []
+
+
+TEXT = "Beet Salad (serves 3). Ingredients: 4 beets, 100 g feta, a little dill."
+ITEMS: list[dict[str, Any]] = [
+    {"name": "beets", "amount": 4},
+    {"name": "feta", "amount": 100, "unit": "g"},
+    {"name": "dill"},
+]
+
+
+def scripted() -> ScriptedBackend:
+    return ScriptedBackend(*ITEMS, {"title": "Beet Salad", "serves": 3})
+
+
+async def test_each_piece_is_read_as_one_item_then_the_object_with_its_items_fixed(dish: CompiledSchema) -> None:
+    backend = scripted()
+    result = await Extractor(backend, settings(model_profile="small")).extract(dish, TEXT)
+    assert result.model_dump(mode="json", exclude_none=True) == {
+        "title": "Beet Salad",
+        "serves": 3,
+        "ingredients": ITEMS,
+    }
+    # Three calls with the item's own tool, each on its piece of the text; then one with the whole text.
+    names = [request["tools"][0]["function"]["name"] for request in backend.requests]
+    assert names == ["Ingredient", "Ingredient", "Ingredient", "Dish"]
+    shown = [request["messages"][-1]["content"].split("\n")[0] for request in backend.requests[:3]]
+    assert shown == ["4 beets", "100 g feta", "a little dill"]
+    # The item's own field guide, numbers first and its required name last.
+    guide = "Fields:\n- amount (number, optional)\n- unit (string, optional)\n- name (string, required)"
+    assert guide in backend.requests[0]["messages"][0]["content"]
+    assert list(backend.tools[0]["properties"]) == ["amount", "unit", "name"]
+    # The last call asks for the rest of the object only: the items are joined to it, not written again.
+    assert "ingredients" not in backend.tools[3]["properties"] and "title" in backend.tools[3]["properties"]
+    assert "ingredients" not in backend.requests[3]["messages"][0]["content"]
+
+
+async def test_the_stream_sends_each_item_as_it_is_read_and_ends_with_the_json_routes_object(
+    dish: CompiledSchema,
+) -> None:
+    updates = [update async for update in Extractor(scripted(), settings(model_profile="small")).stream(dish, TEXT)]
+    assert [update.data for update in updates if isinstance(update, Partial)] == [
+        {"ingredients": ITEMS[:1]},
+        {"ingredients": ITEMS[:2]},
+        {"ingredients": ITEMS},
+    ]
+    assert isinstance(updates[-1], Final)
+    assert updates[-1].value.model_dump(mode="json", exclude_none=True)["ingredients"] == ITEMS
+
+
+async def test_a_piece_that_holds_no_valid_item_is_left_out(dish: CompiledSchema) -> None:
+    no_item = {"amount": 100}  # no name: invalid, and no further attempt (max_retries 0)
+    kept = [ITEMS[0], ITEMS[2]]
+    backend = ScriptedBackend(ITEMS[0], no_item, ITEMS[2], {"title": "Beet Salad"})
+    result = await Extractor(backend, settings(model_profile="small")).extract(dish, TEXT)
+    assert result.model_dump(mode="json", exclude_none=True)["ingredients"] == kept
+
+
+async def test_an_optional_array_the_text_lays_out_nothing_for_stays_out(tmp_path: Path) -> None:
+    parcel = compiled(tmp_path, "parcel", PARCEL)
+    backend = ScriptedBackend({"order": "A-1", "deliver_to": "Keizersgracht 221"})
+    text = "Order A-1 is on its way. Deliver to: Keizersgracht 221, 1016 DV Amsterdam."
+    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, text)
+    assert result.model_dump(exclude_none=True) == {"order": "A-1", "deliver_to": "Keizersgracht 221"}
+    # One call, for the object without its items: the model is never asked for items the text does not list.
+    assert [list(tool["properties"]) for tool in backend.tools] == [["order", "deliver_to"]]
+
+
+async def test_the_same_item_read_twice_is_kept_once(dish: CompiledSchema) -> None:
+    backend = ScriptedBackend(ITEMS[0], ITEMS[0], ITEMS[2], {"title": "Beet Salad"})
+    result = await Extractor(backend, settings(model_profile="small")).extract(dish, TEXT)
+    assert result.model_dump(mode="json", exclude_none=True)["ingredients"] == [ITEMS[0], ITEMS[2]]
+
+
+async def test_without_a_layout_or_on_the_standard_profile_the_object_is_one_call(dish: CompiledSchema) -> None:
+    answer = {"title": "Eggs", "ingredients": [{"name": "eggs", "amount": 2}]}
+    backend = ScriptedBackend(answer)
+    await Extractor(backend, settings(model_profile="small")).extract(dish, "Just boil 2 eggs for six minutes.")
+    assert len(backend.requests) == 1
+    standard = ScriptedBackend(answer)
+    await Extractor(standard, settings(model_profile="standard")).extract(dish, TEXT)
+    assert len(standard.requests) == 1
