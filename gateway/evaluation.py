@@ -117,9 +117,11 @@ def load_cases(path: Path) -> list[LabelledCase]:
 
 
 def normalize(value: Any) -> Any:
-    """Strings without regard to case, runs of spaces or a trailing full stop; numbers by value."""
+    """Strings without regard to case, runs of spaces or a trailing full stop (a URL without the slash of an empty
+    path: "https://x.io/" is "https://x.io"); numbers by value."""
     if isinstance(value, str):
-        return re.sub(r"\s+", " ", value).strip().rstrip(".").casefold()
+        text = re.sub(r"\s+", " ", value).strip().rstrip(".").casefold()
+        return re.sub(r"^([a-z][a-z0-9+.-]*://[^/?#\s]+)/$", r"\1", text)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):

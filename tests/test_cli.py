@@ -7,6 +7,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+from gateway.evaluation import normalize
 from gateway.schemas.compiler import schema_files
 from tests.conftest import REPO, SHIPPED_SCHEMAS
 from tests.fake_openai import FakeOpenAI
@@ -217,3 +218,11 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     assert unset.returncode == 2 and "GATEWAY_API_KEYS_FILE" in unset.stderr
     no_redis = run_cli("keys", "usage", env=env)
     assert no_redis.returncode == 2 and "/admin/usage" in no_redis.stderr
+
+
+def test_scoring_compares_values_as_written_not_as_spelled() -> None:
+    assert normalize("  Senior  Data Engineer. ") == normalize("senior data engineer")
+    assert normalize(72000) == normalize(72000.0)
+    # One URL, with or without the slash of an empty path; a slash ending a longer path is kept.
+    assert normalize("https://Brightloop.io/") == normalize("https://brightloop.io")
+    assert normalize("https://x.io/jobs/") != normalize("https://x.io/jobs")

@@ -98,6 +98,9 @@ def test_thousands_grouped_by_spaces_or_written_with_a_k_are_read_whole() -> Non
     assert {38000, 42000, 5000} <= {found.value for found in facts.integers}
     assert {38000.0, 42000.0, 5000.0} <= {found.value for found in facts.numbers}
     assert not {found.value for found in facts.numbers} & {70.0, 123.0, 7012345.0}  # a phone number stays whole
+    # Read whole, a number is not also offered in pieces ("38", "000", "5"); lakh grouping is read too.
+    assert not {found.value for found in facts.numbers} & {38.0, 0.0, 5.0}
+    assert [found.value for found in TextFacts("CTC ₹18,00,000 – ₹22,00,000 p.a.").numbers] == [1800000, 2200000]
 
 
 def test_fractions_are_numbers_and_slashes_between_bigger_numbers_are_not() -> None:

@@ -45,6 +45,8 @@ _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
 _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 # Thousands grouped by spaces ("38 000", "1 200 000") and thousands written with a k ("€55k", "12.5k").
 _SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+# Lakh and crore grouping ("18,00,000" is 1 800 000).
+_LAKH_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[kK](?![A-Za-z])")
 _EURO_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\w.,])\d+,\d{2}(?![\d,])")
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
@@ -151,6 +153,7 @@ class TextFacts:
             Found(float(re.sub(r"\D", "", match.group())), *match.span())
             for match in _SPACED_NUMBER.finditer(self.text)
         ]
+        found += [Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
         return [item for item in found if self._free(item.start)]
 
@@ -158,7 +161,8 @@ class TextFacts:
     def numbers(self) -> list[Found]:
         """Numbers with or without a fraction ("1,250.00", "4.5", "12,50" read as 12.5), and numbers in words;
         none that is part of a date, time, phone number, email or URL."""
-        found: dict[tuple[int, int], Found] = {}
+        # A number read whole ("38 000", "€55k") is not also its pieces ("38", "55").
+        found: dict[tuple[int, int], Found] = {(item.start, item.end): item for item in self._grouped}
         for match in _EURO_NUMBER.finditer(self.text):
             value = float(match.group().replace(".", "").replace(",", "."))
             found[match.span()] = Found(value, *match.span())
@@ -175,8 +179,6 @@ class TextFacts:
             found[match.span()] = Found(value, *match.span())
         for start, end, number in number_word_spans(self.text):
             found.setdefault((start, end), Found(float(number), start, end))
-        for item in self._grouped:
-            found.setdefault((item.start, item.end), item)
         return sorted((item for item in found.values() if self._free(item.start)), key=lambda item: item.start)
 
     @cached_property
