@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.extraction.engine import Extractor, Final, Partial
-from gateway.profiles.small.nested import nested_part, pieces
+from gateway.profiles.small.nested import home_line, nested_objects, nested_part, pieces
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -233,3 +233,46 @@ async def test_without_a_layout_or_on_the_standard_profile_the_object_is_one_cal
     standard = ScriptedBackend(answer)
     await Extractor(standard, settings(model_profile="standard")).extract(dish, TEXT)
     assert len(standard.requests) == 1
+
+
+LETTER = """
+title: Letter
+type: object
+properties:
+  subject: {type: string}
+  to:
+    type: object
+    properties:
+      name: {type: string}
+      street: {type: string}
+      city: {type: string}
+    required: [city]
+required: [subject]
+"""
+NOTE = "Subject: Spring catalogue\nSend to: Ana Ruiz, 4 Calle Luna, Sevilla\nFrom our Leeds office, with thanks"
+
+
+def test_an_object_field_is_found_on_the_line_holding_most_of_its_values() -> None:
+    assert home_line(NOTE, ["Ana Ruiz", "Luna", "Leeds"]) == "Ana Ruiz, 4 Calle Luna, Sevilla"
+    assert home_line(NOTE, ["Ana Ruiz"]) is None  # one value places nothing
+    assert home_line(NOTE, ["Sevilla", "Leeds", "Spring"]) is None  # each line holds one: no home
+    assert home_line("Send to: Ana Ruiz, Sevilla", ["Ana Ruiz", "Sevilla"]) is None  # one line: nothing apart
+
+
+async def test_an_object_field_is_read_again_from_its_own_line(tmp_path: Path) -> None:
+    letter = compiled(tmp_path, "letter", LETTER)
+    assert [member.name for member in nested_objects(letter)] == ["to"]
+    mixed = {"subject": "Spring catalogue", "to": {"name": "Leeds", "street": "Ana Ruiz", "city": "Sevilla"}}
+    again = {"name": "Ana Ruiz", "street": "4 Calle Luna", "city": "Sevilla"}
+    backend = ScriptedBackend(mixed, again)
+    extractor = Extractor(backend, settings(model_profile="small"))
+    result = await extractor.extract(letter, NOTE)
+    assert result.model_dump(exclude_none=True) == {"subject": "Spring catalogue", "to": again}
+    # The second call reads the address from its line alone, with the address's own tool.
+    assert backend.requests[1]["messages"][-1]["content"].startswith("Ana Ruiz, 4 Calle Luna, Sevilla")
+    assert list(backend.tools[1]["properties"]) == ["name", "street", "city"]
+    # The stream sends the object read again, then the same final object.
+    streamed = Extractor(ScriptedBackend(mixed, again), settings(model_profile="small")).stream(letter, NOTE)
+    updates = [update async for update in streamed]
+    assert [update.data for update in updates if isinstance(update, Partial)] == [{"to": again}]
+    assert isinstance(updates[-1], Final) and updates[-1].value == result

@@ -153,7 +153,9 @@ class TextFacts:
             Found(float(re.sub(r"\D", "", match.group())), *match.span())
             for match in _SPACED_NUMBER.finditer(self.text)
         ]
-        found += [Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)]
+        found += [
+            Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)
+        ]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
         return [item for item in found if self._free(item.start)]
 

@@ -11,7 +11,7 @@ from gateway.profiles import Ask, Choices, ModelProfile
 from gateway.profiles.small.grounding import Grounding
 from gateway.profiles.small.grounding import narrow_tool as grounded_tool
 from gateway.profiles.small.lists import ChunkedLists
-from gateway.profiles.small.nested import NestedItems
+from gateway.profiles.small.nested import NestedReader
 from gateway.profiles.small.prompting import field_guide, prepare_text
 from gateway.profiles.small.records import RecordLists
 from gateway.profiles.small.settling import settle
@@ -46,7 +46,7 @@ SMALL = ModelProfile(
     prepare_text=prepare_text,
     narrow_tool=narrow_tool,
     lists=SmallLists(),
-    objects=NestedItems(),
+    objects=NestedReader(),
     further_attempt="resample",
     resample_temperature=0.7,
     # One bad optional value (a date-time without its zone, say) should not cost the fields read right.

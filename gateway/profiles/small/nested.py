@@ -1,19 +1,23 @@
-"""Arrays of objects inside one object read item by item, for small models (``NestedItems``).
+"""Objects inside one object read in steps, for small models (``NestedReader``).
 
 Asked for a whole recipe, a 135M model writes two or three ingredients and stops, or repeats one; asked for a
-booking, it mixes the legs' codes. Where the text lays the items out - bullet or numbered lines, table rows,
-lines that each hold an item's values, or a run of comma-separated pieces ("200 g flour, 2 eggs, 300 ml milk")
-- each piece is read as one item, with the item's own tool and field guide, and the object is then read with
-the rest of its fields (a schema without the array), and the items joined to it. A text without such a layout is
-read in one call, as before.
+booking, it mixes the legs' codes. Where the text lays the items of a schema's array of objects out - bullet or
+numbered lines, table rows, lines that each hold an item's values, or a run of comma-separated pieces ("200 g
+flour, 2 eggs, 300 ml milk") - each piece is read as one item, with the item's own tool and field guide; the rest
+of the object is read without the array (a schema of its own), and the items joined to it. Without such a layout,
+a required array is read with the rest in one call, and an optional one stays out (a small model asked for items
+the text does not lay out makes them up). This applies to schemas with exactly one top-level array of objects
+(recipe ingredients, flight legs, invoice lines): with two, a piece could belong to either.
 
-This applies to schemas with exactly one top-level array of objects (recipe ingredients, flight legs, invoice
-lines): with two, a piece could belong to either.
+A field holding one object (a delivery address) is then read again from the line that holds most of its values
+("Deliver to: Anna Kowalski, ul. Długa 14/3, 00-238 Warszawa"), where the model no longer takes words from the
+rest of the text.
 """
 
 import re
 import typing
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -99,7 +103,7 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel]) -> CompiledSchema:
+def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel], *, reorder: bool = True) -> CompiledSchema:
     """The item type as a schema of its own: its description, its derived fields, no examples (the schema's
     examples show whole objects, not one item read from one piece). Its fields are asked in another order:
     numbers, dates, codes and choices first, then optional strings, the required ones last - the model writes
@@ -110,6 +114,8 @@ def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel]) -> C
         model.model_fields,
         key=lambda key: (not (typed := _is_typed(properties.get(key, {}))), not typed and key in required),
     )
+    if not reorder:
+        order = list(model.model_fields)
     fields: dict[str, Any] = {key: (model.model_fields[key].annotation, model.model_fields[key]) for key in order}
     item = create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
     json_schema = item.model_json_schema()
@@ -132,6 +138,56 @@ def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel]) -> C
         ),
         model_factory=lambda: item,
     )
+
+
+@dataclass(frozen=True)
+class Member:
+    """A top-level field holding one object (an address, a company): its name and its type as a schema."""
+
+    name: str
+    schema: CompiledSchema
+
+
+def nested_objects(schema: CompiledSchema) -> list[Member]:
+    """The schema's top-level fields that hold one object each."""
+    key = (schema.name, schema.content_hash)
+    if key not in _members:
+        if len(_members) >= 256:
+            _members.pop(next(iter(_members)))
+        _members[key] = [
+            Member(name, _item_schema(schema, name, model, reorder=False))
+            for name, field in schema.model.model_fields.items()
+            if (model := _object_model(field.annotation)) is not None
+        ]
+    return _members[key]
+
+
+_members: dict[tuple[str, str], list[Member]] = {}
+
+
+def _object_model(annotation: Any) -> type[BaseModel] | None:
+    """The object type a field holds (``Address`` or ``Address | None``), if it holds one object."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel) and not issubclass(candidate, RootModel):
+            return candidate
+    return None
+
+
+def home_line(text: str, values: list[str]) -> str | None:
+    """The line holding most of an object's string ``values`` - at least two, and more than any other line -
+    without its label: where the text writes that object ("Deliver to: Anna Kowalski, ul. Długa 14/3,
+    00-238 Warszawa"), or None."""
+    lowered = [value.casefold() for value in values if len(value) >= 2]
+    counted = sorted(
+        ((sum(value in piece.casefold() for value in lowered), piece) for piece in text.splitlines()),
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
+    if not counted or counted[0][0] < 2 or (len(counted) > 1 and counted[1][0] == counted[0][0]):
+        return None
+    if counted[0][1].strip() == text.strip():  # a text of one line: nothing to read apart
+        return None
+    return _LABEL.sub("", counted[0][1].strip()).strip() or None
 
 
 def _rest_schema(schema: CompiledSchema, name: str) -> CompiledSchema:
@@ -304,14 +360,52 @@ def _offered(piece: str, item: CompiledSchema) -> set[str]:
     return offered
 
 
-class NestedItems:
-    """The small profile's ``ObjectReader``: a schema's one array of objects read a piece at a time."""
+class NestedReader:
+    """The small profile's ``ObjectReader``: a schema's one array of objects read a piece at a time, and each
+    object field read again from the line that holds it."""
 
     def applies_to(self, schema: CompiledSchema) -> bool:
-        return nested_part(schema) is not None
+        return nested_part(schema) is not None or bool(nested_objects(schema))
 
-    async def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[dict[str, Any] | BaseModel]:
-        """Each item's progress (``{name: [items so far]}``), then the object."""
+    async def read(
+        self, schema: CompiledSchema, text: str, ask: Ask
+    ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
+        """Each step's progress (``{name: [items so far]}``, ``{name: object}``), then the object."""
+        whole: BaseModel | None = None
+        async with aclosing(self._with_items(schema, text, ask)) as steps:
+            async for step in steps:
+                if isinstance(step, BaseModel):
+                    whole = step
+                else:
+                    yield step
+        assert whole is not None
+        data = whole.model_dump(mode="json", exclude_none=True)
+        changed = False
+        for member in nested_objects(schema):
+            value = data.get(member.name)
+            if not isinstance(value, dict):
+                continue
+            piece = home_line(text, [inner for inner in value.values() if isinstance(inner, str)])
+            if piece is None:
+                continue
+            # Read again from its own line, an address no longer takes words from the rest of the text.
+            try:
+                again = await ask("one", piece, schema=member.schema)
+            except ExtractionFailed:
+                continue
+            data[member.name] = again.model_dump(mode="json", exclude_none=True)
+            changed = True
+            yield {member.name: data[member.name]}
+        if changed:
+            try:
+                whole = settle(schema.model.model_validate(data), text)
+            except ValidationError:
+                pass  # the object as first read
+        yield whole
+
+    async def _with_items(
+        self, schema: CompiledSchema, text: str, ask: Ask
+    ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         part = nested_part(schema)
         found = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
         if part is None or (not found and part.required):
