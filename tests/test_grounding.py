@@ -263,3 +263,20 @@ def test_a_value_the_text_labels_with_a_fields_own_name_is_that_fields_only_choi
     assert named["function"]["parameters"]["properties"]["chef_name"]["anyOf"][0]["enum"][:2] == ["Li", "Li Wei"]
     unnamed = narrow_tool(tool, Grounding("Fish Pie. Name: Ana Ruiz.", dish))
     assert "Fish Pie" in unnamed["function"]["parameters"]["properties"]["chef_name"]["anyOf"][0]["enum"]
+
+
+def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_path: Path) -> None:
+    (tmp_path / "ticket.yaml").write_text(
+        "title: Ticket\ntype: object\nproperties:\n  id: {type: string}\n"
+        "  tags: {type: array, items: {type: string}}\n  skills: {type: array, items: {type: string}}\n"
+        "required: [id]\n"
+    )
+    ticket = compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
+    tool = {"type": "function", "function": {"name": "Ticket", "parameters": ticket.model_schema}}
+    text = 'Ticket T-1. Could you add a dark mode? Tags: ui, dark-mode, "quoted". Skillful people wanted.'
+    properties = narrow_tool(tool, Grounding(text, ticket))["function"]["parameters"]["properties"]
+    # Exactly the values listed (a value with a quote stays out of the grammar), so the model writes them all.
+    assert properties["tags"]["anyOf"][0]["enum"] == [["ui", "dark-mode"]]
+    # "Skillful" is no label, and the list is not labelled: the model chooses among the text's words.
+    skills = properties["skills"]["anyOf"][0]
+    assert "enum" not in skills and "Skillful" in skills["items"]["enum"]

@@ -164,6 +164,9 @@ class _Narrowing:
             items = spec.get("items")
             if not isinstance(items, dict):
                 return spec
+            if self.scalar(items) and (listed := _listed(path, self.facts.text)):
+                # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
+                return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
             narrowed_items = self.property(items, path, required=True)
             if narrowed_items is None:
                 return None if not required else spec
@@ -255,6 +258,29 @@ def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = F
         if any(word.casefold()[:4] in label for word in words):
             labelled.append(item)
     return labelled or found
+
+
+# "Skills we'd love: Canva, copywriting." - a label (up to three words) at the start of a line or sentence, and
+# what follows it to the end of the line or sentence.
+_LIST_LABEL = re.compile(r"(?:^|(?<=[\n.;|•·!?]))[ \t]*((?:[^\W\d_][\w']*[ \t]+){0,2}[^\W\d_][\w']*)[ \t]*:[ \t]*(.+)")
+_LIST_END = re.compile(r"(?<![A-Z])[.!?](?:\s+(?=[A-Z])|\s*$)|\s\|\s|\s[—–]\s")
+
+
+def _listed(path: str, text: str) -> list[str] | None:
+    """The values a text lists after a label holding every word of the field's name ("Tags: ui, dark-mode" for
+    ``tags``, "Skills we'd love: Canva, Excel" for ``skills``), cut at its commas and semicolons; None if none."""
+    own = _name_stems(path.rsplit(".", 1)[-1])
+    if not own:
+        return None
+    for match in _LIST_LABEL.finditer(text):
+        if not own <= {word.casefold()[:4] for word in match.group(1).split()}:
+            continue
+        listing = _LIST_END.split(match.group(2), maxsplit=1)[0]
+        values = [value.strip(" .\t") for value in re.split(r"[,;]", listing)]
+        values = [value for value in values if value and _safe_literal(value)]  # the grammar holds them as is
+        if values:
+            return list(dict.fromkeys(values))
+    return None
 
 
 # Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).
