@@ -204,7 +204,7 @@ def ticket(tmp_path: Path) -> CompiledSchema:
 
 
 async def test_small_profile_offers_date_times_with_their_offset_and_few_list_values(ticket: CompiledSchema) -> None:
-    text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. Tags: a, b"
+    text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. Tagged a, b"
     backend = ScriptedBackend({"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00-05:00", "tags": ["a"]})
     result = await Extractor(backend, settings(model_profile="small")).extract(ticket, text)
     assert result.model_dump(mode="json")["reported_at"] == "2024-11-05T08:30:00-05:00"

@@ -251,6 +251,9 @@ def test_a_value_the_text_labels_with_a_fields_own_name_is_that_fields_only_choi
         spec = narrowed[name]
         return next(branch["enum"] for branch in spec.get("anyOf", [spec]) if "enum" in branch)
 
+    # A field named in minutes is offered durations in minutes: "1 hour" is 60.
+    hours = narrow_tool(tool, Grounding("Fish Pie. Prep: 1 hour 15 minutes.", dish))["function"]["parameters"]
+    assert hours["properties"]["prep_minutes"]["anyOf"][0]["enum"] == [75]
     # Labelled before ("Prep 25", "cook: 40") or after ("4 servings"): only that number is offered.
     assert offered("prep_minutes") == [25] and offered("cook_minutes") == [40] and offered("servings") == [4]
     # "minutes" is every time field's word: it labels none of them. A field the text does not label keeps all.

@@ -179,10 +179,10 @@ async def test_each_piece_is_read_as_one_item_then_the_object_with_its_items_fix
     assert names == ["Ingredient", "Ingredient", "Ingredient", "Dish"]
     shown = [request["messages"][-1]["content"].split("\n")[0] for request in backend.requests[:3]]
     assert shown == ["4 beets", "100 g feta", "a little dill"]
-    # The item's own field guide, numbers first and its required name last.
-    guide = "Fields:\n- amount (number, optional)\n- unit (string, optional)\n- name (string, required)"
+    # The item's own field guide, its number first.
+    guide = "Fields:\n- amount (number, optional)\n- name (string, required)\n- unit (string, optional)"
     assert guide in backend.requests[0]["messages"][0]["content"]
-    assert list(backend.tools[0]["properties"]) == ["amount", "unit", "name"]
+    assert list(backend.tools[0]["properties"]) == ["amount", "name", "unit"]
     # The last call asks for the rest of the object only: the items are joined to it, not written again.
     assert "ingredients" not in backend.tools[3]["properties"] and "title" in backend.tools[3]["properties"]
     assert "ingredients" not in backend.requests[3]["messages"][0]["content"]

@@ -108,3 +108,16 @@ def test_fractions_are_numbers_and_slashes_between_bigger_numbers_are_not() -> N
     written = {facts.text[found.start : found.end]: found.value for found in facts.numbers}
     assert written == {"1 1/2": 1.5, "3/4": 0.75, "½": 0.5, "1½": 1.5, "14": 14.0, "3": 3.0, "12": 12.0, "24": 24.0}
     assert [found.value for found in facts.integers] == [14, 3, 12, 24]  # "1 1/2" holds no whole number
+
+
+def test_durations_are_read_whole_in_seconds() -> None:
+    text = "Prep 1 hour 30 minutes; bake 18 mins. Flight 2h 15m, then 3 days, 45 secs. Room 12 ms."
+    facts = TextFacts(text)
+    written = [(text[found.start : found.end], found.value) for found in facts.durations]
+    assert written == [
+        ("1 hour 30 minutes", 5400),
+        ("18 mins", 1080),
+        ("2h 15m", 8100),
+        ("3 days", 259200),
+        ("45 secs", 45),
+    ]

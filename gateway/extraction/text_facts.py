@@ -69,6 +69,14 @@ _COMPACT_DATE = re.compile(
     r"\b(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<year>\d{4}|\d{2})\b",
     re.IGNORECASE,
 )
+# A duration: one or more amounts of time units ("1 hour 30 minutes", "2h 15m", "90 mins", "8 hours").
+_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600, "hour": 3600}
+_SECONDS |= {"d": 86400, "day": 86400, "w": 604800, "wk": 604800, "week": 604800}
+_TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|[smhdw])"
+_DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s?({_TIME_UNIT})\b", re.IGNORECASE)
+_DURATION = re.compile(
+    rf"\b\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b(?:\s+(?:and\s+)?\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b)*", re.IGNORECASE
+)
 # Day and month in either order: both readings are offered when both are dates.
 _NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
 _TIMES = [
@@ -158,6 +166,19 @@ class TextFacts:
         ]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
         return [item for item in found if self._free(item.start)]
+
+    @cached_property
+    def durations(self) -> list[Found]:
+        """Durations in seconds ("1 hour 30 minutes" is 5400), each where the text writes it whole."""
+        found = []
+        for match in _DURATION.finditer(self.text):
+            seconds = 0.0
+            for amount, unit in _DURATION_PART.findall(match.group()):
+                name = unit.casefold().rstrip("s") or unit.casefold()
+                seconds += float(amount.replace(",", ".")) * _SECONDS.get(name, _SECONDS.get(unit.casefold(), 0))
+            if seconds and self._free(match.start()):
+                found.append(Found(seconds, *match.span()))
+        return found
 
     @cached_property
     def numbers(self) -> list[Found]:

@@ -201,10 +201,18 @@ class _Narrowing:
             return None
         facts = self.facts
         label = self.labels.get(path, set())
-        if spec["type"] == "integer":
-            return _bounded([found.value for found in _labelled(facts.integers, facts.text, label)], spec)
-        if spec["type"] == "number":
-            return _bounded([found.value for found in _labelled(facts.numbers, facts.text, label)], spec)
+        if spec["type"] in ("integer", "number"):
+            numbers = facts.integers if spec["type"] == "integer" else facts.numbers
+            unit = _unit_of(path)
+            if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
+                durations = facts.durations
+                inside = [found for found in numbers if any(d.start <= found.start < d.end for d in durations)]
+                numbers = sorted(
+                    [Found(d.value / unit, d.start, d.end) for d in durations]
+                    + [found for found in numbers if found not in inside],
+                    key=lambda found: found.start,
+                )
+            return _bounded([found.value for found in _labelled(numbers, facts.text, label)], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
         if fmt in _FORMATS:
@@ -225,6 +233,17 @@ class _Narrowing:
         if pattern is not None:
             values = _matching(values, pattern)
         return values if len(values) <= MAX_CANDIDATES else None
+
+
+_UNITS = {"seconds": 1, "secs": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600, "days": 86400}
+_UNITS["weeks"] = 604800
+
+
+def _unit_of(path: str) -> float | None:
+    """Seconds in the time unit a number field's name ends with ("prep_minutes", "durationHours"), if any."""
+    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", path.rsplit(".", 1)[-1])
+    last = words[-1].casefold() if words else ""
+    return _UNITS.get(last) or _UNITS.get(f"{last}s")
 
 
 def _name_stems(name: str) -> set[str]:

@@ -105,14 +105,13 @@ def _item_model(annotation: Any) -> type[BaseModel] | None:
 
 def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel], *, reorder: bool = True) -> CompiledSchema:
     """The item type as a schema of its own: its description, its derived fields, no examples (the schema's
-    examples show whole objects, not one item read from one piece). Its fields are asked in another order:
-    numbers, dates, codes and choices first, then optional strings, the required ones last - the model writes
-    "200", "g", then the name from what is left ("200 g plain flour": settling trims the values already used)."""
+    examples show whole objects, not one item read from one piece). With ``reorder``, its numbers, dates, codes
+    and choices are asked first, then its strings: the model writes the "200" of "200 g plain flour" before the
+    name, which settling then trims of the values already used."""
     properties = model.model_json_schema().get("properties", {})
-    required = {key for key, field in model.model_fields.items() if field.is_required()}
     order = sorted(
         model.model_fields,
-        key=lambda key: (not (typed := _is_typed(properties.get(key, {}))), not typed and key in required),
+        key=lambda key: not _is_typed(properties.get(key, {})),
     )
     if not reorder:
         order = list(model.model_fields)
