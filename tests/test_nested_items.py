@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gateway.errors import ExtractionFailed
 from gateway.extraction.engine import Extractor, Final, Partial
 from gateway.profiles.small.nested import home_line, nested_objects, nested_part, pieces
 from gateway.schemas.compiler import CompiledSchema, compile_schema
@@ -276,3 +277,17 @@ async def test_an_object_field_is_read_again_from_its_own_line(tmp_path: Path) -
     updates = [update async for update in streamed]
     assert [update.data for update in updates if isinstance(update, Partial)] == [{"to": again}]
     assert isinstance(updates[-1], Final) and updates[-1].value == result
+
+
+async def test_when_the_rest_cannot_be_read_the_object_is_asked_whole_and_a_failure_names_the_schema(
+    dish: CompiledSchema,
+) -> None:
+    untitled = {"serves": 3}  # no title: invalid, and no further attempt (max_retries 0)
+    whole = {"title": "Beet Salad", "ingredients": ITEMS}
+    backend = ScriptedBackend(*ITEMS, untitled, whole)
+    result = await Extractor(backend, settings(model_profile="small")).extract(dish, TEXT)
+    assert result.model_dump(mode="json", exclude_none=True) == whole
+    failing = ScriptedBackend(*ITEMS, untitled, untitled)
+    with pytest.raises(ExtractionFailed) as failed:
+        await Extractor(failing, settings(model_profile="small")).extract(dish, TEXT)
+    assert failed.value.schema == "dish"

@@ -397,7 +397,7 @@ class NestedReader:
             yield {member.name: data[member.name]}
         if changed:
             try:
-                whole = settle(schema.model.model_validate(data), text)
+                whole = settle(schema.model.model_validate(data, context={"text": text}), text)
             except ValidationError:
                 pass  # the object as first read
         yield whole
@@ -424,10 +424,15 @@ class NestedReader:
             yield await ask("one", text)
             return
         # An optional array the text lays out no item of stays out: a small model asked for it makes items up.
-        rest = await ask("one", text, schema=part.rest)
         try:
-            whole = schema.model.model_validate(
-                {**rest.model_dump(exclude_none=True), **({part.name: items} if items else {})}
+            rest = await ask("one", text, schema=part.rest)
+        except ExtractionFailed:  # asked again as a whole, so that a failure names the request's schema
+            yield await ask("one", text)
+            return
+        try:
+            whole = schema.model.model_validate(  # the schema's own checks (from_text, remove) run here
+                {**rest.model_dump(exclude_none=True), **({part.name: items} if items else {})},
+                context={"text": text},
             )
         except ValidationError:  # the items do not fit the whole (fewer than its minItems, say)
             yield await ask("one", text)
