@@ -272,14 +272,18 @@ def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_
     (tmp_path / "ticket.yaml").write_text(
         "title: Ticket\ntype: object\nproperties:\n  id: {type: string}\n"
         "  tags: {type: array, items: {type: string}}\n  skills: {type: array, items: {type: string}}\n"
+        "  kinds: {type: array, items: {type: string, enum: [bug, idea]}}\n"
         "required: [id]\n"
     )
     ticket = compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
     tool = {"type": "function", "function": {"name": "Ticket", "parameters": ticket.model_schema}}
-    text = 'Ticket T-1. Could you add a dark mode? Tags: ui, dark-mode, "quoted". Skillful people wanted.'
+    text = 'Ticket T-1 (an idea). Could you add a dark mode? Tags: ui, dark-mode, "quoted". Kinds: ui, idea.'
     properties = narrow_tool(tool, Grounding(text, ticket))["function"]["parameters"]["properties"]
     # Exactly the values listed (a value with a quote stays out of the grammar), so the model writes them all.
     assert properties["tags"]["anyOf"][0]["enum"] == [["ui", "dark-mode"]]
-    # "Skillful" is no label, and the list is not labelled: the model chooses among the text's words.
+    # No list is labelled "skills": the model chooses among the text's words.
     skills = properties["skills"]["anyOf"][0]
-    assert "enum" not in skills and "Skillful" in skills["items"]["enum"]
+    assert "enum" not in skills and "dark mode" in skills["items"]["enum"]
+    # Items of set values keep to them, labelled or not ("ui" is no kind).
+    kinds = properties["kinds"]["anyOf"][0]
+    assert "enum" not in kinds and kinds["items"]["enum"] == ["idea"]

@@ -164,7 +164,7 @@ class _Narrowing:
             items = spec.get("items")
             if not isinstance(items, dict):
                 return spec
-            if self.scalar(items) and (listed := _listed(path, self.facts.text)):
+            if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
                 # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
             narrowed_items = self.property(items, path, required=True)
@@ -194,6 +194,12 @@ class _Narrowing:
         ref = items.get("$ref")
         target = self.definitions.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else items
         return "properties" not in target and target.get("type") not in ("object", "array")
+
+    def plain_string(self, items: dict[str, Any]) -> bool:
+        """Whether a list's items are strings of any content (no enum, format or pattern to keep to)."""
+        ref = items.get("$ref")
+        target = self.definitions.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else items
+        return target.get("type") == "string" and not {"enum", "const", "format", "pattern"} & target.keys()
 
     def leaf(self, spec: dict[str, Any], path: str) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
