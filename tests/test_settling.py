@@ -77,6 +77,8 @@ def test_one_stretch_of_text_is_one_value() -> None:
     # The name began with the amount and the unit the model also wrote.
     settled = settle(Item(amount=200, unit="g", name="200 g plain flour"), "200 g plain flour")
     assert settled.model_dump(exclude_none=True) == {"amount": 200.0, "unit": "g", "name": "plain flour"}
+    assert settle(Item(amount=2, name="2 xylophones"), "2 xylophones").model_dump()["name"] == "xylophones"
+    assert settle(Item(amount=2, name="2x Kaffeebohnen"), "2x Kaffeebohnen").model_dump()["name"] == "Kaffeebohnen"
     glued = settle(Item(amount=225, unit="g", name="225g butter"), "225g butter")
     assert glued.model_dump()["name"] == "butter"
     # Trimmed to "eggs", the name then holds the unit's only word: the optional unit goes.

@@ -91,6 +91,7 @@ def _written(value: Any, facts: TextFacts) -> list[str]:
     return []
 
 
+_JOINER = re.compile(r"^[\s·:,\-–—]*(?:[×x*](?:\s+|$))?")
 _CONNECTORS = ("from", "at", "of", "for", "with", "by", "in", "@", "-", "–", "—")
 
 
@@ -107,7 +108,8 @@ def _without_others(value: str, others: list[str]) -> str:
             # A number may be glued to the next word ("225g butter"); any other value ends at a word's end.
             ends = not follows.isalnum() or (other[-1].isdigit() and not follows.isdigit())
             if trimmed.casefold().startswith(other.casefold()) and ends:
-                trimmed = trimmed[len(other) :].lstrip(" ×x*·:,-–—").strip()
+                # What joined them goes too: "2 × Linen", "2x Kaffee", "Anna: ...", but not the x of "xylophones".
+                trimmed = _JOINER.sub("", trimmed[len(other) :]).strip()
                 break
             for connector in _CONNECTORS:
                 tail = f" {connector} {other}".casefold()
