@@ -188,17 +188,17 @@ class Extractor:
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None
     ) -> BaseModel:
         """One object from ``text``, within the request's retry budget."""
-        ask = self._asker(schema, model, instructions)
         reader = self.profile(schema).objects
         with self._translated(schema):
             async with asyncio.timeout(self._settings.request_timeout):
                 if reader is None or not reader.applies_to(schema):
+                    ask = self._asker(schema, model, instructions)
                     return await ask("one", text)  # type: ignore[no-any-return]
-                async with aclosing(reader.read(schema, text, ask)) as steps:  # type: ignore[type-var]
+                async with aclosing(self._object_steps(schema, text, model, instructions)) as steps:
                     async for step in steps:
-                        if isinstance(step, BaseModel):
-                            return step
-        raise ExtractionFailed("the model's answer held no object", schema=schema.name)
+                        if isinstance(step, Final):
+                            return step.value
+        raise AssertionError("unreachable: the steps end with the object or raise")
 
     async def extract_list(
         self, schema: CompiledSchema, text: str, *, model: str | None = None, instructions: str | None = None

@@ -54,15 +54,30 @@ class Part:
 
 def nested_part(schema: CompiledSchema) -> Part | None:
     """The schema's single top-level array of objects, or None (none, or more than one)."""
+    return _plan(schema)[0]
+
+
+def nested_objects(schema: CompiledSchema) -> list["Member"]:
+    """The schema's top-level fields that hold one object each."""
+    return _plan(schema)[1]
+
+
+# What the reader does with each schema, worked out once per schema version.
+_plans: dict[tuple[str, str], tuple[Part | None, list["Member"]]] = {}
+
+
+def _plan(schema: CompiledSchema) -> tuple[Part | None, list["Member"]]:
     key = (schema.name, schema.content_hash)
-    if key not in _parts:
-        if len(_parts) >= 256:
-            _parts.pop(next(iter(_parts)))
-        _parts[key] = _part(schema)
-    return _parts[key]
-
-
-_parts: dict[tuple[str, str], Part | None] = {}
+    if key not in _plans:
+        if len(_plans) >= 256:
+            _plans.pop(next(iter(_plans)))
+        members = [
+            Member(name, _item_schema(schema, name, model, reorder=False))
+            for name, field in schema.model.model_fields.items()
+            if (model := _object_model(field.annotation)) is not None
+        ]
+        _plans[key] = (_part(schema), members)
+    return _plans[key]
 
 
 def _part(schema: CompiledSchema) -> Part | None:
@@ -109,14 +124,10 @@ def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel], *, r
     and choices are asked first, then its strings: the model writes the "200" of "200 g plain flour" before the
     name, which settling then trims of the values already used."""
     properties = model.model_json_schema().get("properties", {})
-    order = sorted(
-        model.model_fields,
-        key=lambda key: not _is_typed(properties.get(key, {})),
-    )
-    if not reorder:
-        order = list(model.model_fields)
-    fields: dict[str, Any] = {key: (model.model_fields[key].annotation, model.model_fields[key]) for key in order}
-    item = create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
+    order = list(model.model_fields)
+    if reorder:
+        order.sort(key=lambda key: not _is_typed(properties.get(key, {})))
+    item = _with_fields(model, order)
     json_schema = item.model_json_schema()
     derived = [
         entry.split(".", 1)[1] for entry in schema.options.derived if entry.replace("[]", "").startswith(f"{name}.")
@@ -147,23 +158,6 @@ class Member:
     schema: CompiledSchema
 
 
-def nested_objects(schema: CompiledSchema) -> list[Member]:
-    """The schema's top-level fields that hold one object each."""
-    key = (schema.name, schema.content_hash)
-    if key not in _members:
-        if len(_members) >= 256:
-            _members.pop(next(iter(_members)))
-        _members[key] = [
-            Member(name, _item_schema(schema, name, model, reorder=False))
-            for name, field in schema.model.model_fields.items()
-            if (model := _object_model(field.annotation)) is not None
-        ]
-    return _members[key]
-
-
-_members: dict[tuple[str, str], list[Member]] = {}
-
-
 def _object_model(annotation: Any) -> type[BaseModel] | None:
     """The object type a field holds (``Address`` or ``Address | None``), if it holds one object."""
     for candidate in (annotation, *typing.get_args(annotation)):
@@ -189,13 +183,15 @@ def home_line(text: str, values: list[str]) -> str | None:
     return _LABEL.sub("", counted[0][1].strip()).strip() or None
 
 
+def _with_fields(model: type[BaseModel], names: list[str]) -> type[BaseModel]:
+    """A model of the same name and settings holding ``names`` of ``model``'s fields, in that order."""
+    fields: dict[str, Any] = {name: (model.model_fields[name].annotation, model.model_fields[name]) for name in names}
+    return create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
+
+
 def _rest_schema(schema: CompiledSchema, name: str) -> CompiledSchema:
     """The schema without the array ``name``: its other fields, read from the whole text once the items are."""
-    model = schema.model
-    fields: dict[str, Any] = {
-        key: (field.annotation, field) for key, field in model.model_fields.items() if key != name
-    }
-    rest = create_model(model.__name__, __config__=model.model_config, __doc__=model.__doc__, **fields)
+    rest = _with_fields(schema.model, [key for key in schema.model.model_fields if key != name])
     options = schema.options
     examples = [
         Example(text=example.text, output={key: value for key, value in example.output.items() if key != name})

@@ -7,6 +7,7 @@ plain flour" beside an amount of 200 and a unit "g"), or ends with one joined by
 from Desert Bloom Logistics" beside that company), loses that part."""
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -258,21 +259,15 @@ def _first_place(value: Any, facts: TextFacts) -> int | None:
     return min(places) if places else None
 
 
-_model_kinds: dict[type[BaseModel], dict[str, tuple[Any, ...]]] = {}
-
-
+@lru_cache(maxsize=256)
 def _kinds(model: type[BaseModel]) -> dict[str, tuple[Any, ...]]:
     """Each field's kind, for fields with a format or a pattern (a code, a date, a time)."""
-    if model not in _model_kinds:
-        if len(_model_kinds) >= 256:
-            _model_kinds.pop(next(iter(_model_kinds)))
-        kinds = {}
-        for name, spec in model.model_json_schema().get("properties", {}).items():
-            for branch in spec.get("anyOf", [spec]):
-                if "format" in branch or "pattern" in branch:
-                    kinds[name] = (branch.get("type"), branch.get("format"), branch.get("pattern"))
-        _model_kinds[model] = kinds
-    return _model_kinds[model]
+    kinds = {}
+    for name, spec in model.model_json_schema().get("properties", {}).items():
+        for branch in spec.get("anyOf", [spec]):
+            if "format" in branch or "pattern" in branch:
+                kinds[name] = (branch.get("type"), branch.get("format"), branch.get("pattern"))
+    return kinds
 
 
 def _drop_empty(model: type[BaseModel], data: dict[str, Any]) -> None:
