@@ -95,6 +95,19 @@ async def test_small_profile_narrows_the_tool_to_the_text_and_resamples(user_det
     assert (second["temperature"], second["seed"]) == (0.7, 1)
 
 
+async def test_a_field_the_text_leaves_one_choice_is_written_in_not_generated(user_detail: CompiledSchema) -> None:
+    text = "Jason is 25 years old."  # one number: age has one choice, name several
+    backend = ScriptedBackend({"name": "Jason"}, {"name": "Jason"}, chunk_size=3)
+    extractor = Extractor(backend, settings(model_profile="small"))
+    assert (await extractor.extract(user_detail, text)).model_dump() == {"name": "Jason", "age": 25}
+    updates = [update async for update in extractor.stream(user_detail, text)]
+    partials = [update.data for update in updates if isinstance(update, Partial)]
+    assert all(partial["age"] == 25 for partial in partials) and partials[-1] == {"name": "Jason", "age": 25}
+    assert isinstance(updates[-1], Final) and updates[-1].value.model_dump() == {"name": "Jason", "age": 25}
+    for tool in backend.tools:  # what the model was asked to write, on both paths
+        assert list(tool_properties(tool)) == ["name"] and tool["required"] == ["name"]
+
+
 async def test_the_retry_budget_is_one_plus_max_retries_then_extraction_failed(user_detail: CompiledSchema) -> None:
     backend = ScriptedBackend({"name": "Nobody", "age": 1}, {"name": "Nobody", "age": 1}, {"name": "X", "age": 3})
     extractor = Extractor(backend, settings(model_profile="standard", max_retries=1))
@@ -135,21 +148,22 @@ async def test_small_profile_grounds_every_leaf_of_any_schema(invoice: CompiledS
         "ACME Tools GmbH - invoice INV-77, 3 March 2024. Bill to: Blue Fern Ltd. "
         "2 x Hammer at 12.50 EUR; total 25.00 EUR. Questions: billing@acme.example"
     )
+    # The model writes neither the issue date, the currency nor the total: the text leaves each one choice.
     answer = {
         "invoice_number": "INV-77",
-        "issue_date": "2024-03-03",
-        "currency": "EUR",
         "vendor": {"name": "ACME Tools GmbH"},
         "customer": {"name": "Blue Fern Ltd"},
         "line_items": [{"description": "Hammer", "quantity": 2, "unit_price": 12.5}],
-        "total": 25,
     }
     backend = ScriptedBackend(answer)
-    result = await Extractor(backend, settings(model_profile="small")).extract(invoice, text)
-    assert result.model_dump(mode="json")["total"] == 25.0
+    result = (await Extractor(backend, settings(model_profile="small")).extract(invoice, text)).model_dump(mode="json")
+    # The text's only date, normalised, its only currency (enums stay whole), and the number it labels "total"
+    # (of those it states: not those of its date or codes): each the only choice of a required field, so the
+    # gateway writes it in, not the model.
+    assert (result["issue_date"], result["currency"], result["total"]) == ("2024-03-03", "EUR", 25.0)
     [tool] = backend.tools
     properties, definitions = tool["properties"], tool["$defs"]
-    assert properties["issue_date"]["enum"] == ["2024-03-03"]  # the text's only date, normalised
+    assert not {"issue_date", "currency", "total"} & set(properties)
     # An optional date the text may be for: offered, or null (one date in the text, two date fields). Every
     # property is written, an optional one as null where the text does not state it.
     assert properties["due_date"]["anyOf"] == [
@@ -158,9 +172,6 @@ async def test_small_profile_grounds_every_leaf_of_any_schema(invoice: CompiledS
     ]
     assert tool["required"] == list(properties)
     assert "INV-77" in properties["invoice_number"]["enum"] and "2 x Hammer" not in properties["invoice_number"]["enum"]
-    # The number the text labels "total" (of those it states: not those of its date or codes).
-    assert properties["total"]["enum"] == [25]
-    assert properties["currency"]["enum"][0] == "EUR"  # enums stay whole
     party = definitions["Party"]["properties"]
     assert {"ACME Tools GmbH", "Blue Fern Ltd"} <= set(party["name"]["enum"])
     assert '"pattern"' not in json.dumps(tool)  # kept out of the grammar: llama.cpp's server crashes on many
@@ -205,13 +216,14 @@ def ticket(tmp_path: Path) -> CompiledSchema:
 
 async def test_small_profile_offers_date_times_with_their_offset_and_few_list_values(ticket: CompiledSchema) -> None:
     text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. Tagged a, b"
-    backend = ScriptedBackend({"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00-05:00", "tags": ["a"]})
+    backend = ScriptedBackend({"ticket_id": "HD-12", "tags": ["a"]})
     result = await Extractor(backend, settings(model_profile="small")).extract(ticket, text)
+    # The second date-time states no offset: it cannot be a JSON Schema date-time, so it is not offered; the
+    # one offered is made required (the text states it), so it is the field's only choice, written in by the
+    # gateway rather than the model.
     assert result.model_dump(mode="json")["reported_at"] == "2024-11-05T08:30:00-05:00"
     properties = backend.tools[0]["properties"]
-    # The second date-time states no offset: it cannot be a JSON Schema date-time, so it is not offered (and
-    # the one offered is made required: the text states it).
-    assert properties["reported_at"]["enum"] == ["2024-11-05T08:30:00-05:00"]
+    assert "reported_at" not in properties
     # Tags are a named string type (a RootModel, for minLength): still a list of values, held to a few.
     assert properties["tags"]["anyOf"][0]["maxItems"] == 8
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from gateway.backends import ChatBackend
 from gateway.errors import ExtractionFailed, InvalidRequest, UpstreamTimeout
 from gateway.extraction.failures import Translated, raw_answer, validation_errors
+from gateway.extraction.pinned import PinnedWriter, split_pinned, written_into
 from gateway.extraction.prompt import build_messages
 from gateway.extraction.repair import repair_control_characters
 from gateway.extraction.streams import watched_stream
@@ -357,19 +358,27 @@ class Extractor:
 
     async def _send(self, **kwargs: Any) -> Any:
         """One chat-completions call as instructor makes it (and as ``_validated`` does): the narrowing applied
-        to the tools, then the backend's JSON or stream call."""
+        to the tools, then the backend's JSON or stream call, with the fields it pins written into the answer."""
         narrowing: Narrowing | None = kwargs.pop(_NARROW_KEY, None)
+        pinned: dict[str, Any] = {}
         if narrowing is not None and "tools" in kwargs:
             narrow, text, schema, fixed = narrowing
-            kwargs["tools"] = [narrow(tool, text, schema, fixed) for tool in kwargs["tools"]]
+            tools = [narrow(tool, text, schema, fixed) for tool in kwargs["tools"]]
+            if len(tools) == 1:  # the model's one forced tool: its pinned fields are written in, not generated
+                tools[0], pinned = split_pinned(tools[0])
+            kwargs["tools"] = tools
         if kwargs.get("stream"):
-            return await self._backend.stream(kwargs)
+            stream = await self._backend.stream(kwargs)
+            if pinned and hasattr(stream, "_iterator"):  # the SDK's AsyncStream, as UpstreamStream watches it
+                setattr(stream, "_iterator", written_into(stream._iterator, pinned))  # noqa: B010
+            return stream
         completion = await self._backend.complete(kwargs)
         for choice in completion.choices:
             message = choice.message
             for tool_call in message.tool_calls or []:
                 if tool_call.type == "function":
-                    tool_call.function.arguments = repair_control_characters(tool_call.function.arguments)
+                    arguments = repair_control_characters(tool_call.function.arguments)
+                    tool_call.function.arguments = PinnedWriter(pinned).feed(arguments)
             if message.content:
                 message.content = repair_control_characters(message.content)
         return completion
