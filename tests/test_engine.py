@@ -75,13 +75,14 @@ async def test_standard_profile_sends_the_schema_as_is_and_reasks_with_the_error
 
 
 async def test_small_profile_narrows_the_tool_to_the_text_and_resamples(user_detail: CompiledSchema) -> None:
+    text = "Jason is 25 years old and has 2 cats, Tom and Kit."
     backend = ScriptedBackend({"name": "Jason", "age": 2}, {"name": "Jason", "age": 25})
     extractor = Extractor(backend, settings(model_profile="small"))
     # "age 2" passes the text check (the text states 2), so the first answer is taken as it is.
-    assert (await extractor.extract(user_detail, JASON)).model_dump() == {"name": "Jason", "age": 2}
+    assert (await extractor.extract(user_detail, text)).model_dump() == {"name": "Jason", "age": 2}
     [request] = backend.requests
     name, age = tool_properties(backend.tools[0])["name"], tool_properties(backend.tools[0])["age"]
-    assert "Jason" in name["enum"] and "Nobody" not in name["enum"] and age["enum"] == [25, 2]
+    assert {"Jason", "Kit"} <= set(name["enum"]) and "Nobody" not in name["enum"] and age["enum"] == [25, 2]
     assert request["max_tokens"] == 512
     assert "Numbers in context:\n- Jason is 25 years old" in request["messages"][-1]["content"]
     assert (
@@ -89,23 +90,35 @@ async def test_small_profile_narrows_the_tool_to_the_text_and_resamples(user_det
         and "- age (integer, required)" in (request["messages"][0]["content"])
     )
     backend.script = [{"name": "Nobody", "age": 25}, {"name": "Jason", "age": 25}]
-    assert (await extractor.extract(user_detail, JASON)).model_dump() == {"name": "Jason", "age": 25}
+    assert (await extractor.extract(user_detail, text)).model_dump() == {"name": "Jason", "age": 25}
     first, second = backend.requests[1:]
     assert second["messages"] == first["messages"]  # a resample, not a re-ask turn
     assert (second["temperature"], second["seed"]) == (0.7, 1)
 
 
-async def test_a_field_the_text_leaves_one_choice_is_written_in_not_generated(user_detail: CompiledSchema) -> None:
-    text = "Jason is 25 years old."  # one number: age has one choice, name several
+async def test_a_field_the_text_leaves_one_choice_is_written_in_not_generated(
+    tmp_path: Path, user_detail: CompiledSchema
+) -> None:
+    (tmp_path / "runner.yaml").write_text(
+        "title: Runner\ntype: object\nproperties:\n  age: {type: integer}\n  name: {type: string}\n"
+        "required: [age, name]\n"
+    )
+    runner = compile_schema(tmp_path / "runner.yaml", tmp_path / "cache")
+    text = "Jason is 25 years old; his dog Rex is not."  # one number: age has one choice, name two
     backend = ScriptedBackend({"name": "Jason"}, {"name": "Jason"}, chunk_size=3)
     extractor = Extractor(backend, settings(model_profile="small"))
-    assert (await extractor.extract(user_detail, text)).model_dump() == {"name": "Jason", "age": 25}
-    updates = [update async for update in extractor.stream(user_detail, text)]
+    assert (await extractor.extract(runner, text)).model_dump() == {"age": 25, "name": "Jason"}
+    updates = [update async for update in extractor.stream(runner, text)]
     partials = [update.data for update in updates if isinstance(update, Partial)]
-    assert all(partial["age"] == 25 for partial in partials) and partials[-1] == {"name": "Jason", "age": 25}
-    assert isinstance(updates[-1], Final) and updates[-1].value.model_dump() == {"name": "Jason", "age": 25}
+    assert all(partial["age"] == 25 for partial in partials) and partials[-1] == {"age": 25, "name": "Jason"}
+    assert isinstance(updates[-1], Final) and updates[-1].value.model_dump() == {"age": 25, "name": "Jason"}
     for tool in backend.tools:  # what the model was asked to write, on both paths
         assert list(tool_properties(tool)) == ["name"] and tool["required"] == ["name"]
+    # A field after the last one the model writes is not pinned: the model ends its last string where its examples
+    # went on with a comma, which a grammar closing the object there would refuse.
+    backend.script = [{"name": "Jason", "age": 25}]
+    assert (await extractor.extract(user_detail, text)).model_dump() == {"name": "Jason", "age": 25}
+    assert tool_properties(backend.tools[-1])["age"]["enum"] == [25]
 
 
 async def test_the_retry_budget_is_one_plus_max_retries_then_extraction_failed(user_detail: CompiledSchema) -> None:
@@ -148,22 +161,25 @@ async def test_small_profile_grounds_every_leaf_of_any_schema(invoice: CompiledS
         "ACME Tools GmbH - invoice INV-77, 3 March 2024. Bill to: Blue Fern Ltd. "
         "2 x Hammer at 12.50 EUR; total 25.00 EUR. Questions: billing@acme.example"
     )
-    # The model writes neither the issue date, the currency nor the total: the text leaves each one choice.
+    # The model writes neither the issue date nor the currency: the text leaves each one choice.
     answer = {
         "invoice_number": "INV-77",
         "vendor": {"name": "ACME Tools GmbH"},
         "customer": {"name": "Blue Fern Ltd"},
         "line_items": [{"description": "Hammer", "quantity": 2, "unit_price": 12.5}],
+        "total": 25,
     }
     backend = ScriptedBackend(answer)
     result = (await Extractor(backend, settings(model_profile="small")).extract(invoice, text)).model_dump(mode="json")
-    # The text's only date, normalised, its only currency (enums stay whole), and the number it labels "total"
-    # (of those it states: not those of its date or codes): each the only choice of a required field, so the
-    # gateway writes it in, not the model.
+    # The text's only date, normalised, and its only currency (enums stay whole): each the only choice of a
+    # required field, so the gateway writes it in, not the model.
     assert (result["issue_date"], result["currency"], result["total"]) == ("2024-03-03", "EUR", 25.0)
     [tool] = backend.tools
     properties, definitions = tool["properties"], tool["$defs"]
-    assert not {"issue_date", "currency", "total"} & set(properties)
+    assert not {"issue_date", "currency"} & set(properties)
+    # The number the text labels "total" (of those it states: not those of its date or codes); the last field,
+    # so the model still writes it.
+    assert properties["total"]["enum"] == [25]
     # An optional date the text may be for: offered, or null (one date in the text, two date fields). Every
     # property is written, an optional one as null where the text does not state it.
     assert properties["due_date"]["anyOf"] == [

@@ -24,6 +24,7 @@ from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import compile_schema
 from gateway.schemas.from_text import numbers_in
+from tests.conftest import SHIPPED_SCHEMAS
 from tests.fake_openai import FakeOpenAI
 
 PERSON = {
@@ -150,7 +151,8 @@ def test_stated_integers_in_order_of_appearance() -> None:
 
 def test_numbers_inside_codes_are_not_stated_integers() -> None:
     text = "Flight SK 1423 (SK1423), seats 22A-22C, team B-12, COVID-19; a 32-year-old at 3 a.m. on her 21st"
-    assert stated_integers(text) == [1423, 32, 3, 21]
+    assert stated_integers(text) == [1423, 32, 21]  # nor a time's: "3 a.m."
+    assert stated_integers("U12 squad:\n1. Finn - 11\n2) Leila - 12\n(3) Bruno, 10:30 - 9") == [11, 12, 9]
 
 
 def test_value_choices_follow_the_field_types_and_bounds() -> None:
@@ -256,8 +258,9 @@ def test_a_value_the_text_labels_with_a_fields_own_name_is_that_fields_only_choi
     assert hours["properties"]["prep_minutes"]["anyOf"][0]["enum"] == [75]
     # Labelled before ("Prep 25", "cook: 40") or after ("4 servings"): only that number is offered.
     assert offered("prep_minutes") == [25] and offered("cook_minutes") == [40] and offered("servings") == [4]
-    # "minutes" is every time field's word: it labels none of them. A field the text does not label keeps all.
-    assert offered("total_minutes") == [6, 4, 25, 40]
+    # "minutes" is every time field's word: it labels none of them. A field the text does not label keeps every
+    # duration, but no bare number where the text writes durations ("6 people", "stall 4").
+    assert offered("total_minutes") == [25, 40]
     # A string is labelled only as "Label: value": the runs starting after it.
     assert offered("location")[:3] == ["Leith", "Leith Market", "Leith Market stall"]
     assert "Fish Pie" in offered("title")
@@ -287,3 +290,56 @@ def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_
     # Items of set values keep to them, labelled or not ("ui" is no kind).
     kinds = properties["kinds"]["anyOf"][0]
     assert "enum" not in kinds and kinds["items"]["enum"] == ["idea"]
+
+
+def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_also_matches(tmp_path: Path) -> None:
+    (tmp_path / "booking.yaml").write_text(
+        "title: Booking\ntype: object\nproperties:\n  date: {type: string, format: date}\n"
+        "  contact_phone: {type: string, pattern: '^[+0-9 ().-]{6,20}$'}\n  code: {type: string, pattern: "
+        "'^[0-9.]{6,12}$'}\nrequired: [date]\n"
+    )
+    booking = compile_schema(tmp_path / "booking.yaml", tmp_path / "cache")
+    tool = {"type": "function", "function": {"name": "Booking", "parameters": booking.model_schema}}
+    text = "Table for 2 on 14.02.2024, deposit 20.00. Call 020 7946 0958."
+    properties = narrow_tool(tool, Grounding(text, booking))["function"]["parameters"]["properties"]
+    # The pattern matches the date and the amount as well; a field named for a phone takes phone numbers only.
+    assert properties["contact_phone"]["anyOf"][0]["enum"] == ["020 7946 0958"]
+    assert "14.02.2024" in properties["code"]["anyOf"][0]["enum"]  # any other pattern field: all it matches
+
+
+def test_an_optional_yes_no_field_is_offered_where_the_text_names_its_thing(tmp_path: Path) -> None:
+    (tmp_path / "ticket.yaml").write_text(
+        "title: Ticket\ntype: object\nproperties:\n  id: {type: string}\n  refund_requested: {type: boolean}\n"
+        "  signature_required: {type: boolean}\nrequired: [id]\n"
+    )
+    ticket = compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
+    tool = {"type": "function", "function": {"name": "Ticket", "parameters": ticket.model_schema}}
+
+    def asked(text: str) -> set[str]:
+        return set(narrow_tool(tool, Grounding(text, ticket))["function"]["parameters"]["properties"])
+
+    # "request" and "required" are any request's words: the field's thing is the refund, the signature.
+    assert asked("Your request CS-1 has been received; a reply is required within 2 days.") == {"id"}
+    assert asked("CS-2: I want a refund. Signature on delivery, please.") == {
+        "id",
+        "refund_requested",
+        "signature_required",
+    }
+
+
+def test_a_name_of_one_short_word_labels_its_value_and_a_loose_pattern_finds_no_stretches(tmp_path: Path) -> None:
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+    tool = {"type": "function", "function": {"name": "UserDetail", "parameters": user_detail.model_schema}}
+
+    def offered(text: str) -> dict[str, Any]:
+        properties = narrow_tool(tool, Grounding(text, user_detail))["function"]["parameters"]["properties"]
+        return {name: spec.get("enum") for name, spec in properties.items()}
+
+    # "age" labels the number after it ("Age: 12", "aged 41", "Age 24"), not the one before the next label.
+    assert offered("Student: Aarav Mehta   Grade: 7   Age: 12   Homeroom: 214")["age"] == [12]
+    assert offered("Kim, aged 41, paid 30 euros.")["age"] == [41]
+    roster = offered("#23 — Marcus Bell — PG — 185 lbs — Age 24 — 4th season")
+    assert roster["age"] == [24] and "—" not in roster["name"]
+    # The name's pattern matches nearly any text: only runs of words are offered, not "Pt: Mrs. Ann Lee,".
+    names = offered("Pt: Mrs. Eleanor Whitfield, 81 y/o F, presents w/ 3-day hx.")["name"]
+    assert "Eleanor Whitfield" in names and not any("," in name or ":" in name for name in names)

@@ -148,6 +148,59 @@ def test_an_optional_array_needs_its_label_or_pieces_that_begin_with_a_value(tmp
     ]
 
 
+def test_a_table_is_read_row_by_row_each_cell_under_its_heading(trip: CompiledSchema) -> None:
+    hop = nested_part(trip).item  # type: ignore[union-attr]
+    # The title line holds "|" too, but a blank line parts it from the table; the rule line is no row. Shown the
+    # heading row above a row, a small model copies headings as values: each cell goes under its heading.
+    text = "Trip ZX81QP | Nairobi\n\n| Flight | From | To | Day |\n|---|---|---|---|\n"
+    text += "| KQ101 | NBO | ADD | 2025-02-03 |\n| ET308 | ADD | NBO | – |\n\nSafe travels."
+    assert pieces(text, hop, "hops") == [
+        "Flight: KQ101 | From: NBO | To: ADD | Day: 2025-02-03",
+        "Flight: ET308 | From: ADD | To: NBO",  # an empty cell is left out
+    ]
+    # A first row that holds an item is no heading.
+    rows = "KQ101 | NBO | ADD | 2025-02-03\nET308 | ADD | NBO | 2025-02-09\nKQ102 | ADD | NBO | 2025-02-10"
+    assert pieces(rows, hop, "hops") == rows.splitlines()
+
+
+EPISODE = """
+title: Episode
+type: object
+properties:
+  show: {type: string}
+  episode_number: {type: integer}
+  host: {type: string}
+  guests:
+    type: array
+    items:
+      type: object
+      properties:
+        name: {type: string}
+        role: {type: string}
+      required: [name]
+    description: The people the host talks with in the episode.
+required: [show]
+"""
+
+
+def test_items_of_strings_alone_are_read_only_under_the_arrays_own_label(tmp_path: Path) -> None:
+    part = nested_part(compiled(tmp_path, "episode", EPISODE))
+    assert part is not None
+
+    def read(text: str) -> list[str]:
+        return pieces(text, part.item, part.about, part.others, optional=True)
+
+    # Nothing tells a line of names from any other line but the label: "Host", "Episode 4" label other fields.
+    assert read("Mind the Gap\n- Host: Priya Shah\n- Released: 5 March\n- 33 min") == []
+    assert read("Episode 4: Rent, Explained, Again") == []
+    assert read("Mind the Gap, episode 4. Guests: Leo Martins, Hannah Ojo.") == ["Leo Martins", "Hannah Ojo"]
+    assert read("| Show | Mind the Gap |\n| Guests | Leo Martins (editor); Hannah Ojo |") == [
+        "Leo Martins (editor)",
+        "Hannah Ojo",
+    ]
+    assert read("Mind the Gap\nOur guests:\n- Leo Martins\n- Hannah Ojo\nThanks!") == ["Leo Martins", "Hannah Ojo"]
+
+
 def test_a_text_without_a_layout_of_items_has_no_pieces(dish: CompiledSchema, trip: CompiledSchema) -> None:
     item = nested_part(dish).item  # type: ignore[union-attr]
     assert pieces("Just boil 2 eggs for six minutes and eat them.", item, "ingredients") == []
@@ -178,8 +231,10 @@ async def test_each_piece_is_read_as_one_item_then_the_object_with_its_items_fix
     # Three calls with the item's own tool, each on its piece of the text; then one with the whole text.
     names = [request["tools"][0]["function"]["name"] for request in backend.requests]
     assert names == ["Ingredient", "Ingredient", "Ingredient", "Dish"]
-    shown = [request["messages"][-1]["content"].split("\n")[0] for request in backend.requests[:3]]
-    assert shown == ["4 beets", "100 g feta", "a little dill"]
+    # Each piece is shown as it is (its numbers are in view), the whole text with its numbers in context.
+    shown = [request["messages"][-1]["content"] for request in backend.requests]
+    assert shown[:3] == ["4 beets", "100 g feta", "a little dill"]
+    assert shown[3].startswith(f"{TEXT}\n\nNumbers in context:\n")
     # The item's own field guide, its number first.
     guide = "Fields:\n- amount (number, optional)\n- name (string, required)\n- unit (string, optional)"
     assert guide in backend.requests[0]["messages"][0]["content"]

@@ -22,11 +22,17 @@ def test_a_required_field_with_one_choice_is_pinned_and_others_stay() -> None:
         "role": {"type": "string", "enum": ["customer"]},
     }
     narrowed, pinned = split_pinned(tool(properties, ["email", "name", "city", "role"]))
-    assert pinned == {"email": "ann@x.example", "role": "customer"}
+    # "role" comes after the last field the model writes: it stays, so the model's last string is not followed
+    # by the object's end where its examples taught it a comma.
+    assert pinned == {"email": "ann@x.example"}
     parameters = narrowed["function"]["parameters"]
-    assert list(parameters["properties"]) == ["name", "phone", "city"]
-    assert parameters["required"] == ["name", "city"]
+    assert list(parameters["properties"]) == ["name", "phone", "city", "role"]
+    assert parameters["required"] == ["name", "city", "role"]
     assert narrowed["function"]["name"] == "Card"
+    # Nothing left for the model to write: every such field is pinned.
+    every, pinned = split_pinned(tool({"email": properties["email"], "role": properties["role"]}, ["email", "role"]))
+    assert pinned == {"email": "ann@x.example", "role": "customer"}
+    assert every["function"]["parameters"]["properties"] == {}
 
 
 def test_a_tool_without_pinned_fields_is_returned_as_it_is() -> None:

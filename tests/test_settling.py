@@ -1,5 +1,7 @@
 """The small profile's last read of an answer: a value the text states once fills one field."""
 
+import datetime
+
 from pydantic import BaseModel, Field
 
 from gateway.profiles.small.settling import settle
@@ -92,8 +94,52 @@ def test_one_stretch_of_text_is_one_value() -> None:
     text = "Hi, Fatima Al-Sayed from Desert Bloom Logistics here."
     joined = settle(Contact(name="Fatima Al-Sayed from Desert Bloom Logistics", company="Desert Bloom Logistics"), text)
     assert joined.model_dump() == {"name": "Fatima Al-Sayed", "company": "Desert Bloom Logistics"}
+    # A value of a format or pattern is not trimmed: a time "20:00:00" does not begin with a deposit of 20.
+
+    class Booking(BaseModel):
+        time: datetime.time
+        deposit: float | None = None
+
+    booking = Booking(time=datetime.time(20, 0), deposit=20)
+    assert settle(booking, "Dinner at 20:00, deposit 20.00 paid.") == booking
     # A value that is the whole of another stays as it is; nothing is trimmed to nothing.
     assert settle(Item(amount=3, name="3"), "3").model_dump()["name"] == "3"
+
+
+class Speaker(BaseModel):
+    name: str
+    affiliation: str | None = None
+
+
+class Session(BaseModel):
+    title: str
+    room: str | None = None
+    speaker: Speaker | None = None
+
+
+def test_a_string_the_text_states_only_inside_another_value_is_left_out() -> None:
+    # "Doors" is only ever part of "Doors open": the required name goes with the optional speaker holding it.
+    doors = settle(Session(title="Doors open", speaker=Speaker(name="Doors")), "18:30 Doors open")
+    assert doors.model_dump(exclude_none=True) == {"title": "Doors open"}
+    text = "Workshop - Fine-tuning on a laptop - Olu Martins, Room 3"
+    speaker = Speaker(name="Olu Martins")
+    room = settle(Session(title="Fine-tuning on a laptop", room="Martins", speaker=speaker), text)
+    assert room.model_dump(exclude_none=True) == {
+        "title": "Fine-tuning on a laptop",
+        "speaker": speaker.model_dump(exclude_none=True),
+    }
+    # Inside another value as the text writes it: "16" of the date "2025-01-16", written "16 January 2025".
+
+    class Evening(BaseModel):
+        date: str
+        room: str | None = None
+
+    evening = settle(Evening(date="2025-01-16", room="16"), "Climate night on 16 January 2025 at BLOXHUB.")
+    assert evening.model_dump(exclude_none=True) == {"date": "2025-01-16"}
+    # Stated on its own elsewhere too, a value inside another stays.
+    text = "Lena Vogel (Berlin) talks at Betahaus Berlin"
+    kept = Session(title="talks", room="Betahaus Berlin", speaker=Speaker(name="Lena Vogel", affiliation="Berlin"))
+    assert settle(kept, text) == kept
 
 
 class Leg(BaseModel):

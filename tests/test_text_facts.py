@@ -121,3 +121,8 @@ def test_durations_are_read_whole_in_seconds() -> None:
         ("3 days", 259200),
         ("45 secs", 45),
     ]
+
+
+def test_a_lines_list_numbering_is_no_number_of_the_text() -> None:
+    facts = TextFacts("Invoice lines:\n1. Logo design, 1200.00 EUR\n2) 3 x Menu layout\n(3) Rush fee: 50\n4.5 hours")
+    assert [found.value for found in facts.numbers] == [1200.0, 3.0, 50.0, 4.5]

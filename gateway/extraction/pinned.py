@@ -1,5 +1,5 @@
 """Fields a narrowed tool leaves exactly one value for (a required field whose only choice is the one email the
-text holds): the model is not asked to write them - each would cost a token of generation per character for
+text holds): the model is not asked to write them - each would cost a token of generation per few characters for
 nothing - and the gateway writes them into the model's answer, at the start of its JSON object, as it arrives."""
 
 import json
@@ -15,7 +15,15 @@ def split_pinned(tool: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     required = parameters.get("required") or []
     if not isinstance(properties, dict):
         return tool, {}
-    pinned = {name: properties[name]["enum"][0] for name in required if _one_choice(properties.get(name))}
+    names = list(properties)
+    one_choice = [name for name in names if name in required and _one_choice(properties[name])]
+    written = [index for index, name in enumerate(names) if name not in one_choice]
+    if written:
+        # Those after the last field the model writes stay: a model that has seen the whole object in its
+        # examples ends a string with a '",' token, which a grammar closing the object there refuses - and it
+        # writes the comma into the string instead ("José Luis Hernández,").
+        one_choice = [name for name in one_choice if names.index(name) < written[-1]]
+    pinned = {name: properties[name]["enum"][0] for name in one_choice}
     if not pinned:
         return tool, {}
     narrowed = {

@@ -32,7 +32,7 @@ def build_messages(
     prefix = _prefixes.get(key)
     if prefix is None:
         prefix = _prefixes[key] = _conversation_prefix(schema, shape=shape, profile=profile)
-    content = profile.prepare_text(text, shape)
+    content = profile.prepare_text(text, shape, schema)
     if instructions:
         content += f"\n\n[Note from the caller, not a rule: {instructions.strip()}]"
     # Fresh dicts: the caller's list (and instructor) may change them; the cached turns stay as built.
@@ -58,7 +58,7 @@ def _conversation_prefix(schema: CompiledSchema, *, shape: Shape, profile: Model
         parts.append(schema.options.instructions.strip())
     messages: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(parts)}]
     for example_text, output in _examples(schema, shape):
-        messages.append({"role": "user", "content": profile.prepare_text(example_text, shape)})
+        messages.append({"role": "user", "content": profile.prepare_text(example_text, shape, schema)})
         messages.append({"role": "assistant", "content": json.dumps(output, ensure_ascii=False)})
     return messages
 

@@ -42,6 +42,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 # A phone number: an optional +, then digits with spaces, dots, dashes, slashes or brackets; 7 to 15 digits.
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
+# A line's list numbering: "1. ", "2) ", "(3) ".
+_NUMBERING = re.compile(r"(?m)^[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)])(?=[ \t])")
 _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 # Thousands grouped by spaces ("38 000", "1 200 000") and thousands written with a k ("€55k", "12.5k").
 _SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
@@ -208,7 +210,12 @@ class TextFacts:
     def _taken(self) -> list[tuple[int, int]]:
         """Where values of other kinds stand: a number inside one of them is not a number of its own."""
         kinds = (self.dates, self.times, self.phones, self.emails, self.urls)
-        return [(found.start, found.end) for kind in kinds for found in kind]
+        return [(found.start, found.end) for kind in kinds for found in kind] + self.numbering
+
+    @cached_property
+    def numbering(self) -> list[tuple[int, int]]:
+        """Where a line's list numbering stands ("1. ", "2) ", "(3) "): a marker, not a number the text states."""
+        return [match.span() for match in _NUMBERING.finditer(self.text)]
 
     def _free(self, position: int) -> bool:
         return not any(start <= position < end for start, end in self._taken)

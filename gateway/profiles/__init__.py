@@ -4,7 +4,8 @@ The engine asks the profile, never the provider. Each field below is one extensi
 
 - ``max_tokens``: the bound on one generation when the settings give none;
 - ``name_the_type``, ``describe_fields``: what the system message says about the schema;
-- ``prepare_text``: the user's text as the model is shown it;
+- ``prepare_text``: the user's text as the model is shown it (for the schema asked: a served one, or a part of
+  one read from a piece of the text);
 - ``narrow_tool``: the tool's schema narrowed, per request, to the values the text offers each field (a
   grammar-constrained server then cannot invent a value);
 - ``lists``: how list routes read a text (default: the whole text in one call);
@@ -77,7 +78,7 @@ class ObjectReader(Protocol):
         ...
 
 
-def _unchanged(text: str, shape: Shape) -> str:
+def _unchanged(text: str, shape: Shape, schema: CompiledSchema) -> str:
     return text
 
 
@@ -89,7 +90,7 @@ class ModelProfile:
     max_tokens: int
     name_the_type: bool = True
     describe_fields: Callable[[CompiledSchema], str] | None = None
-    prepare_text: Callable[[str, Shape], str] = _unchanged
+    prepare_text: Callable[[str, Shape, CompiledSchema], str] = _unchanged
     narrow_tool: Callable[[dict[str, Any], str, CompiledSchema, Choices], dict[str, Any]] | None = None
     lists: ListReader | None = None
     objects: ObjectReader | None = None

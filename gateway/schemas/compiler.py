@@ -112,6 +112,9 @@ class CompiledSchema:
     source: str
     from_cache: bool
     max_list_items: int = 50
+    # The served schema this one is a part of (an array's item, an object field), read from a piece of the
+    # request's text rather than the whole; None for a served schema.
+    part_of: str | None = None
 
     @property
     def version(self) -> str:

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from gateway.extraction.text_facts import integer_spans
+from gateway.extraction.text_facts import TextFacts, integer_spans
 
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
@@ -49,8 +49,14 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
 
 
 def stated_integers(text: str) -> list[int]:
-    """The whole numbers ``text`` states, in digits or in words, in order of first appearance."""
-    return list(dict.fromkeys(value for _, _, value in integer_spans(text)))
+    """The whole numbers ``text`` states, in digits or in words, in order of first appearance: not those of a
+    time ("10:00", "3 a.m.") nor a line's list numbering ("2. Leila Haddad - 12")."""
+    facts = TextFacts(text)
+    taken = [(found.start, found.end) for found in facts.times] + facts.numbering
+    spans = integer_spans(text)
+    return list(
+        dict.fromkeys(value for start, _, value in spans if not any(low <= start < high for low, high in taken))
+    )
 
 
 def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:

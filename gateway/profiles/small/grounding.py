@@ -210,12 +210,13 @@ class _Narrowing:
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             unit = _unit_of(path)
-            if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
+            if unit is not None and facts.durations:  # prep_minutes: "1 hour 30 minutes" is 90
                 durations = facts.durations
-                inside = [found for found in numbers if any(d.start <= found.start < d.end for d in durations)]
+                bare = [found for found in numbers if not any(d.start <= found.start < d.end for d in durations)]
+                # Where the text writes durations, a bare number is one only under the field's label ("Prep: 10").
+                named = _labelled(bare, facts.text, label)
                 numbers = sorted(
-                    [Found(d.value / unit, d.start, d.end) for d in durations]
-                    + [found for found in numbers if found not in inside],
+                    [Found(d.value / unit, d.start, d.end) for d in durations] + (named if named is not bare else []),
                     key=lambda found: found.start,
                 )
             return _bounded([found.value for found in _labelled(numbers, facts.text, label)], spec)
@@ -228,17 +229,30 @@ class _Narrowing:
             values = [item.value for item in _labelled(found, facts.text, label)]
         elif fmt is not None:
             return None
+        elif "phone" in path.rsplit(".", 1)[-1].lower():  # a phone pattern matches a date ("14.02.2024") too
+            values = [item.value for item in facts.phones]
+            values = values if pattern is None else _matching(values, pattern)
         elif pattern is not None:
             values = _pattern_values(facts, pattern)
-        elif "phone" in path.rsplit(".", 1)[-1].lower():
-            values = [item.value for item in facts.phones]
         else:
-            values = [item.value for item in _labelled(runs(facts.text), facts.text, label, colon=True)]
+            words = [found for found in runs(facts.text) if not _a_label(found, facts.text)]
+            values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
-        values = list(dict.fromkeys(value for value in values if low <= len(value) <= high))
+        # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
+        values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
         if pattern is not None:
             values = _matching(values, pattern)
         return values if len(values) <= MAX_CANDIDATES else None
+
+
+def _a_label(found: Found, text: str) -> bool:
+    """Whether a run is one word written as a label ("Camper: Amelia Carter", "Title: ..."): a name for the value
+    after it, not a value."""
+    return " " not in found.value and text[found.end : found.end + 2].lstrip(" ").startswith(":")
+
+
+def _worded(value: str) -> bool:
+    return any(character.isalnum() for character in value)
 
 
 _UNITS = {"seconds": 1, "secs": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600, "days": 86400}
@@ -253,13 +267,16 @@ def _unit_of(path: str) -> float | None:
 
 
 def _name_stems(name: str) -> set[str]:
-    """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu)."""
+    """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu); a name of one
+    three-letter word is its own stem ("age"; not the "min" of "salary_min", which labels any "30 min")."""
     words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name)
+    if len(words) == 1 and len(name) == 3 and name.isalpha():
+        return {name.casefold()}
     return {word.casefold()[:4] for word in words if len(word) >= 4 and word.isalpha()}
 
 
 # A clause ends at these: a label before one of them labels another value.
-_CLAUSE = re.compile(r"[,;.·|()\n]")
+_CLAUSE = re.compile(r"[,;.·|()\n—]")
 
 
 def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = False) -> list[Found]:
@@ -278,9 +295,13 @@ def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = F
             if label <= stems:
                 labelled.append(item)
             continue
-        after = _CLAUSE.split(text[item.end : item.end + 20])[0]
+        # After the value up to the next label's colon: "Grade: 7   Age: 12" labels 7 with Grade alone.
+        after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
         words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
-        if any(word.casefold()[:4] in label for word in words):
+        short = {stem for stem in label if len(stem) == 3}  # "Age: 12", "aged 12": a short word labels before
+        if any(word.casefold()[:4] in label for word in words) or any(
+            word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:]
+        ):
             labelled.append(item)
     return labelled or found
 
@@ -330,8 +351,10 @@ def _mentioned(values: list[Any], text: str) -> list[Any]:
 
 
 def _spoken_of(path: str, text: str) -> bool:
-    """Whether the text uses a word of a yes/no field's name ("signature_required" - "signature")."""
+    """Whether the text names the thing of a yes/no field: a word of its name that is not a participle
+    ("signature_required" - "signature"; "refund_requested" - "refund", not the "request" of any request)."""
     words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
+    words = [word for word in words if not word.endswith(("ed", "ing"))] or words
     lowered = text.casefold()
     return any(word[: max(4, len(word) - 2)] in lowered for word in words)
 
@@ -359,7 +382,7 @@ def _bounded(values: list[Any], spec: dict[str, Any]) -> list[Any]:
 
 def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     """Strings a pattern field could be: runs of words, and every kind of value in its written and normal forms."""
-    values = [found.value for found in runs(facts.text)]
+    values = [found.value for found in runs(facts.text) if not _a_label(found, facts.text)]
     values += [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
     values += [found.value[:5] for found in facts.times]  # HH:MM, which a time-of-day pattern usually asks for
     values += [facts.text[found.start : found.end] for found in facts.numbers]
@@ -368,7 +391,10 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
         # A code inside punctuation ("#BIL-88231]", "VRN-LGW"), found by the pattern itself - but not a piece of
         # a longer code ("CPT" of "CPT24A").
         inner = rf"(?<![^\W_])(?<!\d[.,]){pattern.strip('^$')}(?![^\W_])(?![.,]\d)"
-        values += [match.group() for match in re.finditer(inner, facts.text) if match.group().strip()]
+        # A code holds no space: a pattern as loose as a name's would find whole stretches ("Pt: Mrs. Ann Lee,").
+        values += [
+            match.group() for match in re.finditer(inner, facts.text) if match.group().split() == [match.group()]
+        ]
     except re.error:
         return values
     return [value for value in dict.fromkeys(values) if compiled.search(value)]

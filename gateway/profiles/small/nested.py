@@ -34,8 +34,10 @@ _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+"
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+(?=\w)")
 # A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
-# "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets": the label before the first piece.
-_LABEL = re.compile(r"^[^:,;]{0,40}(?::|\s[—–-])\s+")
+# "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
+_LABEL = re.compile(r"^[^:,;|]{0,40}(?::|\s[—–|-])\s+")
+# A table's rule line: "|---|:---:|", "+----+----+".
+_RULE = re.compile(r"^[\s|+:=-]+$")
 # The most pieces read as items (each is one call).
 MAX_PIECES = 30
 
@@ -139,6 +141,7 @@ def _item_schema(schema: CompiledSchema, name: str, model: type[BaseModel], *, r
         description=json_schema.get("description"),
         content_hash=f"{schema.content_hash}.{name}",
         json_schema=json_schema,
+        part_of=schema.name,
         options=SchemaOptions(
             derived=derived,
             model=schema.options.model,
@@ -223,15 +226,23 @@ def pieces(
     ("Items: ..." for a shipment's items rather than "Deliver to: ..." for its address), and only a piece so
     labelled is read as a list of one ("1 item: Anker power bank"), and for an ``optional`` array (often absent)
     an unlabelled run is read only when each piece begins with a value ("3 x Lavender"); a piece that starts
-    with a word of ``others`` (the object's other fields: "Total 25.00", "Prep 20 min") is not an item."""
-    marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)]
+    with a word of ``others`` (the object's other fields: "Total 25.00", "Prep 20 min") is not an item. An item
+    of strings alone (a guest's name and role) offers no value to know it by: only a run under the array's own
+    label is read ("Guests: Leo Martins, Hannah Ojo")."""
+    typed = bool(_typed_fields(item)[0])
+    marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)] if typed else []
     if len(marked) >= 2:
         return marked[:MAX_PIECES]
     words = _stems(about)
+    if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
+        words -= {other[:4] for other in others}
     runs: list[tuple[bool, list[str]]] = []
-    for label, run, share in (*_line_blocks(text, item), *_inline_runs(text, item)):
+    laid_out = _line_blocks(text, item) if typed else _bullet_runs(text)
+    for label, run, share in (*laid_out, *_inline_runs(text, item)):
         kept = [piece for piece in run if not _names_other(piece, others)]
         labelled = bool(_stems(label) & words)
+        if not typed and not labelled:
+            continue  # an item of strings alone looks like any other line: only the array's own label tells
         # Unlabelled, an optional array's run must look like items: each piece begins with a value ("3 x ...").
         leading = sum(_offers(piece.split()[0], item) for piece in kept) >= 0.8 * len(kept)
         if not kept or (len(kept) < 2 or (optional and not leading)) and not labelled:
@@ -259,11 +270,57 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
     if len(bullets) >= 2:
         return [line for line in bullets if _offers(line, item)]
-    rows = [index for index, line in enumerate(lines) if line.count("|") >= 1]
-    if len(rows) >= 3 and rows == list(range(rows[0], rows[-1] + 1)):
-        heading = lines[rows[0]]
-        return [f"{heading}\n{lines[index]}" for index in rows[1:] if _offers(lines[index], item)]
+    for table in _tables(text):
+        # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside").
+        heading, rows = ([], table) if _offers(table[0], item) else (_cells(table[0]), table[1:])
+        return [_labelled_row(heading, row) for row in rows if _offers(row, item)]
     return []
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _labelled_row(heading: list[str], row: str) -> str:
+    """A table row as its cells under their headings, "Time: 18:00 | Title: dbt at scale" (empty cells left out):
+    shown the heading row above it, a small model copies the headings as values."""
+    cells = _cells(row)
+    if not heading:
+        return row
+    if len(cells) != len(heading):
+        return f"{' | '.join(heading)}\n{row}"
+    return " | ".join(
+        f"{name}: {cell}" if name else cell for name, cell in zip(heading, cells, strict=True) if cell.strip("–—- ")
+    )
+
+
+def _tables(text: str) -> Iterator[list[str]]:
+    """The text's tables of three rows or more: runs of consecutive lines holding a ``|``, without their rule
+    lines (``|---|---|``)."""
+    table: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if "|" in line:
+            if not _RULE.match(line):
+                table.append(line.strip())
+            continue
+        if len(table) >= 3:
+            yield table
+        table = []
+
+
+def _bullet_runs(text: str) -> Iterator[tuple[str, list[str], float]]:
+    """Runs of consecutive bullet or numbered lines, each with the line above it (its heading or label)."""
+    run: list[str] = []
+    above = ""
+    for line in [*text.splitlines(), ""]:
+        if _BULLET.match(line):
+            run.append(_BULLET.sub("", line).strip())
+            continue
+        if run:
+            yield above, run, 1.0
+        run = []
+        if line.strip():
+            above = line
 
 
 def _line_blocks(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[str], float]]:
@@ -284,8 +341,9 @@ def _inline_runs(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[st
     """Runs of comma- or semicolon-separated pieces in one sentence ("Ingredients: 200 g flour, 2 eggs, a pinch
     of salt"), each with its label and the share of its pieces that offer an item's values."""
     for sentence in _sentences(text):
-        label = _LABEL.match(sentence.strip())
-        parts = [part.strip(" .") for part in _split(_LABEL.sub("", sentence.strip())) if part.strip(" .")]
+        sentence = sentence.strip().strip("|").strip()  # a table row: "| Guests | Ann Lee; Bo Chan |"
+        label = _LABEL.match(sentence)
+        parts = [part.strip(" .") for part in _split(_LABEL.sub("", sentence)) if part.strip(" .")]
         if not parts or any(len(part.split()) > 12 for part in parts):
             continue
         offering = sum(_offers(part, item) for part in parts)

@@ -11,10 +11,12 @@ from gateway.schemas.compiler import CompiledSchema
 from gateway.schemas.from_text import number_word_spans
 
 
-def prepare_text(text: str, shape: Shape) -> str:
-    """The user's text as a small model is shown it."""
+def prepare_text(text: str, shape: Shape, schema: CompiledSchema) -> str:
+    """The user's text as a small model is shown it: numbers in words with their digits, and for one object read
+    from a whole text, its numbers in context (a piece read as an item holds them in view already: listed, they
+    measured worse for items)."""
     annotated = annotate_number_words(text)
-    return annotated + number_context(annotated) if shape == "one" else annotated
+    return annotated + number_context(annotated) if shape == "one" and schema.part_of is None else annotated
 
 
 def annotate_number_words(text: str) -> str:

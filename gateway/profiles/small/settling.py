@@ -44,6 +44,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
             if not required:
                 del holder[key]
                 changed = True
+    changed = _without_inner_values(type(answer), data, facts) or changed
     changed = _without_repeats(type(answer), data, facts) or changed
     changed = _without_borrowed_items(type(answer), data, facts) or changed
     changed = _in_text_order(type(answer), data, facts) or changed
@@ -65,9 +66,10 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
         nested = _model_of(field.annotation)
         if isinstance(value, dict) and nested is not None:
             changed = _trimmed(nested, value, facts) or changed
+    kinds = _kinds(model)
     for name in model.model_fields:
         value = data.get(name)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or name in kinds:  # a time "20:00:00" does not begin with a number 20
             continue
         others = [form for other, known in data.items() if other != name for form in _written(known, facts)]
         kept = _without_others(value, others)
@@ -166,6 +168,59 @@ def _leaves(model: type[BaseModel], data: dict[str, Any], uses: Uses) -> None:
             nested = _model_of(field.annotation)
             if nested is not None:
                 _leaves(nested, value, uses)
+
+
+# A string leaf: its value, the object holding it and its key, and what leaving it out removes (its key, or the
+# optional object holding it as a required key), None where it cannot be left out.
+StringLeaf = tuple[str, dict[str, Any], str, tuple[dict[str, Any], str] | None]
+
+
+def _without_inner_values(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Optional strings the text states only inside another field's value left out: one stretch of text is one
+    value ("Doors" as the speaker of the session "Doors open", "Lee" as the room of "Hannah Lee"); whether any
+    went."""
+    leaves: list[StringLeaf] = []
+    _string_leaves(model, data, None, leaves)
+    changed = False
+    for value, holder, key, drop in sorted(leaves, key=lambda leaf: len(leaf[0])):
+        if drop is None or holder.get(key) != value or len(value) < 2:
+            continue
+        places = _spans(value, facts)
+        # The other values as the text writes them: a date "2025-01-16" as "16 January 2025" holds the "16".
+        outer = [
+            form
+            for other, other_holder, other_key, _ in leaves
+            if (other_holder is not holder or other_key != key) and other_holder.get(other_key) == other
+            for form in _written(other, facts)
+            if _inside(value, form)
+        ]
+        if not places or not outer:
+            continue
+        spans = [(start, start + len(form)) for form in outer for start in _spans(form, facts)]
+        if all(any(start <= place and place + len(value) <= end for start, end in spans) for place in places):
+            owner, name = drop
+            owner.pop(name, None)
+            changed = True
+    return changed
+
+
+def _inside(value: str, other: str) -> bool:
+    """Whether ``other`` holds ``value`` as whole words and is more than it."""
+    inner, outer = value.casefold(), other.casefold()
+    return inner != outer and re.search(rf"(?<!\w){re.escape(inner)}(?!\w)", outer) is not None
+
+
+def _string_leaves(
+    model: type[BaseModel], data: dict[str, Any], whole: tuple[dict[str, Any], str] | None, leaves: list[StringLeaf]
+) -> None:
+    """The string leaves of ``data`` and of the objects nested in it (not list items); ``whole``: what leaving
+    out a required leaf of ``data`` removes (``data`` itself from its parent, if optional there)."""
+    for name, field in model.model_fields.items():
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            leaves.append((value, data, name, whole if field.is_required() else (data, name)))
+        elif isinstance(value, dict) and (nested := _model_of(field.annotation)) is not None:
+            _string_leaves(nested, value, whole if field.is_required() else (data, name), leaves)
 
 
 def _without_repeats(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
