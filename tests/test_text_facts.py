@@ -126,3 +126,8 @@ def test_durations_are_read_whole_in_seconds() -> None:
 def test_a_lines_list_numbering_is_no_number_of_the_text() -> None:
     facts = TextFacts("Invoice lines:\n1. Logo design, 1200.00 EUR\n2) 3 x Menu layout\n(3) Rush fee: 50\n4.5 hours")
     assert [found.value for found in facts.numbers] == [1200.0, 3.0, 50.0, 4.5]
+
+
+def test_a_day_of_a_month_without_its_year_is_no_number_of_the_text() -> None:
+    facts = TextFacts("Harold Jenkins, 82, died March 9; services on the 14th of March at 11 a.m. for 40 guests.")
+    assert [found.value for found in facts.numbers] == [82.0, 40.0]

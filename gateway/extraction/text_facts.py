@@ -66,6 +66,11 @@ _DATES = [
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
+# A day of a month without its year ("March 9", "9th of March", "Mar. 9"): its number is no number of its own.
+_NAMED_MONTH = "(?:" + "|".join(sorted((name.capitalize() for name in _MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY_OF_MONTH = re.compile(
+    rf"\b{_NAMED_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![:.]\d)|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_NAMED_MONTH}(?!\w)"
+)
 # Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
 _COMPACT_DATE = re.compile(
     r"\b(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<year>\d{4}|\d{2})\b",
@@ -210,7 +215,12 @@ class TextFacts:
     def _taken(self) -> list[tuple[int, int]]:
         """Where values of other kinds stand: a number inside one of them is not a number of its own."""
         kinds = (self.dates, self.times, self.phones, self.emails, self.urls)
-        return [(found.start, found.end) for kind in kinds for found in kind] + self.numbering
+        return [(found.start, found.end) for kind in kinds for found in kind] + self.numbering + self.days
+
+    @cached_property
+    def days(self) -> list[tuple[int, int]]:
+        """Where a day of a month stands without its year ("died March 9"): not a number the text states."""
+        return [match.span() for match in _DAY_OF_MONTH.finditer(self.text)]
 
     @cached_property
     def numbering(self) -> list[tuple[int, int]]:

@@ -50,9 +50,9 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
 
 def stated_integers(text: str) -> list[int]:
     """The whole numbers ``text`` states, in digits or in words, in order of first appearance: not those of a
-    time ("10:00", "3 a.m.") nor a line's list numbering ("2. Leila Haddad - 12")."""
+    time ("10:00", "3 a.m."), a day of a month ("March 9") nor a line's list numbering ("2. Leila Haddad - 12")."""
     facts = TextFacts(text)
-    taken = [(found.start, found.end) for found in facts.times] + facts.numbering
+    taken = [(found.start, found.end) for found in facts.times] + facts.numbering + facts.days
     spans = integer_spans(text)
     return list(
         dict.fromkeys(value for start, _, value in spans if not any(low <= start < high for low, high in taken))

@@ -97,6 +97,8 @@ class _Narrowing:
         self.labels: dict[str, set[str]] = {}
         self.model_name = grounding.schema.model.__name__
         self.done: set[str] = set()
+        # Inside an array's items: a value labelled with a field's name is one item's, not every item's choice.
+        self.in_array = 0
 
     def run(self, tool_name: str) -> dict[str, Any]:
         root = {key: value for key, value in self.parameters.items() if key != "$defs"}
@@ -167,7 +169,11 @@ class _Narrowing:
             if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
                 # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
-            narrowed_items = self.property(items, path, required=True)
+            self.in_array += 1
+            try:
+                narrowed_items = self.property(items, path, required=True)
+            finally:
+                self.in_array -= 1
             if narrowed_items is None:
                 return None if not required else spec
             # A small model given room keeps adding items: a list of values (not of objects) is held to a few.
@@ -206,7 +212,7 @@ class _Narrowing:
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
             return None
         facts = self.facts
-        label = self.labels.get(path, set())
+        label = self.labels.get(path, set()) if not self.in_array else set()
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             unit = _unit_of(path)
@@ -235,7 +241,10 @@ class _Narrowing:
         elif pattern is not None:
             values = _pattern_values(facts, pattern)
         else:
-            words = [found for found in runs(facts.text) if not _a_label(found, facts.text)]
+            dates = _written_dates(facts)
+            words = [
+                found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
+            ]
             values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
@@ -397,7 +406,14 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
         ]
     except re.error:
         return values
-    return [value for value in dict.fromkeys(values) if compiled.search(value)]
+    written = _written_dates(facts)
+    return [value for value in dict.fromkeys(values) if compiled.search(value) and value.strip() not in written]
+
+
+def _written_dates(facts: TextFacts) -> set[str]:
+    """The dates and times as the text writes them: no code or string field's value ("2024-11-05" is an ETA,
+    not a tracking number)."""
+    return {facts.text[found.start : found.end] for found in (*facts.dates, *facts.times, *facts.datetimes)}
 
 
 def _matching(values: list[str], pattern: str) -> list[str]:
