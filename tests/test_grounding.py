@@ -296,16 +296,18 @@ def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_a
     (tmp_path / "booking.yaml").write_text(
         "title: Booking\ntype: object\nproperties:\n  date: {type: string, format: date}\n"
         "  contact_phone: {type: string, pattern: '^[+0-9 ().-]{6,20}$'}\n  code: {type: string, pattern: "
-        "'^[0-9.]{6,12}$'}\nrequired: [date]\n"
+        "'^[0-9.]{6,12}$'}\n  start: {type: string, pattern: '^[0-9]{2}:[0-9]{2}$'}\n  note: {type: string}\n"
+        "required: [date]\n"
     )
     booking = compile_schema(tmp_path / "booking.yaml", tmp_path / "cache")
     tool = {"type": "function", "function": {"name": "Booking", "parameters": booking.model_schema}}
-    text = "Table for 2 on 14.02.2024, deposit 20.00. Call 020 7946 0958."
+    text = "Table for 2 on 14.02.2024 at 19:00, deposit 20.00. Call 020 7946 0958."
     properties = narrow_tool(tool, Grounding(text, booking))["function"]["parameters"]["properties"]
     # The pattern matches the date and the amount as well; a field named for a phone takes phone numbers only.
     assert properties["contact_phone"]["anyOf"][0]["enum"] == ["020 7946 0958"]
-    # Another pattern field takes what it matches, but no date the text writes: a code is no date.
-    assert "14.02.2024" not in properties["code"]["anyOf"][0]["enum"]
+    assert "14.02.2024" in properties["code"]["anyOf"][0]["enum"]  # any other pattern field: all it matches
+    assert properties["start"]["anyOf"][0]["enum"] == ["19:00"]  # a time's pattern: the time as written
+    assert not {"14.02.2024", "19:00"} & set(properties["note"]["anyOf"][0]["enum"])  # a plain string: no date
 
 
 def test_an_optional_yes_no_field_is_offered_where_the_text_names_its_thing(tmp_path: Path) -> None:

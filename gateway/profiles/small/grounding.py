@@ -406,13 +406,12 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
         ]
     except re.error:
         return values
-    written = _written_dates(facts)
-    return [value for value in dict.fromkeys(values) if compiled.search(value) and value.strip() not in written]
+    return [value for value in dict.fromkeys(values) if compiled.search(value)]
 
 
 def _written_dates(facts: TextFacts) -> set[str]:
-    """The dates and times as the text writes them: no code or string field's value ("2024-11-05" is an ETA,
-    not a tracking number)."""
+    """The dates and times as the text writes them: no plain string field's value ("2024-11-05" is an ETA, not a
+    tracking number; a field with a pattern may be for them: "19:00" for a start time)."""
     return {facts.text[found.start : found.end] for found in (*facts.dates, *facts.times, *facts.datetimes)}
 
 
