@@ -2,6 +2,7 @@
 gathered from every worker process."""
 
 import logging
+import time
 from pathlib import Path
 
 import httpx
@@ -75,9 +76,15 @@ def test_metrics_add_up_every_worker(upstream: FakeOpenAI, codegen_cache: Path) 
         for _ in range(24):  # a new connection each: the kernel hands them to either worker
             with httpx.Client(base_url=base, timeout=20) as http:
                 assert http.post("/extract/user_detail", json=JASON).status_code == 200
-        metrics = served.client.get("/metrics").text
+        line = 'gateway_requests_total{route="object",schema="user_detail",status="200"}'
+        # A request is counted once its response has gone: on a busy machine the last may land a moment later.
+        deadline = time.monotonic() + 10
+        while True:
+            metrics = served.client.get("/metrics").text
+            (count,) = [float(row.rsplit(" ", 1)[1]) for row in metrics.splitlines() if row.startswith(line)]
+            if count >= 24 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     served_by = {line.split("[")[1].split("]")[0] for line in served.log if "Started server process" in line}
     assert len(served_by) == 2
-    line = 'gateway_requests_total{route="object",schema="user_detail",status="200"}'
-    (count,) = [float(row.rsplit(" ", 1)[1]) for row in metrics.splitlines() if row.startswith(line)]
     assert count == 24
