@@ -75,7 +75,9 @@ def test_stream_with_the_local_model(local: httpx.Client) -> None:
     result = read_stream(local, "/extract/user_detail/stream", JASON)
     assert result.status == 200
     assert result.names[-3:] == ["final", "usage", "done"]
-    assert result.names.count("partial") >= 2
+    # "Jason" and 25 are the text's only choices: the gateway writes both, the model only "{}" - one partial that
+    # is already the object (the invoice stream below shows an object growing).
+    assert result.data("partial") == [{"name": "Jason", "age": 25}]
     assert result.data("final") == [{"name": "Jason", "age": 25}]
 
 
