@@ -265,7 +265,7 @@ def _stems(text: str) -> set[str]:
 
 
 def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
-    """Bullet or numbered lines, or table rows (each with the table's heading), that offer an item's values."""
+    """Bullet or numbered lines, or table rows (each cell under its heading), that offer an item's values."""
     lines = [line for line in text.splitlines() if line.strip()]
     bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
     if len(bullets) >= 2:
