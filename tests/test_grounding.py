@@ -22,7 +22,7 @@ from gateway.profiles.small.choices import (
 from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
-from gateway.schemas.compiler import compile_schema
+from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.schemas.from_text import numbers_in
 from tests.conftest import SHIPPED_SCHEMAS
 from tests.fake_openai import FakeOpenAI
@@ -271,6 +271,17 @@ def test_a_value_the_text_labels_with_a_fields_own_name_is_that_fields_only_choi
     assert "Fish Pie" in unnamed["function"]["parameters"]["properties"]["chef_name"]["anyOf"][0]["enum"]
 
 
+def narrowed(schema: CompiledSchema, text: str, *, listed: bool = False) -> dict[str, Any]:
+    """The tool parameters the small profile sends for one ``schema`` object (or a list of them) about ``text``."""
+    parameters = schema.list_model.model_json_schema() if listed else schema.model_schema
+    tool = {
+        "type": "function",
+        "function": {"name": "Items" if listed else schema.model.__name__, "parameters": parameters},
+    }
+    result: dict[str, Any] = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]
+    return result
+
+
 def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_path: Path) -> None:
     (tmp_path / "ticket.yaml").write_text(
         "title: Ticket\ntype: object\nproperties:\n  id: {type: string}\n"
@@ -279,9 +290,8 @@ def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_
         "required: [id]\n"
     )
     ticket = compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
-    tool = {"type": "function", "function": {"name": "Ticket", "parameters": ticket.model_schema}}
     text = 'Ticket T-1 (an idea). Could you add a dark mode? Tags: ui, dark-mode, "quoted". Kinds: ui, idea.'
-    properties = narrow_tool(tool, Grounding(text, ticket))["function"]["parameters"]["properties"]
+    properties = narrowed(ticket, text)["properties"]
     # Exactly the values listed (a value with a quote stays out of the grammar), so the model writes them all.
     assert properties["tags"]["anyOf"][0]["enum"] == [["ui", "dark-mode"]]
     # No list is labelled "skills": the model chooses among the text's words.
@@ -300,9 +310,9 @@ def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_a
         "required: [date]\n"
     )
     booking = compile_schema(tmp_path / "booking.yaml", tmp_path / "cache")
-    tool = {"type": "function", "function": {"name": "Booking", "parameters": booking.model_schema}}
-    text = "Table for 2 on 14.02.2024 at 19:00, deposit 20.00. Call 020 7946 0958."
-    properties = narrow_tool(tool, Grounding(text, booking))["function"]["parameters"]["properties"]
+    properties = narrowed(booking, "Table for 2 on 14.02.2024 at 19:00, deposit 20.00. Call 020 7946 0958.")[
+        "properties"
+    ]
     # The pattern matches the date and the amount as well; a field named for a phone takes phone numbers only.
     assert properties["contact_phone"]["anyOf"][0]["enum"] == ["020 7946 0958"]
     assert "14.02.2024" in properties["code"]["anyOf"][0]["enum"]  # any other pattern field: all it matches
@@ -316,10 +326,9 @@ def test_an_optional_yes_no_field_is_offered_where_the_text_names_its_thing(tmp_
         "  signature_required: {type: boolean}\nrequired: [id]\n"
     )
     ticket = compile_schema(tmp_path / "ticket.yaml", tmp_path / "cache")
-    tool = {"type": "function", "function": {"name": "Ticket", "parameters": ticket.model_schema}}
 
     def asked(text: str) -> set[str]:
-        return set(narrow_tool(tool, Grounding(text, ticket))["function"]["parameters"]["properties"])
+        return set(narrowed(ticket, text)["properties"])
 
     # "request" and "required" are any request's words: the field's thing is the refund, the signature.
     assert asked("Your request CS-1 has been received; a reply is required within 2 days.") == {"id"}
@@ -332,11 +341,9 @@ def test_an_optional_yes_no_field_is_offered_where_the_text_names_its_thing(tmp_
 
 def test_a_name_of_one_short_word_labels_its_value_and_a_loose_pattern_finds_no_stretches(tmp_path: Path) -> None:
     user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
-    tool = {"type": "function", "function": {"name": "UserDetail", "parameters": user_detail.model_schema}}
 
     def offered(text: str) -> dict[str, Any]:
-        properties = narrow_tool(tool, Grounding(text, user_detail))["function"]["parameters"]["properties"]
-        return {name: spec.get("enum") for name, spec in properties.items()}
+        return {name: spec.get("enum") for name, spec in narrowed(user_detail, text)["properties"].items()}
 
     # "age" labels the number after it ("Age: 12", "aged 41", "Age 24"), not the one before the next label.
     assert offered("Student: Aarav Mehta   Grade: 7   Age: 12   Homeroom: 214")["age"] == [12]
@@ -351,11 +358,6 @@ def test_a_name_of_one_short_word_labels_its_value_and_a_loose_pattern_finds_no_
 def test_a_label_picks_one_objects_value_not_every_list_items(tmp_path: Path) -> None:
     user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
     text = "Ms. Zainab Yusuf, a 39-year-old nurse, and her son Ibrahim, aged 8, moved in."
-    one = {"type": "function", "function": {"name": "UserDetail", "parameters": user_detail.model_schema}}
-    assert narrow_tool(one, Grounding(text, user_detail))["function"]["parameters"]["properties"]["age"]["enum"] == [8]
-    listed = {
-        "type": "function",
-        "function": {"name": "Items", "parameters": user_detail.list_model.model_json_schema()},
-    }
-    parameters = narrow_tool(listed, Grounding(text, user_detail))["function"]["parameters"]
-    assert parameters["$defs"]["UserDetail"]["properties"]["age"]["enum"] == [39, 8]
+    assert narrowed(user_detail, text)["properties"]["age"]["enum"] == [8]
+    items = narrowed(user_detail, text, listed=True)["$defs"]["UserDetail"]
+    assert items["properties"]["age"]["enum"] == [39, 8]
