@@ -335,6 +335,28 @@ def test_many_new_files_are_compiled_by_worker_processes(tmp_path: Path) -> None
     assert person is not None and person.model.__name__ == "Person7"
 
 
+def _key_after_barrier(cache_dir: Path, barrier: Any) -> bytes | None:
+    barrier.wait()
+    return cache._cache_key(cache_dir)
+
+
+def test_processes_making_the_cache_key_at_once_all_sign_with_one_whole_key(tmp_path: Path) -> None:
+    # Worker processes start on an empty cache together: each must read the same whole key, never the empty file
+    # of one still writing it (entries signed with b"" then failed their digest in the parent).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        cache_dir = tmp_path / f"cache{attempt}"
+        with context.Manager() as manager:
+            barrier = manager.Barrier(6)
+            with ProcessPoolExecutor(6, mp_context=context) as pool:
+                keys = list(pool.map(_key_after_barrier, [cache_dir] * 6, [barrier] * 6))
+        assert len(set(keys)) == 1 and keys[0] is not None and len(keys[0]) == 32
+        assert [path.name for path in cache_dir.iterdir()] == ["entries.key"]
+
+
 FLAT: dict[str, Any] = {
     "title": "Ticket",
     "description": "A support ticket.",

@@ -55,15 +55,24 @@ def _cache_key(cache_dir: Path) -> bytes | None:
         pass
     except OSError:
         return None
+    # Written whole under another name, then linked into place: a process racing this one either makes the
+    # link first or reads a complete key, never an empty file it would sign with.
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        handle, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".key.tmp")
+    except OSError:
+        return None
+    try:
         with os.fdopen(handle, "wb") as out:
             out.write(os.urandom(32))
+        os.link(tmp, path)
     except FileExistsError:
         pass  # another process made it first
     except OSError:
         return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
     try:
         return path.read_bytes()
     except OSError:
