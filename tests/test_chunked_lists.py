@@ -56,15 +56,26 @@ async def test_repeats_and_strays_are_dropped_and_items_put_in_text_order(user_d
 
 
 async def test_an_item_whose_stretch_offers_two_numbers_is_read_again(user_detail: CompiledSchema) -> None:
-    # Nadia's stretch ("Nadia, 34, and ") offers one number; Omar's (", and Omar, 36, have 2 kids.") two: he is
+    # Nadia's stretch ("Nadia, 34, and ") offers one number; Omar's (", and Omar, 36, whose son is 2.") two: he is
     # asked about again, as one object whose name is fixed (the only choice: the gateway writes it in, the model
     # writes the age), and takes that answer's age.
     backend = ScriptedBackend({"items": [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 2}]}, {"age": 36})
-    items = await small(backend).extract_list(user_detail, "Nadia, 34, and Omar, 36, have 2 kids.")
+    items = await small(backend).extract_list(user_detail, "Nadia, 34, and Omar, 36, whose son is 2.")
     assert [item.model_dump() for item in items] == [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 36}]
     [again] = backend.requests[1:]
-    assert again["messages"][-1]["content"].startswith(", and Omar, 36, have 2 kids.")
+    assert again["messages"][-1]["content"].startswith(", and Omar, 36, whose son is 2.")
     assert list(again["tools"][0]["function"]["parameters"]["properties"]) == ["age"]
+
+
+async def test_a_number_counting_something_else_is_no_items_number(user_detail: CompiledSchema) -> None:
+    # "2 kids" counts kids: Omar's stretch offers him 36 alone, which he takes without another call.
+    backend = ScriptedBackend({"items": [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 2}]})
+    items = await small(backend).extract_list(user_detail, "Nadia, 34, and Omar, 36, have 2 kids.")
+    assert [item.model_dump() for item in items] == [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 36}]
+    assert len(backend.requests) == 1
+    assert backend.requests[0]["tools"][0]["function"]["parameters"]["$defs"]["UserDetail"]["properties"]["age"][
+        "enum"
+    ] == [34, 36]
 
 
 async def test_a_text_offering_no_whole_item_makes_no_call(user_detail: CompiledSchema) -> None:
@@ -95,3 +106,33 @@ async def test_a_schema_the_reader_cannot_place_is_read_in_one_call(codegen_cach
     backend = ScriptedBackend({"items": []})
     assert await small(backend).extract_list(contact, "Ann: ann@example.com. Bo: bo@example.com.") == []
     assert len(backend.requests) == 1
+
+
+async def test_a_table_row_under_a_heading_naming_the_fields_is_read_cell_by_cell(user_detail: CompiledSchema) -> None:
+    # Shown a bare row, the model took "Defender" for a name: each row's name and age are the cells under "Name"
+    # and "Age", written in by the gateway (the model has nothing left to choose and writes "{}").
+    text = "Squad\nName | Age | Position\n---|---|---\nJordan Miles | 22 | Forward\nKai Nakamura | 26 | Defender"
+    backend = ScriptedBackend({}, {})
+    items = await small(backend).extract_list(user_detail, text)
+    assert [item.model_dump() for item in items] == [
+        {"name": "Jordan Miles", "age": 22},
+        {"name": "Kai Nakamura", "age": 26},
+    ]
+    assert all(request["tools"][0]["function"]["parameters"]["properties"] == {} for request in backend.requests)
+    assert backend.requests[1]["messages"][-1]["content"].startswith("Kai Nakamura | 26 | Defender")
+
+
+async def test_a_name_the_model_cut_short_is_taken_whole(user_detail: CompiledSchema) -> None:
+    # ... to its last word, to a title, or to the place after its number.
+    text = "Father – Ahmed Siddiqui, 42; Dr. Irene Costa, 48, and Prof. Tomás Herrera, 61; Mei Chen, 24, from Taipei."
+    answer = {"items": [{"name": "Siddiqui", "age": 42}]}
+    more = {"items": [{"name": "Irene Costa", "age": 48}, {"name": "Prof", "age": 61}]}
+    items = await small(ScriptedBackend(answer, more, {"items": [{"name": "Taipei", "age": 24}]})).extract_list(
+        user_detail, text
+    )
+    assert [item.model_dump() for item in items] == [
+        {"name": "Ahmed Siddiqui", "age": 42},
+        {"name": "Irene Costa", "age": 48},
+        {"name": "Tomás Herrera", "age": 61},
+        {"name": "Mei Chen", "age": 24},
+    ]

@@ -361,3 +361,26 @@ def test_a_label_picks_one_objects_value_not_every_list_items(tmp_path: Path) ->
     assert narrowed(user_detail, text)["properties"]["age"]["enum"] == [8]
     items = narrowed(user_detail, text, listed=True)["$defs"]["UserDetail"]
     assert items["properties"]["age"]["enum"] == [39, 8]
+
+
+def test_a_number_counting_or_numbering_something_else_is_not_offered_beside_others(tmp_path: Path) -> None:
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+
+    def ages(text: str) -> list[int]:
+        ages: list[int] = narrowed(user_detail, text)["properties"]["age"]["enum"]
+        return ages
+
+    # What a number counts is written after it, what it numbers before it: neither is an age.
+    assert ages("Chris, 34, was rescued after 2 nights in -5°C conditions on a 90-minute climb.") == [34]
+    assert ages("Sara, 7, lives at Flat 6, 18 Orchard Lane, and sits in Hall 2.") == [7]
+    # Years say how old; a text whose every number counts something still offers them all.
+    assert ages("A 19-year-old with 3 dogs") == [19]
+    assert ages("Leo has 3 dogs and 2 cats.") == [3, 2]
+    # A field named for what is counted takes it: "4 guests" for guests, any count for a quantity.
+    booking = tmp_path / "booking.yaml"
+    properties = {"guests": {"type": "integer"}, "quantity": {"type": "integer"}, "table": {"type": "integer"}}
+    booking.write_text(json.dumps({"title": "Booking", "type": "object", "properties": properties}))
+    offered = narrowed(compile_schema(booking, tmp_path / "cache"), "Table 9 for 4 guests, 2 high chairs, room 12.")
+    assert offered["properties"]["guests"]["anyOf"][0]["enum"] == [4]
+    assert offered["properties"]["quantity"]["anyOf"][0]["enum"] == [9, 4, 2, 12]
+    assert offered["properties"]["table"]["anyOf"][0]["enum"] == [9]

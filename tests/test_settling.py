@@ -179,3 +179,28 @@ def test_a_list_of_names_holds_no_code_time_or_date_of_another_field() -> None:
     settled = settle(answer, text)
     # "NBO" is stated twice and used twice by the legs; "May" is no other field's value and stays.
     assert settled.model_dump()["travellers"] == ["Ana Ruiz", "Li Wei", "May"]
+
+
+class Person(BaseModel):
+    name: str = Field(pattern=r"^[^a-z0-9]")
+    city: str | None = None
+
+
+def test_a_name_cut_to_its_last_word_or_title_is_taken_whole() -> None:
+    text = "user_id=88213, name=Marek Kowalczyk, age=57, city=Nowa Huta"
+    assert settle(Person(name="Kowalczyk"), text).model_dump() == {"name": "Marek Kowalczyk", "city": None}
+    # Not into another field's value, nor across a sentence's start, nor from a word written more than once.
+    assert settle(Person(name="Huta", city="Nowa"), text).model_dump() == {"name": "Huta", "city": "Nowa"}
+    assert settle(Person(name="Carlos"), "Yesterday Carlos came.").name == "Carlos"
+    assert settle(Person(name="Lee"), "Ann Lee met Bo Lee.").name == "Lee"
+    assert settle(Person(name="Prof"), "Met Prof. Tomás Herrera today.").name == "Tomás Herrera"
+
+
+def test_a_string_running_on_into_another_fields_value_is_cut_before_it() -> None:
+    class Aged(BaseModel):
+        name: str = Field(pattern=r"^[^a-z0-9]")
+        age: int
+
+    text = "Nguyễn Văn An is twenty-three and lives in Hanoi."
+    answer = settle(Aged(name="Nguyễn Văn An is twenty-three", age=23), text)
+    assert answer.model_dump() == {"name": "Nguyễn Văn An", "age": 23}

@@ -25,6 +25,60 @@ def integer_spans(text: str) -> list[tuple[int, int, int]]:
     return sorted(found + number_word_spans(text))
 
 
+# What a number counts, written just after it: "90-minute", "2 nights", "3 high chairs", or a street it numbers
+# ("18 Orchard Lane"). Years and months are left out: they say how old ("19-year-old", "6 months").
+_COUNTED_HYPHEN = re.compile(r"-([a-z]{3,})\b")
+_COUNTED_WORDS = re.compile(r"[ \t]+([a-z]{2,})\b(?:[ \t]+([a-z]{3,})\b)?")
+_NUMBERED_STREET = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+[A-Z]")
+_MEASURE = re.compile(
+    r"[ \t]?(?:([°%℃℉‰])|(kg|km|cm|mm|ml|lbs?|ft|mi|mph|kph|gb|mb|tb|kb|hz|kw)(?![^\W\d_]))", re.IGNORECASE
+)
+# What a number numbers, written just before it: "Hall 2", "gate 12", "Flat 6", "Locker 118", "No. 5".
+_NUMBERED = re.compile(
+    r"\b(room|hall|gate|flat|apt|apartment|suite|floor|level|platform|table|seat|row|bus|line|route|unit|"
+    r"building|block|door|locker|terminal|bay|stand|ward|bed|court|pier|track|chapter|page|section|episode|"
+    r"season|volume|vol|phase|stage|step|round|grade|class|group|team|no|number|lot|box|desk|zone)\.?[ \t]*#?[ \t]*$",
+    re.IGNORECASE,
+)
+_SYMBOLS = {"°": "degrees", "℃": "degrees", "℉": "degrees", "%": "percent", "‰": "permille"}
+_IRREGULAR_PLURALS = frozenset("people children grandchildren men women feet staff crew".split())
+_AGE_UNITS = frozenset("year years yr yrs month months".split())
+_NOT_COUNTED = _AGE_UNITS | frozenset(
+    "a an the this that and or but of in on at to for from with by as is are was were his her its their old".split()
+)
+
+
+def _plural(word: str) -> bool:
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
+
+
+def counted_noun(text: str, end: int) -> str | None:
+    """The word naming what the number ending at ``end`` counts or measures, written just after it ("90-minute",
+    "2 nights", "3 high chairs", "18 Orchard Lane", "5°C", "20 kg"); None if there is none."""
+    after = text[end : end + 40]
+    if measure := _MEASURE.match(after):
+        return _SYMBOLS.get(measure.group(1), measure.group(2) or "").casefold()
+    if hyphen := _COUNTED_HYPHEN.match(after):
+        return None if hyphen.group(1) in _NOT_COUNTED else hyphen.group(1)
+    if words := _COUNTED_WORDS.match(after):
+        first, second = words.groups()
+        if first in _NOT_COUNTED:
+            return None
+        if _plural(first):
+            return first
+        return second if second is not None and _plural(second) and second not in _NOT_COUNTED else None
+    if street := _NUMBERED_STREET.match(after):
+        return street.group(1).casefold()
+    return None
+
+
+def numbered_noun(text: str, start: int) -> str | None:
+    """The word naming what the number starting at ``start`` numbers, written just before it ("Hall 2", "gate
+    12", "Locker 118"); None if there is none."""
+    before = _NUMBERED.search(text[max(0, start - 20) : start])
+    return None if before is None else before.group(1).casefold()
+
+
 @dataclass(frozen=True)
 class Found:
     """A value the text offers, and where: ``text[start:end]`` is what it was read from."""

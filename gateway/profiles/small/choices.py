@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from gateway.extraction.text_facts import TextFacts, integer_spans
+from gateway.extraction.text_facts import TextFacts, counted_noun, integer_spans, numbered_noun
 
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
@@ -22,6 +22,7 @@ MAX_CHOICES = 1500
 # Nor are runs of words looked for in a longer text (far beyond the local model's context anyway): a long text of
 # few distinct words would take seconds to scan, on the event loop.
 MAX_SPAN_TEXT = 50_000
+_Span = tuple[int, int, Any]
 
 
 def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_CHOICES) -> list[str] | None:
@@ -48,15 +49,42 @@ def text_spans(text: str, *, max_words: int = MAX_SPAN_WORDS, limit: int = MAX_C
     return list(seen)
 
 
-def stated_integers(text: str) -> list[int]:
+def stated_integers(text: str, field: str = "", spec: dict[str, Any] | None = None) -> list[int]:
     """The whole numbers ``text`` states, in digits or in words, in order of first appearance: not those of a
-    time ("10:00", "3 a.m."), a day of a month ("March 9") nor a line's list numbering ("2. Leila Haddad - 12")."""
+    time ("10:00", "3 a.m."), a day of a month ("March 9") nor a line's list numbering ("2. Leila Haddad - 12");
+    for a ``field``, not those counting or numbering something else (``uncounted``)."""
     facts = TextFacts(text)
     taken = [(found.start, found.end) for found in facts.times] + facts.numbering + facts.days
-    spans = integer_spans(text)
-    return list(
-        dict.fromkeys(value for start, _, value in spans if not any(low <= start < high for low, high in taken))
-    )
+    spans = [span for span in integer_spans(text) if not any(low <= span[0] < high for low, high in taken)]
+    if field:
+        spans = uncounted(spans, text, field, spec or {}, all_if_none=False)
+    return list(dict.fromkeys(value for _, _, value in spans))
+
+
+# A field named for a count takes what any number counts ("quantity": "2 boxes").
+_COUNT_STEMS = frozenset("quan qty coun numb num size tota amou unit".split())
+
+
+def uncounted(
+    spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
+) -> list[_Span]:
+    """The numbers of ``spans`` (``(start, end, value)``) a whole-number ``field`` can take: not one written
+    just before something else it counts ("after 2 nights", "the 90-minute session", "18 Orchard Lane" for an
+    age), nor one just after what it numbers ("Hall 2", "Locker 118"), unless that thing is named in the field's
+    name or description ("4 guests" for ``guests``, "Floor 3" for ``floor``). Every number if each is such a one
+    and ``all_if_none``."""
+    named = {word.casefold()[:4] for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) if len(word) >= 3}
+    if named & _COUNT_STEMS:
+        return spans
+    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) + re.findall(r"[^\W\d_]+", spec.get("description", ""))
+    related = {word.casefold()[:4] for word in words if word}
+
+    def free(span: _Span) -> bool:
+        nouns = (counted_noun(text, span[1]), numbered_noun(text, span[0]))
+        return all(noun is None or noun[:4] in related for noun in nouns)
+
+    kept = [span for span in spans if free(span)]
+    return kept if kept or not all_if_none else spans
 
 
 def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:
@@ -75,7 +103,7 @@ def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str
                     options = _matching(options, branch["pattern"])
             elif kind == "integer" and not {"enum", "const"} & branch.keys():
                 low, high = branch.get("minimum", -math.inf), branch.get("maximum", math.inf)
-                options = [value for value in stated_integers(text) if low <= value <= high]
+                options = [value for value in stated_integers(text, field, branch) if low <= value <= high]
             if options and len(options) <= MAX_CHOICES:
                 choices[field] = options
     return choices

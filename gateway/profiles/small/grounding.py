@@ -17,6 +17,7 @@ from typing import Any
 
 from gateway.extraction.text_facts import Found, TextFacts, has_offset
 from gateway.profiles import Choices
+from gateway.profiles.small.choices import uncounted
 from gateway.profiles.small.runs import runs
 from gateway.schemas.compiler import CompiledSchema
 
@@ -225,7 +226,11 @@ class _Narrowing:
                     [Found(d.value / unit, d.start, d.end) for d in durations] + (named if named is not bare else []),
                     key=lambda found: found.start,
                 )
-            return _bounded([found.value for found in _labelled(numbers, facts.text, label)], spec)
+            labelled = _labelled(numbers, facts.text, label)
+            if spec["type"] == "integer":  # not what counts or numbers another thing ("2 nights", "Hall 2")
+                spans = [(found.start, found.end, found) for found in labelled]
+                labelled = [span[2] for span in uncounted(spans, facts.text, path.rsplit(".", 1)[-1], spec)]
+            return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
         if fmt in _FORMATS:

@@ -21,6 +21,8 @@ from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import integer_spans
 from gateway.profiles import Ask
 from gateway.profiles.small.choices import text_spans, value_choices
+from gateway.profiles.small.runs import whole_name
+from gateway.profiles.small.tables import RULE_LINE, cells
 from gateway.schemas.compiler import CompiledSchema
 
 # Where a text is cut into chunks: semicolons, line breaks, and sentence ends - not the full stop of a title or
@@ -145,6 +147,12 @@ def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan) -> list[Plac
         if where is None:
             continue
         start, end = where
+        low, high = _named_before_number(chunk.text, start - chunk.start, item, plan) or whole_name(
+            chunk.text, start - chunk.start, end - chunk.start
+        )
+        renamed = _renamed(item, plan.anchor, chunk.text[low:high])
+        if (low, high) != (start - chunk.start, end - chunk.start) and renamed is not None:
+            item, (start, end) = renamed, (chunk.start + low, chunk.start + high)
         if any(start < other.end and other.start < end for other in placed):
             continue
         placed.append(Placed(start, end, item))
@@ -164,6 +172,32 @@ def _locate(value: str, chunk: Chunk) -> tuple[int, int] | None:
         return None
     match = re.search(r"\s+".join(map(re.escape, words)), chunk.text, re.IGNORECASE)
     return None if match is None else (chunk.start + match.start(), chunk.start + match.end())
+
+
+# "Mei Chen, 24, from Taipei": a place named after an item's number, and the name written just before it.
+_PLACE_AFTER_NUMBER = re.compile(r"^[ \t]*\)?[ \t]*,?[ \t]*(?:from|of|in|at|near)[ \t]+$", re.IGNORECASE)
+_NAME_BEFORE_NUMBER = re.compile(r"([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)[ \t]*[,(][ \t]*$")
+
+
+def _named_before_number(text: str, start: int, item: BaseModel, plan: ListPlan) -> tuple[int, int] | None:
+    """Where the name of ``item`` stands when the model took the place after its number for it ("Mei Chen, 24,
+    from Taipei" read as Taipei, 24): the capitalised words just before the number. None otherwise."""
+    if not plan.numbers:
+        return None
+    number = getattr(item, plan.numbers[0])
+    before = [span for span in integer_spans(text[:start]) if span[2] == number]
+    if not before or not _PLACE_AFTER_NUMBER.match(text[before[-1][1] : start]):
+        return None
+    name = _NAME_BEFORE_NUMBER.search(text, 0, before[-1][0])
+    return None if name is None else name.span(1)
+
+
+def _renamed(item: BaseModel, field: str, name: str) -> BaseModel | None:
+    """``item`` with ``field`` set to ``name``, if its schema still accepts it."""
+    try:
+        return type(item).model_validate({**item.model_dump(), field: name})
+    except ValueError:
+        return None
 
 
 def _strays_before(entry: Placed, following: Placed, plan: ListPlan, chunk: Chunk) -> bool:
@@ -202,10 +236,13 @@ class ChunkedLists:
         assert plan is not None, "read() is only called when applies_to() is true"
         properties = schema.model_schema.get("properties", {})
         chunks = split_text(text, plan, properties)
+        rows = table_rows(text)
         # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-            answer = await ask("list", chunk.text)
-            entries = place(answer.items, chunk, plan)
+            entries = await _read_row(chunk, rows, plan, ask)
+            if entries is None:
+                answer = await ask("list", chunk.text)
+                entries = place(answer.items, chunk, plan)
             for index, entry in enumerate(entries):
                 window = number_window(entries, index, chunk, plan)
                 entry.item = await _reread_numbers(schema, entry, window, plan, ask)
@@ -215,12 +252,83 @@ class ChunkedLists:
 
 async def _reread_numbers(schema: CompiledSchema, entry: Placed, window: Chunk, plan: ListPlan, ask: Ask) -> BaseModel:
     """``entry``'s item, its numbers read again from its own ``window`` as one object (its anchor fixed by the
-    grammar) when the window offers several for a field; as it was if it offers one, or the answer fails."""
+    grammar) when the window offers several for a field; the window's own number when it offers one the item does
+    not hold ("Omar, 36, have 2 kids": 2 counts kids); as it was otherwise, or if the answer fails."""
     choices = value_choices(schema.model_schema.get("properties", {}), plan.numbers, window.text)
-    if not any(len(options) > 1 for options in choices.values()):
+    if not any(len(options) > 1 or entry.value(field) not in options for field, options in choices.items()):
         return entry.item
+    if all(len(options) == 1 for options in choices.values()):  # nothing left to choose
+        return entry.item.model_copy(update={field: options[0] for field, options in choices.items()})
     try:
         again = await ask("one", window.text, {**choices, plan.anchor: [entry.value(plan.anchor)]})
     except ExtractionFailed:
         return entry.item
     return entry.item.model_copy(update={field: getattr(again, field) for field in plan.numbers})
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row, where it stands in the text, and the column names of the heading row above it."""
+
+    start: int
+    end: int
+    cells: list[str]
+    heading: list[str]
+
+
+def table_rows(text: str) -> list[Row]:
+    """The rows of the text's tables (three lines or more holding a ``|``) under a heading row: a first row
+    without digits, naming the columns ("Name | Age | Position")."""
+    found: list[Row] = []
+    table: list[tuple[int, str]] = []
+    position = 0
+    for line in [*text.splitlines(keepends=True), ""]:
+        start, position = position, position + len(line)
+        if "|" in line:
+            if not RULE_LINE.match(line):
+                table.append((start, line.rstrip("\r\n")))
+            continue
+        if len(table) >= 3 and not any(character.isdigit() for character in table[0][1]):
+            heading = cells(table[0][1])
+            found += [Row(start, start + len(row), cells(row), heading) for start, row in table[1:]]
+        table = []
+    return found
+
+
+def _column(heading: list[str], field: str) -> int | None:
+    """The column whose heading names ``field`` ("Name" or "Full name" for ``name``, "Age" for ``age``)."""
+    stems = {word.casefold()[:4] for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) if len(word) >= 3}
+    for index, name in enumerate(heading):
+        if {word.casefold()[:4] for word in re.findall(r"[^\W\d_]{3,}", name)} & stems:
+            return index
+    return None
+
+
+async def _read_row(chunk: Chunk, rows: list[Row], plan: ListPlan, ask: Ask) -> list[Placed] | None:
+    """The item of a chunk holding one table row whose heading names every field: read with each field fixed to
+    the cell under its name (shown a bare row, a small model takes any cell for the name). None for any other
+    chunk, or when the cells do not make an item (the chunk is then read as text)."""
+    inside = [row for row in rows if chunk.start <= row.start and row.end <= chunk.start + len(chunk.text)]
+    if len(inside) != 1 or len(inside[0].cells) != len(inside[0].heading):
+        return None
+    row = inside[0]
+    columns = {field: _column(row.heading, field) for field in plan.fields}
+    if any(column is None for column in columns.values()):
+        return None
+    fixed: dict[str, list[Any]] = {}
+    for field, column in columns.items():
+        assert column is not None
+        cell = row.cells[column]
+        if field == plan.anchor:
+            fixed[field] = [cell]
+        else:
+            numbers = [value for _, _, value in integer_spans(cell)]
+            if len(numbers) != 1:
+                return None
+            fixed[field] = numbers
+    try:
+        item = await ask("one", chunk.text, fixed)
+    except ExtractionFailed:
+        return None
+    where = _locate(str(getattr(item, plan.anchor)), chunk)
+    return None if where is None else [Placed(*where, item)]

@@ -27,6 +27,7 @@ from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
 from gateway.profiles.small.settling import settle
+from gateway.profiles.small.tables import RULE_LINE, cells
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
@@ -37,7 +38,6 @@ _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
 _LABEL = re.compile(r"^[^:,;|]{0,40}(?::|\s[—–|-])\s+")
 # A table's rule line: "|---|:---:|", "+----+----+".
-_RULE = re.compile(r"^[\s|+:=-]+$")
 # The most pieces read as items (each is one call).
 MAX_PIECES = 30
 
@@ -272,25 +272,21 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
         return [line for line in bullets if _offers(line, item)]
     for table in _tables(text):
         # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside").
-        heading, rows = ([], table) if _offers(table[0], item) else (_cells(table[0]), table[1:])
+        heading, rows = ([], table) if _offers(table[0], item) else (cells(table[0]), table[1:])
         return [_labelled_row(heading, row) for row in rows if _offers(row, item)]
     return []
-
-
-def _cells(row: str) -> list[str]:
-    return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
 
 def _labelled_row(heading: list[str], row: str) -> str:
     """A table row as its cells under their headings, "Time: 18:00 | Title: dbt at scale" (empty cells left out):
     shown the heading row above it, a small model copies the headings as values."""
-    cells = _cells(row)
+    values = cells(row)
     if not heading:
         return row
-    if len(cells) != len(heading):
+    if len(values) != len(heading):
         return f"{' | '.join(heading)}\n{row}"
     return " | ".join(
-        f"{name}: {cell}" if name else cell for name, cell in zip(heading, cells, strict=True) if cell.strip("–—- ")
+        f"{name}: {cell}" if name else cell for name, cell in zip(heading, values, strict=True) if cell.strip("–—- ")
     )
 
 
@@ -300,7 +296,7 @@ def _tables(text: str) -> Iterator[list[str]]:
     table: list[str] = []
     for line in [*text.splitlines(), ""]:
         if "|" in line:
-            if not _RULE.match(line):
+            if not RULE_LINE.match(line):
                 table.append(line.strip())
             continue
         if len(table) >= 3:

@@ -69,3 +69,29 @@ def _ends_phrase(text: str, word: tuple[int, int], following: tuple[int, int]) -
     if after != ".":
         return False
     return word[1] - word[0] > 3 or not text[following[0]].isupper()
+
+
+def whole_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the capitalised name holding the value at ``text[start:end]`` starts and ends: a small model often
+    takes the last word of a name ("Siddiqui" of "Father - Ahmed Siddiqui") or a title before it ("Prof" of "Prof.
+    Tomás Herrera"). A one-word value is widened by a capitalised word just before it (not a sentence's or line's
+    first word: "Yesterday Carlos", "; Twins Anna"; nor "I'm"); a title alone becomes the name after it."""
+    if _TITLE.fullmatch(text[start:end]) is not None and text[end : end + 1] == ".":
+        if (after := _NAME_AFTER.match(text, end + 1)) is not None:
+            return after.start(1), after.end(1)
+    before = _WORD_BEFORE.search(text, max(0, start - 60), start)
+    if " " in text[start:end].strip() or before is None:
+        return start, end
+    opening = text[: before.start(1)].rstrip(" \t")
+    after_title = _TITLE_END.search(opening) is not None  # "Dr. Ana": no sentence ends at "Dr."
+    pronoun = re.split(r"['’]", before.group(1))[0].casefold() in FUNCTION_WORDS  # "I'm Diego"
+    if pronoun or not opening or (opening[-1] in ".!?;\n" and not after_title):
+        return start, end
+    return before.start(1), end
+
+
+# A title or abbreviation: a short capitalised word written with a full stop after it ("Dr.", "Prof.", "Sra.").
+_TITLE = re.compile(r"[^\W\d_a-z][a-z]{0,3}")
+_TITLE_END = re.compile(r"(?<![\w'’-])[^\W\d_a-z][a-z]{0,3}\.$")
+_NAME_AFTER = re.compile(r"[ \t]+((?:[^\W\d_a-z][\w'’-]*)(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.grounding import facts_of
+from gateway.profiles.small.runs import whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
 Uses = dict[Any, list[tuple[bool, dict[str, Any], str]]]
@@ -26,6 +27,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
+    changed = _widened(type(answer), data, facts) or changed
     uses: Uses = {}
     _leaves(type(answer), data, uses)
     for value, holders in uses.items():
@@ -69,13 +71,48 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
     kinds = _kinds(model)
     for name in model.model_fields:
         value = data.get(name)
-        if not isinstance(value, str) or name in kinds:  # a time "20:00:00" does not begin with a number 20
+        kind = kinds.get(name)
+        if not isinstance(value, str) or (kind is not None and kind[1] is not None):
             continue
         others = [form for other, known in data.items() if other != name for form in _written(known, facts)]
-        kept = _without_others(value, others)
+        # A time "20:00:00" does not begin with a number 20: a value with a pattern loses only a tail.
+        kept = _without_others(value, others, head=kind is None)
+        if kind is not None and re.search(kind[2], kept) is None:
+            continue
         if kept != value:
             data[name] = kept
             changed = True
+    return changed
+
+
+def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Each one-word string of ``data`` (and of the objects nested in it) that the text writes once, as the last
+    word of a name or after a title, widened to that name (``whole_name``: "Kowalczyk" of "name=Marek
+    Kowalczyk"); whether any changed. Not into another field's value, nor out of the field's pattern."""
+    changed = False
+    for name, field in model.model_fields.items():
+        value = data.get(name)
+        nested = _model_of(field.annotation)
+        if isinstance(value, dict) and nested is not None:
+            changed = _widened(nested, value, facts) or changed
+    kinds = _kinds(model)
+    for name in model.model_fields:
+        value = data.get(name)
+        kind = kinds.get(name, (None, None, None))
+        if not isinstance(value, str) or not value[:1].isupper() or " " in value or kind[1] is not None:
+            continue
+        places = list(re.finditer(rf"(?<![\w'’-]){re.escape(value)}(?![\w'’-])", facts.text))
+        if len(places) != 1:
+            continue
+        start, end = whole_name(facts.text, places[0].start(), places[0].end())
+        wider = facts.text[start:end]
+        others = [known for other, known in data.items() if other != name and isinstance(known, str) and known]
+        if wider == value or any(other in wider for other in others):
+            continue
+        if kind[2] is not None and re.search(kind[2], wider) is None:
+            continue
+        data[name] = wider
+        changed = True
     return changed
 
 
@@ -95,12 +132,12 @@ def _written(value: Any, facts: TextFacts) -> list[str]:
 
 
 _JOINER = re.compile(r"^[\s·:,\-–—]*(?:[×x*](?:\s+|$))?")
-_CONNECTORS = ("from", "at", "of", "for", "with", "by", "in", "@", "-", "–", "—")
+_CONNECTORS = ("from", "at", "of", "for", "with", "by", "in", "is", "was", "aged", "@", "-", "–", "—")
 
 
-def _without_others(value: str, others: list[str]) -> str:
-    """``value`` without an ``others`` value at its start, or at its end after a connector; unchanged if nothing
-    would remain."""
+def _without_others(value: str, others: list[str], *, head: bool = True) -> str:
+    """``value`` without an ``others`` value at its start (if ``head``), or at its end after a connector; unchanged
+    if nothing would remain."""
     trimmed = value
     for _ in range(3):  # "200 g plain flour": the amount, then the unit
         before = trimmed
@@ -110,7 +147,7 @@ def _without_others(value: str, others: list[str]) -> str:
             follows = trimmed[len(other) : len(other) + 1]
             # A number may be glued to the next word ("225g butter"); any other value ends at a word's end.
             ends = not follows.isalnum() or (other[-1].isdigit() and not follows.isdigit())
-            if trimmed.casefold().startswith(other.casefold()) and ends:
+            if head and trimmed.casefold().startswith(other.casefold()) and ends:
                 # What joined them goes too: "2 × Linen", "2x Kaffee", "Anna: ...", but not the x of "xylophones".
                 trimmed = _JOINER.sub("", trimmed[len(other) :]).strip()
                 break
