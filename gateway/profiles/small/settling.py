@@ -63,11 +63,8 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
     """Each string of ``data`` (and of the objects nested in it) without another field's value at its start, or at
     its end after a function word; whether any changed."""
     changed = False
-    for name, field in model.model_fields.items():
-        value = data.get(name)
-        nested = _model_of(field.annotation)
-        if isinstance(value, dict) and nested is not None:
-            changed = _trimmed(nested, value, facts) or changed
+    for nested, inner in _objects_in(model, data):
+        changed = _trimmed(nested, inner, facts) or changed
     kinds = _kinds(model)
     for name in model.model_fields:
         value = data.get(name)
@@ -85,16 +82,24 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
     return changed
 
 
+def _objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[type[BaseModel], dict[str, Any]]]:
+    """The objects nested in ``data`` (one level down), each with its model."""
+    found = []
+    for name, field in model.model_fields.items():
+        value = data.get(name)
+        nested = _model_of(field.annotation)
+        if isinstance(value, dict) and nested is not None:
+            found.append((nested, value))
+    return found
+
+
 def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
     """Each one-word string of ``data`` (and of the objects nested in it) that the text writes once, as the last
     word of a name or after a title, widened to that name (``whole_name``: "Kowalczyk" of "name=Marek
     Kowalczyk"); whether any changed. Not into another field's value, nor out of the field's pattern."""
     changed = False
-    for name, field in model.model_fields.items():
-        value = data.get(name)
-        nested = _model_of(field.annotation)
-        if isinstance(value, dict) and nested is not None:
-            changed = _widened(nested, value, facts) or changed
+    for nested, inner in _objects_in(model, data):
+        changed = _widened(nested, inner, facts) or changed
     kinds = _kinds(model)
     for name in model.model_fields:
         value = data.get(name)
