@@ -1,6 +1,7 @@
 """The small profile's last read of an answer: a value the text states once fills one field."""
 
 import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -194,6 +195,16 @@ def test_a_name_cut_to_its_last_word_or_title_is_taken_whole() -> None:
     assert settle(Person(name="Carlos"), "Yesterday Carlos came.").name == "Carlos"
     assert settle(Person(name="Lee"), "Ann Lee met Bo Lee.").name == "Lee"
     assert settle(Person(name="Prof"), "Met Prof. Tomás Herrera today.").name == "Tomás Herrera"
+    assert settle(Person(name="Vantage"), "He is locked out of Vantage Portal again.").name == "Vantage Portal"
+
+
+def test_a_value_from_a_fixed_set_is_never_widened() -> None:
+    class Carried(BaseModel):
+        carrier: Literal["DHL", "UPS", "other"]
+        name: str
+
+    answer = settle(Carried(carrier="DHL", name="Weber"), "Sent with DHL Express to Jonas Weber.")
+    assert answer.model_dump() == {"carrier": "DHL", "name": "Jonas Weber"}
 
 
 def test_a_string_running_on_into_another_fields_value_is_cut_before_it() -> None:

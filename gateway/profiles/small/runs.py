@@ -75,23 +75,32 @@ def whole_name(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the capitalised name holding the value at ``text[start:end]`` starts and ends: a small model often
     takes the last word of a name ("Siddiqui" of "Father - Ahmed Siddiqui") or a title before it ("Prof" of "Prof.
     Tomás Herrera"). A one-word value is widened by a capitalised word just before it (not a sentence's or line's
-    first word: "Yesterday Carlos", "; Twins Anna"; nor "I'm"); a title alone becomes the name after it."""
+    first word: "Yesterday Carlos", "; Twins Anna"; nor "I'm") and one just after it ("Vantage Portal"); a title
+    alone becomes the name after it."""
     if _TITLE.fullmatch(text[start:end]) is not None and text[end : end + 1] == ".":
         if (after := _NAME_AFTER.match(text, end + 1)) is not None:
             return after.start(1), after.end(1)
-    before = _WORD_BEFORE.search(text, max(0, start - 60), start)
-    if " " in text[start:end].strip() or before is None:
+    if " " in text[start:end].strip():
         return start, end
-    opening = text[: before.start(1)].rstrip(" \t")
-    after_title = _TITLE_END.search(opening) is not None  # "Dr. Ana": no sentence ends at "Dr."
-    pronoun = re.split(r"['’]", before.group(1))[0].casefold() in FUNCTION_WORDS  # "I'm Diego"
-    if pronoun or not opening or (opening[-1] in ".!?;\n" and not after_title):
-        return start, end
-    return before.start(1), end
+    low, high = start, end
+    if (before := _WORD_BEFORE.search(text, max(0, start - 60), start)) is not None:
+        opening = text[: before.start(1)].rstrip(" \t")
+        after_title = _TITLE_END.search(opening) is not None  # "Dr. Ana": no sentence ends at "Dr."
+        if _names(before.group(1)) and opening and (opening[-1] not in ".!?;\n" or after_title):
+            low = before.start(1)
+    if (after := _WORD_AFTER.match(text, end)) is not None and _names(after.group(1)):
+        high = after.end(1)
+    return low, high
+
+
+def _names(word: str) -> bool:
+    """Whether a capitalised word may be part of a name: not a pronoun or article ("I'm", "The")."""
+    return re.split(r"['’]", word)[0].casefold() not in FUNCTION_WORDS
 
 
 # A title or abbreviation: a short capitalised word written with a full stop after it ("Dr.", "Prof.", "Sra.").
 _TITLE = re.compile(r"[^\W\d_a-z][a-z]{0,3}")
 _TITLE_END = re.compile(r"(?<![\w'’-])[^\W\d_a-z][a-z]{0,3}\.$")
 _NAME_AFTER = re.compile(r"[ \t]+((?:[^\W\d_a-z][\w'’-]*)(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_a-z][\w'’-]*)(?![\w'’-])")
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")

@@ -100,11 +100,13 @@ def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
     changed = False
     for nested, inner in _objects_in(model, data):
         changed = _widened(nested, inner, facts) or changed
-    kinds = _kinds(model)
+    kinds, chosen = _kinds(model), _chosen(model)
     for name in model.model_fields:
         value = data.get(name)
         kind = kinds.get(name, (None, None, None))
         if not isinstance(value, str) or not value[:1].isupper() or " " in value or kind[1] is not None:
+            continue
+        if name in chosen:
             continue
         places = list(re.finditer(rf"(?<![\w'’-]){re.escape(value)}(?![\w'’-])", facts.text))
         if len(places) != 1:
@@ -365,6 +367,16 @@ def _kinds(model: type[BaseModel]) -> dict[str, tuple[Any, ...]]:
             if "format" in branch or "pattern" in branch:
                 kinds[name] = (branch.get("type"), branch.get("format"), branch.get("pattern"))
     return kinds
+
+
+def _chosen(model: type[BaseModel]) -> set[str]:
+    """The fields whose values come from a fixed set (an enum or a constant)."""
+    properties = model.model_json_schema().get("properties", {})
+    return {
+        name
+        for name, spec in properties.items()
+        if any({"enum", "const", "$ref"} & branch.keys() for branch in spec.get("anyOf", [spec]))
+    }
 
 
 def _drop_empty(model: type[BaseModel], data: dict[str, Any]) -> None:
