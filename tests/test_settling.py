@@ -35,6 +35,33 @@ def test_a_string_stated_once_fills_the_first_field_only_and_an_emptied_object_g
     assert settle(alone, "Order AB-123.").model_dump(exclude_none=True) == {"order": "AB-123"}
 
 
+class Place(BaseModel):
+    city: str
+    street: str | None = None
+
+
+class Line(BaseModel):
+    name: str
+
+
+class Notice(BaseModel):
+    order: str
+    to: Place | None = None
+    items: list[Line] | None = None
+
+
+def test_a_value_an_optional_objects_required_field_shares_goes_with_that_object() -> None:
+    # The required city of an optional address loses "SNK-90210" to the order, and a list item keeps its name.
+    text = "order SNK-90210, GLS. Shipped: 1 x Bamboo board."
+    answer = Notice(order="SNK-90210", to=Place(city="SNK-90210"), items=[Line(name="Bamboo board")])
+    assert settle(answer, text).model_dump(exclude_none=True) == {
+        "order": "SNK-90210",
+        "items": [{"name": "Bamboo board"}],
+    }
+    answer = Notice(order="SNK-90210", to=Place(city="GLS", street="Bamboo board"), items=[Line(name="Bamboo board")])
+    assert settle(answer, text).model_dump(exclude_none=True)["to"] == {"city": "GLS"}
+
+
 def test_dates_and_numbers_count_in_any_written_form() -> None:
     same_day = Shipment(order="A-1", shipped="2024-06-03", arrives="2024-06-03", weight=2, parcels=2)
     once = settle(same_day, "Order A-1 shipped on 3 June 2024 in 2 parcels.")

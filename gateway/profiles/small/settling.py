@@ -7,6 +7,7 @@ plain flour" beside an amount of 200 and a unit "g"), or ends with one joined by
 from Desert Bloom Logistics" beside that company), loses that part."""
 
 import re
+import typing
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +18,9 @@ from gateway.profiles.small.grounding import facts_of
 from gateway.profiles.small.runs import whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
-Uses = dict[Any, list[tuple[bool, dict[str, Any], str]]]
+# Each use of a value: whether it is required all the way up (or a list item's: kept), the object holding it and
+# its key, and what leaving it out removes (its key, or the optional object holding it as a required key).
+Uses = dict[Any, list[tuple[bool, dict[str, Any], str, tuple[dict[str, Any], str] | None]]]
 
 
 def settle(answer: BaseModel, text: str) -> BaseModel:
@@ -27,7 +30,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
-    changed = _widened(type(answer), data, facts) or changed
+    changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
     uses: Uses = {}
     _leaves(type(answer), data, uses)
     for value, holders in uses.items():
@@ -42,9 +45,9 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
             key=lambda index: (not holders[index][0], not _named_in(holders[index][2], before), index),
         )
         for index in ranked[room:]:
-            required, holder, key = holders[index]
-            if not required:
-                del holder[key]
+            _, _, _, drop = holders[index]
+            if drop is not None and drop[1] in drop[0]:
+                del drop[0][drop[1]]
                 changed = True
     changed = _without_inner_values(type(answer), data, facts) or changed
     changed = _without_repeats(type(answer), data, facts) or changed
@@ -82,6 +85,14 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
     return changed
 
 
+def _strings_in(data: Any) -> set[str]:
+    """Every string value in ``data``, at any depth."""
+    if isinstance(data, str):
+        return {data} if data.strip() else set()
+    parts = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return {string for part in parts for string in _strings_in(part)}
+
+
 def _objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[type[BaseModel], dict[str, Any]]]:
     """The objects nested in ``data`` (one level down), each with its model."""
     found = []
@@ -93,13 +104,14 @@ def _objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[type
     return found
 
 
-def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts, held: set[str]) -> bool:
     """Each one-word string of ``data`` (and of the objects nested in it) that the text writes once, as the last
     word of a name or after a title, widened to that name (``whole_name``: "Kowalczyk" of "name=Marek
-    Kowalczyk"); whether any changed. Not into another field's value, nor out of the field's pattern."""
+    Kowalczyk"); whether any changed. Not into a value ``held`` anywhere in the answer, nor out of the field's
+    pattern."""
     changed = False
     for nested, inner in _objects_in(model, data):
-        changed = _widened(nested, inner, facts) or changed
+        changed = _widened(nested, inner, facts, held) or changed
     kinds, chosen = _kinds(model), _chosen(model)
     for name in model.model_fields:
         value = data.get(name)
@@ -113,8 +125,7 @@ def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
             continue
         start, end = whole_name(facts.text, places[0].start(), places[0].end())
         wider = facts.text[start:end]
-        others = [known for other, known in data.items() if other != name and isinstance(known, str) and known]
-        if wider == value or any(other in wider for other in others):
+        if wider == value or any(other in wider for other in held if other != value):
             continue
         if kind[2] is not None and re.search(kind[2], wider) is None:
             continue
@@ -197,21 +208,34 @@ def _stated(value: Any, facts: TextFacts) -> int:
     return len(_spans(value, facts))
 
 
-def _leaves(model: type[BaseModel], data: dict[str, Any], uses: Uses) -> None:
-    """The number and string leaves of ``data`` (an object of ``model``, and the objects nested in it; not the
-    items of lists), in field order."""
+def _leaves(
+    model: type[BaseModel], data: dict[str, Any], uses: Uses, owner: tuple[dict[str, Any], str] | None = None
+) -> None:
+    """The number and string leaves of ``data`` (an object of ``model``, and the objects nested in it), in field
+    order; ``owner`` is the optional object holding ``data``, if any. The leaves of a list's objects are kept
+    whatever else uses their value: one stretch of text is one value, and it is theirs."""
     for name, field in model.model_fields.items():
         value = data.get(name)
+        drop = owner if field.is_required() else (data, name)
         if isinstance(value, bool) or value is None:
             continue
         if isinstance(value, int | float):
-            uses.setdefault(float(value), []).append((field.is_required(), data, name))
+            uses.setdefault(float(value), []).append((drop is None, data, name, drop))
         elif isinstance(value, str) and value.strip():
-            uses.setdefault(value, []).append((field.is_required(), data, name))
-        elif isinstance(value, dict):
-            nested = _model_of(field.annotation)
-            if nested is not None:
-                _leaves(nested, value, uses)
+            uses.setdefault(value, []).append((drop is None, data, name, drop))
+        elif isinstance(value, dict) and (nested := _model_of(field.annotation)) is not None:
+            _leaves(nested, value, uses, drop)
+        elif isinstance(value, list) and (nested := _model_of(_item_type(field.annotation))) is not None:
+            for item in value:
+                if isinstance(item, dict):
+                    _item_leaves(nested, item, uses)
+
+
+def _item_leaves(model: type[BaseModel], data: dict[str, Any], uses: Uses) -> None:
+    for name in model.model_fields:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            uses.setdefault(value, []).append((True, data, name, None))
 
 
 # A string leaf: its value, the object holding it and its key, and what leaving it out removes (its key, or the
@@ -396,4 +420,12 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     for argument in getattr(annotation, "__args__", ()):
         if isinstance(argument, type) and issubclass(argument, BaseModel):
             return argument
+    return None
+
+
+def _item_type(annotation: Any) -> Any:
+    """The type of a list field's items (``list[Item]``, or ``list[Item] | None``); None for other fields."""
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if typing.get_origin(candidate) is list and (arguments := typing.get_args(candidate)):
+            return arguments[0]
     return None
