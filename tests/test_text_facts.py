@@ -23,6 +23,21 @@ def test_dates_are_read_in_many_forms_as_iso(text: str, dates: list[str]) -> Non
     assert [found.value for found in TextFacts(text).dates] == dates
 
 
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("The summit runs 12–14 March 2025 in Oslo.", [("2025-03-12", "12"), ("2025-03-14", "14 March 2025")]),
+        ("March 12-14, 2025", [("2025-03-12", "March 12"), ("2025-03-14", "14, 2025")]),
+        ("from 30 May to 2 June 2025", [("2025-05-30", "30 May"), ("2025-06-02", "2 June 2025")]),
+        ("Mar 30 – Apr 2, 2025", [("2025-03-30", "Mar 30"), ("2025-04-02", "Apr 2, 2025")]),
+    ],
+)
+def test_each_end_of_a_range_of_days_is_a_date(text: str, dates: list[tuple[str, str]]) -> None:
+    facts = TextFacts(text)
+    assert [(found.value, text[found.start : found.end]) for found in facts.dates] == dates
+    assert facts.integers == []  # the days are no numbers of their own
+
+
 def test_times_numbers_and_contacts_are_found_and_normalised() -> None:
     facts = TextFacts(
         "Table at 7.30pm or 19:45, arrive by noon. Deposit 1,250.00 EUR or 12,50 EUR; 3 guests, forty-two cakes. "

@@ -120,6 +120,23 @@ _DATES = [
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
 ]
+# A range of days sharing a year, and a month unless both are named: "12–14 March 2025", "3 to 5 June 2025",
+# "30 May - 2 June 2025", "March 12-14, 2025", "Mar 30 – Apr 2, 2025". Each end is a date of its own.
+_MONTH_WORD = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TO = r"\s*(?:[-–—]|to|until|till|through|thru)\s*"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_RANGES = [
+    re.compile(
+        rf"\b(?P<d1>\d{{1,2}}){_ORDINAL}(?:\s+(?P<m1>{_MONTH_WORD}))?{_TO}(?P<d2>\d{{1,2}}){_ORDINAL}(?:\s+of)?"
+        rf"\s+(?P<m2>{_MONTH_WORD}),?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<m1>{_MONTH_WORD})\s+(?P<d1>\d{{1,2}}){_ORDINAL}{_TO}(?:(?P<m2>{_MONTH_WORD})\s+)?"
+        rf"(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+]
 # A day of a month without its year ("March 9", "9th of March", "Mar. 9"): its number is no number of its own.
 _NAMED_MONTH = "(?:" + "|".join(sorted((name.capitalize() for name in _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY_OF_MONTH = re.compile(
@@ -293,6 +310,13 @@ class TextFacts:
                 month = match["month"]
                 number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
                 _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
+        for pattern in _RANGES:
+            for match in pattern.finditer(self.text):
+                first, second = match["m1"] or match["m2"], match["m2"] or match["m1"]
+                year, high = int(match["year"]), max(match.end("d1"), match.end("m1"))
+                _add_date(found, year, _month_number(first), int(match["d1"]), match.start(), high)
+                if not any(item.start < match.end() and match.start("d2") < item.end for item in found.values()):
+                    _add_date(found, year, _month_number(second), int(match["d2"]), match.start("d2"), match.end())
         for match in _COMPACT_DATE.finditer(self.text):
             year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
             _add_date(found, year, _MONTHS[match["month"].lower()], int(match["day"]), match.start(), match.end())
@@ -355,6 +379,10 @@ def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
         offset = f"{'-' if sign in ('-', '−') else '+'}{int(hours):02d}:{minutes or '00'}"
         offset = "Z" if offset in ("+00:00", "-00:00") and match["name"] else offset
     return [Found(f"{value}{offset}", start, match.end())]
+
+
+def _month_number(name: str) -> int | None:
+    return _MONTHS.get(name.lower().rstrip("."))
 
 
 def _add_date(
