@@ -31,7 +31,8 @@ _COUNTED_HYPHEN = re.compile(r"-([a-z]{3,})\b")
 _COUNTED_WORDS = re.compile(r"[ \t]+([a-z]{2,})\b(?:[ \t]+([a-z]{3,})\b)?")
 _NUMBERED_STREET = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+[A-Z]")
 _MEASURE = re.compile(
-    r"[ \t]?(?:([°%℃℉‰])|(kg|km|cm|mm|ml|lbs?|ft|mi|mph|kph|gb|mb|tb|kb|hz|kw)(?![^\W\d_]))", re.IGNORECASE
+    r"[ \t]?(?:([°%℃℉‰])|(kg|km|cm|mm|ml|cl|dl|g|l|oz|tbsp|tsp|lbs?|ft|mi|mph|kph|gb|mb|tb|kb|hz|kw)(?![^\W\d_]))",
+    re.IGNORECASE,
 )
 # What a number numbers, written just before it: "Hall 2", "gate 12", "Flat 6", "Locker 118", "No. 5".
 _NUMBERED = re.compile(
