@@ -74,7 +74,9 @@ def test_records_are_found_in_lists_tables_paragraphs_and_inline_numbers() -> No
     assert lines is not None and lines.records == ["- 18:00 Hall, 2 pax", "- 19:15 Fern, 5 pax"]
     assert lines.piece(lines.records[1]) == "Bookings - Bistro M - 21/06/2024\n- 19:15 Fern, 5 pax\nThanks!"
     table = layout("Digest\nID | Product\nIT-1 | VPN\nIT-2 | Jira\nNote: done")
-    assert table is not None and table.records == ["IT-1 | VPN", "IT-2 | Jira"] and "ID | Product" in table.before
+    # Each row's cells under their column names; the heading row is no record, nor context.
+    assert table is not None and table.records == ["ID: IT-1 | Product: VPN", "ID: IT-2 | Product: Jira"]
+    assert table.before == "Digest" and table.after == "Note: done"
     inline = layout("Both bookings: (1) Ref A for you. (2) Ref B for Marco.")
     assert inline is not None and inline.records == ["Ref A for you. ", "Ref B for Marco."]
     paragraphs = layout("Reviews of the lamp\n\nGreat lamp, bright and cheap.\n\nFlickers a lot at night, returned.")

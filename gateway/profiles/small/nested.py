@@ -27,7 +27,7 @@ from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
 from gateway.profiles.small.settling import settle
-from gateway.profiles.small.tables import RULE_LINE, cells
+from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
@@ -273,21 +273,8 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     for table in _tables(text):
         # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside").
         heading, rows = ([], table) if _offers(table[0], item) else (cells(table[0]), table[1:])
-        return [_labelled_row(heading, row) for row in rows if _offers(row, item)]
+        return [labelled_row(heading, row) for row in rows if _offers(row, item)]
     return []
-
-
-def _labelled_row(heading: list[str], row: str) -> str:
-    """A table row as its cells under their headings, "Time: 18:00 | Title: dbt at scale" (empty cells left out):
-    shown the heading row above it, a small model copies the headings as values."""
-    values = cells(row)
-    if not heading:
-        return row
-    if len(values) != len(heading):
-        return f"{' | '.join(heading)}\n{row}"
-    return " | ".join(
-        f"{name}: {cell}" if name else cell for name, cell in zip(heading, values, strict=True) if cell.strip("–—- ")
-    )
 
 
 def _tables(text: str) -> Iterator[list[str]]:

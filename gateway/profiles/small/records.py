@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
+from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
 from gateway.schemas.compiler import CompiledSchema
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h][.)])\s+")
@@ -56,9 +57,12 @@ def _table(text: str) -> Layout | None:
     rows = [index for index, line in enumerate(lines) if "|" in line]
     if len(rows) < 3 or rows != list(range(rows[0], rows[-1] + 1)):
         return None
-    heading = lines[rows[0]]  # the column names: context for every row
-    before = "\n".join([*lines[: rows[0]], heading])
-    return Layout([lines[index] for index in rows[1:]], before, "\n".join(lines[rows[-1] + 1 :]))
+    # Each row with its cells under their column names ("ID: IT-2041 | Product: Printers"): shown the heading row
+    # above a bare row instead, a small model copies the column names as values.
+    heading = cells(lines[rows[0]])
+    body = [lines[index] for index in rows[1:] if not RULE_LINE.match(lines[index])]
+    records = [labelled_row(heading, row) for row in body]
+    return Layout(records, "\n".join(lines[: rows[0]]), "\n".join(lines[rows[-1] + 1 :]))
 
 
 def _paragraphs(text: str) -> Layout | None:
