@@ -148,3 +148,11 @@ def test_a_lines_list_numbering_is_no_number_of_the_text() -> None:
 def test_a_day_of_a_month_without_its_year_is_no_number_of_the_text() -> None:
     facts = TextFacts("Harold Jenkins, 82, died March 9; services on the 14th of March at 11 a.m. for 40 guests.")
     assert [found.value for found in facts.numbers] == [82.0, 40.0]
+
+
+def test_a_quoted_text_and_a_long_phrase_are_offered_whole() -> None:
+    text = "Episode #57 — Bootstrapping to $1M ARR without a cofounder\nwith 'the typewriter wars', \"Learning\""
+    values = [found.value for found in runs(text)]
+    assert "Bootstrapping to $1M ARR without a cofounder" in values  # seven words: longer than a run
+    assert "the typewriter wars" in values and "Learning" in values
+    assert not any("Episode" in value and "Bootstrapping" in value for value in values)  # not across the dash

@@ -52,7 +52,37 @@ def runs(text: str) -> list[Found]:
                 seen.setdefault(value, Found(value, start, end))
         if len(seen) > MAX_RUNS:
             break
+    # Longer values a title or a name of a thing may take whole: a quoted text ("Learning to Rest", 'the typewriter
+    # wars') and a phrase of more words than a run has, up to its punctuation ("Bootstrapping to $1M ARR without a
+    # cofounder").
+    for match in _QUOTED.finditer(text):
+        start, end = trimmed(text, *match.span(1 if match.group(1) is not None else 2))
+        if start < end:
+            seen.setdefault(text[start:end], Found(text[start:end], start, end))
+    for first, last in _phrases(text, words, lowered):
+        if MAX_RUN_WORDS < last - first + 1 <= MAX_PHRASE_WORDS and lowered[first] not in FUNCTION_WORDS:
+            start, end = trimmed(text, words[first][0], words[last][1])
+            seen.setdefault(text[start:end], Found(text[start:end], start, end))
     return sorted(seen.values(), key=lambda found: (found.start, found.end))
+
+
+# Longest phrase offered whole, and what a quoted text is.
+MAX_PHRASE_WORDS = 14
+_QUOTED = re.compile(r"[\"“«]([^\"“”«»\n]{2,160})[\"”»]|(?<![\w'’])['‘]([^'‘’\n]{2,160})['’](?![\w'’])")
+
+
+def _phrases(text: str, words: list[tuple[int, int]], lowered: list[str]) -> list[tuple[int, int]]:
+    """The maximal runs of words that no punctuation or lone dash breaks, as (first, last) word indexes."""
+    found, first = [], 0
+    for index in range(len(words) + 1):
+        if index == len(words) or not _is_word(lowered[index]):
+            if first < index:
+                found.append((first, index - 1))
+            first = index + 1
+        elif index > first and _ends_phrase(text, words[index - 1], words[index]):
+            found.append((first, index - 1))
+            first = index
+    return found
 
 
 def _is_word(word: str) -> bool:
