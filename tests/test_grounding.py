@@ -384,3 +384,14 @@ def test_a_number_counting_or_numbering_something_else_is_not_offered_beside_oth
     assert offered["properties"]["guests"]["anyOf"][0]["enum"] == [4]
     assert offered["properties"]["quantity"]["anyOf"][0]["enum"] == [9, 4, 2, 12]
     assert offered["properties"]["table"]["anyOf"][0]["enum"] == [9]
+
+
+def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.yaml"
+    properties = {"tracking_number": {"type": "string"}, "postal_code": {"type": "string"}, "note": {"type": "string"}}
+    notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
+    text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels."
+    offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
+    codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH"]
+    assert offered["tracking_number"]["anyOf"][0]["enum"] == offered["postal_code"]["anyOf"][0]["enum"] == codes
+    assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run

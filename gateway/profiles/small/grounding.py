@@ -251,12 +251,28 @@ class _Narrowing:
                 found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
             ]
             values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
+            if _names_a_code(path):
+                values = [value for value in values if _CODE.fullmatch(value)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
         if pattern is not None:
             values = _matching(values, pattern)
         return values if len(values) <= MAX_CANDIDATES else None
+
+
+# A field named as a code ("tracking_number", "postal_code", "booking_ref", "customer_id") takes a code: three or
+# more characters, up to six parts each holding a digit or one to three capitals ("1Z999AA101", "7712 3456 7890",
+# "5652 AH", "SE15" - not "48h service", "Order AB-123", "(48h" or "3").
+_CODE_WORDS = frozenset("number no code id ref reference zip postcode sku pnr iban".split())
+_CODE_PART = r"(?:[\w/.#-]*\d[\w/.#-]*|[A-Z]{1,3})"
+_CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}")
+
+
+def _names_a_code(path: str) -> bool:
+    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", path.rsplit(".", 1)[-1])
+    last = words[-1].casefold()
+    return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
 
 
 def _a_label(found: Found, text: str) -> bool:
