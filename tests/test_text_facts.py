@@ -156,3 +156,7 @@ def test_a_quoted_text_and_a_long_phrase_are_offered_whole() -> None:
     assert "Bootstrapping to $1M ARR without a cofounder" in values  # seven words: longer than a run
     assert "the typewriter wars" in values and "Learning" in values
     assert not any("Episode" in value and "Bootstrapping" in value for value in values)  # not across the dash
+
+
+def test_full_width_punctuation_ends_a_run() -> None:
+    assert [found.value for found in runs("患者王芳，女，32岁。")] == ["患者王芳", "女", "32岁"]

@@ -11,10 +11,16 @@ MAX_RUN_WORDS = 6
 MAX_RUNS = 2500
 
 
+# Scripts written without spaces end their phrases with full-width punctuation ("患者王芳，女，32岁").
+_FULL_WIDTH = "，。：；、！？（）「」『』"
+_WORD = re.compile(rf"[^\s{_FULL_WIDTH}]+")
+_PHRASE_ENDS = frozenset(",;:!?" + _FULL_WIDTH)
+
+
 def _words(text: str) -> list[tuple[int, int]]:
     """Where each whitespace-separated word stands, trimmed of edge punctuation (empty ones dropped)."""
     found = []
-    for match in re.finditer(r"\S+", text):
+    for match in _WORD.finditer(text):
         start, end = trimmed(text, match.start(), match.end())
         if start < end:
             found.append((start, end))
@@ -94,7 +100,7 @@ def _ends_phrase(text: str, word: tuple[int, int], following: tuple[int, int]) -
     stop that ends a sentence (after a short abbreviation - "Dr.", "ul." - only when the next word is not
     capitalised)."""
     after = text[word[1] : word[1] + 1]
-    if after in (",", ";", ":", "!", "?") or "\n" in text[word[1] : following[0]]:
+    if after in _PHRASE_ENDS or "\n" in text[word[1] : following[0]]:
         return True
     if after != ".":
         return False
