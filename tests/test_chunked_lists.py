@@ -56,14 +56,14 @@ async def test_repeats_and_strays_are_dropped_and_items_put_in_text_order(user_d
 
 
 async def test_an_item_whose_stretch_offers_two_numbers_is_read_again(user_detail: CompiledSchema) -> None:
-    # Nadia's stretch ("Nadia, 34, and ") offers one number; Omar's (", and Omar, 36, whose son is 2.") two: he is
+    # Nadia's stretch ("Nadia is 34 and ") offers one number; Omar's (" and Omar is 36 and his son is 2.") two: he is
     # asked about again, as one object whose name is fixed (the only choice: the gateway writes it in, the model
     # writes the age), and takes that answer's age.
     backend = ScriptedBackend({"items": [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 2}]}, {"age": 36})
-    items = await small(backend).extract_list(user_detail, "Nadia, 34, and Omar, 36, whose son is 2.")
+    items = await small(backend).extract_list(user_detail, "Nadia is 34 and Omar is 36 and his son is 2.")
     assert [item.model_dump() for item in items] == [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 36}]
     [again] = backend.requests[1:]
-    assert again["messages"][-1]["content"].startswith(", and Omar, 36, whose son is 2.")
+    assert again["messages"][-1]["content"].startswith(" and Omar is 36 and his son is 2.")
     assert list(again["tools"][0]["function"]["parameters"]["properties"]) == ["age"]
 
 
@@ -136,3 +136,19 @@ async def test_a_name_the_model_cut_short_is_taken_whole(user_detail: CompiledSc
         {"name": "Tomás Herrera", "age": 61},
         {"name": "Mei Chen", "age": 24},
     ]
+
+
+async def test_a_name_written_just_before_a_number_sets_the_items_right(user_detail: CompiledSchema) -> None:
+    # The model skipped Doris and shifted the ages; "Police" took Jake Morrow's age. Each name written just before
+    # a number (a comma or bracket between) takes it, a pair no item holds is an item, and no second call is made.
+    text = "Survived by his wife, Doris, 79, and sons Mark, 54, and Steven (51); suspects: Jake Morrow, 24."
+    answer = {"items": [{"name": "Mark", "age": 79}, {"name": "Steven", "age": 54}]}
+    backend = ScriptedBackend(answer, {"items": [{"name": "Jake Morrow", "age": 24}]})
+    items = await small(backend).extract_list(user_detail, text.replace("Jake Morrow", "Police hunt Jake Morrow"))
+    assert [item.model_dump() for item in items] == [
+        {"name": "Doris", "age": 79},
+        {"name": "Mark", "age": 54},
+        {"name": "Steven", "age": 51},
+        {"name": "Jake Morrow", "age": 24},
+    ]
+    assert len(backend.requests) == 2

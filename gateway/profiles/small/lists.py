@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import integer_spans
 from gateway.profiles import Ask
-from gateway.profiles.small.choices import text_spans, value_choices
+from gateway.profiles.small.choices import FUNCTION_WORDS, text_spans, value_choices
 from gateway.profiles.small.runs import whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells
 from gateway.schemas.compiler import CompiledSchema
@@ -192,12 +192,72 @@ def _named_before_number(text: str, start: int, item: BaseModel, plan: ListPlan)
     return None if name is None else name.span(1)
 
 
-def _renamed(item: BaseModel, field: str, name: str) -> BaseModel | None:
-    """``item`` with ``field`` set to ``name``, if its schema still accepts it."""
+def _renamed(item: BaseModel, field: str, value: Any) -> BaseModel | None:
+    """``item`` with ``field`` set to ``value``, if its schema still accepts it."""
     try:
-        return type(item).model_validate({**item.model_dump(), field: name})
+        return type(item).model_validate({**item.model_dump(), field: value})
     except ValueError:
         return None
+
+
+# "Doris, 79", "Mark (54)": a capitalised name written just before a number, a comma or a bracket between them.
+_LABEL_COUNT = re.compile(r"\)?[ \t]*:")
+_PAIRED_NAME = re.compile(r"([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,3})[ \t]*[,(][ \t]*$")
+
+
+def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) -> list[tuple[int, int, Any]]:
+    """Where the chunk writes a name just before a number its item may hold ("Doris, 79"): ``(start, end,
+    number)``, the name's place in the whole text. None for a plan of more or fewer than one number."""
+    if len(plan.numbers) != 1:
+        return []
+    allowed = set(value_choices(properties, plan.numbers, chunk.text).get(plan.numbers[0], []))
+    pairs = []
+    for start, end, value in integer_spans(chunk.text):
+        if value not in allowed or _LABEL_COUNT.match(chunk.text, end):  # "Attendees (3): ..." counts them
+            continue
+        name = _PAIRED_NAME.search(chunk.text, max(0, start - 80), start)
+        if name is not None and name.group(1).split()[0].casefold() not in FUNCTION_WORDS:
+            pairs.append((chunk.start + name.start(1), chunk.start + name.end(1), value))
+    return pairs
+
+
+def with_pairs(
+    entries: list[Placed], chunk: Chunk, plan: ListPlan, properties: dict[str, Any], schema: CompiledSchema
+) -> tuple[list[Placed], set[int]]:
+    """``entries`` set right by the names the chunk writes just before a number ("Doris, 79, and sons Mark, 54"):
+    an item named so takes that number; an item holding a paired number under a name paired with none takes the
+    paired name ("Police" of "Police are looking for Jake Morrow, 24"); a pair no item holds is an item of its own.
+    Also the indexes of the items a pair settled (their numbers need no second read)."""
+    pairs = name_number_pairs(chunk, plan, properties)
+    field = plan.numbers[0] if pairs else ""
+    ends = {high for _, high, _ in pairs}
+    for entry in entries:
+        for low, high, value in pairs:
+            taken = any(other.end == high for other in entries if other is not entry)
+            if low <= entry.start and entry.end == high:
+                # The item's own name, or the end of the one paired ("Marc Tremblay" of "Firefighter Marc Tremblay").
+                item = _renamed(entry.item, field, value)
+            elif entry.end not in ends and entry.value(field) == value and not taken:
+                item = _renamed(entry.item, plan.anchor, chunk.text[low - chunk.start : high - chunk.start])
+                if item is not None:
+                    entry.start, entry.end = low, high
+            else:
+                continue
+            entry.item = item or entry.item
+            break
+    for low, high, value in pairs:
+        held = any(entry.value(field) == value for entry in entries)
+        if held or any(low < entry.end and entry.start < high for entry in entries):
+            continue
+        try:
+            item = schema.model.model_validate(
+                {plan.anchor: chunk.text[low - chunk.start : high - chunk.start], field: value}
+            )
+        except ValueError:
+            continue
+        entries.append(Placed(low, high, item))
+    entries.sort(key=lambda entry: entry.start)
+    return entries, {index for index, entry in enumerate(entries) if entry.end in ends}
 
 
 def _strays_before(entry: Placed, following: Placed, plan: ListPlan, chunk: Chunk) -> bool:
@@ -240,12 +300,14 @@ class ChunkedLists:
         # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             entries = await _read_row(chunk, rows, plan, ask)
+            paired: set[int] = set()
             if entries is None:
                 answer = await ask("list", chunk.text)
-                entries = place(answer.items, chunk, plan)
+                entries, paired = with_pairs(place(answer.items, chunk, plan), chunk, plan, properties, schema)
             for index, entry in enumerate(entries):
-                window = number_window(entries, index, chunk, plan)
-                entry.item = await _reread_numbers(schema, entry, window, plan, ask)
+                if index not in paired:
+                    window = number_window(entries, index, chunk, plan)
+                    entry.item = await _reread_numbers(schema, entry, window, plan, ask)
             for entry in entries:
                 yield entry.item
 
