@@ -376,6 +376,9 @@ def test_a_number_counting_or_numbering_something_else_is_not_offered_beside_oth
     # Years say how old; a text whose every number counts something still offers them all.
     assert ages("A 19-year-old with 3 dogs") == [19]
     assert ages("Leo has 3 dogs and 2 cats.") == [3, 2]
+    # Not a verb ("12 plays"), a job title after a bare number, nor a surname ("Ward 34") taken for such a thing.
+    assert ages("Noah, 12 plays chess; Emma Ward 34 teaches.") == [12, 34]
+    assert ages("Tom Reed 45 Marketing Director, joined in 2019") == [45]
     # A field named for what is counted takes it: "4 guests" for guests, any count for a quantity.
     booking = tmp_path / "booking.yaml"
     properties = {"guests": {"type": "integer"}, "quantity": {"type": "integer"}, "table": {"type": "integer"}}
@@ -390,8 +393,8 @@ def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
     notice = tmp_path / "notice.yaml"
     properties = {"tracking_number": {"type": "string"}, "postal_code": {"type": "string"}, "note": {"type": "string"}}
     notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
-    text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels."
+    text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels; ACME-CORP."
     offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
-    codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH"]
+    codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH", "ACME-CORP"]
     assert offered["tracking_number"]["anyOf"][0]["enum"] == offered["postal_code"]["anyOf"][0]["enum"] == codes
     assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run

@@ -246,3 +246,12 @@ def test_a_string_running_on_into_another_fields_value_is_cut_before_it() -> Non
     text = "Nguyễn Văn An is twenty-three and lives in Hanoi."
     answer = settle(Aged(name="Nguyễn Văn An is twenty-three", age=23), text)
     assert answer.model_dump() == {"name": "Nguyễn Văn An", "age": 23}
+
+
+def test_a_pattern_python_cannot_read_leaves_the_value_as_it_is() -> None:
+    class Coded(BaseModel):
+        code: str = Field(pattern=r"^\p{Lu}+-\d+ from X$")
+        origin: str | None = None
+
+    answer = Coded(code="AB-1 from X", origin="X")
+    assert settle(answer, "AB-1 from X").model_dump(exclude_none=True)["code"] == "AB-1 from X"

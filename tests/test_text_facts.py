@@ -30,6 +30,7 @@ def test_dates_are_read_in_many_forms_as_iso(text: str, dates: list[str]) -> Non
         ("March 12-14, 2025", [("2025-03-12", "March 12"), ("2025-03-14", "14, 2025")]),
         ("from 30 May to 2 June 2025", [("2025-05-30", "30 May"), ("2025-06-02", "2 June 2025")]),
         ("Mar 30 – Apr 2, 2025", [("2025-03-30", "Mar 30"), ("2025-04-02", "Apr 2, 2025")]),
+        ("30 Dec - 2 Jan 2026", [("2025-12-30", "30 Dec"), ("2026-01-02", "2 Jan 2026")]),  # across a new year
     ],
 )
 def test_each_end_of_a_range_of_days_is_a_date(text: str, dates: list[tuple[str, str]]) -> None:
@@ -77,6 +78,9 @@ def test_records_are_found_in_lists_tables_paragraphs_and_inline_numbers() -> No
     # Each row's cells under their column names; the heading row is no record, nor context.
     assert table is not None and table.records == ["ID: IT-1 | Product: VPN", "ID: IT-2 | Product: Jira"]
     assert table.before == "Digest" and table.after == "Note: done"
+    # A first row holding digits is a record, not a heading.
+    rows = layout("Ann Lee | 33 | Sales\nBo Park | 41 | Ops\nCy Diaz | 29 | IT")
+    assert rows is not None and rows.records == ["Ann Lee | 33 | Sales", "Bo Park | 41 | Ops", "Cy Diaz | 29 | IT"]
     inline = layout("Both bookings: (1) Ref A for you. (2) Ref B for Marco.")
     assert inline is not None and inline.records == ["Ref A for you. ", "Ref B for Marco."]
     paragraphs = layout("Reviews of the lamp\n\nGreat lamp, bright and cheap.\n\nFlickers a lot at night, returned.")

@@ -21,7 +21,11 @@ _DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!
 
 def integer_spans(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
-    found = [(match.start(), match.end(), int(match.group().replace(",", ""))) for match in _DIGITS.finditer(text)]
+    found = [
+        (match.start(), match.end(), int(match.group().replace(",", "")))
+        for match in _DIGITS.finditer(text)
+        if match.end() - match.start() <= 40  # no whole number of thousands of digits (nor Python's limit on them)
+    ]
     return sorted(found + number_word_spans(text))
 
 
@@ -29,11 +33,15 @@ def integer_spans(text: str) -> list[tuple[int, int, int]]:
 # ("18 Orchard Lane"). Years and months are left out: they say how old ("19-year-old", "6 months").
 _COUNTED_HYPHEN = re.compile(r"-([a-z]{3,})\b")
 _COUNTED_WORDS = re.compile(r"[ \t]+([a-z]{2,})\b(?:[ \t]+([a-z]{3,})\b)?")
-_NUMBERED_STREET = re.compile(r"[ \t]+([A-Z][a-z]+)[ \t]+[A-Z]")
+_NUMBERED_STREET = re.compile(
+    r"[ \t]+([A-Z][a-z]+)[ \t]+(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Drive|Boulevard|Blvd|Way|Place|Square|"
+    r"Terrace|Close|Crescent|Straße|Strasse|Str|Gardens|Row|Hill|Park)\b"
+)
 _MEASURE = re.compile(
     r"[ \t]?(?:([°%℃℉‰])|(kg|km|cm|mm|ml|cl|dl|g|l|oz|tbsp|tsp|lbs?|ft|mi|mph|kph|gb|mb|tb|kb|hz|kw)(?![^\W\d_]))",
     re.IGNORECASE,
 )
+_SURNAME = re.compile(r"[A-Z][a-z]+[ \t]+$")
 # What a number numbers, written just before it: "Hall 2", "gate 12", "Flat 6", "Locker 118", "No. 5".
 _NUMBERED = re.compile(
     r"\b(room|hall|gate|flat|apt|apartment|suite|floor|level|platform|table|seat|row|bus|line|route|unit|"
@@ -42,6 +50,11 @@ _NUMBERED = re.compile(
     re.IGNORECASE,
 )
 _SYMBOLS = {"°": "degrees", "℃": "degrees", "℉": "degrees", "%": "percent", "‰": "permille"}
+# Verbs a person's number is often followed by ("Noah, 12 plays chess"): no plural nouns.
+_VERBS = frozenset(
+    "likes loves lives plays works runs goes has does says wants needs enjoys attends studies joins leaves makes "
+    "takes gets uses weighs measures costs stands sits walks speaks writes reads teaches coaches".split()
+)
 _IRREGULAR_PLURALS = frozenset("people children grandchildren men women feet staff crew".split())
 _AGE_UNITS = frozenset("year years yr yrs month months".split())
 _NOT_COUNTED = _AGE_UNITS | frozenset(
@@ -50,6 +63,8 @@ _NOT_COUNTED = _AGE_UNITS | frozenset(
 
 
 def _plural(word: str) -> bool:
+    if word in _VERBS:
+        return False
     return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
 
 
@@ -76,8 +91,11 @@ def counted_noun(text: str, end: int) -> str | None:
 def numbered_noun(text: str, start: int) -> str | None:
     """The word naming what the number starting at ``start`` numbers, written just before it ("Hall 2", "gate
     12", "Locker 118"); None if there is none."""
-    before = _NUMBERED.search(text[max(0, start - 20) : start])
-    return None if before is None else before.group(1).casefold()
+    window = text[max(0, start - 40) : start]
+    before = _NUMBERED.search(window)
+    if before is None or _SURNAME.search(window, 0, before.start()):  # "Emma Ward 34": a name, not a ward
+        return None
+    return before.group(1).casefold()
 
 
 @dataclass(frozen=True)
@@ -311,13 +329,16 @@ class TextFacts:
                 month = match["month"]
                 number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
                 _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
+        written = {item.start: item.end for item in found.values()}  # dates written whole, for the ranges
         for pattern in _RANGES:
             for match in pattern.finditer(self.text):
-                first, second = match["m1"] or match["m2"], match["m2"] or match["m1"]
+                first, second = _month_number(match["m1"] or match["m2"]), _month_number(match["m2"] or match["m1"])
                 year, high = int(match["year"]), max(match.end("d1"), match.end("m1"))
-                _add_date(found, year, _month_number(first), int(match["d1"]), match.start(), high)
-                if not any(item.start < match.end() and match.start("d2") < item.end for item in found.values()):
-                    _add_date(found, year, _month_number(second), int(match["d2"]), match.start("d2"), match.end())
+                wraps = first is not None and second is not None and first > second  # "30 Dec - 2 Jan 2026"
+                _add_date(found, year - wraps, first, int(match["d1"]), match.start(), high)
+                inside = (written.get(start, -1) for start in range(match.start(), match.end()))
+                if not any(end > match.start("d2") for end in inside):
+                    _add_date(found, year, second, int(match["d2"]), match.start("d2"), match.end())
         for match in _COMPACT_DATE.finditer(self.text):
             year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
             _add_date(found, year, _MONTHS[match["month"].lower()], int(match["day"]), match.start(), match.end())

@@ -252,7 +252,7 @@ class _Narrowing:
             ]
             values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
             if _names_a_code(path):
-                values = [value for value in values if _CODE.fullmatch(value)]
+                values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -265,8 +265,9 @@ class _Narrowing:
 # more characters, up to six parts each holding a digit or one to three capitals ("1Z999AA101", "7712 3456 7890",
 # "5652 AH", "SE15" - not "48h service", "Order AB-123", "(48h" or "3").
 _CODE_WORDS = frozenset("number no code id ref reference zip postcode sku pnr iban".split())
-_CODE_PART = r"(?:[\w/.#-]*\d[\w/.#-]*|[A-Z]{1,3})"
-_CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}")
+_CODE_PART = r"(?:(?=[\w/.#-]*\d)[\w/.#-]+|[A-Z]{1,3})"
+# ... or capitals joined by a hyphen or underscore ("ACME-CORP").
+_CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}|[A-Z0-9]{{2,}}(?:[-_][A-Z0-9]+)+")
 
 
 def _names_a_code(path: str) -> bool:

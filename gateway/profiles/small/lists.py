@@ -21,7 +21,7 @@ from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import integer_spans
 from gateway.profiles import Ask
 from gateway.profiles.small.choices import FUNCTION_WORDS, text_spans, value_choices
-from gateway.profiles.small.runs import whole_name
+from gateway.profiles.small.runs import capitalised, whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells
 from gateway.schemas.compiler import CompiledSchema
 
@@ -176,7 +176,6 @@ def _locate(value: str, chunk: Chunk) -> tuple[int, int] | None:
 
 # "Mei Chen, 24, from Taipei": a place named after an item's number, and the name written just before it.
 _PLACE_AFTER_NUMBER = re.compile(r"^[ \t]*\)?[ \t]*,?[ \t]*(?:from|of|in|at|near)[ \t]+$", re.IGNORECASE)
-_NAME_BEFORE_NUMBER = re.compile(r"([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)[ \t]*[,(][ \t]*$")
 
 
 def _named_before_number(text: str, start: int, item: BaseModel, plan: ListPlan) -> tuple[int, int] | None:
@@ -188,8 +187,8 @@ def _named_before_number(text: str, start: int, item: BaseModel, plan: ListPlan)
     before = [span for span in integer_spans(text[:start]) if span[2] == number]
     if not before or not _PLACE_AFTER_NUMBER.match(text[before[-1][1] : start]):
         return None
-    name = _NAME_BEFORE_NUMBER.search(text, 0, before[-1][0])
-    return None if name is None else name.span(1)
+    name = _PAIRED_NAME.search(text, max(0, before[-1][0] - 80), before[-1][0])
+    return None if name is None or not capitalised(name.group(1)) else name.span(1)
 
 
 def _renamed(item: BaseModel, field: str, value: Any) -> BaseModel | None:
@@ -205,9 +204,10 @@ _LABEL_COUNT = re.compile(r"\)?[ \t]*:")
 _PAIRED_NAME = re.compile(r"([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,3})[ \t]*[,(][ \t]*$")
 
 
-def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) -> list[tuple[int, int, Any]]:
+def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) -> list[tuple[int, int, Any, bool]]:
     """Where the chunk writes a name just before a number its item may hold ("Doris, 79"): ``(start, end,
-    number)``, the name's place in the whole text. None for a plan of more or fewer than one number."""
+    number, opens a sentence)``, the name's place in the whole text. None for a plan of more or fewer than one
+    number."""
     if len(plan.numbers) != 1:
         return []
     allowed = set(value_choices(properties, plan.numbers, chunk.text).get(plan.numbers[0], []))
@@ -216,8 +216,13 @@ def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) 
         if value not in allowed or _LABEL_COUNT.match(chunk.text, end):  # "Attendees (3): ..." counts them
             continue
         name = _PAIRED_NAME.search(chunk.text, max(0, start - 80), start)
-        if name is not None and name.group(1).split()[0].casefold() not in FUNCTION_WORDS:
-            pairs.append((chunk.start + name.start(1), chunk.start + name.end(1), value))
+        if name is None or not capitalised(name.group(1)) or name.group(1).split()[0].casefold() in FUNCTION_WORDS:
+            continue
+        opening = chunk.text[: name.start(1)].rstrip(" \t")
+        # A sentence's first word alone may be any word ("Yesterday, 3 of the campers"): such a pair corrects
+        # items, and makes none.
+        opens = " " not in name.group(1) and (not opening or opening[-1] in ".!?;\n")
+        pairs.append((chunk.start + name.start(1), chunk.start + name.end(1), value, opens))
     return pairs
 
 
@@ -230,9 +235,9 @@ def with_pairs(
     Also the indexes of the items a pair settled (their numbers need no second read)."""
     pairs = name_number_pairs(chunk, plan, properties)
     field = plan.numbers[0] if pairs else ""
-    ends = {high for _, high, _ in pairs}
+    ends = {pair[1] for pair in pairs}
     for entry in entries:
-        for low, high, value in pairs:
+        for low, high, value, _ in pairs:
             taken = any(other.end == high for other in entries if other is not entry)
             if low <= entry.start and entry.end == high:
                 # The item's own name, or the end of the one paired ("Marc Tremblay" of "Firefighter Marc Tremblay").
@@ -245,9 +250,9 @@ def with_pairs(
                 continue
             entry.item = item or entry.item
             break
-    for low, high, value in pairs:
+    for low, high, value, opens in pairs:
         held = any(entry.value(field) == value for entry in entries)
-        if held or any(low < entry.end and entry.start < high for entry in entries):
+        if opens or held or any(low < entry.end and entry.start < high for entry in entries):
             continue
         try:
             item = schema.model.model_validate(

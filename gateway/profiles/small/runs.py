@@ -107,14 +107,14 @@ def _ends_phrase(text: str, word: tuple[int, int], following: tuple[int, int]) -
     return word[1] - word[0] > 3 or not text[following[0]].isupper()
 
 
-def whole_name(text: str, start: int, end: int) -> tuple[int, int]:
+def whole_name(text: str, start: int, end: int, *, titles: bool = True) -> tuple[int, int]:
     """Where the capitalised name holding the value at ``text[start:end]`` starts and ends: a small model often
     takes the last word of a name ("Siddiqui" of "Father - Ahmed Siddiqui") or a title before it ("Prof" of "Prof.
     Tomás Herrera"). A one-word value is widened by a capitalised word just before it (not a sentence's or line's
     first word: "Yesterday Carlos", "; Twins Anna"; nor "I'm") and one just after it ("Vantage Portal"); a title
-    alone becomes the name after it."""
-    if _TITLE.fullmatch(text[start:end]) is not None and text[end : end + 1] == ".":
-        if (after := _NAME_AFTER.match(text, end + 1)) is not None:
+    alone becomes the name after it (with ``titles``: a salutation field keeps its "Mr")."""
+    if titles and _TITLE.fullmatch(text[start:end]) is not None and text[end : end + 1] == ".":
+        if (after := _NAME_AFTER.match(text, end + 1)) is not None and capitalised(after.group(1)):
             return after.start(1), after.end(1)
     if " " in text[start:end].strip():
         return start, end
@@ -131,12 +131,19 @@ def whole_name(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _names(word: str) -> bool:
     """Whether a capitalised word may be part of a name: not a pronoun or article ("I'm", "The")."""
-    return re.split(r"['’]", word)[0].casefold() not in FUNCTION_WORDS
+    return capitalised(word) and re.split(r"['’]", word)[0].casefold() not in FUNCTION_WORDS
 
 
-# A title or abbreviation: a short capitalised word written with a full stop after it ("Dr.", "Prof.", "Sra.").
-_TITLE = re.compile(r"[^\W\d_a-z][a-z]{0,3}")
-_TITLE_END = re.compile(r"(?<![\w'’-])[^\W\d_a-z][a-z]{0,3}\.$")
+def capitalised(words: str) -> bool:
+    """Whether every word starts with a capital or a letter of a script without case ("Ana Popescu", "王芳"; not
+    "étudie", which the patterns' "not a-z" lets through)."""
+    return all(not word[0].islower() for word in words.split())
+
+
+# A title, written with a full stop after it ("Dr.", "Prof.", "Sra.").
+_TITLES = r"(?:Dr|Dra|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Srta|Rev|Capt|Col|Gen|Sgt|Lt|Hon|Mme|Mlle|Fr|Herr|Frau|Insp|Supt)"
+_TITLE = re.compile(_TITLES)
+_TITLE_END = re.compile(rf"(?<![\w'’-]){_TITLES}\.$")
 _NAME_AFTER = re.compile(r"[ \t]+((?:[^\W\d_a-z][\w'’-]*)(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_a-z][\w'’-]*)(?![\w'’-])")
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")

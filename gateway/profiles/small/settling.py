@@ -77,7 +77,7 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
         others = [form for other, known in data.items() if other != name for form in _written(known, facts)]
         # A time "20:00:00" does not begin with a number 20: a value with a pattern loses only a tail.
         kept = _without_others(value, others, head=kind is None)
-        if kind is not None and re.search(kind[2], kept) is None:
+        if kind is not None and not _accepts(kind[2], kept):
             continue
         if kept != value:
             data[name] = kept
@@ -123,11 +123,11 @@ def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts, hel
         places = list(re.finditer(rf"(?<![\w'’-]){re.escape(value)}(?![\w'’-])", facts.text))
         if len(places) != 1:
             continue
-        start, end = whole_name(facts.text, places[0].start(), places[0].end())
+        start, end = whole_name(facts.text, places[0].start(), places[0].end(), titles=_NAMED.search(name) is not None)
         wider = facts.text[start:end]
-        if wider == value or any(other in wider for other in held if other != value):
+        if wider == value or any(_written_across(facts.text, other, start, end) for other in held if other != value):
             continue
-        if kind[2] is not None and re.search(kind[2], wider) is None:
+        if kind[2] is not None and not _accepts(kind[2], wider):
             continue
         data[name] = wider
         changed = True
@@ -429,3 +429,25 @@ def _item_type(annotation: Any) -> Any:
         if typing.get_origin(candidate) is list and (arguments := typing.get_args(candidate)):
             return arguments[0]
     return None
+
+
+# A field holding a person's or a thing's name: a title alone in it stands for the name after it.
+_NAMED = re.compile(r"name|person|author|host|guest|speaker|recipient|customer|contact|passenger|patient", re.I)
+
+
+def _written_across(text: str, value: str, start: int, end: int) -> bool:
+    """Whether ``value`` is written somewhere in ``text`` that overlaps ``text[start:end]``."""
+    position = text.find(value, max(0, start - len(value)))
+    while position != -1 and position < end:
+        if position + len(value) > start:
+            return True
+        position = text.find(value, position + 1)
+    return False
+
+
+def _accepts(pattern: str, value: str) -> bool:
+    """Whether a JSON Schema ``pattern`` accepts ``value``; False when Python cannot read the pattern."""
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return False
