@@ -65,6 +65,12 @@ def stated_integers(text: str, field: str = "", spec: dict[str, Any] | None = No
 _COUNT_STEMS = frozenset("quan qty coun numb num size tota amou unit".split())
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a field's name ("prep_minutes", "durationHours" -> ["duration", "Hours"]); of a dotted path's
+    last part."""
+    return [word for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name.rsplit(".", 1)[-1]) if word]
+
+
 def uncounted(
     spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
 ) -> list[_Span]:
@@ -73,11 +79,10 @@ def uncounted(
     age), nor one just after what it numbers ("Hall 2", "Locker 118"), unless that thing is named in the field's
     name or description ("4 guests" for ``guests``, "Floor 3" for ``floor``). Every number if each is such a one
     and ``all_if_none``."""
-    named = {word.casefold()[:4] for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) if len(word) >= 3}
-    if named & _COUNT_STEMS:
+    own = name_words(field)
+    if {word.casefold()[:4] for word in own if len(word) >= 3} & _COUNT_STEMS:
         return spans
-    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) + re.findall(r"[^\W\d_]+", spec.get("description", ""))
-    related = {word.casefold()[:4] for word in words if word}
+    related = {word.casefold()[:4] for word in [*own, *re.findall(r"[^\W\d_]+", spec.get("description", ""))]}
 
     def free(span: _Span) -> bool:
         nouns = (counted_noun(text, span[1]), numbered_noun(text, span[0]))

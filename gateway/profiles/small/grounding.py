@@ -17,7 +17,7 @@ from typing import Any
 
 from gateway.extraction.text_facts import Found, TextFacts, has_offset
 from gateway.profiles import Choices
-from gateway.profiles.small.choices import uncounted
+from gateway.profiles.small.choices import name_words, uncounted
 from gateway.profiles.small.runs import runs
 from gateway.schemas.compiler import CompiledSchema
 
@@ -271,8 +271,8 @@ _CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}|[A-
 
 
 def _names_a_code(path: str) -> bool:
-    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", path.rsplit(".", 1)[-1])
-    last = words[-1].casefold()
+    words = name_words(path)
+    last = words[-1].casefold() if words else ""
     return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
 
 
@@ -292,7 +292,7 @@ _UNITS["weeks"] = 604800
 
 def _unit_of(path: str) -> float | None:
     """Seconds in the time unit a number field's name ends with ("prep_minutes", "durationHours"), if any."""
-    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", path.rsplit(".", 1)[-1])
+    words = name_words(path)
     last = words[-1].casefold() if words else ""
     return _UNITS.get(last) or _UNITS.get(f"{last}s")
 
@@ -300,7 +300,7 @@ def _unit_of(path: str) -> float | None:
 def _name_stems(name: str) -> set[str]:
     """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu); a name of one
     three-letter word is its own stem ("age"; not the "min" of "salary_min", which labels any "30 min")."""
-    words = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name)
+    words = name_words(name)
     if len(words) == 1 and len(name) == 3 and name.isalpha():
         return {name.casefold()}
     return {word.casefold()[:4] for word in words if len(word) >= 4 and word.isalpha()}

@@ -20,9 +20,9 @@ from pydantic import BaseModel
 from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import integer_spans
 from gateway.profiles import Ask
-from gateway.profiles.small.choices import FUNCTION_WORDS, text_spans, value_choices
+from gateway.profiles.small.choices import FUNCTION_WORDS, name_words, text_spans, value_choices
 from gateway.profiles.small.runs import capitalised, whole_name
-from gateway.profiles.small.tables import RULE_LINE, cells
+from gateway.profiles.small.tables import RULE_LINE, cells, heading
 from gateway.schemas.compiler import CompiledSchema
 
 # Where a text is cut into chunks: semicolons, line breaks, and sentence ends - not the full stop of a title or
@@ -150,7 +150,7 @@ def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan) -> list[Plac
         low, high = _named_before_number(chunk.text, start - chunk.start, item, plan) or whole_name(
             chunk.text, start - chunk.start, end - chunk.start
         )
-        renamed = _renamed(item, plan.anchor, chunk.text[low:high])
+        renamed = _with_value(item, plan.anchor, chunk.text[low:high])
         if (low, high) != (start - chunk.start, end - chunk.start) and renamed is not None:
             item, (start, end) = renamed, (chunk.start + low, chunk.start + high)
         if any(start < other.end and other.start < end for other in placed):
@@ -191,7 +191,7 @@ def _named_before_number(text: str, start: int, item: BaseModel, plan: ListPlan)
     return None if name is None or not capitalised(name.group(1)) else name.span(1)
 
 
-def _renamed(item: BaseModel, field: str, value: Any) -> BaseModel | None:
+def _with_value(item: BaseModel, field: str, value: Any) -> BaseModel | None:
     """``item`` with ``field`` set to ``value``, if its schema still accepts it."""
     try:
         return type(item).model_validate({**item.model_dump(), field: value})
@@ -241,9 +241,9 @@ def with_pairs(
             taken = any(other.end == high for other in entries if other is not entry)
             if low <= entry.start and entry.end == high:
                 # The item's own name, or the end of the one paired ("Marc Tremblay" of "Firefighter Marc Tremblay").
-                item = _renamed(entry.item, field, value)
+                item = _with_value(entry.item, field, value)
             elif entry.end not in ends and entry.value(field) == value and not taken:
-                item = _renamed(entry.item, plan.anchor, chunk.text[low - chunk.start : high - chunk.start])
+                item = _with_value(entry.item, plan.anchor, chunk.text[low - chunk.start : high - chunk.start])
                 if item is not None:
                     entry.start, entry.end = low, high
             else:
@@ -355,16 +355,15 @@ def table_rows(text: str) -> list[Row]:
             if not RULE_LINE.match(line):
                 table.append((start, line.rstrip("\r\n")))
             continue
-        if len(table) >= 3 and not any(character.isdigit() for character in table[0][1]):
-            heading = cells(table[0][1])
-            found += [Row(start, start + len(row), cells(row), heading) for start, row in table[1:]]
+        if len(table) >= 3 and (names := heading(table[0][1])):
+            found += [Row(start, start + len(row), cells(row), names) for start, row in table[1:]]
         table = []
     return found
 
 
 def _column(heading: list[str], field: str) -> int | None:
     """The column whose heading names ``field`` ("Name" or "Full name" for ``name``, "Age" for ``age``)."""
-    stems = {word.casefold()[:4] for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) if len(word) >= 3}
+    stems = {word.casefold()[:4] for word in name_words(field) if len(word) >= 3}
     for index, name in enumerate(heading):
         if {word.casefold()[:4] for word in re.findall(r"[^\W\d_]{3,}", name)} & stems:
             return index

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
-from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
+from gateway.profiles.small.tables import RULE_LINE, heading, labelled_row
 from gateway.schemas.compiler import CompiledSchema
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h][.)])\s+")
@@ -59,11 +59,9 @@ def _table(text: str) -> Layout | None:
         return None
     # Each row with its cells under their column names ("ID: IT-2041 | Product: Printers"): shown the heading row
     # above a bare row instead, a small model copies the column names as values.
-    # A first row without digits names the columns; a first row with them is a record ("Ann Lee | 33 | Sales").
-    named = not any(character.isdigit() for character in lines[rows[0]])
-    heading = cells(lines[rows[0]]) if named else []
-    body = [lines[index] for index in rows[int(named) :] if not RULE_LINE.match(lines[index])]
-    records = [labelled_row(heading, row) for row in body]
+    names = heading(lines[rows[0]])
+    body = [lines[index] for index in rows[1 if names else 0 :] if not RULE_LINE.match(lines[index])]
+    records = [labelled_row(names, row) for row in body]
     return Layout(records, "\n".join(lines[: rows[0]]), "\n".join(lines[rows[-1] + 1 :]))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gateway.extraction.text_facts import TextFacts
+from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
 from gateway.profiles.small.runs import whole_name
 
@@ -199,7 +200,7 @@ def _words_before(value: Any, facts: TextFacts) -> str:
 
 def _named_in(key: str, before: str) -> bool:
     """Whether a word of the field's name (its first five letters) is in ``before``."""
-    words = [word for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", key) if len(word) >= 3]
+    words = [word for word in name_words(key) if len(word) >= 3]
     return any(word.casefold()[:5] in before for word in words)
 
 
@@ -393,14 +394,15 @@ def _kinds(model: type[BaseModel]) -> dict[str, tuple[Any, ...]]:
     return kinds
 
 
-def _chosen(model: type[BaseModel]) -> set[str]:
-    """The fields whose values come from a fixed set (an enum or a constant)."""
+@lru_cache(maxsize=256)
+def _chosen(model: type[BaseModel]) -> frozenset[str]:
+    """The fields whose values come from a fixed set (an enum or a constant, inline or as a ``$ref``)."""
     properties = model.model_json_schema().get("properties", {})
-    return {
+    return frozenset(
         name
         for name, spec in properties.items()
         if any({"enum", "const", "$ref"} & branch.keys() for branch in spec.get("anyOf", [spec]))
-    }
+    )
 
 
 def _drop_empty(model: type[BaseModel], data: dict[str, Any]) -> None:

@@ -11,6 +11,12 @@ def cells(row: str) -> list[str]:
     return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
 
+def heading(row: str) -> list[str]:
+    """The column names a table's first row gives: its cells when it holds no digit, else none (a first row with
+    digits is a record: "Ann Lee | 33 | Sales")."""
+    return [] if any(character.isdigit() for character in row) else cells(row)
+
+
 def labelled_row(heading: list[str], row: str) -> str:
     """A table row as its cells under their headings, "Time: 18:00 | Title: dbt at scale" (empty cells left out):
     shown the heading row above it, a small model copies the headings as values."""
