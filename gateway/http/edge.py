@@ -23,6 +23,8 @@ from gateway.settings import Settings
 logger = logging.getLogger("gateway")
 
 MAX_HEADERS = 100
+# How long a refused connection stays open, its input dropped, before it is closed (see ``_refuse``).
+LINGER_SECONDS = 2.0
 _HEAD_END = b"\r\n\r\n"
 _REASONS = {408: "Request Timeout", 431: "Request Header Fields Too Large", 503: "Service Unavailable"}
 
@@ -139,4 +141,11 @@ class EdgeProtocol(HttpToolsProtocol):
         self._refused = True
         if not self.transport.is_closing():
             self.transport.write(refusal(status, error_type, message))
-            self.transport.close()
+            if self.transport.can_write_eof():
+                # Closed a moment later, not at once: closing a socket with the client's bytes still arriving
+                # sends a reset, which can discard the refusal before the client reads it. Meanwhile the write
+                # side is shut and what arrives is dropped (``data_received``).
+                self.transport.write_eof()
+                self.loop.call_later(LINGER_SECONDS, self.transport.close)
+            else:
+                self.transport.close()
