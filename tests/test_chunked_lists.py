@@ -56,14 +56,15 @@ async def test_repeats_and_strays_are_dropped_and_items_put_in_text_order(user_d
 
 
 async def test_an_item_whose_stretch_offers_two_numbers_is_read_again(user_detail: CompiledSchema) -> None:
-    # Nadia's stretch ("Nadia is 34 and ") offers one number; Omar's (" and Omar is 36 and his son is 2.") two: he is
-    # asked about again, as one object whose name is fixed (the only choice: the gateway writes it in, the model
+    # Nadia's stretch ("Nadia is 34 and") offers one number (and writes it with her name); Omar's (" and Omar, whose
+    # son is 2, turned 36.") two, neither written just after his name: he is asked about again, as one object whose
+    # name is fixed (the only choice: the gateway writes it in, the model
     # writes the age), and takes that answer's age.
     backend = ScriptedBackend({"items": [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 2}]}, {"age": 36})
-    items = await small(backend).extract_list(user_detail, "Nadia is 34 and Omar is 36 and his son is 2.")
+    items = await small(backend).extract_list(user_detail, "Nadia is 34 and Omar, whose son is 2, turned 36.")
     assert [item.model_dump() for item in items] == [{"name": "Nadia", "age": 34}, {"name": "Omar", "age": 36}]
     [again] = backend.requests[1:]
-    assert again["messages"][-1]["content"].startswith(" and Omar is 36 and his son is 2.")
+    assert again["messages"][-1]["content"].startswith(" and Omar, whose son is 2, turned 36.")
     assert list(again["tools"][0]["function"]["parameters"]["properties"]) == ["age"]
 
 
@@ -152,3 +153,32 @@ async def test_a_name_written_just_before_a_number_sets_the_items_right(user_det
         {"name": "Jake Morrow", "age": 24},
     ]
     assert len(backend.requests) == 2
+
+
+async def test_one_object_is_set_right_by_the_name_written_just_before_its_number(user_detail: CompiledSchema) -> None:
+    # The one-object route: a sign-off's name with the welcomed person's age takes the name written with that age;
+    # a paired name with another number takes its own; a number no name is written with leaves the answer alone.
+    text = "Hi team, please welcome Hyun-woo Park (29), who starts on 1 July; his mentor Ines, 41, sits at desk 5."
+    text += "\n\nBest,\nClaire"
+    answers = [{"name": "Claire", "age": 29}, {"name": "Park", "age": 41}, {"name": "Claire", "age": 5}]
+    backend = ScriptedBackend(*answers)
+    extractor = small(backend)
+    got = [(await extractor.extract(user_detail, text)).model_dump() for _ in answers]
+    park = {"name": "Hyun-woo Park", "age": 29}
+    assert got == [park, park, {"name": "Claire", "age": 5}]
+
+
+async def test_names_written_with_an_age_verb_pair_and_joined_names_part(user_detail: CompiledSchema) -> None:
+    # "Joe turned 90", "Priyanka is 31 now": each name takes the age written after it; "Milo
+    # and Ava, who are 9" is two people; "48 of us" is no one's age where the text writes ages as ages.
+    text = "Grandpa Joe turned 90, cousin Priyanka is 31 now and Milo and Ava, who are 9. 48 of us came; thanks Rita!"
+    answer = {"items": [{"name": "Joe", "age": 31}, {"name": "Priyanka", "age": 90}]}
+    answer["items"].append({"name": "Milo and Ava", "age": 9})
+    backend = ScriptedBackend(answer, {"items": [{"name": "Rita", "age": 48}]})
+    items = await small(backend).extract_list(user_detail, text)
+    assert [item.model_dump() for item in items] == [
+        {"name": "Joe", "age": 90},
+        {"name": "Priyanka", "age": 31},
+        {"name": "Milo", "age": 9},
+        {"name": "Ava", "age": 9},
+    ]

@@ -396,5 +396,74 @@ def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
     text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels; ACME-CORP."
     offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
     codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH", "ACME-CORP"]
-    assert offered["tracking_number"]["anyOf"][0]["enum"] == offered["postal_code"]["anyOf"][0]["enum"] == codes
+    assert offered["tracking_number"]["anyOf"][0]["enum"] == codes
+    assert offered["postal_code"]["anyOf"][0]["enum"] == ["5652", "5652 AH"]  # the codes shaped as postal codes
     assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run
+
+
+def test_an_age_field_is_offered_the_numbers_a_text_writes_as_ages(tmp_path: Path) -> None:
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+
+    def ages(text: str) -> list[int]:
+        ages: list[int] = narrowed(user_detail, text)["properties"]["age"]["enum"]
+        return ages
+
+    # "for 7 years" and "About 30 years now" say how long, not how old; "She is 46." and an answer to "how old" do.
+    assert ages("Beatriz ran the food bank for 7 years and coaches 12 kids. She is 46.") == [46]
+    assert ages("Q: And how old are you, Rahul?\nA: Fifty-five.\nQ: Since when?\nA: About 30 years now.") == [55]
+    assert ages("Connor (26M) spent $60 in 3 weeks") == [26]
+    assert ages("Hiroshi, 63/M, LOS 7 days") == [63]
+    assert ages("Lucía Fernández Gil, de 15 años, mide 1,62 m y pesa 48 kg.") == [15]
+    # "is 55-091-337" is a customer number; with no number written as an age, every number stays offered.
+    assert ages("Her customer number is 55-091-337 and she's 74 and kind.") == [74]
+    assert ages("Leo has 3 dogs and 2 cats.") == [3, 2]
+
+
+def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_signature(tmp_path: Path) -> None:
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+
+    def names(text: str) -> list[str]:
+        names: list[str] = narrowed(user_detail, text)["properties"]["name"]["enum"]
+        return names
+
+    letter = "Hello Mr. Kowalski,\n\nYour mother, Halina Kowalska, is 83 and lives at Elm Street.\n\nBest,\nDiane Ortiz"
+    offered = names(letter)
+    assert "Halina Kowalska" in offered
+    assert not {"Kowalski", "Mr. Kowalski", "Diane Ortiz", "Elm Street", "Best"} & set(offered)
+    # A writer who gives their own age may be the one who signs.
+    assert "Emma" in names("Hi, I'm 29 and looking for a flat near the Science Museum.\n\nThanks,\nEmma")
+    headed = names("CURRICULUM VITAE\nName: ANA RUIZ\nAge: 26, works at Allegro on Monday; LOS 7 days")
+    assert "ANA RUIZ" in headed
+    assert not {"CURRICULUM VITAE", "Allegro", "Monday", "LOS"} & set(headed)
+    # A text in capitals writes its names so too; where nothing else is left, everything stays.
+    assert "ANA RUIZ" in names("PATIENT ANA RUIZ, 26")
+    assert names("SPRINGFIELD 67") == ["SPRINGFIELD"]
+
+
+def test_postal_codes_quantities_and_item_lines_are_offered_as_such(tmp_path: Path) -> None:
+    line = tmp_path / "line.yaml"
+    properties = {"name": {"type": "string"}, "quantity": {"type": "integer"}, "postal_code": {"type": "string"}}
+    line.write_text(json.dumps({"title": "Line", "type": "object", "properties": properties}))
+    schema = compile_schema(line, tmp_path / "cache")
+
+    def offered(text: str, field: str) -> list[Any]:
+        values: list[Any] = narrowed(schema, text)["properties"][field]["anyOf"][0]["enum"]
+        return values
+
+    # "×2" is the quantity, not the 30 of "30 ml"; the line's description is offered whole, commas and all.
+    item = "- Fountain Pen Ink 30 ml, Midnight ×2 ... $16.50"
+    assert offered(item, "quantity") == [2]
+    assert "Fountain Pen Ink 30 ml, Midnight" in offered(item, "name")
+    assert offered("Aisha Rahman, 9 Fenwick Close, Leeds, LS6 2QP", "postal_code") == ["LS6 2QP"]
+    assert offered("Dana Okafor, 77 Birchwood Ct, Asheville, NC 28803", "postal_code") == ["28803"]
+
+
+def test_a_word_naming_the_values_kind_labels_a_field_only_when_its_name_has_no_other(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.yaml"
+    date = {"type": "string", "format": "date"}
+    properties = {"shipped_date": date, "delivery": date}
+    notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
+    offered = narrowed(compile_schema(notice, tmp_path / "cache"), "Shipped: 3 June 2024. Delivery date: 6 June 2024.")
+    # "Delivery date" labels the delivery, not the shipped_date ("date" is every date's word).
+    assert offered["properties"]["shipped_date"]["enum"] == ["2024-06-03"]
+    assert offered["properties"]["delivery"]["enum"] == ["2024-06-06"]

@@ -3,9 +3,10 @@ the small profile reads it with."""
 
 import pytest
 
-from gateway.extraction.text_facts import TextFacts
+from gateway.extraction.text_facts import TextFacts, integer_spans, marked_as_quantity, written_as_age
 from gateway.profiles.small.records import layout
 from gateway.profiles.small.runs import runs
+from gateway.profiles.small.tables import item_description
 
 
 @pytest.mark.parametrize(
@@ -164,3 +165,44 @@ def test_a_quoted_text_and_a_long_phrase_are_offered_whole() -> None:
 
 def test_full_width_punctuation_ends_a_run() -> None:
     assert [found.value for found in runs("患者王芳，女，32岁。")] == ["患者王芳", "女", "32岁"]
+
+
+@pytest.mark.parametrize(
+    ("line", "description"),
+    [
+        ("  1 x Ridgeline 45L Pack - Slate Blue", "Ridgeline 45L Pack - Slate Blue"),
+        ("- Linen Journal, A5, Dotted (Sage) ×2 ... $38.00", "Linen Journal, A5, Dotted (Sage)"),
+        ("1     HL-2231   Nitrile Gloves, Blue, Size M     10    10    0", "Nitrile Gloves, Blue, Size M"),
+        ("  Bamboo Cutting Board Set (3 pcs)       Qty: 1", "Bamboo Cutting Board Set (3 pcs)"),
+        ("> Qty 3 - Balsam Fir Soy Candle 8oz", "Balsam Fir Soy Candle 8oz"),
+        ("2x Bohnen 1 kg", "Bohnen 1 kg"),
+        # Not laid out as an item: a sentence, a quantity in words of its own.
+        ("Jason is 25 years old.", None),
+        ("200 g plain flour", None),
+        ("Line one\nLine two", None),
+    ],
+)
+def test_a_line_laid_out_as_an_item_offers_its_description(line: str, description: str | None) -> None:
+    assert item_description(line) == description
+
+
+def test_numbers_written_as_quantities_and_ages() -> None:
+    def marked(text: str) -> list[int]:
+        facts = TextFacts(text)
+        return [found.value for found in facts.integers if marked_as_quantity(text, found.start, found.end)]
+
+    assert marked("2x Bohnen 1 kg; Serum x1 $42; Pack ×3; Qty: 4; 5 pcs; Sock - Size 9") == [2, 1, 3, 4, 5]
+
+    def aged(text: str) -> list[int]:
+        return [value for start, end, value in integer_spans(text) if written_as_age(text, start, end)]
+
+    assert aged("Kev is 27 and Joe turned 90; Ana (34), Bo, 41, a 19-year-old, Mia 12 y/o, Ed at just 16.") == [
+        27,
+        90,
+        34,
+        41,
+        19,
+        12,
+        16,
+    ]
+    assert aged("Room 5 is 12 m long; she worked there for 7 years; pain 3/10; 55-091-337") == []

@@ -30,7 +30,7 @@ from gateway.extraction.pinned import PinnedWriter, split_pinned, written_into
 from gateway.extraction.prompt import build_messages
 from gateway.extraction.repair import repair_control_characters
 from gateway.extraction.streams import watched_stream
-from gateway.profiles import Choices, ModelProfile, Shape, choose_profile
+from gateway.profiles import Choices, ModelProfile, Settle, Shape, choose_profile
 from gateway.schemas.compiler import CompiledSchema
 from gateway.settings import ProfileSetting, Settings
 
@@ -127,10 +127,11 @@ def _remove(answer: Any, locations: list[tuple[Any, ...]]) -> None:
             del holder[last]
 
 
-def _settled(answer: BaseModel, call: dict[str, Any]) -> BaseModel:
-    """``answer`` as the call's profile settles a validated object against the text (unchanged if it does not)."""
-    settle: Callable[[BaseModel, str], BaseModel] | None = call["profile"].settle
-    return answer if settle is None else settle(answer, call["context"]["text"])
+def _settled(answer: BaseModel, call: dict[str, Any], schema: CompiledSchema, *, alone: bool) -> BaseModel:
+    """``answer`` as the call's profile settles a validated object of ``schema`` against the text (unchanged if it
+    does not); ``alone``: the answer is the call's one object, not an item of its list."""
+    settle: Settle | None = call["profile"].settle
+    return answer if settle is None else settle(answer, call["context"]["text"], schema, alone)
 
 
 @dataclass(frozen=True)
@@ -271,8 +272,8 @@ class Extractor:
             call = self._call(asked, text, shape, model, instructions, choices=choices)
             answer = await self._validated(asked, asked.model if shape == "one" else asked.list_model, call)
             if shape == "one":
-                return _settled(answer, call)
-            answer.items = [_settled(item, call) for item in answer.items]  # type: ignore[attr-defined]
+                return _settled(answer, call, asked, alone=True)
+            answer.items = [_settled(item, call, asked, alone=False) for item in answer.items]  # type: ignore[attr-defined]
             return answer
 
         return ask
@@ -496,7 +497,7 @@ class Extractor:
                 errors=validation_errors(refused),
                 raw_answer=upstream.answer,
             ) from refused
-        yield Final(_settled(final, call))
+        yield Final(_settled(final, call, schema, alone=True))
 
     async def _streamed_items(self, schema: CompiledSchema, call: dict[str, Any]) -> AsyncGenerator[BaseModel, None]:
         count = 0

@@ -19,11 +19,16 @@ from gateway.schemas.from_text import number_word_spans
 _DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
 
 
+# An age with a sex written in brackets: "Connor (26M)".
+_AGE_SEX = re.compile(r"(?<=\()\d{1,3}(?=[MFmf]\))")
+
+
 def integer_spans(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
     found = [
         (match.start(), match.end(), int(match.group().replace(",", "")))
-        for match in _DIGITS.finditer(text)
+        for pattern in (_DIGITS, _AGE_SEX)
+        for match in pattern.finditer(text)
         if match.end() - match.start() <= 40  # no whole number of thousands of digits (nor Python's limit on them)
     ]
     return sorted(found + number_word_spans(text))
@@ -46,7 +51,8 @@ _SURNAME = re.compile(r"[A-Z][a-z]+[ \t]+$")
 _NUMBERED = re.compile(
     r"\b(room|hall|gate|flat|apt|apartment|suite|floor|level|platform|table|seat|row|bus|line|route|unit|"
     r"building|block|door|locker|terminal|bay|stand|ward|bed|court|pier|track|chapter|page|section|episode|"
-    r"season|volume|vol|phase|stage|step|round|grade|class|group|team|no|number|lot|box|desk|zone)\.?[ \t]*#?[ \t]*$",
+    r"season|volume|vol|phase|stage|step|round|grade|class|group|team|no|number|lot|box|desk|zone|day|week|year|band|"
+    r"tier|size|pitch)\.?[ \t]*#?[ \t]*$",
     re.IGNORECASE,
 )
 _SYMBOLS = {"°": "degrees", "℃": "degrees", "℉": "degrees", "%": "percent", "‰": "permille"}
@@ -96,6 +102,48 @@ def numbered_noun(text: str, start: int) -> str | None:
     if before is None or _SURNAME.search(window, 0, before.start()):  # "Emma Ward 34": a name, not a ward
         return None
     return before.group(1).casefold()
+
+
+# How a text writes an age, around its number: "34-year-old", "34 years old", "34 y/o", "(34)", "(34F)", "34/M",
+# "34 años", "34岁", "34th birthday" after it; "aged 34", "age: 34", "turned 34", "is 34", "I'm 34", "at 34", "then
+# 34", "Age/Sex: 34", "Priya Nair, 34," before it; and a number answering a question about age ("How old are you?
+# Respondent: Fifty-five.").
+_AGE_AFTER = re.compile(
+    r"(?:[- \t]years?[- \t](?:old|of[ \t]+age)\b|[- \t]?(?:yo|y/o|y\.o\.|yrs?[ \t]+old)(?![\w/])|[MFmf]\)|/[MF]\b"
+    r"|(?:st|nd|rd|th)[ \t]+birthday\b|[ \t]+(?:años|ans|anos|anni|Jahre|jaar|lat)\b|[ \t]*岁)"
+)
+# Words that say the number after them is an age; and words after which it may be one, where its clause ends.
+_AGE_BEFORE = re.compile(r"(?:\b(?i:aged?|turn(?:ed|s|ing)?|at[ \t]+(?:just|only))[ \t:]*|\b(?i:age)\b[^\d\n]{0,24})$")
+_AGE_MAYBE_BEFORE = re.compile(
+    r"(?:\b(?i:(?:is|was|are|were|am)(?:[ \t]+(?:now|just|only|still))?|[a-z]+['’][sm]|then|at)"
+    r"[ \t]*|\([ \t]*|(?:[^\W\d_a-z][\w'’-]*|\))[ \t]*,[ \t]*(?:(?:just|only|now)[ \t]+)?|[^\W\d_a-z][\w'’-]*[ \t]+)$"
+)
+_AGE_ASKED = re.compile(r"\b(?:how[ \t]+old|age)\b[^\d?]{0,40}\?[^\d?]{0,40}$", re.IGNORECASE)
+_AGE_CLAUSE_END = re.compile(r"[ \t]*(?:[,;.!?)\n]|$|(?:and|today|now)\b)")
+
+
+def written_as_age(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is written the way a person's age is (see ``_AGE_AFTER``):
+    after "is", "at", a bracket or a name and a comma only where its clause ends ("is 34 km" is not an age)."""
+    if _AGE_AFTER.match(text, end) or _AGE_ASKED.search(text, max(0, start - 80), start):
+        return True
+    if _AGE_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    return bool(_AGE_MAYBE_BEFORE.search(text, max(0, start - 40), start) and _AGE_CLAUSE_END.match(text, end))
+
+
+# A number marked as a quantity: "2 x", "2x", "×2", "x 2", "Qty: 2", "Qty 2", "2 pcs".
+_QUANTITY_BEFORE = re.compile(r"(?:(?<![^\W\d_])[x×]|\bqty\.?:?|\bquantity:?)[ \t]*$", re.IGNORECASE)
+_QUANTITY_AFTER = re.compile(r"[ \t]*(?:[x×](?![^\W\d_])|pcs?\b|pieces?\b|units?\b)", re.IGNORECASE)
+
+
+# A quantity written against its "x" ("2x Bohnen", "Serum x1"), which a number in digits is not.
+_GLUED_QUANTITY = re.compile(r"(?<![\w.,])(\d{1,4})(?=[x×](?![^\W\d_]))|(?<![^\W\d_])[x×](\d{1,4})(?![\w.,])")
+
+
+def marked_as_quantity(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is written as a quantity ("2 x Socks", "Socks ×2", "Qty: 2")."""
+    return bool(_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text, end))
 
 
 @dataclass(frozen=True)
@@ -249,7 +297,13 @@ class TextFacts:
             if self._free(start) and not any(low <= start < high and high - low > end - start for low, high in spans)
         ]
         grouped = [Found(int(item.value), item.start, item.end) for item in self._grouped if item.value.is_integer()]
-        return sorted([*written, *grouped], key=lambda item: item.start)
+        glued = [
+            Found(int(match.group(index)), *match.span(index))
+            for match in _GLUED_QUANTITY.finditer(self.text)
+            for index in (1, 2)
+            if match.group(index) is not None and match.start(index) not in {item.start for item in written}
+        ]
+        return sorted([*written, *grouped, *glued], key=lambda item: item.start)
 
     @cached_property
     def _grouped(self) -> list[Found]:

@@ -16,7 +16,8 @@ The engine asks the profile, never the provider. Each field below is one extensi
   resample of the same conversation at ``resample_temperature``;
 - ``drop_invalid_optional``: whether the last answer, still invalid, keeps what it got right - each invalid
   value of an optional field left out - instead of failing the whole object;
-- ``settle``: a validated object read once more against the text before it is answered.
+- ``settle``: a validated object read once more against the text before it is answered (told whether it is the
+  answer's one object or an item of its list).
 
 Two profiles ship: ``standard`` (capable hosted models: instructor's behaviour) and ``small`` (small local models).
 ``GATEWAY_MODEL_PROFILE`` chooses (``auto``: small for the embedded model, standard otherwise), and a schema's
@@ -37,6 +38,8 @@ ProfileName = Literal["standard", "small"]
 # instructor streams lists with.
 Shape = Literal["one", "list", "items"]
 Choices = dict[str, list[Any]]
+# A validated object, the text it was read from, its schema, and whether it is the answer's one object.
+Settle = Callable[[BaseModel, str, CompiledSchema, bool], BaseModel]
 
 
 class Ask(Protocol):
@@ -98,7 +101,7 @@ class ModelProfile:
     further_attempt: Literal["reask", "resample"] = "reask"
     resample_temperature: float = 0.7
     drop_invalid_optional: bool = False
-    settle: Callable[[BaseModel, str], BaseModel] | None = None
+    settle: Settle | None = None
 
 
 def profile_named(name: ProfileName) -> ModelProfile:

@@ -10,17 +10,24 @@ from pydantic import BaseModel
 from gateway.profiles import Ask, Choices, ModelProfile
 from gateway.profiles.small.grounding import Grounding
 from gateway.profiles.small.grounding import narrow_tool as grounded_tool
-from gateway.profiles.small.lists import ChunkedLists
+from gateway.profiles.small.lists import ChunkedLists, with_own_pair
 from gateway.profiles.small.nested import NestedReader
 from gateway.profiles.small.prompting import field_guide, prepare_text
 from gateway.profiles.small.records import RecordLists
-from gateway.profiles.small.settling import settle
+from gateway.profiles.small.settling import settle as settle_values
 from gateway.schemas.compiler import CompiledSchema
 
 
 def narrow_tool(tool: dict[str, Any], text: str, schema: CompiledSchema, fixed: Choices) -> dict[str, Any]:
     """``tool`` narrowed to what ``text`` offers each field (``fixed`` choices for some top-level fields)."""
     return grounded_tool(tool, Grounding(text, schema, fixed))
+
+
+def settle(answer: BaseModel, text: str, schema: CompiledSchema, alone: bool) -> BaseModel:
+    """``answer`` read once more against ``text``: a one-object answer of a name-and-number schema set right by the
+    names written just before a number (``with_own_pair``: a list's items are, beside each other, as it reads
+    them), then each value settled (``settling``)."""
+    return settle_values(with_own_pair(answer, text, schema) if alone else answer, text)
 
 
 class SmallLists:

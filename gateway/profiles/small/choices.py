@@ -71,6 +71,11 @@ def name_words(name: str) -> list[str]:
     return [word for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name.rsplit(".", 1)[-1]) if word]
 
 
+def names_an_age(field: str) -> bool:
+    """Whether a number field is named for an age ("age", "patient_age", "ageYears")."""
+    return "age" in {word.casefold() for word in name_words(field)}
+
+
 def uncounted(
     spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
 ) -> list[_Span]:

@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.extraction.text_facts import Found, TextFacts, has_offset
+from gateway.extraction.text_facts import Found, TextFacts, has_offset, marked_as_quantity, written_as_age
 from gateway.profiles import Choices
-from gateway.profiles.small.choices import name_words, uncounted
+from gateway.profiles.small.choices import name_words, names_an_age, uncounted
+from gateway.profiles.small.people import could_name_a_person, names_a_person
 from gateway.profiles.small.runs import runs
+from gateway.profiles.small.tables import item_description
 from gateway.schemas.compiler import CompiledSchema
 
 # The most values a list of strings or numbers may hold.
@@ -100,6 +102,7 @@ class _Narrowing:
         self.done: set[str] = set()
         # Inside an array's items: a value labelled with a field's name is one item's, not every item's choice.
         self.in_array = 0
+        self.owner: dict[str, Any] = {}  # the object whose properties are being narrowed
 
     def run(self, tool_name: str) -> dict[str, Any]:
         root = {key: value for key, value in self.parameters.items() if key != "$defs"}
@@ -133,6 +136,7 @@ class _Narrowing:
         for name, own in stems.items():
             shared = set().union(*(other for key, other in stems.items() if key != name))
             self.labels[f"{path}.{name}" if path else name] = own - shared
+        outer, self.owner = self.owner, spec
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
             if top and name in self.grounding.fixed:
@@ -141,6 +145,7 @@ class _Narrowing:
             result = self.property(prop, inner, required=name in required)
             if result is not None:
                 narrowed[name] = result
+        self.owner = outer
         _require_offered_formats(narrowed, required)
         # Every property the text can fill is written, an optional one as null where the text does not state it:
         # a small model that may leave a key out leaves out values that are plainly there.
@@ -230,6 +235,14 @@ class _Narrowing:
             if spec["type"] == "integer":  # not what counts or numbers another thing ("2 nights", "Hall 2")
                 spans = [(found.start, found.end, found) for found in labelled]
                 labelled = [span[2] for span in uncounted(spans, facts.text, path.rsplit(".", 1)[-1], spec)]
+            if (
+                names_an_age(path.rsplit(".", 1)[-1]) and not self.in_array
+            ):  # "She is 46", not "for 7 years" (an item's: its own)
+                aged = [found for found in labelled if written_as_age(facts.text, found.start, found.end)]
+                labelled = aged or labelled
+            elif _names_a_quantity(path):  # "2 x Socks - Size 9": 2, not 9
+                marked = [found for found in labelled if marked_as_quantity(facts.text, found.start, found.end)]
+                labelled = marked or labelled
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
@@ -251,8 +264,17 @@ class _Narrowing:
                 found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
             ]
             values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
+            # A piece of one line (an item read alone) offers its description whole, commas and all.
+            if (described := item_description(facts.text)) is not None and described not in values:
+                values.append(described)
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
+            if _names_a_postal_code(path):  # "LS6 2QP", not "2QP"; "28803", not "NC 28803"
+                values = [value for value in values if _POSTAL_CODE.fullmatch(value)] or values
+        if names_a_person(path.rsplit(".", 1)[-1], spec, self.owner.get("description", "")):
+            # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
+            ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
+            values = could_name_a_person(values, facts.text, about_an_age=ages)
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -270,10 +292,27 @@ _CODE_PART = r"(?:(?=[\w/.#-]*\d)[\w/.#-]+|[A-Z]{1,3})"
 _CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}|[A-Z0-9]{{2,}}(?:[-_][A-Z0-9]+)+")
 
 
+# Postal codes as the countries that write most addresses shape them: US ZIP (+4), UK, Canada, the Netherlands,
+# Poland, Japan, Brazil, and four to six digits (most of Europe, Australia, India, China).
+_POSTAL_CODE = re.compile(
+    r"\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
+    r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{4,6}|[A-Z]{1,2}-?\d{4,5}"
+)
+
+
+def _names_a_postal_code(path: str) -> bool:
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    return bool({"zip", "postcode", "zipcode", "postal"} & set(words))
+
+
 def _names_a_code(path: str) -> bool:
     words = name_words(path)
     last = words[-1].casefold() if words else ""
     return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
+
+
+def _names_a_quantity(path: str) -> bool:
+    return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"quantity", "qty"})
 
 
 def _a_label(found: Found, text: str) -> bool:
@@ -297,13 +336,19 @@ def _unit_of(path: str) -> float | None:
     return _UNITS.get(last) or _UNITS.get(f"{last}s")
 
 
+_KIND_STEMS = frozenset({"date", "time", "numb"})
+
+
 def _name_stems(name: str) -> set[str]:
     """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu); a name of one
     three-letter word is its own stem ("age"; not the "min" of "salary_min", which labels any "30 min")."""
     words = name_words(name)
     if len(words) == 1 and len(name) == 3 and name.isalpha():
         return {name.casefold()}
-    return {word.casefold()[:4] for word in words if len(word) >= 4 and word.isalpha()}
+    stems = {word.casefold()[:4] for word in words if len(word) >= 4 and word.isalpha()}
+    # A word naming the value's kind labels every value of that kind ("Order date", "Delivery date"): it labels
+    # a field only when nothing else in its name does ("shipped_date" is labelled by "shipped", "date" by "date").
+    return stems - _KIND_STEMS or stems
 
 
 # A clause ends at these: a label before one of them labels another value.

@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.errors import ExtractionFailed
-from gateway.extraction.text_facts import integer_spans
+from gateway.extraction.text_facts import integer_spans, written_as_age
 from gateway.profiles import Ask
-from gateway.profiles.small.choices import FUNCTION_WORDS, name_words, text_spans, value_choices
+from gateway.profiles.small.choices import FUNCTION_WORDS, name_words, names_an_age, text_spans, value_choices
 from gateway.profiles.small.runs import capitalised, whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells, heading
 from gateway.schemas.compiler import CompiledSchema
@@ -142,7 +142,7 @@ def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan) -> list[Plac
     earlier one's is a repeat; an item sharing its numbers with the next one, with more than a joining word
     between them, is a stray the model made from the words before a real item ("Staff list - Priya, 41")."""
     placed: list[Placed] = []
-    for item in items:
+    for item in [one for joined in items for one in _parted(joined, plan)]:
         where = _locate(str(getattr(item, plan.anchor)), chunk)
         if where is None:
             continue
@@ -164,6 +164,18 @@ def place(items: Sequence[BaseModel], chunk: Chunk, plan: ListPlan) -> list[Plac
             continue
         kept.append(entry)
     return kept
+
+
+_TWO_NAMES = re.compile(r"(.+?)[ \t]+(?:and|&)[ \t]+(.+)")
+
+
+def _parted(item: BaseModel, plan: ListPlan) -> list[BaseModel]:
+    """Two items for an item named by two names joined by "and" ("Milo and Ava", who are 9), else the item."""
+    parts = _TWO_NAMES.fullmatch(str(getattr(item, plan.anchor)))
+    if parts is None or not all(_a_name(part) for part in parts.groups()):
+        return [item]
+    both = [_with_value(item, plan.anchor, part) for part in parts.groups()]
+    return [one for one in both if one is not None] if all(both) else [item]
 
 
 def _locate(value: str, chunk: Chunk) -> tuple[int, int] | None:
@@ -199,15 +211,28 @@ def _with_value(item: BaseModel, field: str, value: Any) -> BaseModel | None:
         return None
 
 
-# "Doris, 79", "Mark (54)": a capitalised name written just before a number, a comma or a bracket between them.
+# "Doris, 79", "Mark (54)", "Kev is 27", "Joe turned 90", "Morag, she's 74": a capitalised name written just before
+# a number, a comma, a bracket or a verb saying how old between them.
 _LABEL_COUNT = re.compile(r"\)?[ \t]*:")
-_PAIRED_NAME = re.compile(r"([^\W\d_a-z][\w'’-]*(?:[ \t]+[^\W\d_a-z][\w'’-]*){0,3})[ \t]*[,(][ \t]*$")
+# One to four capitalised words, with initials ("Walter J. Abernathy") and particles ("Maria de la Cruz") between.
+_PARTICLES = frozenset("de del della der den di da do dos du la le van von bin binti ibn al el".split())
+_NAME = (
+    rf"[^\W\d_a-z][\w'’-]*(?:[ \t]+(?:(?:{'|'.join(sorted(_PARTICLES))})[ \t]+)*(?:[A-Z]\.|[^\W\d_a-z][\w'’-]*)){{0,3}}"
+)
+_AGE_VERB = r"(?:(?:just|now|recently)[ \t]+)?(?:is|was|are|were|turned|turns|turning|aged)[ \t]+"
+_PAIRED_NAME = re.compile(
+    rf"({_NAME})(?:[ \t]*(?:\(|,(?:[ \t]*(?:just|only|now)\b)?)[ \t]*"
+    rf"|,?[ \t]+(?:(?:who|that)[ \t]+)?{_AGE_VERB}(?:(?:now|just|only|still)[ \t]+)?"
+    rf"|['’]s[ \t]+|,[ \t]*(?:he|she|they)(?:['’]s[ \t]+|[ \t]+{_AGE_VERB}))$"
+)
+# "19-year-old winger Kwame Asante-Boateng": a name written after its number, at most two lower-case words between.
+_NAME_AFTER_AGE = re.compile(rf"[- \t]years?[- \t]old(?:[ \t]+[a-z]+){{0,2}}[ \t]+({_NAME})(?![\w'’-])")
 
 
 def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) -> list[tuple[int, int, Any, bool]]:
-    """Where the chunk writes a name just before a number its item may hold ("Doris, 79"): ``(start, end,
-    number, opens a sentence)``, the name's place in the whole text. None for a plan of more or fewer than one
-    number."""
+    """Where the chunk writes a name with a number its item may hold, just before it ("Doris, 79", "Kev is 27") or
+    just after its age ("19-year-old winger Kwame"): ``(start, end, number, opens a sentence)``, the name's place in
+    the whole text. None for a plan of more or fewer than one number."""
     if len(plan.numbers) != 1:
         return []
     allowed = set(value_choices(properties, plan.numbers, chunk.text).get(plan.numbers[0], []))
@@ -215,8 +240,12 @@ def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) 
     for start, end, value in integer_spans(chunk.text):
         if value not in allowed or _LABEL_COUNT.match(chunk.text, end):  # "Attendees (3): ..." counts them
             continue
-        name = _PAIRED_NAME.search(chunk.text, max(0, start - 80), start)
-        if name is None or not capitalised(name.group(1)) or name.group(1).split()[0].casefold() in FUNCTION_WORDS:
+        after = _NAME_AFTER_AGE.match(chunk.text, end)
+        if after is not None and _a_name(after.group(1)):
+            pairs.append((chunk.start + after.start(1), chunk.start + after.end(1), value, False))
+            continue
+        name = _name_before(chunk.text, start)
+        if name is None:
             continue
         opening = chunk.text[: name.start(1)].rstrip(" \t")
         # A sentence's first word alone may be any word ("Yesterday, 3 of the campers"): such a pair corrects
@@ -224,6 +253,33 @@ def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) 
         opens = " " not in name.group(1) and (not opening or opening[-1] in ".!?;\n")
         pairs.append((chunk.start + name.start(1), chunk.start + name.end(1), value, opens))
     return pairs
+
+
+# Capitalised words that are no one's name: the calendar's.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
+)
+
+
+def _name_before(text: str, end: int) -> re.Match[str] | None:
+    """The name written just before position ``end`` (a number) with a comma, bracket or verb between, if any: the
+    longest run of capitalised words there that is a name ("Lukas" of "I'm Lukas, 33")."""
+    position = max(0, end - 80)
+    while (name := _PAIRED_NAME.search(text, position, end)) is not None and not _a_name(name.group(1)):
+        following = re.search(r"[ \t]+", name.group(1))
+        if following is None:
+            return None
+        position = name.start(1) + following.end()
+    return name
+
+
+def _a_name(words: str) -> bool:
+    """Whether ``words`` may be a name: capitalised, not opening with a function word ("I'm Lukas" is not; the
+    search starts again after it) nor a word of the calendar."""
+    first = re.split(r"['’]", words.split()[0])[0].casefold()
+    named = " ".join(word for word in words.split() if word not in _PARTICLES)
+    return capitalised(named) and first not in FUNCTION_WORDS and words.casefold() not in _CALENDAR
 
 
 def with_pairs(
@@ -265,6 +321,29 @@ def with_pairs(
     return entries, {index for index, entry in enumerate(entries) if entry.end in ends}
 
 
+def with_own_pair(answer: BaseModel, text: str, schema: CompiledSchema) -> BaseModel:
+    """One object of a name-and-number schema set right by the names the text writes just before a number
+    ("Please welcome Hyun-woo Park (29) ... Best, Claire"): named so, it takes that number; holding a paired number
+    under a name paired with none, it takes the paired name. ``answer`` itself otherwise."""
+    plan = list_plan(schema)
+    if plan is None or len(plan.numbers) != 1:
+        return answer
+    field = plan.numbers[0]
+    words = str(getattr(answer, plan.anchor)).split()
+    if not words:
+        return answer
+    spots = [match.span() for match in re.finditer(r"\s+".join(map(re.escape, words)), text, re.IGNORECASE)]
+    pairs = name_number_pairs(Chunk(0, text), plan, schema.model_schema.get("properties", {}))
+    own = [value for low, high, value, _ in pairs if any(low <= start and end == high for start, end in spots)]
+    if own:
+        return answer if getattr(answer, field) in own else _with_value(answer, field, own[0]) or answer
+    named = [(low, high) for low, high, value, opens in pairs if value == getattr(answer, field) and not opens]
+    if len({text[low:high] for low, high in named}) != 1:
+        return answer
+    low, high = named[0]
+    return _with_value(answer, plan.anchor, text[low:high]) or answer
+
+
 def _strays_before(entry: Placed, following: Placed, plan: ListPlan, chunk: Chunk) -> bool:
     if any(entry.value(field) != following.value(field) for field in plan.numbers):
         return False
@@ -302,6 +381,7 @@ class ChunkedLists:
         properties = schema.model_schema.get("properties", {})
         chunks = split_text(text, plan, properties)
         rows = table_rows(text)
+        ages_written = _writes_ages(text, plan)
         # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             entries = await _read_row(chunk, rows, plan, ask)
@@ -309,12 +389,32 @@ class ChunkedLists:
             if entries is None:
                 answer = await ask("list", chunk.text)
                 entries, paired = with_pairs(place(answer.items, chunk, plan), chunk, plan, properties, schema)
+                if ages_written:  # not from a table row: its cells are its values
+                    kept = [index in paired or _aged(entry, chunk, plan) for index, entry in enumerate(entries)]
+                    paired = {sum(kept[:index]) for index in paired}
+                    entries = [entry for entry, keep in zip(entries, kept, strict=True) if keep]
             for index, entry in enumerate(entries):
                 if index not in paired:
                     window = number_window(entries, index, chunk, plan)
                     entry.item = await _reread_numbers(schema, entry, window, plan, ask)
             for entry in entries:
                 yield entry.item
+
+
+def _writes_ages(text: str, plan: ListPlan) -> bool:
+    """Whether items are ages (their one number field is named for an age) and the text writes some as ages do
+    ("Joe turned 90"): then a number written otherwise ("48 of us") is no item's."""
+    if len(plan.numbers) != 1 or not names_an_age(plan.numbers[0]):
+        return False
+    return any(written_as_age(text, start, end) for start, end, _ in integer_spans(text))
+
+
+def _aged(entry: Placed, chunk: Chunk, plan: ListPlan) -> bool:
+    """Whether the chunk writes the entry's number as an age somewhere."""
+    value = entry.value(plan.numbers[0])
+    return any(
+        found == value and written_as_age(chunk.text, start, end) for start, end, found in integer_spans(chunk.text)
+    )
 
 
 async def _reread_numbers(schema: CompiledSchema, entry: Placed, window: Chunk, plan: ListPlan, ask: Ask) -> BaseModel:

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError, create_model
 
 from gateway.errors import ExtractionFailed
+from gateway.extraction.text_facts import marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
 from gateway.profiles.small.settling import settle
@@ -251,8 +252,15 @@ def pieces(
             runs.append((labelled, kept))
     if not runs:
         return []
-    _, best = max(runs, key=lambda run: (run[0], len(run[1])))
+    # Labelled runs first, then those laid out as items ("1 x Pack", "Spatula   Qty: 4"), then longer ones: an
+    # address under "Shipping to:" offers numbers too.
+    _, best = max(runs, key=lambda run: (run[0], sum(map(_laid_out_as_item, run[1])), len(run[1])))
     return best[:MAX_PIECES]
+
+
+def _laid_out_as_item(piece: str) -> bool:
+    """Whether a piece writes a quantity as items do ("2 x", "×2", "Qty: 4")."""
+    return any(marked_as_quantity(piece, found.start, found.end) for found in facts_of(piece).integers)
 
 
 def _names_other(piece: str, others: frozenset[str]) -> bool:

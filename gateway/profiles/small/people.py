@@ -1,0 +1,115 @@
+"""Which words of a text can be a person's name (``grounding``): not a heading or an acronym in capitals
+("CURRICULUM VITAE", "SPRINGFIELD —", "LOS"), a place or an organisation ("at Allegro", "Elm Street", "Baystate
+Medical Center"), a day or a month, nor the signature or greeting of a letter about someone else ("Best,\nAgnieszka
+Nowak" below "He is 31"; "Dear Ms. Patel," above "your mother, Halina Kowalska ... is 83"). A string is kept if any
+place the text writes it may name a person."""
+
+import re
+from typing import Any
+
+from gateway.profiles.small.choices import name_words
+
+# A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
+_NAME_WORDS = frozenset("name full first last given family person".split())
+_PERSON = re.compile(
+    r"\b(?:person|people|someone|individual|patient|customer|passenger|employee|applicant|member|user|resident)s?\b",
+    re.IGNORECASE,
+)
+
+# ... and not of an organisation ("the company or person the parcel is addressed to").
+_ORGANISATION = re.compile(r"(?i)\b(?:company|companies|organi[sz]ations?|business|firm|party|vendor|brand)\b")
+
+_VALEDICTION = re.compile(
+    r"(?im)^[ \t]*(?:best(?:[ \t]+(?:regards|wishes))?|(?:kind|warm|warmest|many)?[ \t]*regards|(?:yours[ \t]+)?"
+    r"(?:sincerely|faithfully|truly)|thanks|thank[ \t]+you|many[ \t]+thanks|cheers|all[ \t]+the[ \t]+best|"
+    r"respectfully|cordially|take[ \t]+care|--)[ \t]*[,.!]?[ \t]*$"
+)
+# A greeting to someone by title ("Dear Ms. Patel,"): the reader, not whom the letter speaks of ("Hi Sam, happy
+# 30th birthday!" may be about its reader).
+_GREETING = re.compile(
+    r"(?i)\A[ \t]*(?:dear|hello|hi|hey|good[ \t]+(?:morning|afternoon|evening))[ \t]+"
+    r"(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam)\b[^\n]{0,60}\n"
+)
+# The writer or the reader states their own age ("I'm 29", "you are thirty"): then the signature or the greeting
+# may name the person.
+_NUMBER_WORD = (
+    r"(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a[ \t]+hundred)\b)"
+)
+_OWN_AGE = re.compile(
+    r"(?i)\b(?:i[ \t]*['’]?m|i[ \t]+am|i[ \t]+turn(?:ed|s)?|my[ \t]+age[ \t]+is|you[ \t]*['’]?re|you[ \t]+are"
+    r"|you[ \t]+turn(?:ed)?)"
+    rf"[ \t]+(?:(?:now|just|only|almost|nearly)[ \t]+)?{_NUMBER_WORD}"
+)
+_LABEL_BEFORE = re.compile(r"[^\W\d_][\w ]{0,30}:[ \t]*$")
+
+
+def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> bool:
+    """Whether a string field holds a person's name ("name" described as "the person's name")."""
+    words = {word.casefold() for word in name_words(field)}
+    if not words or not words <= _NAME_WORDS or not words & {"name", "person"}:
+        return False
+    described = f"{spec.get('description', '')} {owner_description}"
+    return bool(_PERSON.search(described)) and not _ORGANISATION.search(described)
+
+
+def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> list[str]:
+    """The strings of ``values`` that may be a person's name in ``text`` (all of them if none may): not written
+    in capitals (but after a label: "Name: ANA RUIZ"), not a place, nor - for a person ``about_an_age`` - only in
+    the signature or greeting of a letter about someone else."""
+    if not any(character.islower() for character in text):
+        return values  # a text all in capitals writes its names so too
+    apart = _apart(text) if about_an_age else []
+    kept = [value for value in values if any(_may_name(value, at, text, apart) for at in _places(value, text))]
+    return kept or values
+
+
+def _places(value: str, text: str) -> list[int]:
+    places: list[int] = []
+    at = text.find(value)
+    while at >= 0 and len(places) < 50:
+        places.append(at)
+        at = text.find(value, at + 1)
+    return places
+
+
+# A place or an organisation is written with one of these last (not "Park", "Hill" or "Lane": surnames too), or
+# after one of these words.
+_PLACE_WORDS = frozenset(
+    "street st road rd avenue ave drive boulevard blvd square bridge river lake mountain hospital clinic center "
+    "centre university college school academy institute lab labs inc ltd llc gmbh corp company group hotel office "
+    "club airport station city county district ministry department council museum".split()
+)
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|near|into|across|via|inside|outside|the)[ \t]+$")
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday today yesterday tomorrow".split()
+)
+
+
+def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> bool:
+    if any(low <= at < high for low, high in apart):
+        return False
+    words = value.split()
+    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in _CALENDAR:
+        return False
+    if _PLACE_BEFORE.search(text, max(0, at - 12), at):
+        return False
+    letters = [character for character in value if character.isalpha()]
+    if len(letters) < 2 or not all(character.isupper() for character in letters):
+        return True
+    line_start = text.rfind("\n", 0, at) + 1
+    return bool(_LABEL_BEFORE.search(text, line_start, at))
+
+
+def _apart(text: str) -> list[tuple[int, int]]:
+    """The signature and the greeting of a letter, unless the writer or reader speaks of their own age."""
+    if _OWN_AGE.search(text):
+        return []
+    spans = []
+    if (greeting := _GREETING.match(text)) is not None:
+        spans.append((0, greeting.end()))
+    closings = list(_VALEDICTION.finditer(text))
+    if closings and closings[-1].start() > len(text) // 2:
+        spans.append((closings[-1].start(), len(text)))
+    return spans
