@@ -467,3 +467,22 @@ def test_a_word_naming_the_values_kind_labels_a_field_only_when_its_name_has_no_
     # "Delivery date" labels the delivery, not the shipped_date ("date" is every date's word).
     assert offered["properties"]["shipped_date"]["enum"] == ["2024-06-03"]
     assert offered["properties"]["delivery"]["enum"] == ["2024-06-06"]
+
+
+def test_a_code_written_with_spaces_its_pattern_has_none_of_is_offered_joined(tmp_path: Path) -> None:
+    leg = tmp_path / "leg.yaml"
+    properties = {"flight_number": {"type": "string", "pattern": "^[A-Z0-9]{2}[0-9]{1,4}$"}}
+    leg.write_text(json.dumps({"title": "Leg", "type": "object", "properties": properties}))
+    offered = narrowed(compile_schema(leg, tmp_path / "cache"), "LH 1159  BCN 06:05 -> FRA 08:20, gate 123")
+    # "1159" alone is the digits of that code, not a flight number of its own; "123" fits the pattern and stays.
+    assert offered["properties"]["flight_number"]["anyOf"][0]["enum"] == ["123", "LH1159"]
+
+
+def test_a_unit_field_is_offered_the_units_of_measure_written_after_numbers(tmp_path: Path) -> None:
+    ingredient = tmp_path / "ingredient.yaml"
+    properties = {"name": {"type": "string"}, "amount": {"type": "number"}, "unit": {"type": "string"}}
+    ingredient.write_text(json.dumps({"title": "Ingredient", "type": "object", "properties": properties}))
+    schema = compile_schema(ingredient, tmp_path / "cache")
+    assert narrowed(schema, "225g (8oz) caster sugar")["properties"]["unit"]["anyOf"][0]["enum"] == ["g", "oz"]
+    assert narrowed(schema, "1 ½ tsp ground cumin")["properties"]["unit"]["anyOf"][0]["enum"] == ["tsp"]
+    assert "unit" not in narrowed(schema, "4 free-range eggs")["properties"]  # none written: left out

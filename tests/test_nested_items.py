@@ -9,7 +9,7 @@ import pytest
 
 from gateway.errors import ExtractionFailed
 from gateway.extraction.engine import Extractor, Final, Partial
-from gateway.profiles.small.nested import home_line, nested_objects, nested_part, pieces
+from gateway.profiles.small.nested import home_line, nested_objects, nested_part, piece_choices, pieces
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -238,7 +238,9 @@ async def test_each_piece_is_read_as_one_item_then_the_object_with_its_items_fix
     # The item's own field guide, its number first.
     guide = "Fields:\n- amount (number, optional)\n- name (string, required)\n- unit (string, optional)"
     assert guide in backend.requests[0]["messages"][0]["content"]
-    assert list(backend.tools[0]["properties"]) == ["amount", "name", "unit"]
+    # "4 beets" writes no unit of measure after its number: the optional unit stays out; "100 g feta" offers "g".
+    assert list(backend.tools[0]["properties"]) == ["amount", "name"]
+    assert backend.tools[1]["properties"]["unit"]["anyOf"][0]["enum"] == ["g"]
     # The last call asks for the rest of the object only: the items are joined to it, not written again.
     assert "ingredients" not in backend.tools[3]["properties"] and "title" in backend.tools[3]["properties"]
     assert "ingredients" not in backend.requests[3]["messages"][0]["content"]
@@ -346,3 +348,27 @@ async def test_when_the_rest_cannot_be_read_the_object_is_asked_whole_and_a_fail
     with pytest.raises(ExtractionFailed) as failed:
         await Extractor(failing, settings(model_profile="small")).extract(dish, TEXT)
     assert failed.value.schema == "dish"
+
+
+def test_a_pieces_values_of_one_kind_go_to_its_fields_in_order_and_a_heading_gives_its_date(tmp_path: Path) -> None:
+    leg = compiled(tmp_path, "leg", TRIP.replace("day: {type: string, format: date}", LEG_FIELDS))
+    hop = nested_part(leg).item  # type: ignore[union-attr]
+    text = "Date of issue: 2 May 2024\n\nOutbound - Tue 14 May 2024\nLH 1159  BCN 6:05 AM -> FRA 08:20\n"
+    piece = "LH 1159  BCN 6:05 AM -> FRA 08:20"
+    assert pieces(text + "LH 430   FRA 10:15 -> ORD 12:40", hop, "hops") == [piece, "LH 430   FRA 10:15 -> ORD 12:40"]
+    # BCN and FRA, 06:05 and 08:20: as many of a kind as fields of it, in the schema's order; the heading's date
+    # (not the labelled issue date) for the required day the line does not write.
+    assert piece_choices(piece, text, hop) == {
+        "start": ["BCN"],
+        "end": ["FRA"],
+        "departs": ["06:05"],
+        "arrives": ["08:20"],
+        "day": ["2024-05-14"],
+    }
+    # Three codes for two fields: nothing fixed for them; a date on the line is the line's own.
+    assert piece_choices("LH 1159 NEW BCN 14 May 2024 -> FRA", "", hop) == {}
+
+
+LEG_FIELDS = """day: {type: string, format: date}
+        departs: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}
+        arrives: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}"""

@@ -146,6 +146,17 @@ def marked_as_quantity(text: str, start: int, end: int) -> bool:
     return bool(_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text, end))
 
 
+# Units of measure a number is written with ("200 g", "225g", "2 tbsp", "1.2 litres", "3 cloves", "2 hours").
+_UNIT_AFTER = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?(?:[ \u00a0]?(?:\d/\d|[½⅓⅔¼¾⅛]))?[ \u00a0]?"
+    r"(kg|g|mg|ml|cl|dl|l|oz|lbs?|tsp|tbsp|teaspoons?|tablespoons?|cups?|pints?|quarts?|litres?|liters?|"
+    r"millilitres?|milliliters?|grams?|kilograms?|ounces?|pounds?|pinch(?:es)?|cloves?|cans?|tins?|slices?|"
+    r"sprigs?|bunch(?:es)?|handfuls?|splash(?:es)?|dash(?:es)?|sticks?|packs?|packets?|sheets?|pcs|"
+    r"hours?|hrs?|minutes?|mins?|days?|nights?|weeks?|months?|m|cm|mm|km|ft|sq ?ft|m2|m²)(?![\w/])",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Found:
     """A value the text offers, and where: ``text[start:end]`` is what it was read from."""
@@ -153,6 +164,11 @@ class Found:
     value: Any
     start: int
     end: int
+
+
+def units_written(text: str) -> list[Found]:
+    """The units of measure the text writes just after a number, as written ("g" of "225g", "tbsp")."""
+    return [Found(match.group(1), *match.span(1)) for match in _UNIT_AFTER.finditer(text)]
 
 
 # Characters a run of words is trimmed of at its ends ("(sage)," -> "(sage)" keeps its brackets: they pair).

@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.extraction.text_facts import Found, TextFacts, has_offset, marked_as_quantity, written_as_age
+from gateway.extraction.text_facts import (
+    Found,
+    TextFacts,
+    has_offset,
+    marked_as_quantity,
+    units_written,
+    written_as_age,
+)
 from gateway.profiles import Choices
 from gateway.profiles.small.choices import name_words, names_an_age, uncounted
 from gateway.profiles.small.people import could_name_a_person, names_a_person
@@ -269,6 +276,8 @@ class _Narrowing:
                 values.append(described)
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
+            if _names_a_unit(path):  # "225g caster sugar": g; "4 free-range eggs": none
+                values = list(dict.fromkeys(found.value for found in units_written(facts.text)))
             if _names_a_postal_code(path):  # "LS6 2QP", not "2QP"; "28803", not "NC 28803"
                 values = [value for value in values if _POSTAL_CODE.fullmatch(value)] or values
         if names_a_person(path.rsplit(".", 1)[-1], spec, self.owner.get("description", "")):
@@ -309,6 +318,10 @@ def _names_a_code(path: str) -> bool:
     words = name_words(path)
     last = words[-1].casefold() if words else ""
     return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
+
+
+def _names_a_unit(path: str) -> bool:
+    return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"unit", "units", "uom"})
 
 
 def _names_a_quantity(path: str) -> bool:
@@ -459,7 +472,9 @@ def _bounded(values: list[Any], spec: dict[str, Any]) -> list[Any]:
 def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     """Strings a pattern field could be: runs of words, and every kind of value in its written and normal forms."""
     values = [found.value for found in runs(facts.text) if not _a_label(found, facts.text)]
-    values += [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
+    # A code written with spaces that its pattern has none of ("LH 1159" for ^[A-Z0-9]{2}[0-9]{1,4}$).
+    joined = [value.replace(" ", "") for value in values if 0 < value.count(" ") <= 2]
+    values += joined + [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
     values += [found.value[:5] for found in facts.times]  # HH:MM, which a time-of-day pattern usually asks for
     values += [facts.text[found.start : found.end] for found in facts.numbers]
     try:
@@ -473,7 +488,12 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
         ]
     except re.error:
         return values
-    return [value for value in dict.fromkeys(values) if compiled.search(value)]
+    codes = [value for value in joined if compiled.search(value)]
+
+    def part_of_a_code(value: str) -> bool:  # the digits of a code so joined ("1159" of "LH 1159")
+        return value.isdigit() and any(code != value and code.endswith(value) for code in codes)
+
+    return [value for value in dict.fromkeys(values) if compiled.search(value) and not part_of_a_code(value)]
 
 
 def _written_dates(facts: TextFacts) -> set[str]:

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError, create_model
 
 from gateway.errors import ExtractionFailed
-from gateway.extraction.text_facts import marked_as_quantity
+from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
 from gateway.profiles.small.settling import settle
@@ -275,7 +275,8 @@ def _stems(text: str) -> set[str]:
 def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     """Bullet or numbered lines, or table rows (each cell under its heading), that offer an item's values."""
     lines = [line for line in text.splitlines() if line.strip()]
-    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+    # Not a step of a method ("1. Heat the oven to 450°F. Whisk the flour."): sentences are not items.
+    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line) and not _prose(_BULLET.sub("", line))]
     if len(bullets) >= 2:
         return [line for line in bullets if _offers(line, item)]
     for table in _tables(text):
@@ -283,6 +284,11 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
         heading, rows = ([], table) if _offers(table[0], item) else (cells(table[0]), table[1:])
         return [labelled_row(heading, row) for row in rows if _offers(row, item)]
     return []
+
+
+def _prose(line: str) -> bool:
+    """Whether a line is written in sentences: one ending inside it, or a long one ending with it."""
+    return bool(_SENTENCE_END.search(line)) or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?")))
 
 
 def _tables(text: str) -> Iterator[list[str]]:
@@ -404,6 +410,60 @@ def _offered(piece: str, item: CompiledSchema) -> set[str]:
     return offered
 
 
+def piece_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list[Any]]:
+    """Values fixed for an item read from ``piece`` alone: fields of one kind take the piece's values of that kind
+    in the order the schema names them, where it offers as many as there are fields ("BCN 06:05 -> FRA 08:20":
+    origin BCN, destination FRA, departure 06:05, arrival 08:20); a required date the piece offers none for takes
+    the last date written before it (its heading: "Outbound - Tue 14 May 2024")."""
+    tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
+    narrowed = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"].get("properties", {})
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    kinds: dict[tuple[Any, ...], list[str]] = {}
+    for name, spec in properties.items():
+        branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+        if branch.get("format") or branch.get("pattern"):
+            kinds.setdefault((branch.get("type"), branch.get("format"), branch.get("pattern")), []).append(name)
+    fixed: dict[str, list[Any]] = {}
+    for names in kinds.values():
+        offered = [_enum_of(narrowed.get(name, {})) for name in names]
+        values = offered[0]
+        if len(names) < 2 or any(other != values for other in offered) or len(values) != len(names):
+            continue
+        places = [_place_of(str(value), piece) for value in values]
+        if -1 not in places and len(set(places)) == len(places):
+            ordered = [value for _, value in sorted(zip(places, values, strict=True))]
+            fixed |= {name: [value] for name, value in zip(names, ordered, strict=True)}
+    start = text.find(piece.strip()[:40])
+    required = set(item.model_schema.get("required", []))
+    for name in required & {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
+        if not _enum_of(narrowed.get(name, {})) and start > 0:
+            before = [
+                found.value for found in facts_of(text).dates if found.end <= start and not _labelled_at(text, found)
+            ]
+            fixed |= {name: before[-1:]} if before else {}
+    return fixed
+
+
+def _place_of(value: str, piece: str) -> int:
+    """Where ``piece`` writes ``value``, or a time without its leading zero ("06:40" as "6:40 AM"); -1 if not."""
+    place = piece.find(value)
+    return piece.find(value.lstrip("0")) if place < 0 and value.startswith("0") else place
+
+
+def _labelled_at(text: str, found: Found) -> bool:
+    """Whether a value stands after a label on its line ("Date of Issue: 15JAN2025"): another field's, not a
+    heading's."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    return ":" in text[line_start : found.start]
+
+
+def _enum_of(spec: dict[str, Any]) -> list[Any]:
+    for branch in spec.get("anyOf", [spec]):
+        if isinstance(branch.get("enum"), list):
+            return list(branch["enum"])
+    return []
+
+
 class NestedReader:
     """The small profile's ``ObjectReader``: a schema's one array of objects read a piece at a time, and each
     object field read again from the line that holds it."""
@@ -458,7 +518,7 @@ class NestedReader:
         items: list[dict[str, Any]] = []
         for piece in found:
             try:
-                item = await ask("one", piece, schema=part.item)
+                item = await ask("one", piece, piece_choices(piece, text, part.item), schema=part.item)
             except ExtractionFailed:
                 continue  # a piece laid out like an item that holds none (a note, a total)
             read = item.model_dump(mode="json", exclude_none=True)
