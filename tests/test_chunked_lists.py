@@ -182,3 +182,11 @@ async def test_names_written_with_an_age_verb_pair_and_joined_names_part(user_de
         {"name": "Milo", "age": 9},
         {"name": "Ava", "age": 9},
     ]
+
+
+async def test_words_before_a_paired_name_are_no_part_of_it(
+    user_detail: CompiledSchema,
+) -> None:
+    backend = ScriptedBackend({"items": [{"name": "I'm Leila Haddad", "age": 58}]})
+    items = await small(backend).extract_list(user_detail, "And I'm Leila Haddad, 58, the owner.")
+    assert [item.model_dump() for item in items] == [{"name": "Leila Haddad", "age": 58}]

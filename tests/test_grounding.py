@@ -435,6 +435,10 @@ def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_sign
     headed = names("CURRICULUM VITAE\nName: ANA RUIZ\nAge: 26, works at Allegro on Monday; LOS 7 days")
     assert "ANA RUIZ" in headed
     assert not {"CURRICULUM VITAE", "Allegro", "Monday", "LOS"} & set(headed)
+    # A form's person label picks the name after it; a transcript's speaker label does not.
+    record = "DISCHARGE SUMMARY\nPatient: Hiroshi Yamamoto   MRN: 0092\nAge: 63\nConsultant: Dr. S. Raghavan"
+    assert names(record) == ["Hiroshi", "Hiroshi Yamamoto", "Hiroshi Yamamoto   MRN"]
+    assert "Tobias Brandt" in names("Customer: hi, my son Tobias Brandt is 17.")
     # A text in capitals writes its names so too; where nothing else is left, everything stays.
     assert "ANA RUIZ" in names("PATIENT ANA RUIZ, 26")
     assert names("SPRINGFIELD 67") == ["SPRINGFIELD"]
@@ -486,3 +490,13 @@ def test_a_unit_field_is_offered_the_units_of_measure_written_after_numbers(tmp_
     assert narrowed(schema, "225g (8oz) caster sugar")["properties"]["unit"]["anyOf"][0]["enum"] == ["g", "oz"]
     assert narrowed(schema, "1 ½ tsp ground cumin")["properties"]["unit"]["anyOf"][0]["enum"] == ["tsp"]
     assert "unit" not in narrowed(schema, "4 free-range eggs")["properties"]  # none written: left out
+
+
+def test_a_field_named_by_the_noun_its_values_follow_takes_only_such_values(tmp_path: Path) -> None:
+    session = tmp_path / "session.yaml"
+    properties = {"title": {"type": "string"}, "room": {"type": "string"}}
+    session.write_text(json.dumps({"title": "Session", "type": "object", "properties": properties}))
+    schema = compile_schema(session, tmp_path / "cache")
+    offered = narrowed(schema, "19:05 Feature stores in practice, Room 1.03")["properties"]
+    assert offered["room"]["anyOf"][0]["enum"] == ["Room 1.03"]
+    assert "room" not in narrowed(schema, "19:00 Talk - Async Rust without the tears")["properties"]

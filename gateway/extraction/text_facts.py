@@ -48,13 +48,12 @@ _MEASURE = re.compile(
 )
 _SURNAME = re.compile(r"[A-Z][a-z]+[ \t]+$")
 # What a number numbers, written just before it: "Hall 2", "gate 12", "Flat 6", "Locker 118", "No. 5".
-_NUMBERED = re.compile(
-    r"\b(room|hall|gate|flat|apt|apartment|suite|floor|level|platform|table|seat|row|bus|line|route|unit|"
-    r"building|block|door|locker|terminal|bay|stand|ward|bed|court|pier|track|chapter|page|section|episode|"
-    r"season|volume|vol|phase|stage|step|round|grade|class|group|team|no|number|lot|box|desk|zone|day|week|year|band|"
-    r"tier|size|pitch)\.?[ \t]*#?[ \t]*$",
-    re.IGNORECASE,
+NUMBERED_NOUNS = frozenset(
+    "room hall gate flat apt apartment suite floor level platform table seat row bus line route unit building block "
+    "door locker terminal bay stand ward bed court pier track chapter page section episode season volume vol phase "
+    "stage step round grade class group team no number lot box desk zone day week year band tier size pitch".split()
 )
+_NUMBERED = re.compile(rf"\b({'|'.join(sorted(NUMBERED_NOUNS))})\.?[ \t]*#?[ \t]*$", re.IGNORECASE)
 _SYMBOLS = {"°": "degrees", "℃": "degrees", "℉": "degrees", "%": "percent", "‰": "permille"}
 # Verbs a person's number is often followed by ("Noah, 12 plays chess"): no plural nouns.
 _VERBS = frozenset(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.extraction.text_facts import (
+    NUMBERED_NOUNS,
     Found,
     TextFacts,
     has_offset,
@@ -25,7 +26,7 @@ from gateway.extraction.text_facts import (
 )
 from gateway.profiles import Choices
 from gateway.profiles.small.choices import name_words, names_an_age, uncounted
-from gateway.profiles.small.people import could_name_a_person, names_a_person
+from gateway.profiles.small.people import could_name_a_person, labelled_as_a_person, names_a_person
 from gateway.profiles.small.runs import runs
 from gateway.profiles.small.tables import item_description
 from gateway.schemas.compiler import CompiledSchema
@@ -276,6 +277,12 @@ class _Narrowing:
                 values.append(described)
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
+            if (noun := _numbered_by(path)) is not None:
+                # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
+                # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
+                written = [value for value in values if value.casefold().startswith(f"{noun} ")]
+                if written or not re.search(rf"\b{noun}", facts.text, re.IGNORECASE):
+                    values = written
             if _names_a_unit(path):  # "225g caster sugar": g; "4 free-range eggs": none
                 values = list(dict.fromkeys(found.value for found in units_written(facts.text)))
             if _names_a_postal_code(path):  # "LS6 2QP", not "2QP"; "28803", not "NC 28803"
@@ -283,7 +290,7 @@ class _Narrowing:
         if names_a_person(path.rsplit(".", 1)[-1], spec, self.owner.get("description", "")):
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
-            values = could_name_a_person(values, facts.text, about_an_age=ages)
+            values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -318,6 +325,12 @@ def _names_a_code(path: str) -> bool:
     words = name_words(path)
     last = words[-1].casefold() if words else ""
     return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
+
+
+def _numbered_by(path: str) -> str | None:
+    """The noun a field is named by when texts write its values after it ("room": "Room 1.03", "gate": "Gate B")."""
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    return words[0] if len(words) == 1 and words[0] in NUMBERED_NOUNS - {"no", "number", "size", "day"} else None
 
 
 def _names_a_unit(path: str) -> bool:
@@ -383,16 +396,23 @@ def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = F
             stems = {word.casefold()[:4] for word in heading.group(1).split()} if heading else set()
             if label <= stems:
                 labelled.append(item)
-            continue
-        # After the value up to the next label's colon: "Grade: 7   Age: 12" labels 7 with Grade alone.
-        after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
-        words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
-        short = {stem for stem in label if len(stem) == 3}  # "Age: 12", "aged 12": a short word labels before
-        if any(word.casefold()[:4] in label for word in words) or any(
-            word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:]
-        ):
+        elif _labels(item, text, label):
             labelled.append(item)
     return labelled or found
+
+
+def _labels(item: Found, text: str, label: set[str]) -> bool:
+    """Whether a word of ``label`` labels ``item``: in its clause just before it, or just after it."""
+    if not label:
+        return False
+    before = _CLAUSE.split(text[max(0, item.start - 30) : item.start])[-1]
+    # After the value up to the next label's colon: "Grade: 7   Age: 12" labels 7 with Grade alone.
+    after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
+    words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
+    short = {stem for stem in label if len(stem) == 3}  # "Age: 12", "aged 12": a short word labels before
+    return any(word.casefold()[:4] in label for word in words) or any(
+        word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:]
+    )
 
 
 # "Skills we'd love: Canva, copywriting." - a label (up to three words) at the start of a line or sentence, and

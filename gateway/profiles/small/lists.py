@@ -298,6 +298,11 @@ def with_pairs(
             if low <= entry.start and entry.end == high:
                 # The item's own name, or the end of the one paired ("Marc Tremblay" of "Firefighter Marc Tremblay").
                 item = _with_value(entry.item, field, value)
+            elif entry.end == high:  # the paired name with words before it that are none of it ("I'm Leila Haddad")
+                named = _with_value(entry.item, plan.anchor, chunk.text[low - chunk.start : high - chunk.start])
+                item = None if named is None else _with_value(named, field, value)
+                if item is not None:
+                    entry.start = low
             elif entry.end not in ends and entry.value(field) == value and not taken:
                 item = _with_value(entry.item, plan.anchor, chunk.text[low - chunk.start : high - chunk.start])
                 if item is not None:

@@ -53,6 +53,25 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
     return bool(_PERSON.search(described)) and not _ORGANISATION.search(described)
 
 
+# A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
+# transcript's speaker, "Customer: hi, ...").
+_PERSON_LABEL = re.compile(
+    r"(?im)(?:^|[|;]|\s{2,})[ \t]*(?:full[ \t]+)?(?:name|patient|passenger|traveller|traveler|employee|"
+    r"applicant|candidate|resident|student|pupil|driver|policyholder|person)"
+    r"[ \t]*(?:name)?[ \t]*[:=][ \t]*"
+)
+
+
+def labelled_as_a_person(values: list[str], text: str) -> list[str]:
+    """The strings of ``values`` a form writes right after a person's label ("Patient: Hiroshi Yamamoto"), if
+    any; else all of them."""
+    starts = {match.end() for match in _PERSON_LABEL.finditer(text)}
+    if not starts:
+        return values
+    labelled = [value for value in values if any(text.startswith(value, start) for start in starts)]
+    return labelled or values
+
+
 def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> list[str]:
     """The strings of ``values`` that may be a person's name in ``text`` (all of them if none may): not written
     in capitals (but after a label: "Name: ANA RUIZ"), not a place, nor - for a person ``about_an_age`` - only in
