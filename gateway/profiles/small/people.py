@@ -5,6 +5,7 @@ Nowak" below "He is 31"; "Dear Ms. Patel," above "your mother, Halina Kowalska .
 place the text writes it may name a person."""
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from gateway.profiles.small.choices import name_words
@@ -20,9 +21,9 @@ _PERSON = re.compile(
 _ORGANISATION = re.compile(r"(?i)\b(?:company|companies|organi[sz]ations?|business|firm|party|vendor|brand)\b")
 
 _VALEDICTION = re.compile(
-    r"(?im)^[ \t]*(?:best(?:[ \t]+(?:regards|wishes))?|(?:kind|warm|warmest|many)?[ \t]*regards|(?:yours[ \t]+)?"
+    r"(?im)^[ \t]*(?:best(?:[ \t]+(?:regards|wishes))?|(?:(?:kind|warm|warmest|many)[ \t]+)?regards|(?:yours[ \t]+)?"
     r"(?:sincerely|faithfully|truly)|thanks|thank[ \t]+you|many[ \t]+thanks|cheers|all[ \t]+the[ \t]+best|"
-    r"respectfully|cordially|take[ \t]+care|--)[ \t]*[,.!]?[ \t]*$"
+    r"respectfully|cordially|take[ \t]+care|--)[ \t]*(?:[,.!][ \t]*)?$"
 )
 # A greeting to someone by title ("Dear Ms. Patel,"): the reader, not whom the letter speaks of ("Hi Sam, happy
 # 30th birthday!" may be about its reader).
@@ -56,8 +57,9 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
 # A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
 # transcript's speaker, "Customer: hi, ...").
 _PERSON_LABEL = re.compile(
-    r"(?im)(?:^|[|;]|\s{2,})[ \t]*(?:full[ \t]+)?(?:name|patient|passenger|traveller|traveler|employee|"
-    r"applicant|candidate|resident|student|pupil|driver|policyholder|person)"
+    r"(?im)(?:^[ \t]*|(?<=[|;])[ \t]*|(?<=[ \t]{2}))(?:full[ \t]+)?"
+    r"(?:name|patient|passenger|traveller|traveler|employee|applicant|candidate|resident|student|pupil|driver|"
+    r"policyholder|person)"
     r"[ \t]*(?:name)?[ \t]*[:=][ \t]*"
 )
 
@@ -83,13 +85,12 @@ def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> 
     return kept or values
 
 
-def _places(value: str, text: str) -> list[int]:
-    places: list[int] = []
-    at = text.find(value)
-    while at >= 0 and len(places) < 50:
-        places.append(at)
-        at = text.find(value, at + 1)
-    return places
+def _places(value: str, text: str) -> Iterator[int]:
+    """Where the text writes ``value``, lazily (the first place that may name a person ends the search)."""
+    at, count = text.find(value), 0
+    while at >= 0 and count < 50:
+        yield at
+        at, count = text.find(value, at + 1), count + 1
 
 
 # A place or an organisation is written with one of these last (not "Park", "Hill" or "Lane": surnames too), or
@@ -118,7 +119,7 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     if len(letters) < 2 or not all(character.isupper() for character in letters):
         return True
     line_start = text.rfind("\n", 0, at) + 1
-    return bool(_LABEL_BEFORE.search(text, line_start, at))
+    return bool(_LABEL_BEFORE.search(text, max(line_start, at - 40), at))
 
 
 def _apart(text: str) -> list[tuple[int, int]]:

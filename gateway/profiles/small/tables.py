@@ -30,6 +30,8 @@ def labelled_row(heading: list[str], row: str) -> str:
     )
 
 
+# An item's line is short: a longer text is no item (and is not scanned).
+MAX_ITEM_LINE = 300
 # A line item's columns: two or more spaces, a tab, a bar, or dot leaders ("Linen Journal ×2 ... $38.00").
 _COLUMNS = re.compile(r"[ \t]{2,}|\t|[ \t]\|[ \t]|[ \t]\.{2,}[ \t]|[ \t][·•][ \t]")
 _BULLET = re.compile(r"^[ \t>]*(?:(?:[-*•·▪◦]+|\d{1,3}[.)])[ \t]+)?")
@@ -46,7 +48,7 @@ def item_description(line: str) -> str | None:
     """The description a line laid out as an item holds - in columns, after a bullet, or beside a quantity or a
     price: its wordiest column without the quantity or price at its ends ("  1 x Ridgeline 45L Pack - Slate Blue",
     "- Linen Journal, A5 ×2 ... $38.00", "1   HL-2231   Nitrile Gloves, Blue     10"). None for any other text."""
-    if "\n" in line.strip():
+    if "\n" in line.strip() or len(line) > MAX_ITEM_LINE:
         return None
     bare = _BULLET.sub("", line.strip())
     columns = _COLUMNS.split(bare)
