@@ -17,6 +17,11 @@ FUNCTION_WORDS = frozenset(
     "they them their theirs who whom whose which what and or but nor of in on at to for from with by as is are "
     "was were be been".split()
 )
+# Capitalised words that are no one's name: the calendar's.
+CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
+)
 # Above this many choices a field is left to the validator alone: the grammar would grow too large.
 MAX_CHOICES = 1500
 # Nor are runs of words looked for in a longer text (far beyond the local model's context anyway): a long text of

@@ -20,7 +20,14 @@ from pydantic import BaseModel
 from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import integer_spans, written_as_age
 from gateway.profiles import Ask
-from gateway.profiles.small.choices import FUNCTION_WORDS, name_words, names_an_age, text_spans, value_choices
+from gateway.profiles.small.choices import (
+    CALENDAR_WORDS,
+    FUNCTION_WORDS,
+    name_words,
+    names_an_age,
+    text_spans,
+    value_choices,
+)
 from gateway.profiles.small.runs import capitalised, whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells, heading
 from gateway.schemas.compiler import CompiledSchema
@@ -255,13 +262,6 @@ def name_number_pairs(chunk: Chunk, plan: ListPlan, properties: dict[str, Any]) 
     return pairs
 
 
-# Capitalised words that are no one's name: the calendar's.
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
-)
-
-
 def _name_before(text: str, end: int) -> re.Match[str] | None:
     """The name written just before position ``end`` (a number) with a comma, bracket or verb between, if any: the
     longest run of capitalised words there that is a name ("Lukas" of "I'm Lukas, 33")."""
@@ -279,7 +279,7 @@ def _a_name(words: str) -> bool:
     search starts again after it) nor a word of the calendar."""
     first = re.split(r"['’]", words.split()[0])[0].casefold()
     named = " ".join(word for word in words.split() if word not in _PARTICLES)
-    return capitalised(named) and first not in FUNCTION_WORDS and words.casefold() not in _CALENDAR
+    return capitalised(named) and first not in FUNCTION_WORDS and words.casefold() not in CALENDAR_WORDS
 
 
 def with_pairs(
@@ -395,7 +395,10 @@ class ChunkedLists:
                 answer = await ask("list", chunk.text)
                 entries, paired = with_pairs(place(answer.items, chunk, plan), chunk, plan, properties, schema)
                 if ages_written:  # not from a table row: its cells are its values
-                    kept = [index in paired or _aged(entry, chunk, plan) for index, entry in enumerate(entries)]
+                    ages = _ages_in(chunk)
+                    kept = [
+                        index in paired or entry.value(plan.numbers[0]) in ages for index, entry in enumerate(entries)
+                    ]
                     paired = {sum(kept[:index]) for index in paired}
                     entries = [entry for entry, keep in zip(entries, kept, strict=True) if keep]
             for index, entry in enumerate(entries):
@@ -414,12 +417,9 @@ def _writes_ages(text: str, plan: ListPlan) -> bool:
     return any(written_as_age(text, start, end) for start, end, _ in integer_spans(text))
 
 
-def _aged(entry: Placed, chunk: Chunk, plan: ListPlan) -> bool:
-    """Whether the chunk writes the entry's number as an age somewhere."""
-    value = entry.value(plan.numbers[0])
-    return any(
-        found == value and written_as_age(chunk.text, start, end) for start, end, found in integer_spans(chunk.text)
-    )
+def _ages_in(chunk: Chunk) -> set[int]:
+    """The numbers the chunk writes as ages somewhere."""
+    return {found for start, end, found in integer_spans(chunk.text) if written_as_age(chunk.text, start, end)}
 
 
 async def _reread_numbers(schema: CompiledSchema, entry: Placed, window: Chunk, plan: ListPlan, ask: Ask) -> BaseModel:

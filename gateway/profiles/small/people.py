@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from gateway.profiles.small.choices import name_words
+from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
 _NAME_WORDS = frozenset("name full first last given family person".split())
@@ -101,17 +101,13 @@ _PLACE_WORDS = frozenset(
     "club airport station city county district ministry department council museum".split()
 )
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|near|into|across|via|inside|outside|the)[ \t]+$")
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday today yesterday tomorrow".split()
-)
 
 
 def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> bool:
     if any(low <= at < high for low, high in apart):
         return False
     words = value.split()
-    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in _CALENDAR:
+    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS:
         return False
     if _PLACE_BEFORE.search(text, max(0, at - 12), at):
         return False
