@@ -46,6 +46,9 @@ WARM_UP = {"prompt": "Warm-up: one, two, three, four,", "max_tokens": 6, "temper
 RESTART_DELAYS = (0.2, 1.0, 2.0, 5.0, 10.0, 30.0)
 STABLE_SECONDS = 60.0
 
+# The kernel's flag for a task in do_exit (include/linux/sched.h), field 9 of /proc/PID/stat.
+_PF_EXITING = 0x4
+
 ServerState = Literal["starting", "ready", "restarting", "stopped"]
 
 
@@ -181,16 +184,19 @@ class LocalModelServer:
                 await task
 
     def alive(self) -> bool:
-        """Whether the current process is running (a dead one may not be reaped yet: /proc says so first)."""
+        """Whether the current process is running (a dead one may not be reaped yet: /proc says so first). A process
+        that is exiting is not: it closes its connections before it becomes a zombie, so a request whose connection
+        it dropped must already see it dead."""
         process = self._process
         if process is None or process.returncode is not None:
             return False
         try:
             with open(f"/proc/{process.pid}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            state, flags = fields[0], int(fields[6])
+        except (OSError, IndexError, ValueError):
             return sys.platform != "linux"
-        return state not in (b"Z", b"X")
+        return state not in (b"Z", b"X") and not flags & _PF_EXITING
 
     def unavailable(self) -> ModelUnavailable | None:
         """The error for a request now, if the model cannot take it (starting, restarting or just died)."""
