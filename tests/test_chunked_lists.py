@@ -168,6 +168,27 @@ async def test_one_object_is_set_right_by_the_name_written_just_before_its_numbe
     assert got == [park, park, {"name": "Claire", "age": 5}]
 
 
+async def test_one_object_named_by_a_sentences_first_word_takes_the_name_its_age_refers_to(
+    user_detail: CompiledSchema,
+) -> None:
+    # "Tributes" opens a sentence; the age ("She was seventy-six") refers back to the name of the sentence before
+    # it. A CV's name on a line of its own above "Age: 26", against a name written only after the age. A name
+    # under a person's label, or one the age is written after, stays.
+    obituary = "Tributes have been paid to a grandmother. Police named her as Eileen Cartwright, from Leeds. She was"
+    obituary += " seventy-six. The road was closed for 6 hours."
+    cv = "CURRICULUM VITAE\nNguyen Thi Minh Anh\nAge: 26 | Hanoi\nEDUCATION\n2016-2020 B.Sc. Computer Science"
+    form = "Dr. Ana Ruiz saw the patient today. The patient is 45.\nName: Tom Berg"
+    later = "Aged 34, Maria Lopez joined the firm. She leads sales."
+    cases = [
+        (obituary, {"name": "Tributes", "age": 76}, {"name": "Eileen Cartwright", "age": 76}),
+        (cv, {"name": "Computer Science", "age": 26}, {"name": "Nguyen Thi Minh Anh", "age": 26}),
+        (form, {"name": "Tom Berg", "age": 45}, {"name": "Tom Berg", "age": 45}),
+        (later, {"name": "Maria Lopez", "age": 34}, {"name": "Maria Lopez", "age": 34}),
+    ]
+    for text, answer, expected in cases:
+        assert (await small(ScriptedBackend(answer)).extract(user_detail, text)).model_dump() == expected
+
+
 async def test_names_written_with_an_age_verb_pair_and_joined_names_part(user_detail: CompiledSchema) -> None:
     # "Joe turned 90", "Priyanka is 31 now": each name takes the age written after it; "Milo
     # and Ava, who are 9" is two people; "48 of us" is no one's age where the text writes ages as ages.

@@ -395,7 +395,7 @@ def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
     notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
     text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels; ACME-CORP."
     offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
-    codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH", "ACME-CORP"]
+    codes = ["AB-123", "48h", "1Z999AA101", "5652 AH", "ACME-CORP"]  # not "5652", a part of "5652 AH"
     assert offered["tracking_number"]["anyOf"][0]["enum"] == codes
     assert offered["postal_code"]["anyOf"][0]["enum"] == ["5652", "5652 AH"]  # the codes shaped as postal codes
     assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run
@@ -500,3 +500,28 @@ def test_a_field_named_by_the_noun_its_values_follow_takes_only_such_values(tmp_
     offered = narrowed(schema, "19:05 Feature stores in practice, Room 1.03")["properties"]
     assert offered["room"]["anyOf"][0]["enum"] == ["Room 1.03"]
     assert "room" not in narrowed(schema, "19:00 Talk - Async Rust without the tears")["properties"]
+
+
+def test_codes_are_not_a_dates_year_nor_a_code_joined_to_the_word_after_it(tmp_path: Path) -> None:
+    leg = tmp_path / "leg.yaml"
+    properties = {
+        "flight": {"type": "string", "pattern": "^[A-Z0-9]{2}[0-9]{1,4}$"},
+        "booking": {"type": "string", "pattern": "^[A-Z0-9]{6}$"},
+        "tracking_number": {"type": "string"},
+        "cook_minutes": {"type": "integer"},
+    }
+    leg.write_text(json.dumps({"title": "Leg", "type": "object", "properties": properties}))
+    schema = compile_schema(leg, tmp_path / "cache")
+    offered = narrowed(schema, "IB 3107  LIS -> MAD  Mon 21 Oct 2024, conf AC7ZP3; AC 132 YYC, 2 eggs")["properties"]
+    assert offered["flight"]["anyOf"][0]["enum"] == ["IB3107", "AC132"]  # not 2024, the date's year
+    assert offered["booking"]["anyOf"][0]["enum"] == ["AC7ZP3", "IB3107"]  # not "132YYC": a flight and an airport
+    # Named for minutes, a number is offered as a duration or under its label: "2 eggs" is neither.
+    assert "cook_minutes" not in offered
+    assert narrowed(schema, "Cook 25, 2 eggs")["properties"]["cook_minutes"]["anyOf"][0]["enum"] == [25]
+    # A code written in groups is offered whole: not the run of its last groups.
+    groups = narrowed(schema, "Tracking: 9400 1118 9922 3847")["properties"]["tracking_number"]["anyOf"][0]["enum"]
+    assert groups == ["9400 1118 9922 3847"]
+    # A date's year is still offered where the text offers nothing else the pattern matches.
+    assert narrowed(schema, "Booked 12 May 2024")["properties"].get("flight", {}).get("anyOf", [{}])[0].get("enum") == [
+        "2024"
+    ]

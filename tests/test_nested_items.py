@@ -9,7 +9,7 @@ import pytest
 
 from gateway.errors import ExtractionFailed
 from gateway.extraction.engine import Extractor, Final, Partial
-from gateway.profiles.small.nested import home_line, nested_objects, nested_part, piece_choices, pieces
+from gateway.profiles.small.nested import home_line, nested_objects, nested_part, piece_choices, pieces, sections
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -307,11 +307,12 @@ properties:
     required: [city]
 required: [subject]
 """
-NOTE = "Subject: Spring catalogue\nSend to: Ana Ruiz, 4 Calle Luna, Sevilla\nFrom our Leeds office, with thanks"
+# No house number or postal code: the line is not read apart as an address (test_addresses.py), but by the model.
+NOTE = "Subject: Spring catalogue\nSend to: Ana Ruiz, Calle Luna, Sevilla\nFrom our Leeds office, with thanks"
 
 
 def test_an_object_field_is_found_on_the_line_holding_most_of_its_values() -> None:
-    assert home_line(NOTE, ["Ana Ruiz", "Luna", "Leeds"]) == "Ana Ruiz, 4 Calle Luna, Sevilla"
+    assert home_line(NOTE, ["Ana Ruiz", "Luna", "Leeds"]) == "Ana Ruiz, Calle Luna, Sevilla"
     assert home_line(NOTE, ["Ana Ruiz"]) is None  # one value places nothing
     assert home_line(NOTE, ["Sevilla", "Leeds", "Spring"]) is None  # each line holds one: no home
     assert home_line("Send to: Ana Ruiz, Sevilla", ["Ana Ruiz", "Sevilla"]) is None  # one line: nothing apart
@@ -321,13 +322,13 @@ async def test_an_object_field_is_read_again_from_its_own_line(tmp_path: Path) -
     letter = compiled(tmp_path, "letter", LETTER)
     assert [member.name for member in nested_objects(letter)] == ["to"]
     mixed = {"subject": "Spring catalogue", "to": {"name": "Leeds", "street": "Ana Ruiz", "city": "Sevilla"}}
-    again = {"name": "Ana Ruiz", "street": "4 Calle Luna", "city": "Sevilla"}
+    again = {"name": "Ana Ruiz", "street": "Calle Luna", "city": "Sevilla"}
     backend = ScriptedBackend(mixed, again)
     extractor = Extractor(backend, settings(model_profile="small"))
     result = await extractor.extract(letter, NOTE)
     assert result.model_dump(exclude_none=True) == {"subject": "Spring catalogue", "to": again}
     # The second call reads the address from its line alone, with the address's own tool.
-    assert backend.requests[1]["messages"][-1]["content"].startswith("Ana Ruiz, 4 Calle Luna, Sevilla")
+    assert backend.requests[1]["messages"][-1]["content"].startswith("Ana Ruiz, Calle Luna, Sevilla")
     assert list(backend.tools[1]["properties"]) == ["name", "street", "city"]
     # The stream sends the object read again, then the same final object.
     streamed = Extractor(ScriptedBackend(mixed, again), settings(model_profile="small")).stream(letter, NOTE)
@@ -369,6 +370,104 @@ def test_a_pieces_values_of_one_kind_go_to_its_fields_in_order_and_a_heading_giv
     assert piece_choices("LH 1159 NEW BCN 14 May 2024 -> FRA", "", hop) == {}
 
 
+def test_an_optional_date_of_an_item_comes_from_a_heading_line_only(tmp_path: Path) -> None:
+    programme = compiled(
+        tmp_path,
+        "programme",
+        "title: Programme\ntype: object\nproperties:\n  talks:\n    type: array\n    items:\n      type: object\n"
+        "      properties:\n        title: {type: string}\n        day: {type: string, format: date}\n"
+        "        starts: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}\n      required: [title]\n"
+        "required: [talks]\n",
+    )
+    talk = nested_part(programme).item  # type: ignore[union-attr]
+    piece = "09:30 Opening keynote"
+    # A line holding the date and little else is the day's heading; a date inside a sentence is not one.
+    assert piece_choices(piece, f"Day 2 - Friday 14 March 2025\n{piece}\n10:15 Rust at scale", talk) == {
+        "day": ["2025-03-14"]
+    }
+    sentence = f"Tickets sold out on 14 March 2025, thanks to all of you.\n{piece}\n10:15 Rust at scale"
+    assert piece_choices(piece, sentence, talk) == {}
+
+
 LEG_FIELDS = """day: {type: string, format: date}
         departs: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}
         arrives: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}"""
+
+
+TWO_DISHES = """Two dips for the weekend, both vegan.
+
+HUMMUS (serves 4)
+- 400 g chickpeas
+- 2 tbsp tahini
+
+SALSA (serves 2)
+- 3 tomatoes
+- 1 red onion
+Keeps two days."""
+
+
+def test_a_text_of_several_objects_is_cut_into_one_stretch_per_object(dish: CompiledSchema) -> None:
+    part = nested_part(dish)
+    assert part is not None
+    # Each heading with its run of items, then what the text writes before the first.
+    assert sections(TWO_DISHES, part) == [
+        "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini\nTwo dips for the weekend, both vegan.",
+        "SALSA (serves 2)\n- 3 tomatoes\n- 1 red onion\nKeeps two days.\nTwo dips for the weekend, both vegan.",
+    ]
+    # Without blank lines, a run's heading is the line right above it; one object a line, items inline.
+    packed = "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini\nSALSA (serves 2)\n- 3 tomatoes"
+    assert sections(packed, part) == [
+        "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini",
+        "SALSA (serves 2)\n- 3 tomatoes",
+    ]
+    inline = (
+        "Dips:\nHummus (serves 4): 400 g chickpeas, 2 tbsp tahini.\nSalsa (serves 2): 3 tomatoes, 1 onion.\nBoth vegan."
+    )
+    assert sections(inline, part) == [
+        "Hummus (serves 4): 400 g chickpeas, 2 tbsp tahini.\nBoth vegan.\nDips:",
+        "Salsa (serves 2): 3 tomatoes, 1 onion.\nBoth vegan.\nDips:",
+    ]
+
+
+def test_runs_whose_heading_offers_none_of_the_objects_own_values_are_one_object(
+    dish: CompiledSchema, trip: CompiledSchema, tmp_path: Path
+) -> None:
+    # "Serves" is no heading of its own here: one dish with two runs of ingredients; one run is no list at all.
+    one = "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini\n\nTo serve\n- 1 tbsp paprika\n- 2 pitta breads"
+    assert sections(one, nested_part(dish)) == []  # type: ignore[arg-type]
+    assert sections("Porridge\n- 80 g oats\n- 250 ml oat milk", nested_part(dish)) == []  # type: ignore[arg-type]
+    # A booking with an outbound and a return heading is one booking; two headings with codes are two.
+    coded = compiled(
+        tmp_path, "coded", TRIP.replace("code: {type: string}", "code: {type: string, pattern: '^[A-Z0-9]{6}$'}")
+    )
+    legs = "Outbound\nKQ101 NBO ADD 2025-02-03\n\nReturn\nET308 ADD NBO 2025-02-09"
+    assert sections(legs, nested_part(coded)) == []  # type: ignore[arg-type]
+    two = "Booking ZX81QP\nKQ101 NBO ADD 2025-02-03\n\nBooking QW77RT\nET308 ADD NBO 2025-02-09"
+    assert len(sections(two, nested_part(coded))) == 2  # type: ignore[arg-type]
+    # An object with no typed value of its own (the trip's code is any string): each heading starts one.
+    assert len(sections(legs, nested_part(trip))) == 2  # type: ignore[arg-type]
+
+
+async def test_a_list_of_objects_holding_items_reads_each_object_item_by_item(dish: CompiledSchema) -> None:
+    hummus = [{"name": "chickpeas", "amount": 400, "unit": "g"}, {"name": "tahini", "amount": 2, "unit": "tbsp"}]
+    salsa = [{"name": "tomatoes", "amount": 3}, {"name": "red onion", "amount": 1}]
+    backend = ScriptedBackend(*hummus, {"title": "HUMMUS", "serves": 4}, *salsa, {"title": "SALSA", "serves": 2})
+    items = await Extractor(backend, settings(model_profile="small")).extract_list(dish, TWO_DISHES)
+    assert [item.model_dump(mode="json", exclude_none=True) for item in items] == [
+        {"title": "HUMMUS", "serves": 4, "ingredients": hummus},
+        {"title": "SALSA", "serves": 2, "ingredients": salsa},
+    ]
+    # Each ingredient from its own line, each dish's rest from its own stretch: never the other dish's lines.
+    shown = [request["messages"][-1]["content"] for request in backend.requests]
+    assert shown[:2] == ["400 g chickpeas", "2 tbsp tahini"] and shown[3:5] == ["3 tomatoes", "1 red onion"]
+    assert "SALSA" not in shown[2] and "HUMMUS" in shown[2] and "HUMMUS" not in shown[5] and "SALSA" in shown[5]
+
+
+async def test_a_list_text_laying_out_one_run_of_items_is_one_object(dish: CompiledSchema) -> None:
+    backend = ScriptedBackend(
+        {"name": "oats", "amount": 80, "unit": "g"}, {"name": "oat milk", "amount": 250}, {"title": "Porridge"}
+    )
+    text = "Porridge\n- 80 g oats\n- 250 ml oat milk"
+    items = await Extractor(backend, settings(model_profile="small")).extract_list(dish, text)
+    assert [item.model_dump(mode="json", exclude_none=True)["title"] for item in items] == ["Porridge"]
+    assert len(backend.requests) == 3  # two items, then the rest: not one dish per bullet

@@ -34,7 +34,7 @@ class SmallLists:
     """Lists of name-and-number schemas a sentence at a time (``ChunkedLists``), any other a record at a time."""
 
     def __init__(self) -> None:
-        self.chunked, self.records = ChunkedLists(), RecordLists()
+        self.chunked, self.records = ChunkedLists(), RecordLists(NestedReader())
 
     def applies_to(self, schema: CompiledSchema) -> bool:
         return True

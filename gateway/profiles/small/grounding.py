@@ -230,10 +230,10 @@ class _Narrowing:
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             unit = _unit_of(path)
-            if unit is not None and facts.durations:  # prep_minutes: "1 hour 30 minutes" is 90
+            if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
                 durations = facts.durations
                 bare = [found for found in numbers if not any(d.start <= found.start < d.end for d in durations)]
-                # Where the text writes durations, a bare number is one only under the field's label ("Prep: 10").
+                # A bare number is one only under the field's label ("Prep: 10"), never a count ("2 avocados").
                 named = _labelled(bare, facts.text, label)
                 numbers = sorted(
                     [Found(d.value / unit, d.start, d.end) for d in durations] + (named if named is not bare else []),
@@ -277,6 +277,9 @@ class _Narrowing:
                 values.append(described)
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
+                # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
+                if not _names_a_postal_code(path):  # "28803", not "NC 28803"
+                    values = [value for value in values if not any(_inside(value, other) for other in values)]
             if (noun := _numbered_by(path)) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
@@ -314,6 +317,11 @@ _POSTAL_CODE = re.compile(
     r"\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
     r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{4,6}|[A-Z]{1,2}-?\d{4,5}"
 )
+
+
+def _inside(value: str, other: str) -> bool:
+    """Whether ``value`` is some of the words of the longer ``other``."""
+    return value != other and f" {value} " in f" {other} "
 
 
 def _names_a_postal_code(path: str) -> bool:
@@ -493,7 +501,12 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     """Strings a pattern field could be: runs of words, and every kind of value in its written and normal forms."""
     values = [found.value for found in runs(facts.text) if not _a_label(found, facts.text)]
     # A code written with spaces that its pattern has none of ("LH 1159" for ^[A-Z0-9]{2}[0-9]{1,4}$).
-    joined = [value.replace(" ", "") for value in values if 0 < value.count(" ") <= 2]
+    # Not a code and the word after it ("AC 132 YYC" is a flight and an airport, not "132YYC").
+    joined = [
+        value.replace(" ", "")
+        for value in values
+        if 0 < value.count(" ") <= 2 and not re.fullmatch(r"[^\W\d_]{3,}", value.rsplit(" ", 1)[-1])
+    ]
     values += joined + [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
     values += [found.value[:5] for found in facts.times]  # HH:MM, which a time-of-day pattern usually asks for
     values += [facts.text[found.start : found.end] for found in facts.numbers]
@@ -513,7 +526,19 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     def part_of_a_code(value: str) -> bool:  # the digits of a code so joined ("1159" of "LH 1159")
         return value.isdigit() and any(code != value and code.endswith(value) for code in codes)
 
-    return [value for value in dict.fromkeys(values) if compiled.search(value) and not part_of_a_code(value)]
+    found = [value for value in dict.fromkeys(values) if compiled.search(value) and not part_of_a_code(value)]
+    # A year or a day of a date is no code where the text offers any other ("2024" of "Mon 21 Oct 2024").
+    dated = {value for value in found if _only_in_dates(value, facts)}
+    return [value for value in found if value not in dated] if len(dated) < len(found) else found
+
+
+def _only_in_dates(value: str, facts: TextFacts) -> bool:
+    """Whether the text writes ``value`` only as a part of a date (its year, its day)."""
+    spans = [(found.start, found.end) for found in (*facts.dates, *facts.datetimes)]
+    places = [match.span() for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", facts.text)]
+    return bool(places) and all(
+        (place, stop) not in spans and any(start <= place < end for start, end in spans) for place, stop in places
+    )
 
 
 def _written_dates(facts: TextFacts) -> set[str]:

@@ -28,6 +28,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
+from gateway.profiles.small.people import labels_a_person_before
 from gateway.profiles.small.runs import capitalised, whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells, heading
 from gateway.schemas.compiler import CompiledSchema
@@ -344,9 +345,43 @@ def with_own_pair(answer: BaseModel, text: str, schema: CompiledSchema) -> BaseM
         return answer if getattr(answer, field) in own else _with_value(answer, field, own[0]) or answer
     named = [(low, high) for low, high, value, opens in pairs if value == getattr(answer, field) and not opens]
     if len({text[low:high] for low, high in named}) != 1:
-        return answer
+        return _referred(answer, text, plan, spots)
     low, high = named[0]
     return _with_value(answer, plan.anchor, text[low:high]) or answer
+
+
+def _referred(answer: BaseModel, text: str, plan: ListPlan, spots: list[tuple[int, int]]) -> BaseModel:
+    """A one-object answer whose name is only a sentence's first word ("Tributes have been paid ...") or written
+    only after its age, set to the name the age refers back to: the last name of two words or more in the
+    sentence before the age's or earlier in it, where the age is written as one ("Police named her as Eileen
+    Marjorie Cartwright. She was seventy-six."; "Nguyen Thi Minh Anh\nAge: 26")."""
+    value = getattr(answer, plan.numbers[0])
+    ages = [start for start, end, number in integer_spans(text) if number == value and written_as_age(text, start, end)]
+    if len(ages) != 1 or not spots:
+        return answer
+    age = ages[0]
+    if labels_a_person_before(str(getattr(answer, plan.anchor)), text):
+        return answer
+    opening = all(" " not in text[start:end] and _opens(text, start) for start, end in spots)
+    if not opening and not all(start > age for start, _ in spots):
+        return answer
+    breaks = [match.end() for match in _SENTENCE_BREAKS.finditer(text, 0, age)]
+    window = breaks[-2] if len(breaks) >= 2 else 0
+    names = []
+    for match in re.finditer(rf"(?<![\w'’-]){_NAME}(?![\w'’-])", text[window:age]):
+        start, end = window + match.start(), window + match.end()
+        own_line = _opens(text, start) and text[end:].startswith(("\n", "\r"))  # "Nguyen Thi Minh Anh\nAge: 26"
+        if len(match.group().split()) >= 2 and _a_name(match.group()) and (own_line or not _opens(text, start)):
+            names.append(match)
+    if not names:
+        return answer
+    return _with_value(answer, plan.anchor, names[-1].group()) or answer
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` opens a sentence or a line."""
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in ".!?;\n"
 
 
 def _strays_before(entry: Placed, following: Placed, plan: ListPlan, chunk: Chunk) -> bool:

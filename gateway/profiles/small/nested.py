@@ -14,6 +14,7 @@ A field holding one object (a delivery address) is then read again from the line
 rest of the text.
 """
 
+import itertools
 import re
 import typing
 from collections.abc import AsyncGenerator, Iterator
@@ -26,6 +27,7 @@ from pydantic import BaseModel, RootModel, ValidationError, create_model
 from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
+from gateway.profiles.small import addresses
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
@@ -187,6 +189,46 @@ def home_line(text: str, values: list[str]) -> str | None:
     return _LABEL.sub("", counted[0][1].strip()).strip() or None
 
 
+def _address(text: str, member: Member, strings: list[str], *, read: bool) -> dict[str, str] | None:
+    """The parts of the address ``member`` holds (``addresses``), from the lines the model's answer came from,
+    else the one address labelled with the member's name words ("Shipping address: ..." for ``ship_to``), else -
+    when the model ``read`` one at all - the text's only address; None where none reads as an address."""
+    properties: dict[str, Any] = member.schema.model_schema.get("properties", {})
+    required = list(member.schema.model_schema.get("required", []))
+    if len(addresses.roles(properties)) < 2:
+        return None
+    found: list[tuple[str, str, dict[str, str]]] = []  # (label, lines, parts) of each address the text writes
+    lines = [line.strip().lstrip("> ") for line in text.splitlines()]  # and a quoted mail's lines
+    for index, line in enumerate(lines):
+        # "Ship to:", "Delivery address" above an address written over lines
+        if len(line) <= 40 and (line.endswith(":") or re.search(r"(?i)\baddress\b", line)) and ":" not in line[:-1]:
+            label, body = line, "\n".join(itertools.takewhile(bool, lines[index + 1 : index + 6]))
+        else:
+            match = _LABEL.match(line)
+            label, body = (match.group(), line[match.end() :]) if match else ("", line)
+        parts = addresses.read(body, properties, required)
+        if parts is not None:
+            found.append((label, body, parts))
+    found = [entry for entry in found if _valid(member.schema, entry[2])]
+    home = home_line(text, strings) if strings else None
+    holding = [entry for entry in found if home is not None and home in entry[1]]
+    if holding:
+        return max(holding, key=lambda entry: len(entry[2]))[2]
+    own = _stems(member.name.replace("_", " "))
+    labelled = [parts for label, _, parts in found if _stems(label) & own]
+    if len(labelled) == 1:
+        return labelled[0]
+    return found[0][2] if read and len(found) == 1 else None
+
+
+def _valid(schema: CompiledSchema, data: dict[str, Any]) -> bool:
+    try:
+        schema.model.model_validate(data)
+    except ValidationError:
+        return False
+    return True
+
+
 def _with_fields(model: type[BaseModel], names: list[str]) -> type[BaseModel]:
     """A model of the same name and settings holding ``names`` of ``model``'s fields, in that order."""
     fields: dict[str, Any] = {name: (model.model_fields[name].annotation, model.model_fields[name]) for name in names}
@@ -238,15 +280,24 @@ def pieces(
     if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
         words -= {other[:4] for other in others}
     runs: list[tuple[bool, list[str]]] = []
-    laid_out = _line_blocks(text, item) if typed else _bullet_runs(text)
-    for label, run, share in (*laid_out, *_inline_runs(text, item)):
+    lines = list(_line_blocks(text, item)) if typed else list(_bullet_runs(text))
+    # A required array of items known by their required values (a flight's number, airports and date): the one
+    # line that offers them is its one item, read alone rather than with the whole object.
+    lone = (
+        not optional
+        and bool(_typed_fields(item)[1])
+        and [len(run) for _, run, _ in lines] == [1]
+        and not _prose(lines[0][1][0])
+    )
+    for label, run, share in (*lines, *_inline_runs(text, item)):
         kept = [piece for piece in run if not _names_other(piece, others)]
         labelled = bool(_stems(label) & words)
         if not typed and not labelled:
             continue  # an item of strings alone looks like any other line: only the array's own label tells
         # Unlabelled, an optional array's run must look like items: each piece begins with a value ("3 x ...").
         leading = sum(_offers(piece.split()[0], item) for piece in kept) >= 0.8 * len(kept)
-        if not kept or (len(kept) < 2 or (optional and not leading)) and not labelled:
+        single = len(kept) < 2 and not (lone and run is lines[0][1])
+        if not kept or (single or (optional and not leading)) and not labelled:
             continue
         if share >= 0.8 or (share >= 0.5 and labelled):
             runs.append((labelled, kept))
@@ -256,6 +307,101 @@ def pieces(
     # address under "Shipping to:" offers numbers too.
     _, best = max(runs, key=lambda run: (run[0], sum(map(_laid_out_as_item, run[1])), len(run[1])))
     return best[:MAX_PIECES]
+
+
+def sections(text: str, part: Part) -> list[str]:
+    """Where ``text`` holds several objects that each lay out their own items (two bookings with their flights, two
+    recipes with their ingredients): one stretch of text per object, each a run of items with the lines above it
+    (its heading) and below it (a total), cut at blank lines and at the last line above each further run, or
+    one line each where the items run inline after a label ("Tzatziki (serves 6): 250 g yoghurt, 1 cucumber"),
+    each followed by what the text writes right after the last and before the first ("both are vegan"). A
+    stretch whose heading offers none of the object's own typed values (a booking code; a number only under its
+    field's name: "serves 2", "Total 25") belongs to the one above it ("Outbound" and "Return" legs of one
+    booking). Empty unless there are two or more."""
+    if not _typed_fields(part.item)[0]:
+        return []  # an item of strings alone (a guest's name) cannot be told from any other line
+    lines = text.splitlines()
+    items = _item_lines(lines, part)
+    stretches: list[list[int]] = []  # line numbers of each object's stretch, in text order
+    block: list[int] = []
+    for index in [*range(len(lines)), len(lines)]:
+        if index < len(lines) and lines[index].strip():
+            block.append(index)
+            continue
+        stretches.extend(_by_runs(block, items))
+        block = []
+    headings = {index: line for index, line in enumerate(lines) if not items[index]}
+    if len(stretches) < 2:
+        # One object a line, its items inline after its label: "Tzatziki (serves 6): 250 g yoghurt, 1 cucumber".
+        inline = {index: label for index, line in enumerate(lines) if (label := _inline_label(line, part))}
+        stretches, headings = [[index] for index in inline], inline
+    kept: list[list[int]] = []
+    for stretch in stretches:
+        heading = "\n".join(headings[index] for index in itertools.takewhile(lambda index: index in headings, stretch))
+        if kept and not _own_values(heading, part):
+            kept[-1].extend(stretch)
+        else:
+            kept.append(stretch)
+    if len(kept) < 2:
+        return []
+    before = [line for line in lines[: kept[0][0]] if line.strip()]
+    after = list(itertools.takewhile(str.strip, lines[kept[-1][-1] + 1 :]))
+    # The object's own lines first: a small model takes a title from the first words it reads.
+    return ["\n".join([lines[index] for index in stretch] + after + before) for stretch in kept]
+
+
+def _item_lines(lines: list[str], part: Part) -> list[bool]:
+    """Which lines hold an item: bullet lines where two or more do, else any line offering an item's values, never
+    a sentence or a line starting with a word of the object's own fields ("BOOKING REF: MZ4T9A  ISSUED: 02MAR")."""
+    bare = [_BULLET.sub("", line) for line in lines]
+    bullets = {index for index, line in enumerate(lines) if _BULLET.match(line)}
+    if sum(_offers(bare[index], part.item) for index in bullets) < 2:
+        bullets = set(range(len(lines)))
+    return [
+        index in bullets
+        and bool(line.strip())
+        and not _prose(line)
+        and not _names_other(line, part.others)
+        and _offers(line, part.item, line=True)
+        for index, line in enumerate(bare)
+    ]
+
+
+def _inline_label(line: str, part: Part) -> str:
+    """The label of a line that holds a run of two or more inline items after it, else ""."""
+    label = _LABEL.match(line.strip())
+    if label is None:
+        return ""
+    for _, run, share in _inline_runs(line, part.item):
+        return label.group() if len(run) >= 2 and share >= 0.5 else ""
+    return ""
+
+
+def _own_values(heading: str, part: Part) -> bool:
+    """Whether a heading offers a typed value of the object's own (not its items'): a code, a date, a choice, or a
+    number written under its field's name (for an object without typed values: whether there is a heading)."""
+    typed = _typed_fields(part.rest)[0]
+    if not typed:  # the object has no typed value to tell its headings by: any heading is one
+        return bool(heading.strip())
+    properties: dict[str, Any] = part.rest.model_schema.get("properties", {})
+    words = _stems(heading)
+    for name in _offered(heading, part.rest) & typed:
+        spec = properties.get(name, {})
+        numeric = any(branch.get("type") in ("number", "integer") for branch in spec.get("anyOf", [spec]))
+        if not numeric or _stems(name.replace("_", " ")) & words:
+            return True
+    return False
+
+
+def _by_runs(block: list[int], items: list[bool]) -> list[list[int]]:
+    """A block's lines cut into stretches of one run of items each: lines between two runs go with the run above,
+    but the last of them, the heading of the run below. A block without items is none."""
+    runs = [index for index in block if items[index] and (index == block[0] or not items[index - 1])]
+    if not runs:
+        return []
+    starts = [block[0]] + [run - 1 if not items[run - 1] else run for run in runs[1:]]
+    ends = [*starts[1:], block[-1] + 1]
+    return [list(range(start, end)) for start, end in zip(starts, ends, strict=True)]
 
 
 def _laid_out_as_item(piece: str) -> bool:
@@ -435,13 +581,26 @@ def piece_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list
             fixed |= {name: [value] for name, value in zip(names, ordered, strict=True)}
     start = text.find(piece.strip()[:40])
     required = set(item.model_schema.get("required", []))
-    for name in required & {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
+    for name in {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
         if not _enum_of(narrowed.get(name, {})) and start > 0:
+            # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar").
             before = [
-                found.value for found in facts_of(text).dates if found.end <= start and not _labelled_at(text, found)
+                found.value
+                for found in facts_of(text).dates
+                if found.end <= start
+                and not _labelled_at(text, found)
+                and (name in required or _heading_date(text, found))
             ]
             fixed |= {name: before[-1:]} if before else {}
     return fixed
+
+
+def _heading_date(text: str, found: Found) -> bool:
+    """Whether a date stands on a line of its own, with three words or fewer beside it ("Day 2 - Friday")."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    line_end = text.find("\n", found.end)
+    rest = text[line_start : found.start] + " " + text[found.end : len(text) if line_end < 0 else line_end]
+    return len(re.findall(r"[^\W_]+", rest)) <= 3 and not re.search(r"[.!?]\s", rest)
 
 
 def _place_of(value: str, piece: str) -> int:
@@ -487,9 +646,14 @@ class NestedReader:
         changed = False
         for member in nested_objects(schema):
             value = data.get(member.name)
-            if not isinstance(value, dict):
+            strings = [inner for inner in value.values() if isinstance(inner, str)] if isinstance(value, dict) else []
+            parts = _address(text, member, strings, read=isinstance(value, dict))
+            if parts is not None:  # an address, its parts told apart by where they stand: no call
+                data[member.name] = parts
+                changed = True
+                yield {member.name: parts}
                 continue
-            piece = home_line(text, [inner for inner in value.values() if isinstance(inner, str)])
+            piece = home_line(text, strings) if strings else None
             if piece is None:
                 continue
             # Read again from its own line, an address no longer takes words from the rest of the text.

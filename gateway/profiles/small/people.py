@@ -74,6 +74,11 @@ def labelled_as_a_person(values: list[str], text: str) -> list[str]:
     return labelled or values
 
 
+def labels_a_person_before(value: str, text: str) -> bool:
+    """Whether a form writes ``value`` right after a person's label ("Name: Tom Berg")."""
+    return any(text.startswith(value, match.end()) for match in _PERSON_LABEL.finditer(text))
+
+
 def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> list[str]:
     """The strings of ``values`` that may be a person's name in ``text`` (all of them if none may): not written
     in capitals (but after a label: "Name: ANA RUIZ"), not a place, nor - for a person ``about_an_age`` - only in

@@ -2,16 +2,21 @@
 lines, table rows, paragraphs under a heading, "(1) ... (2) ..." - is read one record per call, with the lines
 around the records (a heading, a closing line) as shared context. A small model then reads one object from a short
 text whose values it can tell apart, instead of a list from a long one. A text without such a layout is read in
-one call."""
+one call. Objects that hold an array of objects (bookings and their flights, recipes and their ingredients) are
+cut where each lays out its own items instead - a bullet of a recipe is an ingredient, not a recipe - and each is
+read as the JSON route reads one (``nested``)."""
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
 from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
+from gateway.profiles.small.nested import NestedReader, Part, nested_part, pieces, sections
 from gateway.profiles.small.tables import RULE_LINE, heading, labelled_row
 from gateway.schemas.compiler import CompiledSchema
 
@@ -89,20 +94,54 @@ def _inline(text: str) -> Layout | None:
 
 
 class RecordLists:
-    """The small profile's ``ListReader`` for any schema: one call per record where the text has records."""
+    """The small profile's ``ListReader`` for any schema: one call per record where the text has records. An object
+    holding an array of objects (a booking's flights) is read with ``objects``, the profile's reader of such
+    objects, one per stretch of text that lays out its own items (``nested.sections``); a text laying out one run
+    of items holds one such object."""
+
+    def __init__(self, objects: NestedReader) -> None:
+        self.objects = objects
 
     def applies_to(self, schema: CompiledSchema) -> bool:
         return True
 
     async def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[BaseModel]:
-        found = layout(text)
-        if found is None:
+        part = nested_part(schema)
+        if part is not None:
+            found = await asyncio.to_thread(_objects_with_items, text, part)  # a long text must not hold the loop
+            if found:
+                for piece in found:
+                    try:
+                        yield await self._object(schema, piece, ask)
+                    except ExtractionFailed:
+                        continue
+                return
+        records = layout(text)
+        if records is None:
             answer = await ask("list", text)
             for item in answer.items:
                 yield item
             return
-        for record in found.records:
+        for record in records.records:
             try:
-                yield await ask("one", found.piece(record))
+                yield await self._object(schema, records.piece(record), ask)
             except ExtractionFailed:
                 continue  # a line laid out like a record that holds no object of the schema (a note, a total)
+
+    async def _object(self, schema: CompiledSchema, text: str, ask: Ask) -> BaseModel:
+        if not self.objects.applies_to(schema):
+            return await ask("one", text)  # type: ignore[no-any-return]
+        async with aclosing(self.objects.read(schema, text, ask)) as steps:
+            async for step in steps:
+                if isinstance(step, BaseModel):
+                    return step
+        raise ExtractionFailed("the model's answer held no object", schema=schema.name)
+
+
+def _objects_with_items(text: str, part: Part) -> list[str]:
+    """The stretches of ``text`` holding one object and its items each (``sections``); the whole text where it
+    lays out one run of items; none where it lays out none."""
+    found = sections(text, part)
+    if not found and pieces(text, part.item, part.about, part.others, optional=not part.required):
+        return [text]
+    return found

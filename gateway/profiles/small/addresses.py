@@ -1,0 +1,135 @@
+"""A postal address read apart by where its parts stand (``NestedReader``): asked for the parts of one address line
+("Deliver to: Anna Kowalski, ul. Długa 14/3, 00-238 Warszawa, Poland"), a small model puts the postal code in the
+city and the city in the region. The line's parts - between commas, middle dots, bars or line breaks - are told
+apart by their shape: the part with a house number is the street (with a flat or suite written after it), a
+postal code stands before or after the city ("80331 München", "LONDON SE15", "Springfield IL 62704"), the words
+before the street are whom it is addressed to, and those after the city its region and country. An object whose
+fields are named for these parts (``street``, ``city``, ``postal_code``, ``state``, ``country``, ``recipient``...)
+takes them as read, without a call."""
+
+import re
+from typing import Any
+
+from gateway.profiles.small.choices import name_words
+
+# Field-name words for each part of an address.
+_ROLE_WORDS: dict[str, frozenset[str]] = {
+    "postal_code": frozenset({"zip", "postcode", "zipcode", "postal"}),
+    "street": frozenset({"street", "address", "line1", "addr"}),
+    "city": frozenset({"city", "town", "locality", "municipality"}),
+    "region": frozenset({"region", "state", "province", "county", "prefecture"}),
+    "country": frozenset({"country"}),
+    "recipient": frozenset({"recipient", "addressee", "attention", "attn", "name"}),
+}
+
+_POSTAL = (
+    r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?(?: ?\d[A-Z]{2})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
+    r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{4,6})"
+)
+_WORDS = r"[^\W\d_][^\d,]*?"
+# "80331 München", "10126 Torino TO", "5652 AH Eindhoven"
+_POSTAL_CITY = re.compile(rf"({_POSTAL})\s+({_WORDS})(?:\s+([A-Z]{{2}}))?")
+# "LONDON SE15", "Springfield IL 62704", "Toronto ON M5V 2T6"
+_CITY_POSTAL = re.compile(rf"({_WORDS})(?:\s+([A-Z]{{2}}))?\s+({_POSTAL})")
+# "IL 62704", "CA 90027"
+_REGION_POSTAL = re.compile(rf"([A-Z]{{2,3}})\s+({_POSTAL})")
+# A flat, suite or unit written after the street ("Apt 2B", "#12", "Suite 400", "Rm 214").
+_UNIT_WORD = r"(?:apt|apartment|suite|ste|unit|flat|floor|fl|rm|room|#)"
+_UNIT = re.compile(rf"(?i){_UNIT_WORD}\.?\s*\w+")
+# A street with its house number: "455 Elm Street", "4530 Sunset Blvd #12", "Hauptstr. 12", "ul. Długa 14/3",
+# "PO Box 2281", "1842 Larkspur Ln Apt 6" - one number, before or after the words, and a unit.
+_STREET = re.compile(
+    rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?\s+[^\W\d_][^\d]*?|[^\d]*?[^\W\d_][^\d]*\s\d{{1,5}}[A-Za-z]?"
+    rf"(?:[/-]\d{{1,4}}[A-Za-z]?)?)(?:\s+(?i:{_UNIT_WORD})\.?\s?\w+)?"
+)
+_PARTS = re.compile(r"\s*(?:[,·|;\n]|:\s|\s[-–]\s)\s*")
+# Whom an address is for: capitalised words (and particles), an initial or a company's "Inc.".
+_ADDRESSEE = re.compile(r"(?:(?:[^\W\d_a-z][\w'’.&-]*|van|von|de|der|del|da|di|la|le|al|bin)\s*){1,6}")
+
+
+def roles(properties: dict[str, Any]) -> dict[str, str]:
+    """The string fields of an object named for a part of an address: field name -> part."""
+    found: dict[str, str] = {}
+    for field, spec in properties.items():
+        branches = spec.get("anyOf", [spec])
+        if not any(branch.get("type") == "string" for branch in branches):
+            continue
+        words = {word.casefold() for word in name_words(field)}
+        for role, names in _ROLE_WORDS.items():
+            if words & names and role not in found.values():
+                found[field] = role
+                break
+    return found
+
+
+def parse(line: str) -> dict[str, str]:
+    """The parts of one address line by their shape: part -> value as written. Empty unless the line holds a
+    street or a postal code and a city."""
+    if len(line) > 400:
+        return {}  # no address line is that long
+    # Without a sentence's full stop after a number ("TX 78681.") or a quoted mail's ">".
+    parts = [re.sub(r"(?<=\d)\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
+    parts = [part for part in parts if part]
+    if any(len(part) > 80 for part in parts):
+        return {}
+    found: dict[str, str] = {}
+    before: list[str] = []  # word parts before the street or the city
+    after: list[str] = []  # word parts after the city
+    for index, part in enumerate(parts):
+        if "street" in found and "city" not in found and _UNIT.fullmatch(part):
+            found["street"] += f", {part}"
+        elif match := _POSTAL_CITY.fullmatch(part):
+            if "street" not in found and _house_number(part) and not {"postal_code", "city"} & found.keys():
+                found["street"] = part  # "4530 Sunset Blvd": a number and words before any city
+                continue
+            found.update(_named(postal_code=match.group(1), city=match.group(2), region=match.group(3)))
+        elif (match := _REGION_POSTAL.fullmatch(part)) and ("city" in found or before):
+            if "city" not in found:  # "Toronto, ON M5V 2T6": the words before are the city
+                found["city"] = before.pop()
+            found.update(_named(region=match.group(1), postal_code=match.group(2)))
+        elif (match := _CITY_POSTAL.fullmatch(part)) and ("street" in found or index > 0):
+            found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
+        elif re.fullmatch(_POSTAL, part) and ("street" in found or "city" in found) and any(c.isdigit() for c in part):
+            found.setdefault("postal_code", part)
+        elif any(character.isdigit() for character in part):
+            if "street" in found or "city" in found or not _STREET.fullmatch(part):
+                break  # a phone number, a date: no address, or its end
+            found["street"] = part
+        elif "street" in found and "city" not in found:
+            found["city"] = part
+        elif "street" in found or "city" in found:
+            after.append(part)
+        else:
+            before.append(part)
+    if not ({"city", "postal_code"} & found.keys() and len(found.keys() & {"street", "city", "postal_code"}) >= 2):
+        return {}
+    named = [part for part in before if _ADDRESSEE.fullmatch(part)]
+    if named:
+        found["recipient"] = named[-1]
+    # After the city: its region, then the country ("Springfield, IL, USA"); one part alone is the country,
+    # unless it is two capitals ("Columbus, OH").
+    if "region" not in found and (len(after) >= 2 or after and re.fullmatch(r"[A-Z]{2}", after[0])):
+        found["region"] = after.pop(0)
+    if after:
+        found["country"] = after[-1]
+    return {role: value.strip() for role, value in found.items() if value and value.strip()}
+
+
+def _named(**parts: str | None) -> dict[str, str]:
+    return {role: value for role, value in parts.items() if value}
+
+
+def _house_number(part: str) -> bool:
+    """Whether a part opening with a number is a street ("455 Elm Street"), not a postal code and city."""
+    return bool(re.match(r"\d{1,4}[A-Za-z]?\s", part)) and not re.fullmatch(r"\d{4}\s+[A-Z]{2}\s.*", part)
+
+
+def read(line: str, properties: dict[str, Any], required: list[str]) -> dict[str, str] | None:
+    """An object of these ``properties`` made of the parts of ``line``, or None when the line holds no address
+    or its parts leave a required field empty."""
+    named = roles(properties)
+    parts = parse(line)
+    data = {field: parts[role] for field, role in named.items() if role in parts}
+    if len(data) < 2 or any(field not in data for field in required):
+        return None
+    return data

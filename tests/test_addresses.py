@@ -1,0 +1,168 @@
+"""Addresses read apart by where their parts stand (``profiles.small.addresses``), and the object that holds one
+taking them without a call (``NestedReader``). The model's answers are scripted and stated in each test."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.extraction.engine import Extractor, Final, Partial
+from gateway.profiles.small.addresses import parse, roles
+from gateway.schemas.compiler import CompiledSchema, compile_schema
+from gateway.settings import Settings
+from tests.scripted_backend import ScriptedBackend
+
+PARCEL = """
+title: Parcel
+type: object
+properties:
+  order: {type: string}
+  ship_to:
+    type: object
+    description: Where the parcel goes.
+    properties:
+      recipient: {type: string}
+      street: {type: string}
+      city: {type: string}
+      state: {type: string}
+      zip: {type: string}
+      country: {type: string}
+    required: [city]
+required: [order]
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        (
+            "Anna Kowalski, ul. Długa 14/3, 00-238 Warszawa, Poland",
+            {
+                "recipient": "Anna Kowalski",
+                "street": "ul. Długa 14/3",
+                "postal_code": "00-238",
+                "city": "Warszawa",
+                "country": "Poland",
+            },
+        ),
+        (
+            "455 Elm Street, Apt 2B, Springfield, IL 62704, USA",
+            {
+                "street": "455 Elm Street, Apt 2B",
+                "city": "Springfield",
+                "region": "IL",
+                "postal_code": "62704",
+                "country": "USA",
+            },
+        ),
+        (
+            "Giulia Ferraro · Via Nizza 142 · 10126 Torino TO · Italy",
+            {
+                "recipient": "Giulia Ferraro",
+                "street": "Via Nizza 142",
+                "postal_code": "10126",
+                "city": "Torino",
+                "region": "TO",
+                "country": "Italy",
+            },
+        ),
+        ("Fabrikweg 8, 5652 AH Eindhoven", {"street": "Fabrikweg 8", "postal_code": "5652 AH", "city": "Eindhoven"}),
+        ("Priya S., LONDON SE15", {"recipient": "Priya S.", "city": "LONDON", "postal_code": "SE15"}),
+        (
+            "4530 Sunset Blvd #12\nLos Angeles, CA 90027",
+            {"street": "4530 Sunset Blvd #12", "city": "Los Angeles", "region": "CA", "postal_code": "90027"},
+        ),
+        (
+            "Toronto, ON M5V 2T6, Canada",
+            {"city": "Toronto", "region": "ON", "postal_code": "M5V 2T6", "country": "Canada"},
+        ),
+    ],
+)
+def test_each_part_of_an_address_is_told_by_where_it_stands(line: str, parts: dict[str, str]) -> None:
+    assert parse(line) == parts
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Shipped 2024", "Green Roots Nursery, 1 x Olive tree 1.2m", "Springfield IL 62704", "Call 555 0142, Mon-Fri"],
+)
+def test_a_line_without_a_street_and_a_city_or_postal_code_is_no_address(line: str) -> None:
+    assert parse(line) == {}
+
+
+def test_fields_are_parts_of_an_address_by_their_names() -> None:
+    text = {"type": "string"}
+    properties = {"recipient": text, "street": text, "city": text, "state": text, "zip": text, "count": text}
+    assert roles(properties) == {
+        "recipient": "recipient",
+        "street": "street",
+        "city": "city",
+        "state": "region",
+        "zip": "postal_code",
+    }
+    assert roles({"city": {"type": "integer"}}) == {}
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(**{"openai_base_url": "http://127.0.0.1:9/v1", "max_retries": 0, **values})
+
+
+@pytest.fixture
+def parcel(tmp_path: Path) -> CompiledSchema:
+    (tmp_path / "parcel.yaml").write_text(PARCEL)
+    return compile_schema(tmp_path / "parcel.yaml", tmp_path / "cache")
+
+
+TEXT = """Order A-1 has shipped.
+Billing address: Ana Ruiz, PO Box 12, 41001 Sevilla
+Shipping address: Jonas Weber, Hauptstr. 12, 80331 München, Deutschland
+Questions? Call 555 0142."""
+JONAS = {
+    "recipient": "Jonas Weber",
+    "street": "Hauptstr. 12",
+    "city": "München",
+    "zip": "80331",
+    "country": "Deutschland",
+}
+
+
+async def test_an_address_the_model_mixed_up_takes_its_parts_from_its_line_without_a_call(
+    parcel: CompiledSchema,
+) -> None:
+    mixed = {"order": "A-1", "ship_to": {"recipient": "Hauptstr", "street": "12", "city": "80331", "state": "München"}}
+    backend = ScriptedBackend(mixed)
+    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, TEXT)
+    assert result.model_dump(exclude_none=True) == {"order": "A-1", "ship_to": JONAS}
+    assert len(backend.requests) == 1
+    # The stream sends the address as read apart, then the same object.
+    updates = [
+        update
+        async for update in Extractor(ScriptedBackend(mixed), settings(model_profile="small")).stream(parcel, TEXT)
+    ]
+    assert [update.data for update in updates if isinstance(update, Partial)] == [{"ship_to": JONAS}]
+    assert isinstance(updates[-1], Final) and updates[-1].value == result
+
+
+async def test_an_address_the_model_left_out_is_the_one_labelled_with_the_fields_name(parcel: CompiledSchema) -> None:
+    # Two addresses: the one under "Shipping" is the ship_to's; the billing one is nobody's.
+    backend = ScriptedBackend({"order": "A-1"})
+    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, TEXT)
+    assert result.model_dump(exclude_none=True) == {"order": "A-1", "ship_to": JONAS}
+    # Unlabelled, a text's only address is no ship_to the model did not read: a shop's own address, say.
+    footer = "Order A-1 has shipped.\nNorthbound Outfitters, 400 Harbor Blvd, Reno, NV 89501"
+    result = await Extractor(ScriptedBackend({"order": "A-1"}), settings(model_profile="small")).extract(parcel, footer)
+    assert result.model_dump(exclude_none=True) == {"order": "A-1"}
+
+
+async def test_an_address_written_over_lines_under_its_label_is_read_whole(parcel: CompiledSchema) -> None:
+    text = "Order A-1\nShip to:\nGiulia Ferraro\nVia Nizza 142\n10126 Torino TO\nItaly\n\nThanks!"
+    backend = ScriptedBackend({"order": "A-1", "ship_to": {"city": "10126", "street": "Giulia Ferraro"}})
+    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, text)
+    assert result.model_dump(exclude_none=True)["ship_to"] == {
+        "recipient": "Giulia Ferraro",
+        "street": "Via Nizza 142",
+        "city": "Torino",
+        "state": "TO",
+        "zip": "10126",
+        "country": "Italy",
+    }
