@@ -509,6 +509,7 @@ def test_codes_are_not_a_dates_year_nor_a_code_joined_to_the_word_after_it(tmp_p
         "booking": {"type": "string", "pattern": "^[A-Z0-9]{6}$"},
         "tracking_number": {"type": "string"},
         "cook_minutes": {"type": "integer"},
+        "salary_min": {"type": "number"},
     }
     leg.write_text(json.dumps({"title": "Leg", "type": "object", "properties": properties}))
     schema = compile_schema(leg, tmp_path / "cache")
@@ -518,6 +519,9 @@ def test_codes_are_not_a_dates_year_nor_a_code_joined_to_the_word_after_it(tmp_p
     # Named for minutes, a number is offered as a duration or under its label: "2 eggs" is neither.
     assert "cook_minutes" not in offered
     assert narrowed(schema, "Cook 25, 2 eggs")["properties"]["cook_minutes"]["anyOf"][0]["enum"] == [25]
+    # "min" ends a minimum's name, not a duration's: "3 days a week" is no salary of 4320 (minutes).
+    salary = narrowed(schema, "Salary £60,000–£72,000, 3 days a week in the office")["properties"]["salary_min"]
+    assert salary["anyOf"][0]["enum"] == [60000]  # the number under its label
     # A code written in groups is offered whole: not the run of its last groups.
     groups = narrowed(schema, "Tracking: 9400 1118 9922 3847")["properties"]["tracking_number"]["anyOf"][0]["enum"]
     assert groups == ["9400 1118 9922 3847"]

@@ -359,15 +359,15 @@ def _worded(value: str) -> bool:
     return any(character.isalnum() for character in value)
 
 
-_UNITS = {"seconds": 1, "secs": 1, "minutes": 60, "mins": 60, "hours": 3600, "hrs": 3600, "days": 86400}
-_UNITS["weeks"] = 604800
+# Not "min" ("salary_min" is a minimum), nor "day" or "week" alone (a day of the month, a week's number).
+_UNITS = {"seconds": 1, "second": 1, "secs": 1, "minutes": 60, "minute": 60, "mins": 60, "hours": 3600, "hour": 3600}
+_UNITS |= {"hrs": 3600, "hr": 3600, "days": 86400, "weeks": 604800}
 
 
 def _unit_of(path: str) -> float | None:
     """Seconds in the time unit a number field's name ends with ("prep_minutes", "durationHours"), if any."""
     words = name_words(path)
-    last = words[-1].casefold() if words else ""
-    return _UNITS.get(last) or _UNITS.get(f"{last}s")
+    return _UNITS.get(words[-1].casefold()) if words else None
 
 
 _KIND_STEMS = frozenset({"date", "time", "numb"})
