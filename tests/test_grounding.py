@@ -300,6 +300,9 @@ def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_
     # Items of set values keep to them, labelled or not ("ui" is no kind).
     kinds = properties["kinds"]["anyOf"][0]
     assert "enum" not in kinds and kinds["items"]["enum"] == ["idea"]
+    # Tags the text lists under no such label are none: the optional list stays out ("skills" takes any words).
+    unlabelled = narrowed(ticket, "Ticket T-1: the 502 page is down again since 22:30 CEST.")["properties"]
+    assert "tags" not in unlabelled and "skills" in unlabelled
 
 
 def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_also_matches(tmp_path: Path) -> None:

@@ -183,6 +183,8 @@ class _Narrowing:
             if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
                 # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
+            if self.plain_string(items) and not required and _names_labels(path):
+                return None  # tags are the ones a text lists as such: any other words are none
             self.in_array += 1
             try:
                 narrowed_items = self.property(items, path, required=True)
@@ -427,6 +429,15 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
 # what follows it to the end of the line or sentence.
 _LIST_LABEL = re.compile(r"(?:^|(?<=[\n.;|•·!?]))[ \t]*((?:[^\W\d_][\w']*[ \t]+){0,2}[^\W\d_][\w']*)[ \t]*:[ \t]*(.+)")
 _LIST_END = re.compile(r"(?<![A-Z])[.!?](?:\s+(?=[A-Z])|\s*$)|\s\|\s|\s[—–]\s")
+
+
+# A list field of labels ("tags", "labels", "keywords") holds what the text lists under that name, nothing else.
+_LABEL_LISTS = frozenset({"tags", "tag", "labels", "keywords", "hashtags"})
+
+
+def _names_labels(path: str) -> bool:
+    words = name_words(path.rsplit(".", 1)[-1])
+    return bool(words) and words[-1].casefold() in _LABEL_LISTS
 
 
 def _listed(path: str, text: str) -> list[str] | None:

@@ -11,7 +11,10 @@ the text does not lay out makes them up). This applies to schemas with exactly o
 
 A field holding one object (a delivery address) is then read again from the line that holds most of its values
 ("Deliver to: Anna Kowalski, ul. Długa 14/3, 00-238 Warszawa"), where the model no longer takes words from the
-rest of the text.
+rest of the text - or, an object of an address's parts, taken from that line read apart (``addresses``).
+
+``sections`` cuts a text of several such objects (two bookings with their flights) into one stretch each, for the
+list routes (``records.RecordLists``).
 """
 
 import itertools
