@@ -166,3 +166,19 @@ async def test_an_address_written_over_lines_under_its_label_is_read_whole(parce
         "zip": "10126",
         "country": "Italy",
     }
+
+
+async def test_an_address_in_a_sentence_of_a_longer_line_is_read_from_that_sentence(parcel: CompiledSchema) -> None:
+    text = (
+        "Hi there, your order A-1 shipped via FedEx Ground on March 28, 2024. Shipping to: 455 Elm Street, Apt 2B, "
+        "Springfield, IL 62704, USA (side door). No signature required."
+    )
+    backend = ScriptedBackend({"order": "A-1", "ship_to": {"recipient": "Apt 2B", "city": "Springfield"}})
+    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, text)
+    assert result.model_dump(exclude_none=True)["ship_to"] == {
+        "street": "455 Elm Street, Apt 2B",
+        "city": "Springfield",
+        "state": "IL",
+        "zip": "62704",
+        "country": "USA",
+    }

@@ -218,7 +218,7 @@ type: object
 properties:
   ticket_id: {type: string}
   reported_at: {type: string, format: date-time, description: When it was opened, with its UTC offset.}
-  tags:
+  topics:
     type: array
     maxItems: 20
     items: {type: string, minLength: 1}
@@ -233,8 +233,8 @@ def ticket(tmp_path: Path) -> CompiledSchema:
 
 
 async def test_small_profile_offers_date_times_with_their_offset_and_few_list_values(ticket: CompiledSchema) -> None:
-    text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. Tagged a, b"
-    backend = ScriptedBackend({"ticket_id": "HD-12", "tags": ["a"]})
+    text = "Ticket HD-12 opened 5 Nov 2024, 08:30 (UTC-05:00); again on 6 Nov 2024 at 09:00. About a, b"
+    backend = ScriptedBackend({"ticket_id": "HD-12", "topics": ["a"]})
     result = await Extractor(backend, settings(model_profile="small")).extract(ticket, text)
     # The second date-time states no offset: it cannot be a JSON Schema date-time, so it is not offered; the
     # one offered is made required (the text states it), so it is the field's only choice, written in by the
@@ -242,23 +242,23 @@ async def test_small_profile_offers_date_times_with_their_offset_and_few_list_va
     assert result.model_dump(mode="json")["reported_at"] == "2024-11-05T08:30:00-05:00"
     properties = backend.tools[0]["properties"]
     assert "reported_at" not in properties
-    # Tags are a named string type (a RootModel, for minLength): still a list of values, held to a few.
-    assert properties["tags"]["anyOf"][0]["maxItems"] == 8
+    # Topics are a named string type (a RootModel, for minLength): still a list of values, held to a few.
+    assert properties["topics"]["anyOf"][0]["maxItems"] == 8
 
 
 async def test_small_profile_leaves_out_an_invalid_optional_value_rather_than_the_object(
     ticket: CompiledSchema,
 ) -> None:
-    naive = {"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00", "tags": ["a", ""]}
+    naive = {"ticket_id": "HD-12", "reported_at": "2024-11-05T08:30:00", "topics": ["a", ""]}
     backend = ScriptedBackend(naive, naive)
     result = await Extractor(backend, settings(model_profile="small")).extract(ticket, "Ticket HD-12, 5 Nov 2024.")
-    assert result.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "tags": ["a"]}
+    assert result.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "topics": ["a"]}
     assert len(backend.requests) == 2  # the budget was spent first: the resample may have fixed it
     # The stream's final object is the same (one call: no resample mid-stream).
     streamed = Extractor(ScriptedBackend(naive), settings(model_profile="small")).stream(ticket, "Ticket HD-12.")
     updates = [update async for update in streamed]
     assert isinstance(updates[-1], Final)
-    assert updates[-1].value.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "tags": ["a"]}
+    assert updates[-1].value.model_dump(exclude_none=True) == {"ticket_id": "HD-12", "topics": ["a"]}
 
 
 async def test_an_invalid_required_value_still_fails_and_the_standard_profile_never_drops(
@@ -266,7 +266,7 @@ async def test_an_invalid_required_value_still_fails_and_the_standard_profile_ne
 ) -> None:
     for profile, answers in (
         ("small", [{"ticket_id": 12}, {"ticket_id": 12}]),
-        ("standard", [{"ticket_id": "HD-12", "tags": [""]}, {"ticket_id": "HD-12", "tags": [""]}]),
+        ("standard", [{"ticket_id": "HD-12", "topics": [""]}, {"ticket_id": "HD-12", "topics": [""]}]),
     ):
         with pytest.raises(ExtractionFailed):
             await Extractor(ScriptedBackend(*answers), settings(model_profile=profile)).extract(ticket, "HD-12")

@@ -532,3 +532,25 @@ def test_codes_are_not_a_dates_year_nor_a_code_joined_to_the_word_after_it(tmp_p
     assert narrowed(schema, "Booked 12 May 2024")["properties"].get("flight", {}).get("anyOf", [{}])[0].get("enum") == [
         "2024"
     ]
+
+
+def test_a_yes_no_field_takes_what_the_text_says_of_its_thing(tmp_path: Path) -> None:
+    review = tmp_path / "review.yaml"
+    properties = {"would_recommend": {"type": "boolean"}, "signature_required": {"type": "boolean"}}
+    review.write_text(json.dumps({"title": "Review", "type": "object", "properties": properties}))
+    schema = compile_schema(review, tmp_path / "cache")
+
+    def offered(text: str) -> dict[str, Any]:
+        narrowed_properties: dict[str, Any] = narrowed(schema, text)["properties"]
+        return {name: spec["anyOf"][0].get("enum") for name, spec in narrowed_properties.items()}
+
+    # Named without a no: yes; every mention negated: no; both, or never named: the model's choice, or left out.
+    assert offered("Still, for £34.99 I'd recommend it. Signature required.") == {
+        "would_recommend": [True],
+        "signature_required": [True],
+    }
+    assert offered("2/5, would not recommend. No signature required.") == {
+        "would_recommend": [False],
+        "signature_required": [False],
+    }
+    assert offered("I recommend the lid, but I can't recommend the kettle.") == {"would_recommend": None}

@@ -202,8 +202,11 @@ class _Narrowing:
             if mentioned:
                 return {**spec, "enum": mentioned}
             return spec if required else None  # an optional choice the text never names stays out
-        if spec.get("type") == "boolean" and not required and not _spoken_of(path, self.facts.text):
-            return None  # an optional yes/no the text says nothing about stays out
+        if spec.get("type") == "boolean":
+            if not required and not _spoken_of(path, self.facts.text):
+                return None  # an optional yes/no the text says nothing about stays out
+            said = _said(path, self.facts.text)
+            return spec if said is None else {**spec, "enum": [said]}
         candidates = self.leaf(spec, path)
         if candidates is None:
             return spec
@@ -485,6 +488,27 @@ def _spoken_of(path: str, text: str) -> bool:
     words = [word for word in words if not word.endswith(("ed", "ing"))] or words
     lowered = text.casefold()
     return any(word[: max(4, len(word) - 2)] in lowered for word in words)
+
+
+# A word that says no to what follows it in its clause ("would not recommend", "No signature required").
+_NEGATION = re.compile(r"(?i)(?:\b(?:not|no|never|without|nor|cannot)\b|n['’]t\b)(?:[ \t]+[\w'’-]+){0,3}[ \t]+$")
+
+
+_AUXILIARIES = frozenset({"would", "should", "could", "will", "does", "have", "been", "with", "from", "that"})
+
+
+def _said(path: str, text: str) -> bool | None:
+    """What the text says of a yes/no field's thing where it names it: yes where no mention is negated ("Verified
+    Purchase", "I'd recommend it"), no where every one is ("would not recommend", "unverified"), else None."""
+    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
+    words = [word for word in words if not word.endswith(("ed", "ing")) and word not in _AUXILIARIES] or words
+    stems = [word[: max(4, len(word) - 2)] for word in words]
+    said = set()
+    for stem in stems:
+        for match in re.finditer(rf"(?i)(\b(?:un|non-?|in)?){re.escape(stem)}", text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            said.add(not (match.group(1) or _NEGATION.search(before)))
+    return said.pop() if len(said) == 1 else None
 
 
 def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:

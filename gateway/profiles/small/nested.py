@@ -209,12 +209,15 @@ def _address(text: str, member: Member, strings: list[str], *, read: bool) -> di
         else:
             match = _LABEL.match(line)
             label, body = (match.group(), line[match.end() :]) if match else ("", line)
-        parts = addresses.read(body, properties, required)
-        if parts is not None:
-            found.append((label, body, parts))
+        # The line, else the sentence of it that holds the address ("... on March 28. Shipping to: 455 Elm St, ...").
+        for sentence in [body] if len(body) <= 100 else [body, *_SENTENCE_END.split(body)]:
+            parts = addresses.read(sentence, properties, required)
+            if parts is not None:
+                found.append((label or ("" if sentence is body else sentence), sentence, parts))
+                break
     found = [entry for entry in found if _valid(member.schema, entry[2])]
     home = home_line(text, strings) if strings else None
-    holding = [entry for entry in found if home is not None and home in entry[1]]
+    holding = [entry for entry in found if home is not None and (home in entry[1] or entry[1] in home)]
     if holding:
         return max(holding, key=lambda entry: len(entry[2]))[2]
     own = _stems(member.name.replace("_", " "))

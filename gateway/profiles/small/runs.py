@@ -53,6 +53,8 @@ def runs(text: str) -> list[Found]:
             if lowered[last] in FUNCTION_WORDS:
                 continue
             start, end = trimmed(text, words[first][0], words[last][1])
+            if _INITIAL.fullmatch(text, words[last][0], end + 1):  # "Helen T.": a name's initial keeps its dot
+                end += 1
             if start < end:
                 value = text[start:end]
                 seen.setdefault(value, Found(value, start, end))
@@ -71,6 +73,8 @@ def runs(text: str) -> list[Found]:
             seen.setdefault(text[start:end], Found(text[start:end], start, end))
     return sorted(seen.values(), key=lambda found: (found.start, found.end))
 
+
+_INITIAL = re.compile(r"[^\W\d_a-z]\.")
 
 # Longest phrase offered whole, and what a quoted text is.
 MAX_PHRASE_WORDS = 14
