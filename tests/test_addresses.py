@@ -76,6 +76,24 @@ required: [order]
             "Toronto, ON M5V 2T6, Canada",
             {"city": "Toronto", "region": "ON", "postal_code": "M5V 2T6", "country": "Canada"},
         ),
+        (
+            "123 Main St, Flint, MI 48502",
+            {"street": "123 Main St", "city": "Flint", "region": "MI", "postal_code": "48502"},
+        ),
+        (
+            "1 Infinite Loop, Cupertino, California 95014, USA",
+            {
+                "street": "1 Infinite Loop",
+                "city": "Cupertino",
+                "region": "California",
+                "postal_code": "95014",
+                "country": "USA",
+            },
+        ),
+        (
+            "12 High St, Guildford, Surrey, GU1 3AA",
+            {"street": "12 High St", "city": "Guildford", "region": "Surrey", "postal_code": "GU1 3AA"},
+        ),
     ],
 )
 def test_each_part_of_an_address_is_told_by_where_it_stands(line: str, parts: dict[str, str]) -> None:
@@ -101,6 +119,11 @@ def test_fields_are_parts_of_an_address_by_their_names() -> None:
         "zip": "postal_code",
     }
     assert roles({"city": {"type": "integer"}}) == {}
+    # A field named for the part itself wins over "address"; an email address is no part of a postal one.
+    assert roles({"email_address": text, "address": text, "street": text, "city": text}) == {
+        "street": "street",
+        "city": "city",
+    }
 
 
 def settings(**values: Any) -> Settings:
@@ -181,4 +204,23 @@ async def test_an_address_in_a_sentence_of_a_longer_line_is_read_from_that_sente
         "state": "IL",
         "zip": "62704",
         "country": "USA",
+    }
+
+
+async def test_fields_that_are_no_part_of_the_address_keep_what_the_model_read(tmp_path: Path) -> None:
+    (tmp_path / "order.yaml").write_text(
+        "title: Order\ntype: object\nproperties:\n  id: {type: string}\n  customer:\n    type: object\n"
+        "    properties:\n      name: {type: string}\n      phone: {type: string}\n      street: {type: string}\n"
+        "      city: {type: string}\n      zip: {type: string}\n    required: [city]\nrequired: [id]\n"
+    )
+    order = compile_schema(tmp_path / "order.yaml", tmp_path / "cache")
+    text = "Order 7\nCustomer: Ana Ruiz, 455 Elm St, Springfield, IL 62704\nPhone 555 0142"
+    answer = {"id": "7", "customer": {"name": "Ana Ruiz", "phone": "555 0142", "street": "Elm", "city": "62704"}}
+    result = await Extractor(ScriptedBackend(answer), settings(model_profile="small")).extract(order, text)
+    assert result.model_dump(exclude_none=True)["customer"] == {
+        "name": "Ana Ruiz",
+        "phone": "555 0142",
+        "street": "455 Elm St",
+        "city": "Springfield",
+        "zip": "62704",
     }

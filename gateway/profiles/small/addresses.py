@@ -34,31 +34,43 @@ _CITY_POSTAL = re.compile(rf"({_WORDS})(?:\s+([A-Z]{{2}}))?\s+({_POSTAL})")
 # "IL 62704", "CA 90027"
 _REGION_POSTAL = re.compile(rf"([A-Z]{{2,3}})\s+({_POSTAL})")
 # A flat, suite or unit written after the street ("Apt 2B", "#12", "Suite 400", "Rm 214").
-_UNIT_WORD = r"(?:apt|apartment|suite|ste|unit|flat|floor|fl|rm|room|#)"
-_UNIT = re.compile(rf"(?i){_UNIT_WORD}\.?\s*\w+")
+_UNIT_WORD = r"(?:(?:apt|apartment|suite|ste|unit|flat|floor|fl|rm|room)\b\.?\s*\w*\d\w*|#\s*\w+)"
+_UNIT = re.compile(rf"(?i){_UNIT_WORD}")
 # A street with its house number: "455 Elm Street", "4530 Sunset Blvd #12", "Hauptstr. 12", "ul. Długa 14/3",
 # "PO Box 2281", "1842 Larkspur Ln Apt 6" - one number, before or after the words, and a unit.
 _STREET = re.compile(
     rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?\s+[^\W\d_][^\d]*?|[^\d]*?[^\W\d_][^\d]*\s\d{{1,5}}[A-Za-z]?"
-    rf"(?:[/-]\d{{1,4}}[A-Za-z]?)?)(?:\s+(?i:{_UNIT_WORD})\.?\s?\w+)?"
+    rf"(?:[/-]\d{{1,4}}[A-Za-z]?)?)(?:\s+(?i:{_UNIT_WORD}))?"
 )
 _PARTS = re.compile(r"\s*(?:[,·|;\n]|:\s|\s[-–]\s)\s*")
-# Whom an address is for: capitalised words (and particles), an initial or a company's "Inc.".
-_ADDRESSEE = re.compile(r"(?:(?:[^\W\d_a-z][\w'’.&-]*|van|von|de|der|del|da|di|la|le|al|bin)\s*){1,6}")
+# Whom an address is for: up to six capitalised words (and particles), an initial or a company's "Inc.".
+_CAPITALISED = re.compile(r"[^\W\d_a-z][\w'’.&-]*")
+_PARTICLES = frozenset("van von de der del da di la le al bin".split())
+
+
+def _addressee(part: str) -> bool:
+    words = part.split()
+    return 0 < len(words) <= 6 and all(word in _PARTICLES or _CAPITALISED.fullmatch(word) for word in words)
+
+
+_NOT_POSTAL = frozenset({"email", "mail", "web", "website", "url", "uri", "phone", "ip", "ipv4", "ipv6", "wallet"})
 
 
 def roles(properties: dict[str, Any]) -> dict[str, str]:
     """The string fields of an object named for a part of an address: field name -> part."""
     found: dict[str, str] = {}
-    for field, spec in properties.items():
-        branches = spec.get("anyOf", [spec])
-        if not any(branch.get("type") == "string" for branch in branches):
-            continue
-        words = {word.casefold() for word in name_words(field)}
-        for role, names in _ROLE_WORDS.items():
-            if words & names and role not in found.values():
-                found[field] = role
-                break
+    # Fields named for the part itself first ("street" before "address_line"); never an email or web address.
+    for loose in (False, True):
+        for field, spec in properties.items():
+            branches = spec.get("anyOf", [spec])
+            words = {word.casefold() for word in name_words(field)}
+            if field in found or words & _NOT_POSTAL or not any(branch.get("type") == "string" for branch in branches):
+                continue
+            for role, names in _ROLE_WORDS.items():
+                matched = words & names if loose else words & names - {"address", "name"}
+                if matched and role not in found.values():
+                    found[field] = role
+                    break
     return found
 
 
@@ -90,9 +102,14 @@ def parse(line: str) -> dict[str, str]:
                 found["city"] = before.pop()
             found.update(_named(region=match.group(1), postal_code=match.group(2)))
         elif (match := _CITY_POSTAL.fullmatch(part)) and ("street" in found or index > 0):
-            found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
+            if "city" in found:  # "Cupertino, California 95014": after the city, its region
+                found.update(_named(region=match.group(1), postal_code=match.group(3)))
+            else:
+                found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
         elif re.fullmatch(_POSTAL, part) and ("street" in found or "city" in found) and any(c.isdigit() for c in part):
             found.setdefault("postal_code", part)
+            if after and "region" not in found:  # "Guildford, Surrey, GU1 3AA": what stands between is the region
+                found["region"] = after.pop(0)
         elif any(character.isdigit() for character in part):
             if "street" in found or "city" in found or not _STREET.fullmatch(part):
                 break  # a phone number, a date: no address, or its end
@@ -105,7 +122,7 @@ def parse(line: str) -> dict[str, str]:
             before.append(part)
     if not ({"city", "postal_code"} & found.keys() and len(found.keys() & {"street", "city", "postal_code"}) >= 2):
         return {}
-    named = [part for part in before if _ADDRESSEE.fullmatch(part)]
+    named = [part for part in before if _addressee(part)]
     if named:
         found["recipient"] = named[-1]
     # After the city: its region, then the country ("Springfield, IL, USA"); one part alone is the country,

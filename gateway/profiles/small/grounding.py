@@ -325,8 +325,13 @@ _POSTAL_CODE = re.compile(
 
 
 def _inside(value: str, other: str) -> bool:
-    """Whether ``value`` is some of the words of the longer ``other``."""
-    return value != other and f" {value} " in f" {other} "
+    """Whether ``value`` is some of the groups of the longer code ``other``, each group holding a digit ("1118
+    9922" of "9400 1118 9922"; not "ABC123" of "PNR ABC123")."""
+    return (
+        value != other
+        and f" {value} " in f" {other} "
+        and all(any(character.isdigit() for character in group) for group in other.split())
+    )
 
 
 def _names_a_postal_code(path: str) -> bool:
@@ -434,8 +439,8 @@ _LIST_LABEL = re.compile(r"(?:^|(?<=[\n.;|•·!?]))[ \t]*((?:[^\W\d_][\w']*[ \t
 _LIST_END = re.compile(r"(?<![A-Z])[.!?](?:\s+(?=[A-Z])|\s*$)|\s\|\s|\s[—–]\s")
 
 
-# A list field of labels ("tags", "labels", "keywords") holds what the text lists under that name, nothing else.
-_LABEL_LISTS = frozenset({"tags", "tag", "labels", "keywords", "hashtags"})
+# A list field of tags or labels holds what the text lists under that name, nothing else.
+_LABEL_LISTS = frozenset({"tags", "labels"})
 
 
 def _names_labels(path: str) -> bool:
@@ -491,7 +496,9 @@ def _spoken_of(path: str, text: str) -> bool:
 
 
 # A word that says no to what follows it in its clause ("would not recommend", "No signature required").
-_NEGATION = re.compile(r"(?i)(?:\b(?:not|no|never|without|nor|cannot)\b|n['’]t\b)(?:[ \t]+[\w'’-]+){0,3}[ \t]+$")
+_NEGATION = re.compile(r"(?i)(?:\b(?:not|no|never|nor|cannot|out[ \t]+of)\b|n['’]t\b)(?:[ \t]+[\w'’-]+)?[ \t]+$")
+# ... or answers no right after it ("Remote: No", "Verified purchase: no", "Issue resolved? No, still broken").
+_ANSWERED_NO = re.compile(r"(?i)[\w'’-]*(?:[ \t]+[\w'’-]+)?[ \t]*[:?=–-][ \t]*(?:no|none|false|n/?a)\b")
 
 
 _AUXILIARIES = frozenset({"would", "should", "could", "will", "does", "have", "been", "with", "from", "that"})
@@ -507,7 +514,8 @@ def _said(path: str, text: str) -> bool | None:
     for stem in stems:
         for match in re.finditer(rf"(?i)(\b(?:un|non-?|in)?){re.escape(stem)}", text):
             before = text[max(0, match.start() - 40) : match.start()]
-            said.add(not (match.group(1) or _NEGATION.search(before)))
+            answered = _ANSWERED_NO.match(text, match.end())
+            said.add(not (match.group(1) or _NEGATION.search(before) or answered))
     return said.pop() if len(said) == 1 else None
 
 
@@ -569,6 +577,8 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
 
 def _only_in_dates(value: str, facts: TextFacts) -> bool:
     """Whether the text writes ``value`` only as a part of a date (its year, its day)."""
+    if not value.isdigit():
+        return False
     spans = [(found.start, found.end) for found in (*facts.dates, *facts.datetimes)]
     places = [match.span() for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", facts.text)]
     return bool(places) and all(

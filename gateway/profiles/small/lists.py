@@ -28,7 +28,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
-from gateway.profiles.small.people import labels_a_person_before
+from gateway.profiles.small.people import could_name_a_person, labels_a_person_before
 from gateway.profiles.small.runs import capitalised, whole_name
 from gateway.profiles.small.tables import RULE_LINE, cells, heading
 from gateway.schemas.compiler import CompiledSchema
@@ -366,16 +366,29 @@ def _referred(answer: BaseModel, text: str, plan: ListPlan, spots: list[tuple[in
     if not opening and not all(start > age for start, _ in spots):
         return answer
     breaks = [match.end() for match in _SENTENCE_BREAKS.finditer(text, 0, age)]
+    # The age's sentence refers back to someone: "she was 76", "as he is 83", "Age: 26" (not "The partner is 41").
+    if not _REFERRING.search(text, breaks[-1] if breaks else 0, age):
+        return answer
     window = breaks[-2] if len(breaks) >= 2 else 0
     names = []
     for match in re.finditer(rf"(?<![\w'’-]){_NAME}(?![\w'’-])", text[window:age]):
         start, end = window + match.start(), window + match.end()
         own_line = _opens(text, start) and text[end:].startswith(("\n", "\r"))  # "Nguyen Thi Minh Anh\nAge: 26"
-        if len(match.group().split()) >= 2 and _a_name(match.group()) and (own_line or not _opens(text, start)):
+        if (
+            len(match.group().split()) >= 2
+            and _a_name(match.group())
+            and (own_line or not _opens(text, start))
+            and could_name_a_person([match.group()], text, about_an_age=True) == [match.group()]
+            and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
+        ):
             names.append(match)
     if not names:
         return answer
     return _with_value(answer, plan.anchor, names[-1].group()) or answer
+
+
+_REFERRING = re.compile(r"(?i)\b(?:she|he|her|his|they|their)\b|\bage[ \t]*[:=]")
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|from|near|to|of)[ \t]+$")
 
 
 def _opens(text: str, start: int) -> bool:

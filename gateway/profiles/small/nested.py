@@ -320,7 +320,8 @@ def sections(text: str, part: Part) -> list[str]:
     recipes with their ingredients): one stretch of text per object, each a run of items with the lines above it
     (its heading) and below it (a total), cut at blank lines and at the last line above each further run, or
     one line each where the items run inline after a label ("Tzatziki (serves 6): 250 g yoghurt, 1 cucumber"),
-    each followed by what the text writes right after the last and before the first ("both are vegan"). A
+    each followed by what the text writes before the first (and, one line an object, right after the last: "both
+    are vegan"). A
     stretch whose heading offers none of the object's own typed values (a booking code; a number only under its
     field's name: "serves 2", "Total 25") belongs to the one above it ("Outbound" and "Return" legs of one
     booking). Empty unless there are two or more."""
@@ -590,14 +591,17 @@ def piece_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list
     for name in {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
         if not _enum_of(narrowed.get(name, {})) and start > 0:
             # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar").
-            before = [
-                found.value
-                for found in facts_of(text).dates
-                if found.end <= start
-                and not _labelled_at(text, found)
-                and (name in required or _heading_date(text, found))
-            ]
-            fixed |= {name: before[-1:]} if before else {}
+            before = next(
+                (
+                    found.value
+                    for found in reversed(facts_of(text).dates)
+                    if found.end <= start
+                    and not _labelled_at(text, found)
+                    and (name in required or _heading_date(text, found))
+                ),
+                None,
+            )
+            fixed |= {name: [before]} if before is not None else {}
     return fixed
 
 
@@ -605,6 +609,8 @@ def _heading_date(text: str, found: Found) -> bool:
     """Whether a date stands on a line of its own, with three words or fewer beside it ("Day 2 - Friday")."""
     line_start = text.rfind("\n", 0, found.start) + 1
     line_end = text.find("\n", found.end)
+    if (len(text) if line_end < 0 else line_end) - line_start > 80:
+        return False  # a heading is short
     rest = text[line_start : found.start] + " " + text[found.end : len(text) if line_end < 0 else line_end]
     return len(re.findall(r"[^\W_]+", rest)) <= 3 and not re.search(r"[.!?]\s", rest)
 
@@ -655,6 +661,10 @@ class NestedReader:
             strings = [inner for inner in value.values() if isinstance(inner, str)] if isinstance(value, dict) else []
             parts = _address(text, member, strings, read=isinstance(value, dict))
             if parts is not None:  # an address, its parts told apart by where they stand: no call
+                # The fields that are no part of an address (a phone, an email) stay as the model read them.
+                named = addresses.roles(member.schema.model_schema.get("properties", {}))
+                kept = {key: inner for key, inner in (value or {}).items() if key not in named}
+                parts = {**kept, **parts} if _valid(member.schema, {**kept, **parts}) else parts
                 data[member.name] = parts
                 changed = True
                 yield {member.name: parts}

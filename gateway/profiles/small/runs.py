@@ -53,11 +53,11 @@ def runs(text: str) -> list[Found]:
             if lowered[last] in FUNCTION_WORDS:
                 continue
             start, end = trimmed(text, words[first][0], words[last][1])
-            if _INITIAL.fullmatch(text, words[last][0], end + 1):  # "Helen T.": a name's initial keeps its dot
-                end += 1
             if start < end:
                 value = text[start:end]
                 seen.setdefault(value, Found(value, start, end))
+            if start < end and _INITIAL.fullmatch(text, words[last][0], end + 1):  # "Helen T.", with its dot too
+                seen.setdefault(text[start : end + 1], Found(text[start : end + 1], start, end + 1))
         if len(seen) > MAX_RUNS:
             break
     # Longer values a title or a name of a thing may take whole: a quoted text ("Learning to Rest", 'the typewriter
