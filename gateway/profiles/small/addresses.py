@@ -79,8 +79,8 @@ def parse(line: str) -> dict[str, str]:
     street or a postal code and a city."""
     if len(line) > 400:
         return {}  # no address line is that long
-    # Without a sentence's full stop after a number ("TX 78681.") or a quoted mail's ">".
-    # Without a remark in brackets ("The Netherlands (loading dock B)").
+    # Without a remark in brackets ("The Netherlands (loading dock B)"), a sentence's full stop after a number
+    # ("TX 78681.") or a quoted mail's ">".
     line = re.sub(r"\s*\([^()\n]{0,60}\)", "", line)
     parts = [re.sub(r"(?<=\d)\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
     parts = [part for part in parts if part]
