@@ -509,7 +509,7 @@ def _said(path: str, text: str) -> bool | None:
     Purchase", "I'd recommend it"), no where every one is ("would not recommend", "unverified"), else None."""
     words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
     words = [word for word in words if not word.endswith(("ed", "ing")) and word not in _AUXILIARIES] or words
-    stems = [word[: max(4, len(word) - 2)] for word in words]
+    stems = [word[: max(5, len(word) - 2)] for word in words]  # "refun" of refunded, not "refu" of "refuse"
     said = set()
     for stem in stems:
         for match in re.finditer(rf"(?i)(\b(?:un|non-?|in)?){re.escape(stem)}", text):
