@@ -414,6 +414,11 @@ def test_a_text_of_several_objects_is_cut_into_one_stretch_per_object(dish: Comp
         "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini\nTwo dips for the weekend, both vegan.",
         "SALSA (serves 2)\n- 3 tomatoes\n- 1 red onion\nKeeps two days.\nTwo dips for the weekend, both vegan.",
     ]
+    # A heading standing alone above its items, a blank line between.
+    apart = TWO_DISHES.replace("HUMMUS (serves 4)\n", "HUMMUS (serves 4)\n\n").replace(
+        "SALSA (serves 2)\n", "SALSA (serves 2)\n\n"
+    )
+    assert [piece.split("\n")[0] for piece in sections(apart, part)] == ["HUMMUS (serves 4)", "SALSA (serves 2)"]
     # Without blank lines, a run's heading is the line right above it; one object a line, items inline.
     packed = "HUMMUS (serves 4)\n- 400 g chickpeas\n- 2 tbsp tahini\nSALSA (serves 2)\n- 3 tomatoes"
     assert sections(packed, part) == [

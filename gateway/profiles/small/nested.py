@@ -318,24 +318,29 @@ def pieces(
 def sections(text: str, part: Part) -> list[str]:
     """Where ``text`` holds several objects that each lay out their own items (two bookings with their flights, two
     recipes with their ingredients): one stretch of text per object, each a run of items with the lines above it
-    (its heading) and below it (a total), cut at blank lines and at the last line above each further run, or
-    one line each where the items run inline after a label ("Tzatziki (serves 6): 250 g yoghurt, 1 cucumber"),
-    each followed by what the text writes before the first (and, one line an object, right after the last: "both
-    are vegan"). A
-    stretch whose heading offers none of the object's own typed values (a booking code; a number only under its
-    field's name: "serves 2", "Total 25") belongs to the one above it ("Outbound" and "Return" legs of one
-    booking). Empty unless there are two or more."""
+    (its heading, or a short line standing alone above it) and below it (a total), cut at blank lines and at the
+    last line above each further run, or one line each where the items run inline after a label ("Tzatziki
+    (serves 6): 250 g yoghurt, 1 cucumber"); each followed by what the text writes before the first (and, one
+    line an object, right after the last: "both are vegan"). A stretch whose heading offers none of the object's
+    own typed values (a booking code; a number only under its field's name: "serves 2", "Total 25") belongs to
+    the one above it ("Outbound" and "Return" legs of one booking). Empty unless there are two or more."""
     if not _typed_fields(part.item)[0]:
         return []  # an item of strings alone (a guest's name) cannot be told from any other line
     lines = text.splitlines()
     items = _item_lines(lines, part)
     stretches: list[list[int]] = []  # line numbers of each object's stretch, in text order
     block: list[int] = []
+    above: list[int] = []  # a short line standing alone above the next block ("SALSA", a blank line, items)
     for index in [*range(len(lines)), len(lines)]:
         if index < len(lines) and lines[index].strip():
             block.append(index)
             continue
-        stretches.extend(_by_runs(block, items))
+        runs = _by_runs(block, items)
+        if runs and items[block[0]]:  # a block opening with its items takes the line alone above it as heading
+            runs[0][:0] = above
+        stretches.extend(runs)
+        alone = not runs and len(block) == 1 and len(lines[block[0]].strip()) <= 60 and not _prose(lines[block[0]])
+        above = block if alone else [] if block else above
         block = []
     headings = {index: line for index, line in enumerate(lines) if not items[index]}
     if len(stretches) < 2:
