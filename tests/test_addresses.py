@@ -177,11 +177,15 @@ async def test_an_address_the_model_left_out_is_the_one_labelled_with_the_fields
     assert result.model_dump(exclude_none=True) == {"order": "A-1"}
 
 
+async def ship_to(parcel: CompiledSchema, text: str, answer: dict[str, Any]) -> Any:
+    """The ship_to the small profile answers for ``text`` when the model's answer is ``answer``."""
+    result = await Extractor(ScriptedBackend(answer), settings(model_profile="small")).extract(parcel, text)
+    return result.model_dump(exclude_none=True)["ship_to"]
+
+
 async def test_an_address_written_over_lines_under_its_label_is_read_whole(parcel: CompiledSchema) -> None:
     text = "Order A-1\nShip to:\nGiulia Ferraro\nVia Nizza 142\n10126 Torino TO\nItaly\n\nThanks!"
-    backend = ScriptedBackend({"order": "A-1", "ship_to": {"city": "10126", "street": "Giulia Ferraro"}})
-    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, text)
-    assert result.model_dump(exclude_none=True)["ship_to"] == {
+    assert await ship_to(parcel, text, {"order": "A-1", "ship_to": {"city": "10126", "street": "Giulia Ferraro"}}) == {
         "recipient": "Giulia Ferraro",
         "street": "Via Nizza 142",
         "city": "Torino",
@@ -196,9 +200,7 @@ async def test_an_address_in_a_sentence_of_a_longer_line_is_read_from_that_sente
         "Hi there, your order A-1 shipped via FedEx Ground on March 28, 2024. Shipping to: 455 Elm Street, Apt 2B, "
         "Springfield, IL 62704, USA (side door). No signature required."
     )
-    backend = ScriptedBackend({"order": "A-1", "ship_to": {"recipient": "Apt 2B", "city": "Springfield"}})
-    result = await Extractor(backend, settings(model_profile="small")).extract(parcel, text)
-    assert result.model_dump(exclude_none=True)["ship_to"] == {
+    assert await ship_to(parcel, text, {"order": "A-1", "ship_to": {"recipient": "Apt 2B", "city": "Springfield"}}) == {
         "street": "455 Elm Street, Apt 2B",
         "city": "Springfield",
         "state": "IL",

@@ -143,10 +143,9 @@ def _house_number(part: str) -> bool:
     return bool(re.match(r"\d{1,4}[A-Za-z]?\s", part)) and not re.fullmatch(r"\d{4}\s+[A-Z]{2}\s.*", part)
 
 
-def read(line: str, properties: dict[str, Any], required: list[str]) -> dict[str, str] | None:
-    """An object of these ``properties`` made of the parts of ``line``, or None when the line holds no address
-    or its parts leave a required field empty."""
-    named = roles(properties)
+def read(line: str, named: dict[str, str], required: list[str]) -> dict[str, str] | None:
+    """An object made of the parts of ``line``, its fields ``named`` for them (``roles``), or None when the line
+    holds no address or its parts leave a ``required`` field empty."""
     parts = parse(line)
     data = {field: parts[role] for field, role in named.items() if role in parts}
     if len(data) < 2 or any(field not in data for field in required):

@@ -486,11 +486,17 @@ def _mentioned(values: list[Any], text: str) -> list[Any]:
     return found
 
 
+def _thing_words(path: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
+    """The words of a yes/no field's name that name its thing: four letters or more, no participle, none of
+    ``leave_out`` (all of them where that leaves none)."""
+    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
+    return [word for word in words if not word.endswith(("ed", "ing")) and word not in leave_out] or words
+
+
 def _spoken_of(path: str, text: str) -> bool:
     """Whether the text names the thing of a yes/no field: a word of its name that is not a participle
     ("signature_required" - "signature"; "refund_requested" - "refund", not the "request" of any request)."""
-    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
-    words = [word for word in words if not word.endswith(("ed", "ing"))] or words
+    words = _thing_words(path)
     lowered = text.casefold()
     return any(word[: max(4, len(word) - 2)] in lowered for word in words)
 
@@ -507,8 +513,7 @@ _AUXILIARIES = frozenset({"would", "should", "could", "will", "does", "have", "b
 def _said(path: str, text: str) -> bool | None:
     """What the text says of a yes/no field's thing where it names it: yes where no mention is negated ("Verified
     Purchase", "I'd recommend it"), no where every one is ("would not recommend", "unverified"), else None."""
-    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
-    words = [word for word in words if not word.endswith(("ed", "ing")) and word not in _AUXILIARIES] or words
+    words = _thing_words(path, _AUXILIARIES)
     stems = [word[: max(5, len(word) - 2)] for word in words]  # "refun" of refunded, not "refu" of "refuse"
     said = set()
     for stem in stems:

@@ -198,7 +198,8 @@ def _address(text: str, member: Member, strings: list[str], *, read: bool) -> di
     when the model ``read`` one at all - the text's only address; None where none reads as an address."""
     properties: dict[str, Any] = member.schema.model_schema.get("properties", {})
     required = list(member.schema.model_schema.get("required", []))
-    if len(addresses.roles(properties)) < 2:
+    named = addresses.roles(properties)
+    if len(named) < 2:
         return None
     found: list[tuple[str, str, dict[str, str]]] = []  # (label, lines, parts) of each address the text writes
     lines = [line.strip().lstrip("> ") for line in text.splitlines()]  # and a quoted mail's lines
@@ -211,7 +212,7 @@ def _address(text: str, member: Member, strings: list[str], *, read: bool) -> di
             label, body = (match.group(), line[match.end() :]) if match else ("", line)
         # The line, else the sentence of it that holds the address ("... on March 28. Shipping to: 455 Elm St, ...").
         for sentence in [body] if len(body) <= 100 else [body, *_SENTENCE_END.split(body)]:
-            parts = addresses.read(sentence, properties, required)
+            parts = addresses.read(sentence, named, required)
             if parts is not None:
                 found.append((label or ("" if sentence is body else sentence), sentence, parts))
                 break
