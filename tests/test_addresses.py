@@ -226,3 +226,59 @@ async def test_fields_that_are_no_part_of_the_address_keep_what_the_model_read(t
         "city": "Springfield",
         "zip": "62704",
     }
+
+
+LISTING = """
+title: Listing
+type: object
+properties:
+  title: {type: string}
+  address: {type: string, description: The whole address as written.}
+  street: {type: string}
+  city: {type: string}
+  postal_code: {type: string}
+  contact_name: {type: string}
+required: [title]
+"""
+
+
+async def test_a_schemas_own_address_fields_take_the_parts_of_its_address(tmp_path: Path) -> None:
+    (tmp_path / "listing.yaml").write_text(LISTING)
+    listing = compile_schema(tmp_path / "listing.yaml", tmp_path / "cache")
+    text = (
+        "Bright 2-bed flat\nAgency office: 1 Park Row, Leeds LS1 5HN\nAddress: 12 Mill Lane, Hyde Park, Leeds LS6 2AB\n"
+        "Call Tom Reed"
+    )
+    whole = "12 Mill Lane, Hyde Park, Leeds LS6 2AB"
+    answer = {"title": "Bright 2-bed flat", "address": whole, "street": "Mill Lane", "city": "LS6 2AB"}
+    backend = ScriptedBackend({**answer, "contact_name": "Tom Reed"})
+    result = await Extractor(backend, settings(model_profile="small")).extract(listing, text)
+    # The address labelled as the listing's, read apart; "address" (the whole) and the contact's name are no part.
+    assert result.model_dump(exclude_none=True) == {
+        "title": "Bright 2-bed flat",
+        "address": whole,
+        "contact_name": "Tom Reed",
+        "street": "12 Mill Lane",
+        "city": "Leeds",
+        "postal_code": "LS6 2AB",
+    }
+    assert len(backend.requests) == 1
+    assert roles(listing.model_schema["properties"], top=True) == {
+        "street": "street",
+        "city": "city",
+        "postal_code": "postal_code",
+    }
+
+
+async def test_an_unlabelled_address_written_over_lines_is_read_whole(parcel: CompiledSchema) -> None:
+    # The greeting above it is nobody's name; the country on the line after it is the address's last part.
+    text = "Hi Sam,\nOrder A-1 is on its way to\nGiulia Ferraro\nVia Nizza 142\n10126 Torino TO\nItaly\n\nCall 555 0142"
+    answer = {"order": "A-1", "ship_to": {"recipient": "Sam", "city": "Torino", "street": "Via Nizza"}}
+    assert await ship_to(parcel, text, answer) == {
+        "recipient": "Giulia Ferraro",
+        "street": "Via Nizza 142",
+        "city": "Torino",
+        "state": "TO",
+        "zip": "10126",
+        "country": "Italy",
+    }

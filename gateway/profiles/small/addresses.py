@@ -56,11 +56,13 @@ def _addressee(part: str) -> bool:
 _NOT_POSTAL = frozenset({"email", "mail", "web", "website", "url", "uri", "phone", "ip", "ipv4", "ipv6", "wallet"})
 
 
-def roles(properties: dict[str, Any]) -> dict[str, str]:
-    """The string fields of an object named for a part of an address: field name -> part."""
+def roles(properties: dict[str, Any], *, top: bool = False) -> dict[str, str]:
+    """The string fields of an object named for a part of an address: field name -> part. At the ``top`` of a
+    schema (a listing's ``street`` and ``city``) only fields named for the part itself, never a name: a listing's
+    ``address`` may hold the whole address, its ``contact_name`` is nobody's addressee."""
     found: dict[str, str] = {}
     # Fields named for the part itself first ("street" before "address_line"); never an email or web address.
-    for loose in (False, True):
+    for loose in (False,) if top else (False, True):
         for field, spec in properties.items():
             branches = spec.get("anyOf", [spec])
             words = {word.casefold() for word in name_words(field)}
@@ -68,7 +70,7 @@ def roles(properties: dict[str, Any]) -> dict[str, str]:
                 continue
             for role, names in _ROLE_WORDS.items():
                 matched = words & names if loose else words & names - {"address", "name"}
-                if matched and role not in found.values():
+                if matched and role not in found.values() and not (top and role == "recipient"):
                     found[field] = role
                     break
     return found
@@ -102,8 +104,11 @@ def parse(line: str) -> dict[str, str]:
                 found["city"] = before.pop()
             found.update(_named(region=match.group(1), postal_code=match.group(2)))
         elif (match := _CITY_POSTAL.fullmatch(part)) and ("street" in found or index > 0):
-            if "city" in found:  # "Cupertino, California 95014": after the city, its region
+            if "city" in found and not re.search(r"[A-Z]", match.group(3)):
+                # "Cupertino, California 95014": after the city, its region
                 found.update(_named(region=match.group(1), postal_code=match.group(3)))
+            elif "city" in found:  # "Hyde Park, Leeds LS6 2AB": a district, then the town its postcode names
+                found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
             else:
                 found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
         elif re.fullmatch(_POSTAL, part) and ("street" in found or "city" in found) and any(c.isdigit() for c in part):

@@ -20,7 +20,7 @@ list routes (``records.RecordLists``).
 import itertools
 import re
 import typing
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import Any
@@ -192,21 +192,31 @@ def home_line(text: str, values: list[str]) -> str | None:
     return _LABEL.sub("", counted[0][1].strip()).strip() or None
 
 
-def _address(text: str, member: Member, strings: list[str], *, read: bool) -> dict[str, str] | None:
-    """The parts of the address ``member`` holds (``addresses``), from the lines the model's answer came from,
-    else the one address labelled with the member's name words ("Shipping address: ..." for ``ship_to``), else -
-    when the model ``read`` one at all - the text's only address; None where none reads as an address."""
-    properties: dict[str, Any] = member.schema.model_schema.get("properties", {})
-    required = list(member.schema.model_schema.get("required", []))
-    named = addresses.roles(properties)
-    if len(named) < 2:
-        return None
+def _address(
+    text: str,
+    named: dict[str, str],
+    required: list[str],
+    own: set[str],
+    strings: list[str],
+    *,
+    read: bool,
+    valid: Callable[[dict[str, str]], bool],
+) -> dict[str, str] | None:
+    """The parts of an address (``addresses``) for the fields ``named`` for them: from the lines the model's answer
+    (``strings``) came from, else the one address labelled with the ``own`` word stems ("Shipping address: ..."
+    for ``ship_to``), else - when the model ``read`` one at all - the text's only address; None where none reads as
+    an address, or none is ``valid``."""
     found: list[tuple[str, str, dict[str, str]]] = []  # (label, lines, parts) of each address the text writes
     lines = [line.strip().lstrip("> ") for line in text.splitlines()]  # and a quoted mail's lines
+    covered: set[int] = set()  # lines of an address already found
     for index, line in enumerate(lines):
+        if index in covered:
+            continue
         # "Ship to:", "Delivery address" above an address written over lines
         if len(line) <= 40 and (line.endswith(":") or re.search(r"(?i)\baddress\b", line)) and ":" not in line[:-1]:
-            label, body = line, "\n".join(itertools.takewhile(bool, lines[index + 1 : index + 6]))
+            block = list(itertools.takewhile(bool, lines[index + 1 : index + 6]))
+            label, body = line, "\n".join(block)
+            covered.update(range(index + 1, index + 1 + len(block)))
         else:
             match = _LABEL.match(line)
             label, body = (match.group(), line[match.end() :]) if match else ("", line)
@@ -216,16 +226,61 @@ def _address(text: str, member: Member, strings: list[str], *, read: bool) -> di
             if parts is not None:
                 found.append((label or ("" if sentence is body else sentence), sentence, parts))
                 break
-    found = [entry for entry in found if _valid(member.schema, entry[2])]
+        else:
+            if wider := _over_lines(lines, index, body, named, required):
+                size, block_text, parts = wider
+                found.append((label, block_text, parts))
+                covered.update(range(index, index + size))
+    found = [entry for entry in found if valid(entry[2])]
     home = home_line(text, strings) if strings else None
     holding = [entry for entry in found if home is not None and (home in entry[1] or entry[1] in home)]
     if holding:
         return max(holding, key=lambda entry: len(entry[2]))[2]
-    own = _stems(member.name.replace("_", " "))
     labelled = [parts for label, _, parts in found if _stems(label) & own]
     if len(labelled) == 1:
         return labelled[0]
     return found[0][2] if read and len(found) == 1 else None
+
+
+def _over_lines(
+    lines: list[str], index: int, body: str, named: dict[str, str], required: list[str]
+) -> tuple[int, str, dict[str, str]] | None:
+    """An address written over short lines from ``lines[index]`` on (its ``body`` without a label) - "12 Mill Lane",
+    "Leeds LS6 2AB", then perhaps its country - as (lines it takes, its text, its parts); None if none starts there.
+    A line that ends like a sentence or a greeting ("Hi Sam,") starts none; a labelled line ends it."""
+    if not body or len(body) > 60 or body[-1] in ",:;.!?":
+        return None
+    for size in range(2, 5):
+        window = lines[index + 1 : index + size]
+        if len(window) < size - 1 or not all(window) or len(window[-1]) > 60 or _LABEL.match(window[-1]):
+            return None
+        block = "\n".join([body, *window])
+        parts = addresses.read(block, named, required)
+        if parts is None:
+            continue
+        following = lines[index + size] if index + size < len(lines) else ""
+        if following and len(following) <= 40:  # one more part: the country
+            more = addresses.read(f"{block}\n{following}", named, required)
+            if more is not None and len(more) > len(parts) and parts.items() <= more.items():
+                return size + 1, f"{block}\n{following}", more
+        return size, block, parts
+    return None
+
+
+def _member_address(text: str, member: Member, strings: list[str], *, read: bool) -> dict[str, str] | None:
+    """The parts of the address ``member`` holds (``_address``), labelled with its name's words."""
+    named = addresses.roles(member.schema.model_schema.get("properties", {}))
+    if len(named) < 2:
+        return None
+    required = list(member.schema.model_schema.get("required", []))
+    own = _stems(member.name.replace("_", " "))
+    return _address(text, named, required, own, strings, read=read, valid=lambda parts: _valid(member.schema, parts))
+
+
+def _top_address(schema: CompiledSchema) -> dict[str, str]:
+    """A schema's top-level fields named for two or more parts of an address (``addresses.roles``)."""
+    named = addresses.roles(schema.model_schema.get("properties", {}), top=True)
+    return named if len(named) >= 2 else {}
 
 
 def _valid(schema: CompiledSchema, data: dict[str, Any]) -> bool:
@@ -646,7 +701,7 @@ class NestedReader:
     object field read again from the line that holds it."""
 
     def applies_to(self, schema: CompiledSchema) -> bool:
-        return nested_part(schema) is not None or bool(nested_objects(schema))
+        return nested_part(schema) is not None or bool(nested_objects(schema)) or bool(_top_address(schema))
 
     async def read(
         self, schema: CompiledSchema, text: str, ask: Ask
@@ -665,7 +720,7 @@ class NestedReader:
         for member in nested_objects(schema):
             value = data.get(member.name)
             strings = [inner for inner in value.values() if isinstance(inner, str)] if isinstance(value, dict) else []
-            parts = _address(text, member, strings, read=isinstance(value, dict))
+            parts = _member_address(text, member, strings, read=isinstance(value, dict))
             if parts is not None:  # an address, its parts told apart by where they stand: no call
                 # The fields that are no part of an address (a phone, an email) stay as the model read them.
                 named = addresses.roles(member.schema.model_schema.get("properties", {}))
@@ -691,6 +746,28 @@ class NestedReader:
                 whole = settle(schema.model.model_validate(data, context={"text": text}), text)
             except ValidationError:
                 pass  # the object as first read
+        if named := _top_address(schema):
+            # A listing's own address fields ("street", "city", "postal_code"): the address read apart, as above -
+            # and not settled again, where a whole-address field would lose the street it begins with.
+            data = whole.model_dump(mode="json", exclude_none=True)
+            strings = [value for field, value in data.items() if field in named and isinstance(value, str)]
+            rest = {field: value for field, value in data.items() if field not in named}
+            parts = _address(
+                text,
+                named,
+                [],
+                _stems("address location"),
+                strings,
+                read=bool(strings),
+                valid=lambda parts: _valid(schema, {**rest, **parts}),
+            )
+            if parts is not None:
+                try:
+                    whole = schema.model.model_validate({**rest, **parts}, context={"text": text})
+                except ValidationError:
+                    pass  # the schema's own checks (from_text) refuse it: the object as read
+                else:
+                    yield parts
         yield whole
 
     async def _with_items(
