@@ -561,3 +561,23 @@ def test_a_yes_no_field_takes_what_the_text_says_of_its_thing(tmp_path: Path) ->
         "would_recommend": [True],
         "signature_required": [False],
     }
+
+
+def test_a_code_field_is_offered_the_codes_its_name_labels_where_the_text_labels_any(tmp_path: Path) -> None:
+    order = tmp_path / "order.yaml"
+    code = {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{2,24}$"}
+    date = {"type": "string", "format": "date"}
+    properties = {"order_number": code, "order_date": date, "count": {"type": "integer"}}
+    order.write_text(json.dumps({"title": "Order", "type": "object", "properties": properties}))
+    schema = compile_schema(order, tmp_path / "cache")
+    text = "Order no. LL-20931 · placed 2 April 2025\n1 × Peat-free potting mix 10L — £7.50"
+    assert narrowed(schema, text)["properties"]["order_number"]["anyOf"][0]["enum"] == ["LL-20931"]
+    # Nothing labelled: every code the pattern matches, as before.
+    assert narrowed(schema, "PO NL-5512, 1 × Dewar flask 10L")["properties"]["order_number"]["anyOf"][0]["enum"] == [
+        "NL-5512",
+        "10L",
+        "PONL-5512",
+    ]
+    # An ordinal is a place in a row, not an amount; a birthday's still counts the years.
+    assert "count" not in narrowed(schema, "First order")["properties"]
+    assert narrowed(schema, "her fortieth birthday")["properties"]["count"]["anyOf"][0]["enum"] == [40]

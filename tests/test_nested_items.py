@@ -9,7 +9,15 @@ import pytest
 
 from gateway.errors import ExtractionFailed
 from gateway.extraction.engine import Extractor, Final, Partial
-from gateway.profiles.small.nested import home_line, nested_objects, nested_part, piece_choices, pieces, sections
+from gateway.profiles.small.nested import (
+    _offers,
+    home_line,
+    nested_objects,
+    nested_part,
+    piece_choices,
+    pieces,
+    sections,
+)
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -476,3 +484,49 @@ async def test_a_list_text_laying_out_one_run_of_items_is_one_object(dish: Compi
     items = await Extractor(backend, settings(model_profile="small")).extract_list(dish, text)
     assert [item.model_dump(mode="json", exclude_none=True)["title"] for item in items] == ["Porridge"]
     assert len(backend.requests) == 3  # two items, then the rest: not one dish per bullet
+
+
+def test_objects_with_their_own_totals_in_prose_or_with_remarks_in_their_labels_are_cut_apart(
+    tmp_path: Path,
+) -> None:
+    priced = compiled(
+        tmp_path,
+        "priced",
+        TRIP.replace(
+            "code: {type: string}",
+            "code: {type: string, pattern: '^[A-Z0-9]{6}$'}\n  total: {type: number}",
+        ),
+    )
+    part = nested_part(priced)
+    assert part is not None
+    # Headings without the object's own values ("Option A"), but each run ends with its own total.
+    options = (
+        "Option A\n\nKQ101 NBO ADD 2025-02-03\nKQ102 ADD NBO 2025-02-09\nTotal 640.00\n\n"
+        "Option B\n\nET308 NBO ADD 2025-02-03\nET309 ADD NBO 2025-02-10\nTotal 512.50"
+    )
+    assert [piece.split("\n")[0] for piece in sections(options, part)] == ["Option A", "Option B"]
+    # Outbound and return legs, one total at the end: one booking.
+    legs = "Outbound\nKQ101 NBO ADD 2025-02-03\n\nReturn\nET308 ADD NBO 2025-02-09\nTotal 640.00"
+    assert sections(legs, part) == []
+    # A paragraph each, the flights inside sentences.
+    prose = (
+        "The first booking, confirmation QX7M2P, is for Ana. She flies KQ101 from NBO to ADD on 2025-02-03 and back "
+        "on KQ102 on 2025-02-09.\n\nThe second booking, reference 8KD2TR, is for Luis alone: he takes ET308 from NBO "
+        "to ADD on 2025-02-04.\n\nThanks!"
+    )
+    assert [piece.split(",")[1] for piece in sections(prose, part)] == [" confirmation QX7M2P", " reference 8KD2TR"]
+
+
+def test_one_object_a_line_whose_label_holds_a_remark_with_commas(dish: CompiledSchema) -> None:
+    text = (
+        "Breakfast rota:\n\nPancakes (serves 6, 10 min prep): 300 g flour, 2 eggs, 350 ml buttermilk.\n"
+        "Skillet (serves 6, cook 25 min): 12 sausages, 6 eggs, 400 g beans."
+    )
+    assert [piece.split(":")[0] for piece in sections(text, nested_part(dish))] == [  # type: ignore[arg-type]
+        "Pancakes (serves 6, 10 min prep)",
+        "Skillet (serves 6, cook 25 min)",
+    ]
+    # "3 × Monstera 12cm pot — £14.00 each" is an item, not a "Label — value" line.
+    item = nested_part(dish).item  # type: ignore[union-attr]
+    assert _offers("3 × Monstera 12cm pot — 14.00 each", item, line=True)
+    assert not _offers("Prep — 20 min", item, line=True)

@@ -255,3 +255,16 @@ def test_a_pattern_python_cannot_read_leaves_the_value_as_it_is() -> None:
 
     answer = Coded(code="AB-1 from X", origin="X")
     assert settle(answer, "AB-1 from X").model_dump(exclude_none=True)["code"] == "AB-1 from X"
+
+
+def test_a_name_is_taken_in_the_one_longer_form_the_text_writes_it_in() -> None:
+    assert name_of("Mekonnen", "Results\n1. Tsegaye Mekonnen (ETH) 2:04:51\nMekonnen, who is just 22, won.") == (
+        "Tsegaye Mekonnen"
+    )
+    assert name_of("Amara's", "Amara's turning SIX! Join us for Amara Nwachukwu's party.") == "Amara Nwachukwu"
+    # A sentence's first word is a name's where the text also writes it inside a sentence.
+    text = "HALVORSEN, Ingeborg. Ingeborg Marie Halvorsen died on 2 February, aged 88."
+    assert name_of("Marie Halvorsen", text) == "Ingeborg Marie Halvorsen"
+    # Two longer forms, or one that may only open a sentence: the name as read.
+    assert name_of("Lee", "Ann Lee met Bo Lee. Lee is 30.") == "Lee"
+    assert name_of("Carlos", "Yesterday Carlos came. Carlos is 30.") == "Carlos"

@@ -31,7 +31,23 @@ def integer_spans(text: str) -> list[tuple[int, int, int]]:
         for match in pattern.finditer(text)
         if match.end() - match.start() <= 40  # no whole number of thousands of digits (nor Python's limit on them)
     ]
-    return sorted(found + number_word_spans(text))
+    return sorted(found + counted_words(text))
+
+
+# A number in words ending in an ordinal ("First order", "the second leg") is a place in a row, not an amount - but
+# for the years a birthday or an anniversary counts ("her fortieth birthday").
+_ORDINAL_WORD = re.compile(r"(?i)(?:first|second|third|[a-z]+th)$")
+_YEARS_COUNTED = re.compile(r"(?i)[ \t]+(?:birthday|anniversary)\b")
+
+
+def counted_words(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, value)`` of each number in words that counts something (``number_word_spans``, without
+    ordinals but for a birthday's)."""
+    return [
+        (start, end, value)
+        for start, end, value in number_word_spans(text)
+        if not _ORDINAL_WORD.search(text[start:end]) or _YEARS_COUNTED.match(text, end)
+    ]
 
 
 # What a number counts, written just after it: "90-minute", "2 nights", "3 high chairs", or a street it numbers
@@ -366,7 +382,7 @@ class TextFacts:
                 continue
             value = float(match.group().replace(",", "").replace("−", "-"))
             found[match.span()] = Found(value, *match.span())
-        for start, end, number in number_word_spans(self.text):
+        for start, end, number in counted_words(self.text):
             found.setdefault((start, end), Found(float(number), start, end))
         return sorted((item for item in found.values() if self._free(item.start)), key=lambda item: item.start)
 

@@ -271,6 +271,10 @@ class _Narrowing:
             values = values if pattern is None else _matching(values, pattern)
         elif pattern is not None:
             values = _pattern_values(facts, pattern)
+            if _names_a_code(path) and not _names_a_postal_code(path):
+                # "Order no. LL-20931", not the "10L" of "potting mix 10L": labelled by any word of its name,
+                # even one another field shares ("order" of order_date).
+                values = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
         else:
             dates = _written_dates(facts)
             words = [
@@ -578,6 +582,24 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     # A year or a day of a date is no code where the text offers any other ("2024" of "Mon 21 Oct 2024").
     dated = {value for value in found if _only_in_dates(value, facts)}
     return [value for value in found if value not in dated] if len(dated) < len(found) else found
+
+
+def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
+    """The codes the text labels with a word of the field's own name somewhere ("Order no. LL-20931",
+    "order BW-448120" for an order_number), if any; else all of them."""
+    found = [
+        Found(value, match.start(), match.end())
+        for value in values
+        for match in re.finditer(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text)
+    ]
+    labelled = []
+    for item in found:
+        # The last words of its line just before it: "Order no. LL-20931", "(SKU GLV-NIT-M)", "order BW-448120".
+        before = text[max(0, item.start - 25) : item.start].rsplit("\n", 1)[-1]
+        words = [word.casefold() for word in re.findall(r"[^\W\d_]{3,}", before)[-3:]]
+        if any(word[:4] in label or word in label for word in words):
+            labelled.append(item.value)
+    return list(dict.fromkeys(labelled)) or values
 
 
 def _only_in_dates(value: str, facts: TextFacts) -> bool:

@@ -43,6 +43,8 @@ _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+(?=\w)")
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
 _LABEL = re.compile(r"^[^:,;|]{0,40}(?::|\s[—–|-])\s+")
+# The same, with up to 80 characters before a colon: a label whose remarks in brackets are masked.
+_BRACKETED_LABEL = re.compile(r"^[^:,;|]{0,80}(?::|\s[—–|-])\s+")
 # A table's rule line: "|---|:---:|", "+----+----+".
 # The most pieces read as items (each is one call).
 MAX_PIECES = 30
@@ -404,18 +406,48 @@ def sections(text: str, part: Part) -> list[str]:
         inline = {index: label for index, line in enumerate(lines) if (label := _inline_label(line, part))}
         stretches, headings = [[index] for index in inline], inline
     kept: list[list[int]] = []
+    totalled = False  # whether the stretch above ends with the object's own values
     for stretch in stretches:
         heading = "\n".join(headings[index] for index in itertools.takewhile(lambda index: index in headings, stretch))
-        if kept and not _own_values(heading, part):
+        # Runs that each end with the object's own values ("Option A", flights, "Total CHF 6,240.00"; "Option B",
+        # flights, "Total CHF 2,980.50") are objects each, whatever their headings.
+        last = max((index for index in stretch if items[index]), default=stretch[-1])
+        ends = _own_values("\n".join(lines[index] for index in stretch if index > last), part)
+        if kept and not _own_values(heading, part) and not (ends and totalled):
             kept[-1].extend(stretch)
         else:
             kept.append(stretch)
+        totalled = ends
+    if len(kept) < 2:
+        kept = _paragraphs(lines, part)
     if len(kept) < 2:
         return []
     before = [line for line in lines[: kept[0][0]] if line.strip()]
     after = list(itertools.takewhile(str.strip, lines[kept[-1][-1] + 1 :]))
     # The object's own lines first: a small model takes a title from the first words it reads.
     return ["\n".join([lines[index] for index in stretch] + after + before) for stretch in kept]
+
+
+def _paragraphs(lines: list[str], part: Part) -> list[list[int]]:
+    """Objects written in prose, a paragraph each: the line numbers of each paragraph that offers values of two
+    of an item's typed fields and a value of the object's own ("The first booking, confirmation QX7M2P, ... fly
+    IB3166 from MAD to ORY on 12 June"), where two or more do."""
+    blocks = [
+        list(group)
+        for blank, group in itertools.groupby(range(len(lines)), key=lambda index: not lines[index].strip())
+        if not blank
+    ]
+    typed = _typed_fields(part.item)[0]
+    found = []
+    for block in blocks:
+        paragraph = "\n".join(lines[index] for index in block)
+        if (
+            len(paragraph) >= 100
+            and len(_offered(paragraph, part.item) & typed) >= min(len(typed), 2)
+            and _own_values(paragraph, part)
+        ):
+            found.append(block)
+    return found if len(found) >= 2 else []
 
 
 def _item_lines(lines: list[str], part: Part) -> list[bool]:
@@ -436,12 +468,16 @@ def _item_lines(lines: list[str], part: Part) -> list[bool]:
 
 
 def _inline_label(line: str, part: Part) -> str:
-    """The label of a line that holds a run of two or more inline items after it, else ""."""
-    label = _LABEL.match(line.strip())
+    """The label of a line that holds a run of two or more inline items after it, else "" - a label's remark in
+    brackets may hold commas ("Blueberry Pancakes (serves 6, 10 min prep): 300 g flour, 2 eggs")."""
+    line = line.strip()
+    masked = re.sub(r"\([^()]{0,80}\)", lambda remark: "(" + "_" * (len(remark.group()) - 2) + ")", line)
+    label = _BRACKETED_LABEL.match(masked)
     if label is None:
         return ""
-    for _, run, share in _inline_runs(line, part.item):
-        return label.group() if len(run) >= 2 and share >= 0.5 else ""
+    line = line[: label.end()] + " " + line[label.end() :]
+    for _, run, share in _inline_runs(line[label.end() :], part.item):
+        return line[: label.end()] if len(run) >= 2 and share >= 0.5 else ""
     return ""
 
 
@@ -601,15 +637,15 @@ def _is_typed(spec: dict[str, Any]) -> bool:
 def _offers(piece: str, item: CompiledSchema, *, line: bool = False) -> bool:
     """Whether ``piece`` offers an item: more than half of its required typed fields (a flight number, the
     airports, a date), or - an item with none, such as an ingredient - at least one typed field (an amount),
-    and then not as a ``Label: value`` line."""
+    and then not as a ``Label: value`` line (unless it opens with a number)."""
     typed, required = _typed_fields(item)
     if not typed:
         return bool(piece.strip())
     offered = _offered(piece, item) & typed
     if required:
         return len(offered & required) * 2 > len(required)
-    if line and _LABEL.match(piece.strip()):
-        return False
+    if line and _LABEL.match(piece.strip()) and not re.match(r"\W*\d", piece):
+        return False  # "Prep: 20 min", but not "3 × Monstera 12cm pot — £14.00 each"
     return bool(offered)
 
 

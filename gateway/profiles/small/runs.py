@@ -151,3 +151,47 @@ _TITLE_END = re.compile(rf"(?<![\w'’-]){_TITLES}\.$")
 _NAME_AFTER = re.compile(r"[ \t]+((?:[^\W\d_a-z][\w'’-]*)(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_a-z][\w'’-]*)(?![\w'’-])")
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+_NAME_WORD = r"[^\W\d_a-z][\w’'-]*"
+_NUMBERED_LINE = re.compile(r"(?:^|\n)[ \t]*\d{1,3}[.)]$")
+
+
+def _words_before(text: str, start: int) -> tuple[str, bool]:
+    """Up to two capitalised words just before ``start`` that may open a name, and whether they surely do: inside
+    a sentence or after a line's number ("1. Tsegaye Mekonnen"), or a sentence's first word the text also writes
+    inside one ("HALVORSEN, Ingeborg. Ingeborg Marie ..."); not only as a sentence's first ("Yesterday Carlos")."""
+    for count in (2, 1):
+        before = re.search(rf"((?:{_NAME_WORD} ){{{count}}})$", text[max(0, start - 60) : start])
+        if before is None or not all(_names(word) for word in before.group(1).split()):
+            continue
+        opening = text[: start - len(before.group(1))].rstrip(" ")
+        if _NUMBERED_LINE.search(opening) or (opening and opening[-1] not in '.!?:;\n"“('):
+            return before.group(1), True
+        first = re.escape(before.group(1).split()[0])
+        return before.group(1), re.search(rf"[^\W\d_],? {first}(?![\w'’-])", text) is not None
+    return "", True
+
+
+def fullest_name(text: str, value: str) -> str | None:
+    """The one longer form the text writes a person's name in, where it writes one: "Tsegaye Mekonnen" for
+    "Mekonnen" ("1. Tsegaye Mekonnen (ETH) ... Mekonnen, who is just 22"), "Amara Nwachukwu" for "Amara's";
+    the value without a possessive "'s" where the text writes it so; None if nothing changes or two forms
+    compete (a form that may open a sentence competes too: "Ann Lee met Bo Lee")."""
+    bare = _POSSESSIVE.sub("", value)
+    longer: set[str] = set()
+    doubtful = False
+    for place in re.finditer(rf"(?<![\w'’-]){re.escape(bare)}(?![\w-])", text):
+        after = re.match(rf"((?: {_NAME_WORD}){{1,2}})", text[place.end() : place.end() + 60])
+        words_after = after.group(1) if after and all(_names(word) for word in after.group(1).split()) else ""
+        words_before, sure = _words_before(text, place.start())
+        doubtful = doubtful or not sure
+        wider = _POSSESSIVE.sub("", f"{words_before if sure else ''}{bare}{words_after}")
+        if wider != bare:
+            longer.add(wider)
+    if len(longer) == 1 and not doubtful:
+        return longer.pop()
+    if not longer and bare != value and re.search(rf"(?<![\w'’-]){re.escape(bare)}(?![\w'’-])", text):
+        return bare
+    return None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
-from gateway.profiles.small.runs import whole_name
+from gateway.profiles.small.runs import fullest_name, whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
 # Each use of a value: whether it is required all the way up (or a list item's: kept), the object holding it and
@@ -31,6 +31,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
+    changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
     uses: Uses = {}
     _leaves(type(answer), data, uses)
@@ -129,6 +130,29 @@ def _widened(model: type[BaseModel], data: dict[str, Any], facts: TextFacts, hel
         if wider == value or any(_written_across(facts.text, other, start, end) for other in held if other != value):
             continue
         if kind[2] is not None and not _accepts(kind[2], wider):
+            continue
+        data[name] = wider
+        changed = True
+    return changed
+
+
+def _fullest(model: type[BaseModel], data: dict[str, Any], facts: TextFacts, held: set[str]) -> bool:
+    """Each person's name in ``data`` (a field named for a person) in the one longer form the text writes it in
+    (``fullest_name``: "Mekonnen" -> "Tsegaye Mekonnen", "Amara's" -> "Amara Nwachukwu"); whether any changed.
+    Not into another value ``held`` in the answer, nor out of the field's pattern."""
+    changed = False
+    for nested, inner in _objects_in(model, data):
+        changed = _fullest(nested, inner, facts, held) or changed
+    kinds, chosen = _kinds(model), _chosen(model)
+    for name in model.model_fields:
+        value = data.get(name)
+        if not isinstance(value, str) or not value[:1].isupper() or name in chosen or not _NAMED.search(name):
+            continue
+        wider = fullest_name(facts.text, value)
+        if wider is None or any(other != value and other in wider for other in held):
+            continue
+        pattern = kinds.get(name, (None, None, None))[2]
+        if pattern is not None and not _accepts(pattern, wider):
             continue
         data[name] = wider
         changed = True
