@@ -179,6 +179,9 @@ async def test_one_object_named_by_a_sentences_first_word_takes_the_name_its_age
     cv = "CURRICULUM VITAE\nNguyen Thi Minh Anh\nAge: 26 | Hanoi\nEDUCATION\n2016-2020 B.Sc. Computer Science"
     form = "Dr. Ana Ruiz saw the patient today. The patient is 45.\nName: Tom Berg"
     later = "Aged 34, Maria Lopez joined the firm. She leads sales."
+    # "The 38-year-old" opens its sentence: it refers back to the driver, not to the owner named after it.
+    news = "Police named the driver as Desmond Achebe-Clarke, of Ashton. The 38-year-old was charged. Owner Raj Kapoor"
+    news += " said repairs could cost £40,000."
     # An age no pronoun or label refers back with is left to the answer; a place is no one's name.
     partner = "Omar joined Goldman Sachs in New York. The partner is 41."
     cases = [
@@ -186,6 +189,7 @@ async def test_one_object_named_by_a_sentences_first_word_takes_the_name_its_age
         (cv, {"name": "Computer Science", "age": 26}, {"name": "Nguyen Thi Minh Anh", "age": 26}),
         (form, {"name": "Tom Berg", "age": 45}, {"name": "Tom Berg", "age": 45}),
         (later, {"name": "Maria Lopez", "age": 34}, {"name": "Maria Lopez", "age": 34}),
+        (news, {"name": "Raj Kapoor", "age": 38}, {"name": "Desmond Achebe-Clarke", "age": 38}),
         (partner, {"name": "Omar", "age": 41}, {"name": "Omar", "age": 41}),
     ]
     for text, answer, expected in cases:

@@ -268,3 +268,7 @@ def test_a_name_is_taken_in_the_one_longer_form_the_text_writes_it_in() -> None:
     # Two longer forms, or one that may only open a sentence: the name as read.
     assert name_of("Lee", "Ann Lee met Bo Lee. Lee is 30.") == "Lee"
     assert name_of("Carlos", "Yesterday Carlos came. Carlos is 30.") == "Carlos"
+    # Before a name of two words, a word written nowhere else may be a title.
+    assert name_of("Marc Tremblay", "TORONTO - Firefighter Marc Tremblay, 44, pulled Jasmine Singh out.") == (
+        "Marc Tremblay"
+    )

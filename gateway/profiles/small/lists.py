@@ -366,8 +366,10 @@ def _referred(answer: BaseModel, text: str, plan: ListPlan, spots: list[tuple[in
     if not opening and not all(start > age for start, _ in spots):
         return answer
     breaks = [match.end() for match in _SENTENCE_BREAKS.finditer(text, 0, age)]
-    # The age's sentence refers back to someone: "she was 76", "as he is 83", "Age: 26" (not "The partner is 41").
-    if not _REFERRING.search(text, breaks[-1] if breaks else 0, age):
+    # The age's sentence refers back to someone: "she was 76", "as he is 83", "Age: 26", "The 38-year-old" (not
+    # "The partner is 41").
+    opens = breaks[-1] if breaks else 0
+    if not _REFERRING.search(text, opens, age) and not _OPENS_WITH_THE.fullmatch(text, opens, age):
         return answer
     window = breaks[-2] if len(breaks) >= 2 else 0
     names = []
@@ -388,6 +390,8 @@ def _referred(answer: BaseModel, text: str, plan: ListPlan, spots: list[tuple[in
 
 
 _REFERRING = re.compile(r"(?i)\b(?:she|he|her|his|they|their)\b|\bage[ \t]*[:=]")
+# "The 38-year-old has been charged": a sentence opening with its age refers back too.
+_OPENS_WITH_THE = re.compile(r"(?i)\W*the[ \t]+")
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|from|near|to|of)[ \t]+$")
 
 

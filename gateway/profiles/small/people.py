@@ -25,6 +25,11 @@ _VALEDICTION = re.compile(
     r"(?:sincerely|faithfully|truly)|thanks|thank[ \t]+you|many[ \t]+thanks|cheers|all[ \t]+the[ \t]+best|"
     r"respectfully|cordially|take[ \t]+care|--)[ \t]*(?:[,.!][ \t]*)?$"
 )
+# A name alone after a dash on the last lines: "— Priyanka", "-- Tom Berg".
+_CAPITALISED_WORD = r"[^\W\d_a-z][\w'’.-]*"
+_DASHED_SIGNATURE = re.compile(
+    rf"(?m)^[ \t]*(?:[—–~]|-{{1,2}})[ \t]*{_CAPITALISED_WORD}(?:[ \t]+{_CAPITALISED_WORD}){{0,2}}[ \t]*$"
+)
 # A greeting to someone by title ("Dear Ms. Patel,"): the reader, not whom the letter speaks of ("Hi Sam, happy
 # 30th birthday!" may be about its reader).
 _GREETING = re.compile(
@@ -117,7 +122,9 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     if _PLACE_BEFORE.search(text, max(0, at - 12), at):
         return False
     letters = [character for character in value if character.isalpha()]
-    if len(letters) < 2 or not all(character.isupper() for character in letters):
+    if len(letters) < 2:
+        return False  # "F" of "Ngozi Eze, F, 48"
+    if not all(character.isupper() for character in letters):
         return True
     line_start = text.rfind("\n", 0, at) + 1
     return bool(_LABEL_BEFORE.search(text, max(line_start, at - 40), at))
@@ -130,7 +137,8 @@ def _apart(text: str) -> list[tuple[int, int]]:
     spans = []
     if (greeting := _GREETING.match(text)) is not None:
         spans.append((0, greeting.end()))
-    closings = list(_VALEDICTION.finditer(text))
+    closings = [*_VALEDICTION.finditer(text), *_DASHED_SIGNATURE.finditer(text)]
+    closings.sort(key=lambda match: match.start())
     if closings and closings[-1].start() > len(text) // 2:
         spans.append((closings[-1].start(), len(text)))
     return spans

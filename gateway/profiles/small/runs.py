@@ -174,11 +174,17 @@ def _words_before(text: str, start: int) -> tuple[str, bool]:
     return "", True
 
 
+def _whole_word(word: str) -> str:
+    return rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])"
+
+
 def fullest_name(text: str, value: str) -> str | None:
     """The one longer form the text writes a person's name in, where it writes one: "Tsegaye Mekonnen" for
     "Mekonnen" ("1. Tsegaye Mekonnen (ETH) ... Mekonnen, who is just 22"), "Amara Nwachukwu" for "Amara's";
     the value without a possessive "'s" where the text writes it so; None if nothing changes or two forms
-    compete (a form that may open a sentence competes too: "Ann Lee met Bo Lee")."""
+    compete (a form that may open a sentence competes too: "Ann Lee met Bo Lee"). A name of two words takes a
+    word before it only where the text writes that word elsewhere too ("HALVORSEN, Ingeborg. Ingeborg Marie
+    Halvorsen"), not a title ("Firefighter Marc Tremblay")."""
     bare = _POSSESSIVE.sub("", value)
     longer: set[str] = set()
     doubtful = False
@@ -187,6 +193,8 @@ def fullest_name(text: str, value: str) -> str | None:
         words_after = after.group(1) if after and all(_names(word) for word in after.group(1).split()) else ""
         words_before, sure = _words_before(text, place.start())
         doubtful = doubtful or not sure
+        if " " in bare and words_before and len(re.findall(_whole_word(words_before.split()[0]), text)) < 2:
+            words_before = ""  # before a name of two words, a title as likely ("Firefighter Marc Tremblay")
         wider = _POSSESSIVE.sub("", f"{words_before if sure else ''}{bare}{words_after}")
         if wider != bare:
             longer.add(wider)
