@@ -582,6 +582,13 @@ def test_a_code_field_is_offered_the_codes_its_name_labels_where_the_text_labels
         "10L",
         "PONL-5512",
     ]
+    # A name's first letters label too: "ref" for a booking_reference.
+    booking = tmp_path / "booking.yaml"
+    properties = {"booking_reference": {"type": "string", "pattern": "^[A-Z0-9]{6}$"}}
+    booking.write_text(json.dumps({"title": "Booking", "type": "object", "properties": properties}))
+    text = "2. Porto visit — ref QW2P8R — Niamh Kelly\n• FR7312 DUB → OPO, 10 Sep 2025"
+    offered = narrowed(compile_schema(booking, tmp_path / "cache"), text)["properties"]["booking_reference"]
+    assert offered["anyOf"][0]["enum"] == ["QW2P8R"]
     # An ordinal is a place in a row, not an amount; a birthday's still counts the years.
     assert "count" not in narrowed(schema, "First order")["properties"]
     assert narrowed(schema, "her fortieth birthday")["properties"]["count"]["anyOf"][0]["enum"] == [40]

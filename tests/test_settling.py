@@ -272,3 +272,14 @@ def test_a_name_is_taken_in_the_one_longer_form_the_text_writes_it_in() -> None:
     assert name_of("Marc Tremblay", "TORONTO - Firefighter Marc Tremblay, 44, pulled Jasmine Singh out.") == (
         "Marc Tremblay"
     )
+
+
+def test_an_optional_empty_list_is_left_out() -> None:
+    class Booking(BaseModel):
+        code: str
+        passengers: list[str] | None = None
+
+    assert settle(Booking(code="QW2P8R", passengers=[]), "ref QW2P8R").model_dump() == {
+        "code": "QW2P8R",
+        "passengers": None,
+    }

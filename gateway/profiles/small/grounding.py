@@ -597,7 +597,8 @@ def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
         # The last words of its line just before it: "Order no. LL-20931", "(SKU GLV-NIT-M)", "order BW-448120".
         before = text[max(0, item.start - 25) : item.start].rsplit("\n", 1)[-1]
         words = [word.casefold() for word in re.findall(r"[^\W\d_]{3,}", before)[-3:]]
-        if any(word[:4] in label or word in label for word in words):
+        # A word of the name or its first letters ("ref" of a booking_reference, "no" is too short to tell).
+        if any(word[:4] in label or word in label or any(stem.startswith(word) for stem in label) for word in words):
             labelled.append(item.value)
     return list(dict.fromkeys(labelled)) or values
 

@@ -31,6 +31,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
+    changed = _without_empty_lists(type(answer), data) or changed
     changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
     uses: Uses = {}
@@ -427,6 +428,19 @@ def _chosen(model: type[BaseModel]) -> frozenset[str]:
         for name, spec in properties.items()
         if any({"enum", "const", "$ref"} & branch.keys() for branch in spec.get("anyOf", [spec]))
     )
+
+
+def _without_empty_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
+    """``data`` without its optional empty lists (a small model writes ``"passengers": []`` for none the text
+    names: left out, as a field the text does not state is); whether any was."""
+    changed = False
+    for nested, inner in _objects_in(model, data):
+        changed = _without_empty_lists(nested, inner) or changed
+    for name, field in model.model_fields.items():
+        if data.get(name) == [] and not field.is_required():
+            del data[name]
+            changed = True
+    return changed
 
 
 def _drop_empty(model: type[BaseModel], data: dict[str, Any]) -> None:
