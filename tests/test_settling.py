@@ -283,3 +283,30 @@ def test_an_optional_empty_list_is_left_out() -> None:
         "code": "QW2P8R",
         "passengers": None,
     }
+
+
+def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles() -> None:
+    class Talk(BaseModel):
+        title: str
+        speakers: list[str] | None = None
+
+    class Programme(BaseModel):
+        talks: list[Talk]
+
+    text = "09:30 Keynote - Dr. Ana Ruiz: Why Dashboards Lie\n10:15 Tomás Pereira\n11:00 Coffee break\n12:05 Lightning talk"
+    answer = Programme(
+        talks=[
+            Talk(title="Why Dashboards Lie", speakers=["Dr. Ana Ruiz", "Ana Ruiz", "Dashboards", "Prof"]),
+            Talk(title="Scoring", speakers=["Tomás Pereira", "Pereira"]),
+            Talk(title="Coffee break", speakers=["Coffee"]),
+            Talk(title="Round", speakers=["Lightning"]),
+        ]
+    )
+    assert settle(answer, text).model_dump(exclude_none=True) == {
+        "talks": [
+            {"title": "Why Dashboards Lie", "speakers": ["Ana Ruiz"]},
+            {"title": "Scoring", "speakers": ["Tomás Pereira"]},
+            {"title": "Coffee break"},
+            {"title": "Round"},
+        ]
+    }

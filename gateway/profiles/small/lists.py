@@ -276,11 +276,17 @@ def _name_before(text: str, end: int) -> re.Match[str] | None:
 
 
 def _a_name(words: str) -> bool:
-    """Whether ``words`` may be a name: capitalised, not opening with a function word ("I'm Lukas" is not; the
-    search starts again after it) nor a word of the calendar."""
+    """Whether ``words`` may be a name: two letters or more, capitalised, not opening with a function word ("I'm
+    Lukas" is not; the search starts again after it) nor a word of the calendar."""
     first = re.split(r"['’]", words.split()[0])[0].casefold()
     named = " ".join(word for word in words.split() if word not in _PARTICLES)
-    return capitalised(named) and first not in FUNCTION_WORDS and words.casefold() not in CALENDAR_WORDS
+    letters = sum(character.isalpha() for character in words)
+    return (
+        letters >= 2  # not "F" of "Ngozi Eze, F, 48"
+        and capitalised(named)
+        and first not in FUNCTION_WORDS
+        and words.casefold() not in CALENDAR_WORDS
+    )
 
 
 def with_pairs(

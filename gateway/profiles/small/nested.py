@@ -37,8 +37,9 @@ from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
-# A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial or "Dr.").
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?]\s+(?=\w)")
+# A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial or a title:
+# "Dr.", "Prof.").
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)[.!?]\s+(?=\w)")
 # A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
@@ -343,7 +344,7 @@ def pieces(
     words = _stems(about)
     if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
         words -= {other[:4] for other in others}
-    runs: list[tuple[bool, list[str]]] = []
+    runs: list[tuple[bool, list[str], bool]] = []  # (labelled, pieces, a block of lines)
     lines = list(_line_blocks(text, item)) if typed else list(_bullet_runs(text))
     # A required array of items known by their required values (a flight's number, airports and date): the one
     # line that offers them is its one item, read alone rather than with the whole object.
@@ -353,7 +354,7 @@ def pieces(
         and [len(run) for _, run, _ in lines] == [1]
         and not _prose(lines[0][1][0])
     )
-    for label, run, share in (*lines, *_inline_runs(text, item)):
+    for index, (label, run, share) in enumerate((*lines, *_inline_runs(text, item))):
         kept = [piece for piece in run if not _names_other(piece, others)]
         labelled = bool(_stems(label) & words)
         if not typed and not labelled:
@@ -364,13 +365,26 @@ def pieces(
         if not kept or (single or (optional and not leading)) and not labelled:
             continue
         if share >= 0.8 or (share >= 0.5 and labelled):
-            runs.append((labelled, kept))
+            runs.append((labelled, kept, index < len(lines)))
     if not runs:
         return []
     # Labelled runs first, then those laid out as items ("1 x Pack", "Spatula   Qty: 4"), then longer ones: an
     # address under "Shipping to:" offers numbers too.
-    _, best = max(runs, key=lambda run: (run[0], sum(map(_laid_out_as_item, run[1])), len(run[1])))
+    labelled, best, block = max(runs, key=lambda run: (run[0], sum(map(_laid_out_as_item, run[1])), len(run[1])))
+    # Unlabelled runs of lines that each open with a value of the same field are one list under headings
+    # ("Session 1", talks each opening with a time; "Session 2", more of them).
+    lead = _leading(best, item) if block and not labelled else set()
+    if lead:
+        joined = [run for named, run, block in runs if block and not named and _leading(run, item) & lead]
+        best = [piece for run in joined for piece in run]
     return best[:MAX_PIECES]
+
+
+def _leading(run: list[str], item: CompiledSchema) -> set[str]:
+    """The item's typed fields every piece of ``run`` opens with a value of ("10:00  Sara Nilsson ..." a time)."""
+    typed = _typed_fields(item)[0]
+    found = [_offered(piece.split()[0], item) & typed for piece in run if piece.split()]
+    return set.intersection(*found) if found else set()
 
 
 def sections(text: str, part: Part) -> list[str]:

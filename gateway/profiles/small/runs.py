@@ -145,9 +145,9 @@ def capitalised(words: str) -> bool:
 
 
 # A title, written with a full stop after it ("Dr.", "Prof.", "Sra.").
-_TITLES = r"(?:Dr|Dra|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Srta|Rev|Capt|Col|Gen|Sgt|Lt|Hon|Mme|Mlle|Fr|Herr|Frau|Insp|Supt)"
-_TITLE = re.compile(_TITLES)
-_TITLE_END = re.compile(rf"(?<![\w'’-]){_TITLES}\.$")
+TITLES = r"(?:Dr|Dra|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Srta|Rev|Capt|Col|Gen|Sgt|Lt|Hon|Mme|Mlle|Fr|Herr|Frau|Insp|Supt)"
+_TITLE = re.compile(TITLES)
+_TITLE_END = re.compile(rf"(?<![\w'’-]){TITLES}\.$")
 _NAME_AFTER = re.compile(r"[ \t]+((?:[^\W\d_a-z][\w'’-]*)(?:[ \t]+[^\W\d_a-z][\w'’-]*)*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_a-z][\w'’-]*)(?![\w'’-])")
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
-from gateway.profiles.small.runs import fullest_name, whole_name
+from gateway.profiles.small.runs import TITLES, fullest_name, whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
 # Each use of a value: whether it is required all the way up (or a list item's: kept), the object holding it and
@@ -31,6 +31,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
+    changed = _person_lists(type(answer), data, text) or changed
     changed = _without_empty_lists(type(answer), data) or changed
     changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
@@ -430,11 +431,58 @@ def _chosen(model: type[BaseModel]) -> frozenset[str]:
     )
 
 
+def _all_objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[type[BaseModel], dict[str, Any]]]:
+    """The objects nested in ``data`` one level down, in fields and in lists' items, each with its model."""
+    found = _objects_in(model, data)
+    for name, field in model.model_fields.items():
+        value, item = data.get(name), _model_of(_item_type(field.annotation))
+        if isinstance(value, list) and item is not None:
+            found += [(item, inner) for inner in value if isinstance(inner, dict)]
+    return found
+
+
+def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bool:
+    """Lists of people's names (speakers, passengers) set right, in ``data`` and the objects in it: a title
+    before a name dropped ("Dr. Ana Ruiz"), and a value that is part of another name in the list ("Pereira" of
+    "Tomás Pereira") or of the object's other strings ("Coffee" of the title "Coffee break"), or one word the
+    text only writes before a word in lower case ("Lightning talk", "Real-time fraud"), left out; whether any
+    changed."""
+    changed = False
+    for nested, inner in _all_objects_in(model, data):
+        changed = _person_lists(nested, inner, text) or changed
+    strings = [value for value in data.values() if isinstance(value, str)]
+    for name in model.model_fields:
+        value = data.get(name)
+        if not _NAMED.search(name) or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            continue
+        bare = [re.sub(rf"^(?:{TITLES}\.?\s+)+", "", item).strip() for item in value]
+        bare = [item for item in bare if item and not re.fullmatch(rf"{TITLES}\.?", item)]
+        kept = [
+            item
+            for index, item in enumerate(bare)
+            if item not in bare[:index]
+            and not any(other != item and _inside(item, other) for other in [*bare, *strings])
+            and not _before_lower_case(item, text)
+        ]
+        if kept != value:
+            data[name] = kept
+            changed = True
+    return changed
+
+
+def _before_lower_case(value: str, text: str) -> bool:
+    """Whether the text writes the one word ``value`` only right before a word in lower case."""
+    if " " in value:
+        return False
+    places = list(re.finditer(rf"(?<![\w'’-]){re.escape(value)}(?![\w'’-])", text))
+    return bool(places) and all(re.match(r"[ \t]+[a-z]", text[place.end() :]) for place in places)
+
+
 def _without_empty_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
     """``data`` without its optional empty lists (a small model writes ``"passengers": []`` for none the text
     names: left out, as a field the text does not state is); whether any was."""
     changed = False
-    for nested, inner in _objects_in(model, data):
+    for nested, inner in _all_objects_in(model, data):
         changed = _without_empty_lists(nested, inner) or changed
     for name, field in model.model_fields.items():
         if data.get(name) == [] and not field.is_required():
