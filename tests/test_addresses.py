@@ -282,3 +282,11 @@ async def test_an_unlabelled_address_written_over_lines_is_read_whole(parcel: Co
         "zip": "10126",
         "country": "Italy",
     }
+
+
+def test_an_address_in_brackets_is_read_from_them() -> None:
+    assert parse("the Loft at Spreespeicher (Stralauer Allee 2, 10245 Berlin) for our summit") == {
+        "street": "Stralauer Allee 2",
+        "postal_code": "10245",
+        "city": "Berlin",
+    }

@@ -82,8 +82,18 @@ def parse(line: str) -> dict[str, str]:
     if len(line) > 400:
         return {}  # no address line is that long
     # Without a remark in brackets ("The Netherlands (loading dock B)"), a sentence's full stop after a number
-    # ("TX 78681.") or a quoted mail's ">".
-    line = re.sub(r"\s*\([^()\n]{0,60}\)", "", line)
+    # ("TX 78681.") or a quoted mail's ">" - or the address is the remark ("the Loft (Stralauer Allee 2, 10245
+    # Berlin)").
+    remarks = re.findall(r"\(([^()\n]{0,60})\)", line)
+    found = _parts(re.sub(r"\s*\([^()\n]{0,60}\)", "", line))
+    for remark in remarks if not found else []:
+        found = _parts(remark)
+        if found:
+            break
+    return found
+
+
+def _parts(line: str) -> dict[str, str]:
     parts = [re.sub(r"(?<=\d)\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
     parts = [part for part in parts if part]
     if any(len(part) > 80 for part in parts):
