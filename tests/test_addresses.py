@@ -290,3 +290,33 @@ def test_an_address_in_brackets_is_read_from_them() -> None:
         "postal_code": "10245",
         "city": "Berlin",
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "parts"),
+    [
+        # The street after "at" or "is" in a sentence; a floor after the street; the address after other words.
+        (
+            "It's at Calle de Toledo 45, 3º izquierda, 28005 Madrid",
+            {"street": "Calle de Toledo 45", "postal_code": "28005", "city": "Madrid"},
+        ),
+        ("Address is 88 Jones Ave, M4M 2Z9, side door", {"street": "88 Jones Ave", "postal_code": "M4M 2Z9"}),
+        (
+            "Hornsgatan 64, 1 tr\n118 21 Stockholm",
+            {"street": "Hornsgatan 64", "postal_code": "118 21", "city": "Stockholm"},
+        ),
+        (
+            "ROOM in 3-bed flatshare, Kreuzberg – Wrangelstr. 18, 10997 Berlin",
+            {"recipient": "Kreuzberg", "street": "Wrangelstr. 18", "postal_code": "10997", "city": "Berlin"},
+        ),
+        ("Flat 3\n12 Mill Lane\nLeeds LS6 2AB", {"street": "12 Mill Lane", "city": "Leeds", "postal_code": "LS6 2AB"}),
+    ],
+)
+def test_an_address_inside_a_sentence_or_after_other_words(line: str, parts: dict[str, str]) -> None:
+    assert parse(line) == parts
+
+
+def test_without_a_postal_code_a_street_must_name_itself_one() -> None:
+    assert parse("To let: Bright 2-bed flat, Headingley") == {}
+    assert parse("1 bedroom, Södermalm") == {}
+    assert parse("455 Elm Street, Springfield") == {"street": "455 Elm Street", "city": "Springfield"}

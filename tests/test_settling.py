@@ -293,7 +293,8 @@ def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles()
     class Programme(BaseModel):
         talks: list[Talk]
 
-    text = "09:30 Keynote - Dr. Ana Ruiz: Why Dashboards Lie\n10:15 Tomás Pereira\n11:00 Coffee break\n12:05 Lightning talk"
+    text = "09:30 Keynote - Dr. Ana Ruiz: Why Dashboards Lie\n10:15 Tomás Pereira\n11:00 Coffee break\n"
+    text += "12:05 Lightning talk"
     answer = Programme(
         talks=[
             Talk(title="Why Dashboards Lie", speakers=["Dr. Ana Ruiz", "Ana Ruiz", "Dashboards", "Prof"]),

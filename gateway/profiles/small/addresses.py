@@ -24,9 +24,9 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
 
 _POSTAL = (
     r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?(?: ?\d[A-Z]{2})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
-    r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{4,6})"
+    r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{3} \d{2}|\d{4,6})"
 )
-_WORDS = r"[^\W\d_][^\d,]*?"
+_WORDS = r"[^\W\d_a-z][^\d,]*?"  # a town is capitalised
 # "80331 München", "10126 Torino TO", "5652 AH Eindhoven"
 _POSTAL_CITY = re.compile(rf"({_POSTAL})\s+({_WORDS})(?:\s+([A-Z]{{2}}))?")
 # "LONDON SE15", "Springfield IL 62704", "Toronto ON M5V 2T6"
@@ -42,6 +42,15 @@ _STREET = re.compile(
     rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?\s+[^\W\d_][^\d]*?|[^\d]*?[^\W\d_][^\d]*\s\d{{1,5}}[A-Za-z]?"
     rf"(?:[/-]\d{{1,4}}[A-Za-z]?)?)(?:\s+(?i:{_UNIT_WORD}))?"
 )
+# A street names itself one - a word for a street, in the languages most addresses are written in, or such a
+# word's ending ("Hornsgatan", "Seefeldstrasse", "Wrangelstr.").
+_STREET_WORD = re.compile(
+    r"(?i)\b(?:street|st|road|rd|lane|ln|avenue|ave|av|boulevard|blvd|drive|dr|way|place|pl|court|ct|terrace|close|"
+    r"crescent|square|sq|row|parkway|pkwy|highway|hwy|alley|quay|mews|gardens|grove|walk|rue|calle|carrer|avenida|"
+    r"via|viale|piazza|plaza|rua|gasse|weg|allee|platz|ring|damm|laan|straat|gracht|plein|ul|ulica|utca|po box)\b"
+    r"|(?:stra(?:ss|ß)e|str\.|straat|gatan|gata|vägen|gade|vej|katu|weg|gasse|platz|allee|laan)\b"
+)
+_STREET_AFTER = re.compile(r"(?i)\b(?:at|on|is)\s+(?=\S)")
 _PARTS = re.compile(r"\s*(?:[,·|;\n]|:\s|\s[-–]\s)\s*")
 # Whom an address is for: up to six capitalised words (and particles), an initial or a company's "Inc.".
 _CAPITALISED = re.compile(r"[^\W\d_a-z][\w'’.&-]*")
@@ -95,7 +104,7 @@ def parse(line: str) -> dict[str, str]:
 
 def _parts(line: str) -> dict[str, str]:
     parts = [re.sub(r"(?<=\d)\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
-    parts = [part for part in parts if part]
+    parts = [_street_after(part) for part in parts if part]
     if any(len(part) > 80 for part in parts):
         return {}
     found: dict[str, str] = {}
@@ -126,10 +135,21 @@ def _parts(line: str) -> dict[str, str]:
             if after and "region" not in found:  # "Guildford, Surrey, GU1 3AA": what stands between is the region
                 found["region"] = after.pop(0)
         elif any(character.isdigit() for character in part):
+            if "street" in found and "city" not in found and _STREET.fullmatch(part) and _STREET_WORD.search(part):
+                if not _STREET_WORD.search(found["street"]):  # "Flat 3", then "12 Mill Lane"
+                    found["street"] = part
+                    continue
+            if "street" in found and "city" not in found and len(part) <= 12:
+                continue  # a floor or a door after the street ("Hornsgatan 64, 1 tr", "3º izquierda")
+            if not found and not _STREET.fullmatch(part):
+                before.clear()  # "ROOM in 3-bed flatshare, Kreuzberg – Wrangelstr. 18": the address starts later
+                continue
             if "street" in found or "city" in found or not _STREET.fullmatch(part):
-                break  # a phone number, a date: no address, or its end
+                break  # a phone number, a date: the address's end
             found["street"] = part
         elif "street" in found and "city" not in found:
+            if not part[:1].isupper():
+                continue  # a remark ("88 Jones Ave, M4M 2Z9, side door"): a town's name is capitalised
             found["city"] = part
         elif "street" in found or "city" in found:
             after.append(part)
@@ -137,6 +157,8 @@ def _parts(line: str) -> dict[str, str]:
             before.append(part)
     if not ({"city", "postal_code"} & found.keys() and len(found.keys() & {"street", "city", "postal_code"}) >= 2):
         return {}
+    if "postal_code" not in found and not _STREET_WORD.search(found.get("street", "")):
+        return {}  # without a postal code, a street names itself one: "2-bed flat, Headingley" is none
     named = [part for part in before if _addressee(part)]
     if named:
         found["recipient"] = named[-1]
@@ -147,6 +169,15 @@ def _parts(line: str) -> dict[str, str]:
     if after:
         found["country"] = after[-1]
     return {role: value.strip() for role, value in found.items() if value and value.strip()}
+
+
+def _street_after(part: str) -> str:
+    """The street a sentence's part ends with after "at", "on" or "is" ("It's at Calle de Toledo 45", "... 82 m²
+    at Seefeldstrasse 151", "Address is 88 Jones Ave"), else the part."""
+    for place in reversed(list(_STREET_AFTER.finditer(part))):
+        if _STREET.fullmatch(street := part[place.end() :]):
+            return street
+    return part
 
 
 def _named(**parts: str | None) -> dict[str, str]:

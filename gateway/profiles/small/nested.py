@@ -37,9 +37,11 @@ from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
-# A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial or a title:
-# "Dr.", "Prof.").
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)[.!?]\s+(?=\w)")
+# A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial, a title -
+# "Dr.", "Prof." - or a street's "str.").
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)(?<!str)[.!?]\s+(?=\w)"
+)
 # A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
@@ -204,11 +206,12 @@ def _address(
     *,
     read: bool,
     valid: Callable[[dict[str, str]], bool],
+    first: bool = False,
 ) -> dict[str, str] | None:
     """The parts of an address (``addresses``) for the fields ``named`` for them: from the lines the model's answer
     (``strings``) came from, else the one address labelled with the ``own`` word stems ("Shipping address: ..."
-    for ``ship_to``), else - when the model ``read`` one at all - the text's only address; None where none reads as
-    an address, or none is ``valid``."""
+    for ``ship_to``), else - when the model ``read`` one at all - the text's only address (or, ``first``, the
+    first it writes); None where none reads as an address, or none is ``valid``."""
     found: list[tuple[str, str, dict[str, str]]] = []  # (label, lines, parts) of each address the text writes
     lines = [line.strip().lstrip("> ") for line in text.splitlines()]  # and a quoted mail's lines
     covered: set[int] = set()  # lines of an address already found
@@ -242,7 +245,7 @@ def _address(
     labelled = [parts for label, _, parts in found if _stems(label) & own]
     if len(labelled) == 1:
         return labelled[0]
-    return found[0][2] if read and len(found) == 1 else None
+    return found[0][2] if read and (len(found) == 1 or first and found) else None
 
 
 def _over_lines(
@@ -810,6 +813,7 @@ class NestedReader:
                 strings,
                 read=bool(strings),
                 valid=lambda parts: _valid(schema, {**rest, **parts}),
+                first=True,  # a listing's own address comes before its agent's
             )
             if parts is not None:
                 try:
