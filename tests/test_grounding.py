@@ -592,3 +592,16 @@ def test_a_code_field_is_offered_the_codes_its_name_labels_where_the_text_labels
     # An ordinal is a place in a row, not an amount; a birthday's still counts the years.
     assert "count" not in narrowed(schema, "First order")["properties"]
     assert narrowed(schema, "her fortieth birthday")["properties"]["count"]["anyOf"][0]["enum"] == [40]
+
+
+def test_a_title_is_offered_the_texts_first_line_whole(tmp_path: Path) -> None:
+    listing = tmp_path / "listing.yaml"
+    properties = {"title": {"type": "string"}, "rent": {"type": "number"}}
+    listing.write_text(json.dumps({"title": "Listing", "type": "object", "properties": properties}))
+    schema = compile_schema(listing, tmp_path / "cache")
+    text = "To let: Bright 2-bed flat, Headingley\n\nRent: £950 pcm. Two double bedrooms."
+    assert "Bright 2-bed flat, Headingley" in narrowed(schema, text)["properties"]["title"]["anyOf"][0]["enum"]
+    # A first line that is a sentence is no heading.
+    sentence = "We are moving out. The flat is lovely.\nRent: £950"
+    offered = narrowed(schema, sentence)["properties"]["title"]["anyOf"][0]["enum"]
+    assert "We are moving out. The flat is lovely." not in offered

@@ -284,6 +284,9 @@ class _Narrowing:
             # A piece of one line (an item read alone) offers its description whole, commas and all.
             if (described := item_description(facts.text)) is not None and described not in values:
                 values.append(described)
+            heading = _heading(facts.text) if not self.in_array and _names_a_title(path) else None
+            if heading is not None and heading not in values:
+                values.append(heading)  # a listing's or a recipe's first line, commas and all
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
                 # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
@@ -341,6 +344,20 @@ def _inside(value: str, other: str) -> bool:
 def _names_a_postal_code(path: str) -> bool:
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     return bool({"zip", "postcode", "zipcode", "postal"} & set(words))
+
+
+def _names_a_title(path: str) -> bool:
+    return bool({"title", "headline", "heading"} & {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])})
+
+
+def _heading(text: str) -> str | None:
+    """A text's first line as a heading, without a label or Markdown's marks ("To let: Bright 2-bed flat,
+    Headingley" -> "Bright 2-bed flat, Headingley"); None if it is long or a sentence."""
+    first = next((line.strip(" #*_>") for line in text.splitlines() if line.strip(" #*_>")), "")
+    first = re.sub(r"^[^:]{1,20}:\s+", "", first)
+    if not first or len(first) > 120 or re.search(r"[.!?]\s", first) or first.endswith((".", "!", "?")):
+        return None
+    return first
 
 
 def _names_a_code(path: str) -> bool:
