@@ -437,6 +437,7 @@ def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_sign
     dashed = names("Dmitri Zaretsky from the Toronto office turned 30 last week. Don't tell him!\n— Priyanka")
     assert "Dmitri Zaretsky" in dashed and "Priyanka" not in dashed
     assert "F" not in names("Victim: Ngozi Eze, F, 48, of Flat 3")
+    assert "The Old Granary" not in names("The Old Granary hosts Charlotte Hollis, 34, and 120 guests.")
     # A writer who gives their own age may be the one who signs.
     assert "Emma" in names("Hi, I'm 29 and looking for a flat near the Science Museum.\n\nThanks,\nEmma")
     headed = names("CURRICULUM VITAE\nName: ANA RUIZ\nAge: 26, works at Allegro on Monday; LOS 7 days")

@@ -119,6 +119,8 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     words = value.split()
     if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS:
         return False
+    if words[0].casefold() == "the":
+        return False  # "The Old Granary": a place or a thing
     if _PLACE_BEFORE.search(text, max(0, at - 12), at):
         return False
     letters = [character for character in value if character.isalpha()]
