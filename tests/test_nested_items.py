@@ -12,6 +12,7 @@ from gateway.extraction.engine import Extractor, Final, Partial
 from gateway.profiles.small.nested import (
     _offers,
     home_line,
+    left_out,
     nested_objects,
     nested_part,
     piece_choices,
@@ -530,3 +531,12 @@ def test_one_object_a_line_whose_label_holds_a_remark_with_commas(dish: Compiled
     item = nested_part(dish).item  # type: ignore[union-attr]
     assert _offers("3 × Monstera 12cm pot — 14.00 each", item, line=True)
     assert not _offers("Prep — 20 min", item, line=True)
+
+
+def test_what_an_arrays_description_leaves_out_is_no_item() -> None:
+    talks = "Every talk in order. Leave out breaks, coffee, meals, registration and other social items."
+    assert left_out(talks) == {"break", "coffee", "meal", "regist", "social"}
+    assert left_out("Every flight of the booking. Trains, buses and hotels are not legs.") == {"train", "bus", "hotel"}
+    # A list whose elements are clauses names nothing to leave out.
+    assert left_out("Every line of this order. Items that belong to another order are not included.") == set()
+    assert left_out("Every item on the programme, including breaks and lunch.") == set()

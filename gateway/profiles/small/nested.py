@@ -63,6 +63,32 @@ class Part:
     required: bool
     about: str
     others: frozenset[str]
+    left_out: frozenset[str] = frozenset()  # word stems of what the array's description leaves out
+
+
+# What an array's description says is no item: "Leave out breaks, coffee, meals and other social items.",
+# "Trains, buses and hotels are not legs."
+_LEAVE_OUT = re.compile(r"(?i)\b(?:leave out|leaves out|excluding|exclude|not including)\s+([^.;:]+)")
+_ARE_NOT = re.compile(r"(?i)(?:^|[.;:]\s*)([^.;:]+?)\s+are not\b")
+_LIST_WORDS = frozenset("and or other others any such as the a an etc items item".split())
+
+
+def left_out(description: str) -> frozenset[str]:
+    """The stems of the things a description names as no item, each one or two words of a list ("breaks",
+    "coffee", "trains"); none where a list's element is longer ("Items that belong to another order")."""
+    stems: set[str] = set()
+    for pattern in (_LEAVE_OUT, _ARE_NOT):
+        for match in pattern.finditer(description):
+            elements = [element.strip() for element in re.split(r",|\band\b|\bor\b", match.group(1))]
+            words = [[word for word in element.split() if word.casefold() not in _LIST_WORDS] for element in elements]
+            if any(len(element) > 2 for element in words):
+                continue
+            stems |= {re.sub(r"(?:es|s)$", "", word.casefold())[:6] for element in words for word in element[-1:]}
+    return frozenset(stem for stem in stems if len(stem) >= 3)
+
+
+def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
+    return any(re.search(rf"(?i)\b{re.escape(stem)}", piece) for stem in left)
 
 
 def nested_part(schema: CompiledSchema) -> Part | None:
@@ -112,7 +138,8 @@ def _part(schema: CompiledSchema) -> Part | None:
     )
     about = f"{name} {spec.get('description', '')}"
     required = schema.model.model_fields[name].is_required()
-    return Part(name, _item_schema(schema, name, item), _rest_schema(schema, name), required, about, others)
+    left = left_out(f"{spec.get('description', '')} {item.__doc__ or ''}")
+    return Part(name, _item_schema(schema, name, item), _rest_schema(schema, name), required, about, others, left)
 
 
 def _item_model(annotation: Any) -> type[BaseModel] | None:
@@ -829,6 +856,8 @@ class NestedReader:
     ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         part = nested_part(schema)
         found = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
+        # What the array's description leaves out ("Leave out breaks, coffee, meals ...") is no item.
+        found = [piece for piece in found if not (part and _left_out_piece(piece, part.left_out))]
         if part is None or (not found and part.required):
             yield await ask("one", text)
             return
