@@ -63,7 +63,7 @@ class Part:
     required: bool
     about: str
     others: frozenset[str]
-    left_out: frozenset[str] = frozenset()  # word stems of what the array's description leaves out
+    left_out: frozenset[str] = frozenset()  # the words (singular) for what the array's description leaves out
 
 
 # What an array's description says is no item: "Leave out breaks, coffee, meals and other social items.",
@@ -74,8 +74,9 @@ _LIST_WORDS = frozenset("and or other others any such as the a an etc items item
 
 
 def left_out(description: str) -> frozenset[str]:
-    """The stems of the things a description names as no item, each one or two words of a list ("breaks",
-    "coffee", "trains"); none where a list's element is longer ("Items that belong to another order")."""
+    """The things a description names as no item, each the last word (singular) of an element of one or two words
+    of a list ("break", "coffee", "train"); none where an element is longer ("Items that belong to another
+    order")."""
     stems: set[str] = set()
     for pattern in (_LEAVE_OUT, _ARE_NOT):
         for match in pattern.finditer(description):
@@ -83,12 +84,17 @@ def left_out(description: str) -> frozenset[str]:
             words = [[word for word in element.split() if word.casefold() not in _LIST_WORDS] for element in elements]
             if any(len(element) > 2 for element in words):
                 continue
-            stems |= {re.sub(r"(?:es|s)$", "", word.casefold())[:6] for element in words for word in element[-1:]}
+            stems |= {
+                re.sub(r"(?<=[sxz]h)es$|(?<=[sxz])es$|(?<!s)s$", "", word.casefold())
+                for element in words
+                for word in element[-1:]
+            }
     return frozenset(stem for stem in stems if len(stem) >= 3)
 
 
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
-    return any(re.search(rf"(?i)\b{re.escape(stem)}", piece) for stem in left)
+    """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business")."""
+    return any(re.search(rf"(?i)\b{re.escape(word)}(?:e?s)?\b", piece) for word in left)
 
 
 def nested_part(schema: CompiledSchema) -> Part | None:
