@@ -320,3 +320,24 @@ def test_without_a_postal_code_a_street_must_name_itself_one() -> None:
     assert parse("To let: Bright 2-bed flat, Headingley") == {}
     assert parse("1 bedroom, Södermalm") == {}
     assert parse("455 Elm Street, Springfield") == {"street": "455 Elm Street", "city": "Springfield"}
+
+
+async def test_an_address_labelled_as_a_location_or_not_in_the_signature_is_the_objects(
+    parcel: CompiledSchema,
+) -> None:
+    located = (
+        "Order A-1\nBill to:\nAmir Haddad\n3rd Floor, 21 Old Street\nLondon EC1V 9HL\n\n"
+        "Location: The Vaults, 14 Leake Street, London SE1 7NN"
+    )
+    assert (await ship_to(parcel, located, {"order": "A-1", "ship_to": {"city": "London"}}))["street"] == (
+        "14 Leake Street"
+    )
+    signed = (
+        "Hi Priyanka, lovely to chat this morning. Your order A-1 is confirmed for the dinner on 3 December, "
+        "180 guests, drinks on the deck from 6.30pm.\nIt goes to\nBoathouse Pavilion\n2 Alexandra Avenue\n"
+        "Melbourne 3004\n\nKind regards,\nGeorgia Mills\n"
+        "Head office: Level 5, 101 Collins Street, Melbourne 3000"
+    )
+    assert (await ship_to(parcel, signed, {"order": "A-1", "ship_to": {"city": "Melbourne"}}))["street"] == (
+        "2 Alexandra Avenue"
+    )

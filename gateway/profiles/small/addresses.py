@@ -103,7 +103,8 @@ def parse(line: str) -> dict[str, str]:
 
 
 def _parts(line: str) -> dict[str, str]:
-    parts = [re.sub(r"(?<=\d)\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
+    # Without a sentence's full stop after a number or a word ("TX 78681.", "Italy."; not "St.").
+    parts = [re.sub(r"(?<=\d)\.$|(?<=[^\W\d_]{4})\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]
     parts = [_street_after(part) for part in parts if part]
     if any(len(part) > 80 for part in parts):
         return {}

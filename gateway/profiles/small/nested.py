@@ -32,6 +32,7 @@ from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
+from gateway.profiles.small.people import signature_start
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
@@ -275,10 +276,18 @@ def _address(
     holding = [entry for entry in found if home is not None and (home in entry[1] or entry[1] in home)]
     if holding:
         return max(holding, key=lambda entry: len(entry[2]))[2]
-    labelled = [parts for label, _, parts in found if _stems(label) & own]
-    if len(labelled) == 1:
-        return labelled[0]
+    # Labelled with the field's own words, else "Location:": the one labelled most.
+    scores = [2 * len(_stems(label) & own) + len(_stems(label) & _ADDRESS_STEMS) for label, _, _ in found]
+    if scores and max(scores) > 0 and scores.count(max(scores)) == 1:
+        return found[scores.index(max(scores))][2]
+    # An address in a letter's signature is its writer's ("Head office: ..."), where the letter gives another.
+    signed = signature_start(text)
+    if signed is not None and len(found) > 1:
+        found = [entry for entry in found if text.find(entry[1]) < signed] or found
     return found[0][2] if read and (len(found) == 1 or first and found) else None
+
+
+_ADDRESS_STEMS = frozenset({"loca"})  # "Location:"; "address" alone labels anyone's ("Organisation address:")
 
 
 def _over_lines(

@@ -139,8 +139,14 @@ def _apart(text: str) -> list[tuple[int, int]]:
     spans = []
     if (greeting := _GREETING.match(text)) is not None:
         spans.append((0, greeting.end()))
-    closings = [*_VALEDICTION.finditer(text), *_DASHED_SIGNATURE.finditer(text)]
-    closings.sort(key=lambda match: match.start())
-    if closings and closings[-1].start() > len(text) // 2:
-        spans.append((closings[-1].start(), len(text)))
+    if (start := signature_start(text)) is not None:
+        spans.append((start, len(text)))
     return spans
+
+
+def signature_start(text: str) -> int | None:
+    """Where a letter's closing and signature begin ("Kind regards,", "— Priyanka"), in its second half; None if
+    it has none."""
+    closings = [*_VALEDICTION.finditer(text), *_DASHED_SIGNATURE.finditer(text)]
+    last = max((match.start() for match in closings), default=None)
+    return last if last is not None and last > len(text) // 2 else None
