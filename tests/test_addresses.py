@@ -246,10 +246,10 @@ async def test_a_schemas_own_address_fields_take_the_parts_of_its_address(tmp_pa
     (tmp_path / "listing.yaml").write_text(LISTING)
     listing = compile_schema(tmp_path / "listing.yaml", tmp_path / "cache")
     text = (
-        "Bright 2-bed flat\nAgency office: 1 Park Row, Leeds LS1 5HN\nAddress: 12 Mill Lane, Hyde Park, Leeds LS6 2AB\n"
+        "Bright 2-bed flat\nAgency office: 1 Park Row, Leeds LS1 5HN\nAddress: 12 Mill Lane, Leeds LS6 2AB\n"
         "Call Tom Reed"
     )
-    whole = "12 Mill Lane, Hyde Park, Leeds LS6 2AB"
+    whole = "12 Mill Lane, Leeds LS6 2AB"
     answer = {"title": "Bright 2-bed flat", "address": whole, "street": "Mill Lane", "city": "LS6 2AB"}
     backend = ScriptedBackend({**answer, "contact_name": "Tom Reed"})
     result = await Extractor(backend, settings(model_profile="small")).extract(listing, text)
@@ -341,3 +341,31 @@ async def test_an_address_labelled_as_a_location_or_not_in_the_signature_is_the_
     assert (await ship_to(parcel, signed, {"order": "A-1", "ship_to": {"city": "Melbourne"}}))["street"] == (
         "2 Alexandra Avenue"
     )
+
+
+async def test_top_level_fields_without_a_street_or_parts_the_address_lacks_keep_the_models_values(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "job.yaml").write_text(
+        "title: Job\ntype: object\nproperties:\n  title: {type: string}\n  city: {type: string}\n"
+        "  state: {type: string}\n  country: {type: string}\nrequired: [title]\n"
+    )
+    job = compile_schema(tmp_path / "job.yaml", tmp_path / "cache")
+    text = "Data engineer, based in Denver, Colorado, USA.\nAcme HQ: 1 Main Street, Austin TX 78701"
+    answer = {"title": "Data engineer", "city": "Denver", "state": "Colorado", "country": "USA"}
+    result = await Extractor(ScriptedBackend(answer), settings(model_profile="small")).extract(job, text)
+    assert result.model_dump(exclude_none=True) == answer  # no street field: where the job is, not an address
+    (tmp_path / "place.yaml").write_text(
+        LISTING.replace("  contact_name:", "  country: {type: string}\n  contact_name:")
+    )
+    place = compile_schema(tmp_path / "place.yaml", tmp_path / "cache")
+    answer = {"title": "Flat", "street": "Mill", "city": "Leeds", "country": "United Kingdom"}
+    text = "Flat\nAddress: 12 Mill Lane, Leeds LS6 2AB\nUnited Kingdom"
+    result = await Extractor(ScriptedBackend(answer), settings(model_profile="small")).extract(place, text)
+    assert result.model_dump(exclude_none=True) == {
+        "title": "Flat",
+        "street": "12 Mill Lane",
+        "city": "Leeds",
+        "postal_code": "LS6 2AB",
+        "country": "United Kingdom",
+    }

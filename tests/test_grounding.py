@@ -606,3 +606,9 @@ def test_a_title_is_offered_the_texts_first_line_whole(tmp_path: Path) -> None:
     sentence = "We are moving out. The flat is lovely.\nRent: £950"
     offered = narrowed(schema, sentence)["properties"]["title"]["anyOf"][0]["enum"]
     assert "We are moving out. The flat is lovely." not in offered
+
+
+def test_a_bullet_is_no_signature(tmp_path: Path) -> None:
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+    text = "New hire, aged 29, starts Monday on the data team.\n- Ana Ruiz"
+    assert "Ana Ruiz" in narrowed(user_detail, text)["properties"]["name"]["enum"]

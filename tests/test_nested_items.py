@@ -536,7 +536,29 @@ def test_one_object_a_line_whose_label_holds_a_remark_with_commas(dish: Compiled
 def test_what_an_arrays_description_leaves_out_is_no_item() -> None:
     talks = "Every talk in order. Leave out breaks, coffee, meals, registration and other social items."
     assert left_out(talks) == {"break", "coffee", "meal", "registration", "social"}
-    assert left_out("Every flight of the booking. Trains, buses and hotels are not legs.") == {"train", "bus", "hotel"}
-    # A list whose elements are clauses names nothing to leave out.
-    assert left_out("Every line of this order. Items that belong to another order are not included.") == set()
+    legs = frozenset({"legs", "flig"})
+    assert left_out("Every flight of the booking. Trains, buses and hotels are not legs.", legs) == {
+        "train",
+        "bus",
+        "hotel",
+    }
+    # Not what the items are ("are not included", "are not in UTC"), nor a list of clauses, nor a mid-sentence
+    # "excluding".
+    lines = frozenset({"line", "item"})
+    assert (
+        left_out("Each line item; prices excluding VAT. Taxes are not included. Times are not in UTC.", lines) == set()
+    )
+    assert left_out("Every line of this order. Items that belong to another order are not items.", lines) == set()
     assert left_out("Every item on the programme, including breaks and lunch.") == set()
+    assert left_out("Leave out accessories and batteries.") == {"accessory", "battery"}
+
+
+def test_an_object_without_typed_values_of_its_own_is_not_cut_at_its_paragraphs(tmp_path: Path) -> None:
+    plain = compiled(tmp_path, "plain", DISH.replace("  serves: {type: integer, minimum: 1}\n", ""))
+    part = nested_part(plain)
+    assert part is not None
+    text = (
+        "Smoky stew: soften 1 onion, stir in 2 tsp paprika and 400 g tomatoes, then simmer for a good while.\n\n"
+        "To finish, add 800 g chickpeas and 150 g chorizo, a squeeze of lemon and 2 tbsp parsley before serving."
+    )
+    assert sections(text, part) == []

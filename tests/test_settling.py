@@ -286,6 +286,7 @@ def test_an_optional_empty_list_is_left_out() -> None:
 
 
 def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles() -> None:
+    # A name written in the title too stays; "Gen" without its full stop may be a name.
     class Talk(BaseModel):
         title: str
         speakers: list[str] | None = None
@@ -294,13 +295,13 @@ def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles()
         talks: list[Talk]
 
     text = "09:30 Keynote - Dr. Ana Ruiz: Why Dashboards Lie\n10:15 Tomás Pereira\n11:00 Coffee break\n"
-    text += "12:05 Lightning talk"
+    text += "12:05 In conversation with Priya Shah and Gen Li"
     answer = Programme(
         talks=[
             Talk(title="Why Dashboards Lie", speakers=["Dr. Ana Ruiz", "Ana Ruiz", "Dashboards", "Prof"]),
             Talk(title="Scoring", speakers=["Tomás Pereira", "Pereira"]),
             Talk(title="Coffee break", speakers=["Coffee"]),
-            Talk(title="Round", speakers=["Lightning"]),
+            Talk(title="In conversation with Priya Shah", speakers=["Priya Shah", "Gen Li"]),
         ]
     )
     assert settle(answer, text).model_dump(exclude_none=True) == {
@@ -308,6 +309,20 @@ def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles()
             {"title": "Why Dashboards Lie", "speakers": ["Ana Ruiz"]},
             {"title": "Scoring", "speakers": ["Tomás Pereira"]},
             {"title": "Coffee break"},
-            {"title": "Round"},
+            {"title": "In conversation with Priya Shah", "speakers": ["Priya Shah", "Gen Li"]},
         ]
     }
+
+
+def test_a_name_takes_words_after_it_only_where_the_text_also_writes_it_without_them() -> None:
+    assert name_of("Maria Lopez", "Please call Maria Lopez Monday to Friday.") == "Maria Lopez"
+    assert name_of("Ana Ruiz", "Seen by Ana Ruiz MD today.") == "Ana Ruiz"
+
+
+def test_a_list_not_named_for_people_is_left_as_read() -> None:
+    class Order(BaseModel):
+        product_names: list[str]
+
+    text = "I ordered Monstera plants and Pothos cuttings."
+    answer = Order(product_names=["Monstera", "Pothos"])
+    assert settle(answer, text).model_dump() == {"product_names": ["Monstera", "Pothos"]}

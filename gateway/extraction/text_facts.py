@@ -36,7 +36,7 @@ def integer_spans(text: str) -> list[tuple[int, int, int]]:
 
 # A number in words ending in an ordinal ("First order", "the second leg") is a place in a row, not an amount - but
 # for the years a birthday or an anniversary counts ("her fortieth birthday").
-_ORDINAL_WORD = re.compile(r"(?i)(?:first|second|third|[a-z]+th)$")
+_ORDINAL_WORD = re.compile(r"(?i)(?:first|second|third|th)$")
 _YEARS_COUNTED = re.compile(r"(?i)[ \t]+(?:birthday|anniversary)\b")
 
 

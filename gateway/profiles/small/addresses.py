@@ -47,14 +47,22 @@ _STREET = re.compile(
 _STREET_WORD = re.compile(
     r"(?i)\b(?:street|st|road|rd|lane|ln|avenue|ave|av|boulevard|blvd|drive|dr|way|place|pl|court|ct|terrace|close|"
     r"crescent|square|sq|row|parkway|pkwy|highway|hwy|alley|quay|mews|gardens|grove|walk|rue|calle|carrer|avenida|"
-    r"via|viale|piazza|plaza|rua|gasse|weg|allee|platz|ring|damm|laan|straat|gracht|plein|ul|ulica|utca|po box)\b"
-    r"|(?:stra(?:ss|ß)e|str\.|straat|gatan|gata|vägen|gade|vej|katu|weg|gasse|platz|allee|laan)\b"
+    r"via|viale|piazza|plaza|rua|gasse|weg|allee|platz|ring|damm|laan|straat|gracht|plein|ul|ulica|utca|po box|"
+    r"broadway|gate)\b|(?:stra(?:ss|ß)e|str\.|straat|gatan|gata|vägen|gade|vej|katu|weg|gasse|platz|allee|laan|damm)\b"
+)
+# A floor or a door written after a street: "1 tr", "3º izquierda", "2nd floor", "4 OG".
+_FLOOR = re.compile(
+    r"(?i)\d{1,3}\s*(?:º|ª|°|st|nd|rd|th)?\.?\s*(?:tr|fl|floor|etage|stock|og|eg|piso|planta|izquierda|izq|"
+    r"derecha|dcha|puerta|door|rear|front)?\.?"
 )
 _STREET_AFTER = re.compile(r"(?i)\b(?:at|on|is)\s+(?=\S)")
-_PARTS = re.compile(r"\s*(?:[,·|;\n]|:\s|\s[-–]\s)\s*")
+# Parts of an address line end at commas, middle dots, bars, line breaks, a label's colon, a dash between spaces
+# or a sentence's full stop ("USA. No signature required"; not "St. Louis").
+_PARTS = re.compile(r"\s*(?:[,·|;\n]|:\s|\s[-–]\s|(?<=[^\W\d_]{3})\.\s+(?=[A-Z]))\s*")
 # Whom an address is for: up to six capitalised words (and particles), an initial or a company's "Inc.".
 _CAPITALISED = re.compile(r"[^\W\d_a-z][\w'’.&-]*")
 _PARTICLES = frozenset("van von de der del da di la le al bin".split())
+_JOINING = _PARTICLES | {"of", "and", "the", "y", "et"}  # "Republic of Ireland", "Trinidad and Tobago"
 
 
 def _addressee(part: str) -> bool:
@@ -124,11 +132,8 @@ def _parts(line: str) -> dict[str, str]:
                 found["city"] = before.pop()
             found.update(_named(region=match.group(1), postal_code=match.group(2)))
         elif (match := _CITY_POSTAL.fullmatch(part)) and ("street" in found or index > 0):
-            if "city" in found and not re.search(r"[A-Z]", match.group(3)):
-                # "Cupertino, California 95014": after the city, its region
+            if "city" in found:  # "Cupertino, California 95014", "Toronto, Ontario M5H 2N2": after the city, its region
                 found.update(_named(region=match.group(1), postal_code=match.group(3)))
-            elif "city" in found:  # "Hyde Park, Leeds LS6 2AB": a district, then the town its postcode names
-                found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
             else:
                 found.update(_named(city=match.group(1), region=match.group(2), postal_code=match.group(3)))
         elif re.fullmatch(_POSTAL, part) and ("street" in found or "city" in found) and any(c.isdigit() for c in part):
@@ -140,7 +145,7 @@ def _parts(line: str) -> dict[str, str]:
                 if not _STREET_WORD.search(found["street"]):  # "Flat 3", then "12 Mill Lane"
                     found["street"] = part
                     continue
-            if "street" in found and "city" not in found and len(part) <= 12:
+            if "street" in found and "city" not in found and _FLOOR.fullmatch(part):
                 continue  # a floor or a door after the street ("Hornsgatan 64, 1 tr", "3º izquierda")
             if not found and not _STREET.fullmatch(part):
                 before.clear()  # "ROOM in 3-bed flatshare, Kreuzberg – Wrangelstr. 18": the address starts later
@@ -153,6 +158,8 @@ def _parts(line: str) -> dict[str, str]:
                 continue  # a remark ("88 Jones Ave, M4M 2Z9, side door"): a town's name is capitalised
             found["city"] = part
         elif "street" in found or "city" in found:
+            if "city" in found and any(word[0].islower() and word not in _JOINING for word in part.split()):
+                break  # a sentence after the address ("No signature required"), not a region or a country
             after.append(part)
         else:
             before.append(part)
@@ -176,8 +183,8 @@ def _street_after(part: str) -> str:
     """The street a sentence's part ends with after "at", "on" or "is" ("It's at Calle de Toledo 45", "... 82 m²
     at Seefeldstrasse 151", "Address is 88 Jones Ave"), else the part."""
     for place in reversed(list(_STREET_AFTER.finditer(part))):
-        if _STREET.fullmatch(street := part[place.end() :]):
-            return street
+        if _STREET.fullmatch(street := part[place.end() :]) and _STREET_WORD.search(street):
+            return street  # not "12 May" of "Delivered on 12 May", nor "5 PM" of "We close at 5 PM"
     return part
 
 

@@ -347,7 +347,8 @@ def _names_a_postal_code(path: str) -> bool:
 
 
 def _names_a_title(path: str) -> bool:
-    return bool({"title", "headline", "heading"} & {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])})
+    """A field named for the text's own heading ("title", "headline"), not a thing's ("job_title")."""
+    return path.rsplit(".", 1)[-1].casefold() in {"title", "headline", "heading"}
 
 
 def _heading(text: str) -> str | None:
@@ -612,8 +613,10 @@ def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
     labelled = []
     for item in found:
         # The last words of its line just before it: "Order no. LL-20931", "(SKU GLV-NIT-M)", "order BW-448120".
-        before = text[max(0, item.start - 25) : item.start].rsplit("\n", 1)[-1]
-        words = [word.casefold() for word in re.findall(r"[^\W\d_]{3,}", before)[-3:]]
+        # Within its clause ("Order no." keeps its full stop; ", quote ref" starts a clause of its own), and not
+        # the letters of another code ("INV" of "INV-2024-0042").
+        before = re.split(r"[\n,;:()|]|[.!?]\s+(?=[A-Z])", text[max(0, item.start - 25) : item.start])[-1]
+        words = [word.casefold() for word in re.findall(r"(?<![\w-])[^\W\d_]{3,}(?![\w-])", before)[-3:]]
         # A word of the name or its first letters ("ref" of a booking_reference, "no" is too short to tell).
         if any(word[:4] in label or word in label or any(stem.startswith(word) for stem in label) for word in words):
             labelled.append(item.value)

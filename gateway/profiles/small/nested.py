@@ -69,28 +69,33 @@ class Part:
 
 # What an array's description says is no item: "Leave out breaks, coffee, meals and other social items.",
 # "Trains, buses and hotels are not legs."
-_LEAVE_OUT = re.compile(r"(?i)\b(?:leave out|leaves out|excluding|exclude|not including)\s+([^.;:]+)")
-_ARE_NOT = re.compile(r"(?i)(?:^|[.;:]\s*)([^.;:]+?)\s+are not\b")
+_LEAVE_OUT = re.compile(r"(?i)(?:^|[.;:]\s+)(?:leave out|exclude|do not include)\s+([^.;:]+)")
+_ARE_NOT = re.compile(r"(?i)(?:^|[.;:]\s+)([^.;:]{1,200}?)\s+are not (?:an? )?([^\W\d_]+)")
 _LIST_WORDS = frozenset("and or other others any such as the a an etc items item".split())
 
 
-def left_out(description: str) -> frozenset[str]:
-    """The things a description names as no item, each the last word (singular) of an element of one or two words
-    of a list ("break", "coffee", "train"); none where an element is longer ("Items that belong to another
-    order")."""
+def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The things a description names as no item - after "Leave out" opening a sentence, or before "are not" and
+    one of the item's ``nouns`` (first four letters of the array's and the item's names: "Trains ... are not
+    legs") - each the last word (singular) of an element of one or two words of a list ("break", "coffee",
+    "train"); none where an element is longer ("Items that belong to another order")."""
     stems: set[str] = set()
     for pattern in (_LEAVE_OUT, _ARE_NOT):
         for match in pattern.finditer(description):
+            if pattern is _ARE_NOT and match.group(2).casefold()[:4] not in nouns:
+                continue  # "Times are not in UTC", "Taxes are not included": not what the items are
             elements = [element.strip() for element in re.split(r",|\band\b|\bor\b", match.group(1))]
             words = [[word for word in element.split() if word.casefold() not in _LIST_WORDS] for element in elements]
             if any(len(element) > 2 for element in words):
                 continue
-            stems |= {
-                re.sub(r"(?<=[sxz]h)es$|(?<=[sxz])es$|(?<!s)s$", "", word.casefold())
-                for element in words
-                for word in element[-1:]
-            }
+            stems |= {_singular(word.casefold()) for element in words for word in element[-1:]}
     return frozenset(stem for stem in stems if len(stem) >= 3)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return re.sub(r"(?<=[sxz]h)es$|(?<=[sxz])es$|(?<!s)s$", "", word)
 
 
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
@@ -145,7 +150,8 @@ def _part(schema: CompiledSchema) -> Part | None:
     )
     about = f"{name} {spec.get('description', '')}"
     required = schema.model.model_fields[name].is_required()
-    left = left_out(f"{spec.get('description', '')} {item.__doc__ or ''}")
+    nouns = frozenset(word[:4] for word in re.findall(r"[^\W\d_]{3,}", f"{name} {item.__name__}".casefold()))
+    left = left_out(f"{spec.get('description', '')} {item.__doc__ or ''}", nouns)
     return Part(name, _item_schema(schema, name, item), _rest_schema(schema, name), required, about, others, left)
 
 
@@ -326,9 +332,11 @@ def _member_address(text: str, member: Member, strings: list[str], *, read: bool
 
 
 def _top_address(schema: CompiledSchema) -> dict[str, str]:
-    """A schema's top-level fields named for two or more parts of an address (``addresses.roles``)."""
+    """A schema's top-level fields named for two or more parts of an address, its street among them
+    (``addresses.roles``)."""
     named = addresses.roles(schema.model_schema.get("properties", {}), top=True)
-    return named if len(named) >= 2 else {}
+    # A street among them: a place with an address (a listing), not where a job or a person is ("city", "state").
+    return named if len(named) >= 2 and "street" in named.values() else {}
 
 
 def _valid(schema: CompiledSchema, data: dict[str, Any]) -> bool:
@@ -497,6 +505,8 @@ def _paragraphs(lines: list[str], part: Part) -> list[list[int]]:
         if not blank
     ]
     typed = _typed_fields(part.item)[0]
+    if not _typed_fields(part.rest)[0]:
+        return []  # an object without typed values of its own: nothing tells its paragraphs apart
     found = []
     for block in blocks:
         paragraph = "\n".join(lines[index] for index in block)
@@ -858,6 +868,7 @@ class NestedReader:
                 first=True,  # a listing's own address comes before its agent's
             )
             if parts is not None:
+                parts = {**{field: data[field] for field in named if field in data}, **parts}  # a country kept
                 try:
                     whole = schema.model.model_validate({**rest, **parts}, context={"text": text})
                 except ValidationError:

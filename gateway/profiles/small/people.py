@@ -25,10 +25,10 @@ _VALEDICTION = re.compile(
     r"(?:sincerely|faithfully|truly)|thanks|thank[ \t]+you|many[ \t]+thanks|cheers|all[ \t]+the[ \t]+best|"
     r"respectfully|cordially|take[ \t]+care|--)[ \t]*(?:[,.!][ \t]*)?$"
 )
-# A name alone after a dash on the last lines: "— Priyanka", "-- Tom Berg".
+# A name alone after a long dash on the last line: "— Priyanka", "-- Tom Berg" (not a bullet: "- Ana Ruiz").
 _CAPITALISED_WORD = r"[^\W\d_a-z][\w'’.-]*"
 _DASHED_SIGNATURE = re.compile(
-    rf"(?m)^[ \t]*(?:[—–~]|-{{1,2}})[ \t]*{_CAPITALISED_WORD}(?:[ \t]+{_CAPITALISED_WORD}){{0,2}}[ \t]*$"
+    rf"\n[ \t]*(?:—|--)[ \t]*{_CAPITALISED_WORD}(?:[ \t]+{_CAPITALISED_WORD}){{0,2}}[ \t]*\s*$"
 )
 # A greeting to someone by title ("Dear Ms. Patel,"): the reader, not whom the letter speaks of ("Hi Sam, happy
 # 30th birthday!" may be about its reader).

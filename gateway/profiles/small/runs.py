@@ -1,5 +1,6 @@
 """Runs of a text's words: the strings a small model may copy into a field (``grounding``)."""
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -188,9 +189,13 @@ def fullest_name(text: str, value: str) -> str | None:
     bare = _POSSESSIVE.sub("", value)
     longer: set[str] = set()
     doubtful = False
-    for place in re.finditer(rf"(?<![\w'’-]){re.escape(bare)}(?![\w-])", text):
+    places = list(itertools.islice(re.finditer(rf"(?<![\w'’-]){re.escape(bare)}(?![\w-])", text), 20))
+    for place in places:
         after = re.match(rf"((?: {_NAME_WORD}){{1,2}})", text[place.end() : place.end() + 60])
-        words_after = after.group(1) if after and all(_names(word) for word in after.group(1).split()) else ""
+        # Words after a name widen it only where the text also writes it without them ("Amara's turning SIX ...
+        # Amara Nwachukwu's party"): once, "Maria Lopez Monday" or "Ana Ruiz MD" is a name and what follows.
+        named_after = after is not None and len(places) >= 2 and all(_names(word) for word in after.group(1).split())
+        words_after = after.group(1) if after is not None and named_after else ""
         words_before, sure = _words_before(text, place.start())
         doubtful = doubtful or not sure
         if " " in bare and words_before and len(re.findall(_whole_word(words_before.split()[0]), text)) < 2:

@@ -31,7 +31,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
-    changed = _person_lists(type(answer), data, text) or changed
+    changed = _person_lists(type(answer), data) or changed
     changed = _without_empty_lists(type(answer), data) or changed
     changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
@@ -441,28 +441,29 @@ def _all_objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[
     return found
 
 
-def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bool:
+def _person_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
     """Lists of people's names (speakers, passengers) set right, in ``data`` and the objects in it: a title
     before a name dropped ("Dr. Ana Ruiz"), and a value that is part of another name in the list ("Pereira" of
-    "Tomás Pereira") or of the object's other strings ("Coffee" of the title "Coffee break"), or one word the
-    text only writes before a word in lower case ("Lightning talk", "Real-time fraud"), left out; whether any
-    changed."""
+    "Tomás Pereira"), or one word of the object's other strings ("Coffee" of the title "Coffee break"), left out;
+    whether any changed."""
     changed = False
     for nested, inner in _all_objects_in(model, data):
-        changed = _person_lists(nested, inner, text) or changed
+        changed = _person_lists(nested, inner) or changed
     strings = [value for value in data.values() if isinstance(value, str)]
     for name in model.model_fields:
         value = data.get(name)
-        if not _NAMED.search(name) or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        people = {word.casefold() for word in name_words(name)} & _PEOPLE
+        if not people or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             continue
-        bare = [re.sub(rf"^(?:{TITLES}\.?\s+)+", "", item).strip() for item in value]
+        bare = [_TITLE_BEFORE.sub("", item).strip() for item in value]
         bare = [item for item in bare if item and not re.fullmatch(rf"{TITLES}\.?", item)]
         kept = [
             item
             for index, item in enumerate(bare)
             if item not in bare[:index]
-            and not any(other != item and _inside(item, other) for other in [*bare, *strings])
-            and not _before_lower_case(item, text)
+            and not any(other != item and _inside(item, other) for other in bare)
+            # One word of the object's other strings: "Coffee" of the title "Coffee break".
+            and not (" " not in item and any(_inside(item, other) for other in strings))
         ]
         if kept != value:
             data[name] = kept
@@ -470,12 +471,14 @@ def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bo
     return changed
 
 
-def _before_lower_case(value: str, text: str) -> bool:
-    """Whether the text writes the one word ``value`` only right before a word in lower case."""
-    if " " in value:
-        return False
-    places = list(re.finditer(rf"(?<![\w'’-]){re.escape(value)}(?![\w'’-])", text))
-    return bool(places) and all(re.match(r"[ \t]+[a-z]", text[place.end() :]) for place in places)
+# Lists of people by their field's name; a title before a name, with its full stop unless it is a common one
+# ("Gen Li" keeps "Gen").
+_PEOPLE = frozenset(
+    "speakers speaker passengers passenger guests guest authors author hosts host attendees attendee participants "
+    "participant people persons person members member panelists panellists presenters presenter travellers "
+    "travelers names".split()
+)
+_TITLE_BEFORE = re.compile(rf"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+|{TITLES}\.\s+)+")
 
 
 def _without_empty_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
