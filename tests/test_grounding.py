@@ -19,7 +19,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
-from gateway.profiles.small.grounding import Grounding, narrow_tool
+from gateway.profiles.small.grounding import Grounding, _heading, narrow_tool
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import CompiledSchema, compile_schema
@@ -602,10 +602,9 @@ def test_a_title_is_offered_the_texts_first_line_whole(tmp_path: Path) -> None:
     schema = compile_schema(listing, tmp_path / "cache")
     text = "To let: Bright 2-bed flat, Headingley\n\nRent: £950 pcm. Two double bedrooms."
     assert "Bright 2-bed flat, Headingley" in narrowed(schema, text)["properties"]["title"]["anyOf"][0]["enum"]
-    # A first line that is a sentence is no heading.
-    sentence = "We are moving out. The flat is lovely.\nRent: £950"
-    offered = narrowed(schema, sentence)["properties"]["title"]["anyOf"][0]["enum"]
-    assert "We are moving out. The flat is lovely." not in offered
+    # A first line that is a sentence is no heading; Markdown's marks and a label are no part of one.
+    assert _heading("We are moving out. The flat is lovely.\nRent: £950") is None
+    assert _heading("\n## To let: Bright flat, Leeds\nRent: £950") == "Bright flat, Leeds"
 
 
 def test_a_bullet_is_no_signature(tmp_path: Path) -> None:

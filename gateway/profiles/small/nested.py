@@ -544,7 +544,6 @@ def _inline_label(line: str, part: Part) -> str:
     label = _BRACKETED_LABEL.match(masked)
     if label is None:
         return ""
-    line = line[: label.end()] + " " + line[label.end() :]
     for _, run, share in _inline_runs(line[label.end() :], part.item):
         return line[: label.end()] if len(run) >= 2 and share >= 0.5 else ""
     return ""
