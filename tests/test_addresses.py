@@ -183,16 +183,20 @@ async def ship_to(parcel: CompiledSchema, text: str, answer: dict[str, Any]) -> 
     return result.model_dump(exclude_none=True)["ship_to"]
 
 
+GIULIA = {
+    "recipient": "Giulia Ferraro",
+    "street": "Via Nizza 142",
+    "city": "Torino",
+    "state": "TO",
+    "zip": "10126",
+    "country": "Italy",
+}
+
+
 async def test_an_address_written_over_lines_under_its_label_is_read_whole(parcel: CompiledSchema) -> None:
     text = "Order A-1\nShip to:\nGiulia Ferraro\nVia Nizza 142\n10126 Torino TO\nItaly\n\nThanks!"
-    assert await ship_to(parcel, text, {"order": "A-1", "ship_to": {"city": "10126", "street": "Giulia Ferraro"}}) == {
-        "recipient": "Giulia Ferraro",
-        "street": "Via Nizza 142",
-        "city": "Torino",
-        "state": "TO",
-        "zip": "10126",
-        "country": "Italy",
-    }
+    answer = {"order": "A-1", "ship_to": {"city": "10126", "street": "Giulia Ferraro"}}
+    assert await ship_to(parcel, text, answer) == GIULIA
 
 
 async def test_an_address_in_a_sentence_of_a_longer_line_is_read_from_that_sentence(parcel: CompiledSchema) -> None:
@@ -274,14 +278,7 @@ async def test_an_unlabelled_address_written_over_lines_is_read_whole(parcel: Co
     # The greeting above it is nobody's name; the country on the line after it is the address's last part.
     text = "Hi Sam,\nOrder A-1 is on its way to\nGiulia Ferraro\nVia Nizza 142\n10126 Torino TO\nItaly\n\nCall 555 0142"
     answer = {"order": "A-1", "ship_to": {"recipient": "Sam", "city": "Torino", "street": "Via Nizza"}}
-    assert await ship_to(parcel, text, answer) == {
-        "recipient": "Giulia Ferraro",
-        "street": "Via Nizza 142",
-        "city": "Torino",
-        "state": "TO",
-        "zip": "10126",
-        "country": "Italy",
-    }
+    assert await ship_to(parcel, text, answer) == GIULIA
 
 
 def test_an_address_in_brackets_is_read_from_them() -> None:

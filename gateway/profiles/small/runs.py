@@ -205,6 +205,6 @@ def fullest_name(text: str, value: str) -> str | None:
             longer.add(wider)
     if len(longer) == 1 and not doubtful:
         return longer.pop()
-    if not longer and bare != value and re.search(rf"(?<![\w'’-]){re.escape(bare)}(?![\w'’-])", text):
+    if not longer and bare != value and re.search(_whole_word(bare), text):
         return bare
     return None
