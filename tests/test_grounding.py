@@ -20,6 +20,7 @@ from gateway.profiles.small.choices import (
     value_choices,
 )
 from gateway.profiles.small.grounding import Grounding, _heading, narrow_tool
+from gateway.profiles.small.people import lists_people, names_a_person
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import CompiledSchema, compile_schema
@@ -308,7 +309,7 @@ def test_a_list_the_text_writes_under_the_fields_name_is_offered_as_written(tmp_
 def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_also_matches(tmp_path: Path) -> None:
     (tmp_path / "booking.yaml").write_text(
         "title: Booking\ntype: object\nproperties:\n  date: {type: string, format: date}\n"
-        "  contact_phone: {type: string, pattern: '^[+0-9 ().-]{6,20}$'}\n  code: {type: string, pattern: "
+        "  contact_phone: {type: string, pattern: '^[+0-9 ().-]{6,20}$'}\n  figure: {type: string, pattern: "
         "'^[0-9.]{6,12}$'}\n  start: {type: string, pattern: '^[0-9]{2}:[0-9]{2}$'}\n  note: {type: string}\n"
         "required: [date]\n"
     )
@@ -318,7 +319,7 @@ def test_a_phone_field_is_offered_the_texts_phone_numbers_whatever_its_pattern_a
     ]
     # The pattern matches the date and the amount as well; a field named for a phone takes phone numbers only.
     assert properties["contact_phone"]["anyOf"][0]["enum"] == ["020 7946 0958"]
-    assert "14.02.2024" in properties["code"]["anyOf"][0]["enum"]  # any other pattern field: all it matches
+    assert "14.02.2024" in properties["figure"]["anyOf"][0]["enum"]  # any other pattern field: all it matches
     assert properties["start"]["anyOf"][0]["enum"] == ["19:00"]  # a time's pattern: the time as written
     assert not {"14.02.2024", "19:00"} & set(properties["note"]["anyOf"][0]["enum"])  # a plain string: no date
 
@@ -422,6 +423,44 @@ def test_an_age_field_is_offered_the_numbers_a_text_writes_as_ages(tmp_path: Pat
     assert ages("Leo has 3 dogs and 2 cats.") == [3, 2]
 
 
+def test_a_number_named_for_a_measure_or_money_takes_numbers_written_so(tmp_path: Path) -> None:
+    schema = tmp_path / "flat.yaml"
+    schema.write_text(
+        "title: Flat\ntype: object\nproperties:\n  area_sqm: {type: number}\n  monthly_rent: {type: number}\n"
+        "  deposit: {type: number}\n  rooms: {type: integer}\n"
+    )
+    flat = compile_schema(schema, tmp_path / "cache")
+    text = "Room at Wrangelstr. 18, 14 m², 3 rooms. Rent €540 for 6 months, Deposit: 1080."
+    properties = narrowed(flat, text)["properties"]
+    assert properties["area_sqm"]["anyOf"][0]["enum"] == [14]
+    assert properties["monthly_rent"]["anyOf"][0]["enum"] == [540]
+    assert properties["deposit"]["anyOf"][0]["enum"] == [1080]  # labelled: the label decides
+    # No area written with its measure: none offered, the optional field stays out.
+    assert "area_sqm" not in narrowed(flat, "Room at Wrangelstr. 18, 3 rooms, €540.")["properties"]
+
+
+def test_a_roles_name_is_a_persons_where_its_own_description_says_so(tmp_path: Path) -> None:
+    person = "The name of the person who booked the event. Not the venue's staff and not a company name."
+    assert names_a_person("organiser_name", {"description": person}, "")
+    assert not names_a_person("customer_name", {"description": "The person or company that ordered."}, "")
+    assert lists_people("speakers") and lists_people("main_guests")
+    assert not lists_people("passenger_type") and not lists_people("product_names")
+    assert not names_a_person("product_name", {"description": "The product as written."}, "A person's order.")
+    shown = {"description": "The product's name as shown to the customer."}
+    assert not names_a_person("product_name", shown, "")  # a customer is mentioned, but no role names the field
+    schema = tmp_path / "booking.yaml"
+    schema.write_text(
+        "title: Booking\ntype: object\nproperties:\n"
+        f"  organiser_name: {{type: string, description: {person!r}}}\n"
+        "  venue: {type: string}\n"
+    )
+    booking = compile_schema(schema, tmp_path / "cache")
+    text = "Hi Dana,\n\nThe Old Granary is yours on 13 May. Dr. Pieter van den Berg confirmed for Open Water Ltd."
+    offered = narrowed(booking, text)["properties"]["organiser_name"]["anyOf"][0]["enum"]
+    assert "Pieter van den Berg" in offered
+    assert not {"Hi Dana", "The Old Granary", "Dr. Pieter van den Berg", "Open Water Ltd"} & set(offered)
+
+
 def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_signature(tmp_path: Path) -> None:
     user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
 
@@ -440,6 +479,15 @@ def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_sign
     assert "The Old Granary" not in names("The Old Granary hosts Charlotte Hollis, 34, and 120 guests.")
     # A writer who gives their own age may be the one who signs.
     assert "Emma" in names("Hi, I'm 29 and looking for a flat near the Science Museum.\n\nThanks,\nEmma")
+    # A code before a name, a place first, or a word in small letters is no part of a name.
+    squad = names("Matchday squad\n#1 GK Rasmus Holm, 31\n#4 DF Kwame Boateng, 27")
+    assert "Rasmus Holm" in squad and not {"GK Rasmus Holm", "DF Kwame Boateng"} & set(squad)
+    family = names("Chidi's mother, Ngozi, is 79; the reunion is at Hotel De Wereld.")
+    assert "Ngozi" in family and not {"Chidi's mother", "Hotel De Wereld"} & set(family)
+    assert "Pieter van der Meer" in names("Pieter van der Meer, 62, is the eldest.")
+    # A family name in capitals first is no position; a particle of two words is a name's.
+    assert "LI Wei" in names("Patient LI Wei, 44, seen today.")
+    assert "María de los Ángeles Pérez" in names("María de los Ángeles Pérez, 51, lives here.")
     headed = names("CURRICULUM VITAE\nName: ANA RUIZ\nAge: 26, works at Allegro on Monday; LOS 7 days")
     assert "ANA RUIZ" in headed
     assert not {"CURRICULUM VITAE", "Allegro", "Monday", "LOS"} & set(headed)

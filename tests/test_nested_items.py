@@ -9,7 +9,9 @@ import pytest
 
 from gateway.errors import ExtractionFailed
 from gateway.extraction.engine import Extractor, Final, Partial
+from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.nested import (
+    _later_in_the_day,
     _offers,
     home_line,
     left_out,
@@ -19,6 +21,7 @@ from gateway.profiles.small.nested import (
     pieces,
     sections,
 )
+from gateway.profiles.small.tables import comma_tables
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -379,6 +382,151 @@ def test_a_pieces_values_of_one_kind_go_to_its_fields_in_order_and_a_heading_giv
     assert piece_choices("LH 1159 NEW BCN 14 May 2024 -> FRA", "", hop) == {}
 
 
+TALKS = """
+title: Programme
+type: object
+properties:
+  talks:
+    type: array
+    items:
+      type: object
+      properties:
+        title: {type: string}
+        speakers: {type: array, items: {type: string}}
+        start_time: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}
+        room: {type: string}
+        track: {type: string}
+      required: [title]
+required: [talks]
+"""
+
+
+def test_a_table_rows_cells_go_to_the_fields_their_columns_name(tmp_path: Path) -> None:
+    talk = nested_part(compiled(tmp_path, "programme", TALKS)).item  # type: ignore[union-attr]
+    text = (
+        "| Time | Room | Track | Session | Speaker(s) |\n|---|---|---|---|---|\n"
+        "| 09:00 | Auditorium | - | Opening | Aino Virtanen (PyCon Nordic) |\n"
+        "| 10:30 | Room 2 | Data | Geospatial pipelines | Olli Heikkinen, Emma Järvinen |\n"
+    )
+    first, second = pieces(text, talk, "talks")
+    assert first == "Time: 09:00 | Room: Auditorium | Session: Opening | Speaker(s): Aino Virtanen (PyCon Nordic)"
+    # The session, a column no field names, is the title's; a column this row leaves empty leaves its field out.
+    opening = piece_choices(first, text, talk)
+    assert opening == opening | {"title": ["Opening"], "speakers": [["Aino Virtanen"]], "room": ["Auditorium"]}
+    assert opening["track"] == []
+    tool = {"type": "function", "function": {"name": "Talk", "parameters": talk.model_schema}}
+    offered = narrow_tool(tool, Grounding(first, talk, opening))["function"]["parameters"]["properties"]
+    assert "track" not in offered and offered["title"]["enum"] == ["Opening"]
+    # A word any field may end with names no column: "Session name" is the title's, not a venue_name's.
+    venue = compiled(
+        tmp_path, "venue", TALKS.replace("        track: {type: string}", "        venue_name: {type: string}")
+    )
+    row = "Time: 09:00 | Session name: Opening keynote | Venue: Hall A"
+    table = f"| Time | Session name | Venue |\n|---|---|---|\n{row}"
+    chosen = piece_choices(row, table, nested_part(venue).item)  # type: ignore[union-attr]
+    assert "Opening keynote" in chosen["title"] and chosen["venue_name"] == ["Hall"]
+    assert not set(chosen["venue_name"]) & set(chosen["title"])
+    geo = piece_choices(second, text, talk)
+    assert geo["speakers"] == [["Olli Heikkinen", "Emma Järvinen"]] and geo["track"] == ["Data"]
+    assert "Geospatial pipelines" in geo["title"] and "Data" not in geo["title"]
+
+
+def test_an_items_title_takes_no_speakers_name_no_bracket_and_no_word_other_items_share(tmp_path: Path) -> None:
+    talk = nested_part(compiled(tmp_path, "programme", TALKS)).item  # type: ignore[union-attr]
+    lines = (
+        "09:15 Welcome - Inês Carvalho",
+        "10:15 Talk - Tomás Pereira (Feedzai): Real-time fraud scoring",
+        "11:20 Talk - Hannah Schmidt & Luca Bianchi: Data contracts in practice",
+        "2:00 - kick-off from Hiroshi Tanaka",
+    )
+    text = "\n".join(lines)
+    assert piece_choices(lines[0], text, talk, lines)["title"] == ["Welcome"]
+    titles = piece_choices(lines[1], text, talk, lines)["title"]
+    assert "Real-time fraud scoring" in titles
+    assert not {"Talk", "10:15 Talk", "Feedzai", "Tomás Pereira", "Pereira (Feedzai)"} & set(titles)
+    assert piece_choices(lines[3], text, talk, lines)["title"] == ["kick-off"]
+    # Without other items, a kind written once is a title like any other.
+    assert "Talk" in piece_choices(lines[1], lines[1], talk)["title"]
+
+
+def test_a_title_keeps_its_own_capitals_and_numbers_and_a_line_of_totals_is_no_item(tmp_path: Path) -> None:
+    talk = nested_part(compiled(tmp_path, "programme", TALKS)).item  # type: ignore[union-attr]
+    lines = ("10 Lessons from Scaling Kafka - Ana Ruiz", "Welcome & Opening Remarks - Tom Li")
+    assert "10 Lessons from Scaling Kafka" in piece_choices(lines[0], "\n".join(lines), talk, lines)["title"]
+    assert "Welcome & Opening Remarks" in piece_choices(lines[1], "\n".join(lines), talk, lines)["title"]
+    order = nested_part(compiled(tmp_path, "order", ORDERS))
+    assert order is not None
+    text = "Order KC-1\n2 x Ceramic mug\n1 x Tea towel\nSubtotal: 26.00 | Shipping: 4.00"
+    assert pieces(text, order.item, order.about, order.others) == ["2 x Ceramic mug", "1 x Tea towel"]
+
+
+def test_afternoon_times_written_without_pm_follow_the_morning(tmp_path: Path) -> None:
+    talk = nested_part(compiled(tmp_path, "programme", TALKS)).item  # type: ignore[union-attr]
+    items: list[dict[str, Any]] = [
+        {"title": t, "start_time": s} for t, s in [("a", "11:30"), ("b", "12:30"), ("c", "01:30"), ("d", "02:15")]
+    ]
+    items.append({"title": "day two", "start_time": "09:00"})  # a morning again: the next day, as written
+    _later_in_the_day(items, talk)
+    assert [item["start_time"] for item in items] == ["11:30", "12:30", "13:30", "14:15", "09:00"]
+    # A programme on a 24-hour clock, or items of several days (flights), are as read.
+    legs = [{"title": "a", "start_time": "16:40"}, {"title": "b", "start_time": "07:15"}]
+    _later_in_the_day(legs, talk)
+    assert [leg["start_time"] for leg in legs] == ["16:40", "07:15"]
+    odd = compiled(tmp_path, "odd", TALKS.replace("'^[0-2][0-9]:[0-5][0-9]$'", "'^\\p{N}{2}:[0-5][0-9]$'"))
+    _later_in_the_day([{"title": "a", "start_time": "12:30"}], nested_part(odd).item)  # type: ignore[union-attr]
+
+
+ORDERS = """
+title: Order
+type: object
+properties:
+  order_number: {type: string, pattern: '^[A-Z0-9][A-Z0-9-]{2,24}$'}
+  customer_name: {type: string}
+  items:
+    type: array
+    items:
+      type: object
+      properties:
+        description: {type: string}
+        sku: {type: string, pattern: '^[A-Z0-9-]+$'}
+        quantity: {type: integer}
+      required: [description]
+required: [items]
+"""
+
+
+def test_an_exports_rows_read_as_a_table_grouped_by_the_objects_own_first_cell(tmp_path: Path) -> None:
+    part = nested_part(compiled(tmp_path, "order", ORDERS))
+    assert part is not None
+    export = (
+        "Orders export\n\nName,Billing Name,Lineitem name,Lineitem sku,Lineitem quantity\n"
+        '#KC1042,Amira Haddad,Ethiopia Guji 250g,ETH-GUJI,2\n#KC1042,Amira Haddad,"Paper filters, V60",FLT-V60,\n'
+        "#KC1043,Jonas Becker,House Espresso 1kg,ESP-1K,1\n"
+    )
+    table = comma_tables(export).splitlines()
+    assert table[2] == "Name | Billing Name | Lineitem name | Lineitem sku | Lineitem quantity"
+    assert table[4] == "#KC1042 | Amira Haddad | Paper filters, V60 | FLT-V60 | -"  # an empty cell keeps its column
+    prose = "Hi, I am Ann, 33, from Oslo.\nBob, 44, Rome, Italy\nCat, 55, Paris, France"
+    assert comma_tables(prose) == prose  # no heading row: no export
+    card = "Ana Ruiz, Head of Sales, Acme Ltd\n12 High Street, Leeds, LS6 2QP\nTel 0113, Fax 0114, Mobile 0777"
+    assert comma_tables(card) == card  # a comma and a space: prose or an address, not an export
+    first, second = sections("\n".join(table), part)
+    rows = first.splitlines()
+    assert rows[:2] == [
+        "Name: #KC1042 | Billing Name: Amira Haddad | Lineitem name: Ethiopia Guji 250g | Lineitem sku: ETH-GUJI | "
+        "Lineitem quantity: 2",
+        "Name: #KC1042 | Billing Name: Amira Haddad | Lineitem name: Paper filters, V60 | Lineitem sku: FLT-V60",
+    ]
+    assert rows[2:] == ["Orders export"] and second.startswith("Name: #KC1043 | Billing Name: Jonas Becker")
+    # Each row is one item, whatever its first column is named for.
+    assert pieces(first, part.item, part.about, part.others) == rows[:2]
+    # Rows that share a time are no objects of their own: a programme's talks are not cut at them.
+    programme = nested_part(compiled(tmp_path, "programme", TALKS))
+    assert programme is not None
+    talks = "| Time | Title |\n|---|---|\n| 09:00 | Opening |\n| 09:00 | Typing at scale |\n| 10:00 | Polars |"
+    assert sections(talks, programme) == []
+
+
 def test_an_optional_date_of_an_item_comes_from_a_heading_line_only(tmp_path: Path) -> None:
     programme = compiled(
         tmp_path,
@@ -391,11 +539,11 @@ def test_an_optional_date_of_an_item_comes_from_a_heading_line_only(tmp_path: Pa
     talk = nested_part(programme).item  # type: ignore[union-attr]
     piece = "09:30 Opening keynote"
     # A line holding the date and little else is the day's heading; a date inside a sentence is not one.
-    assert piece_choices(piece, f"Day 2 - Friday 14 March 2025\n{piece}\n10:15 Rust at scale", talk) == {
-        "day": ["2025-03-14"]
-    }
+    assert piece_choices(piece, f"Day 2 - Friday 14 March 2025\n{piece}\n10:15 Rust at scale", talk)["day"] == [
+        "2025-03-14"
+    ]
     sentence = f"Tickets sold out on 14 March 2025, thanks to all of you.\n{piece}\n10:15 Rust at scale"
-    assert piece_choices(piece, sentence, talk) == {}
+    assert "day" not in piece_choices(piece, sentence, talk)
 
 
 LEG_FIELDS = """day: {type: string, format: date}
@@ -413,6 +561,19 @@ SALSA (serves 2)
 - 3 tomatoes
 - 1 red onion
 Keeps two days."""
+
+
+def test_a_line_alone_above_a_line_of_the_objects_own_values_heads_that_object(dish: CompiledSchema) -> None:
+    part = nested_part(dish)
+    assert part is not None
+    text = (
+        "Meal prep Sunday\n\nMiso Salmon\n\nServes 2 · 10 min\n- 2 salmon fillets\n- 1 tbsp white miso\n\n"
+        "Brown Rice\n\nServes 4\n- 300 g brown rice\n- 1 tbsp oil"
+    )
+    found = sections(text, part)
+    # Each object's own heading first; the text's first line is the whole text's, after each.
+    assert [stretch.splitlines()[0] for stretch in found] == ["Miso Salmon", "Brown Rice"]
+    assert all(stretch.endswith("Meal prep Sunday") for stretch in found)
 
 
 def test_a_text_of_several_objects_is_cut_into_one_stretch_per_object(dish: CompiledSchema) -> None:

@@ -205,8 +205,9 @@ def test_a_list_of_names_holds_no_code_time_or_date_of_another_field() -> None:
     ]
     answer = Trip(travellers=["Ana Ruiz", "Li Wei", "NBO", "dep 09:15", "KQ102 ADD", "May"], legs=legs)
     settled = settle(answer, text)
-    # "NBO" is stated twice and used twice by the legs; "May" is no other field's value and stays.
-    assert settled.model_dump()["travellers"] == ["Ana Ruiz", "Li Wei", "May"]
+    # "NBO" is stated twice and used twice by the legs; "May" is no other field's value, but one word beside
+    # whole names is a word of the line, not a name.
+    assert settled.model_dump()["travellers"] == ["Ana Ruiz", "Li Wei"]
 
 
 class Person(BaseModel):
@@ -312,6 +313,28 @@ def test_a_list_of_peoples_names_holds_each_name_once_whole_and_without_titles()
             {"title": "In conversation with Priya Shah", "speakers": ["Priya Shah", "Gen Li"]},
         ]
     }
+
+
+def test_a_list_of_peoples_names_splits_two_names_and_drops_affiliations_and_other_fields_values() -> None:
+    class Talk(BaseModel):
+        title: str
+        room: str | None = None
+        speakers: list[str] | None = None
+
+    text = "10:00 | Tsavo Hall | Scaling telemedicine - Brian Otieno (Afya Link), Lerato Dlamini and Yusuf Patel"
+    speakers = ["Brian Otieno (Afya Link", "Lerato Dlamini and Yusuf Patel", "Tsavo Hall", "Scaling"]
+    answer = Talk(title="Scaling telemedicine", room="Tsavo Hall", speakers=speakers)
+    assert settle(answer, text).model_dump()["speakers"] == ["Brian Otieno", "Lerato Dlamini", "Yusuf Patel"]
+
+
+def test_a_list_of_peoples_names_keeps_a_one_word_name_listed_and_a_name_another_person_field_holds() -> None:
+    class Party(BaseModel):
+        organiser_name: str
+        guests: list[str]
+
+    text = "Ana Ruiz booked for six: with Cher, Tom Berg and Ana Ruiz herself."
+    answer = Party(organiser_name="Ana Ruiz", guests=["Cher", "Tom Berg", "Ana Ruiz"])
+    assert settle(answer, text).model_dump()["guests"] == ["Cher", "Tom Berg", "Ana Ruiz"]
 
 
 def test_a_name_takes_words_after_it_only_where_the_text_also_writes_it_without_them() -> None:

@@ -163,6 +163,12 @@ def test_a_quoted_text_and_a_long_phrase_are_offered_whole() -> None:
     assert not any("Episode" in value and "Bootstrapping" in value for value in values)  # not across the dash
 
 
+def test_no_run_starts_with_the_half_of_the_day_a_time_ends_with() -> None:
+    values = [found.value for found in runs("6:00 PM  Doors open\n7:20 pm Lightning talks")]
+    assert "Doors open" in values and "Lightning talks" in values
+    assert not [value for value in values if value.casefold().startswith("pm")]
+
+
 def test_full_width_punctuation_ends_a_run() -> None:
     assert [found.value for found in runs("患者王芳，女，32岁。")] == ["患者王芳", "女", "32岁"]
 

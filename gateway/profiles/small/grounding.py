@@ -26,7 +26,13 @@ from gateway.extraction.text_facts import (
 )
 from gateway.profiles import Choices
 from gateway.profiles.small.choices import name_words, names_an_age, uncounted
-from gateway.profiles.small.people import could_name_a_person, labelled_as_a_person, names_a_person
+from gateway.profiles.small.people import (
+    could_name_a_person,
+    labelled_as_a_person,
+    lists_people,
+    looks_like_a_name,
+    names_a_person,
+)
 from gateway.profiles.small.runs import runs
 from gateway.profiles.small.tables import item_description
 from gateway.schemas.compiler import CompiledSchema
@@ -111,6 +117,7 @@ class _Narrowing:
         # Inside an array's items: a value labelled with a field's name is one item's, not every item's choice.
         self.in_array = 0
         self.owner: dict[str, Any] = {}  # the object whose properties are being narrowed
+        self.described: dict[str, str] = {}  # each property's description (an optional one's is outside its type)
 
     def run(self, tool_name: str) -> dict[str, Any]:
         root = {key: value for key, value in self.parameters.items() if key != "$defs"}
@@ -148,8 +155,11 @@ class _Narrowing:
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
             if top and name in self.grounding.fixed:
-                narrowed[name] = _only(prop, self.grounding.fixed[name])
-                continue
+                if self.grounding.fixed[name]:
+                    narrowed[name] = _only(prop, self.grounding.fixed[name])
+                elif name in required:
+                    narrowed[name] = prop
+                continue  # an optional field fixed to no value stays out
             result = self.property(prop, inner, required=name in required)
             if result is not None:
                 narrowed[name] = result
@@ -164,6 +174,8 @@ class _Narrowing:
         if "$ref" in spec:
             self.definition(spec["$ref"], path)
             return spec
+        if "description" in spec:
+            self.described[path] = spec["description"]
         branches = spec.get("anyOf")
         if isinstance(branches, list):
             real = [branch for branch in branches if branch.get("type") != "null"]
@@ -256,6 +268,13 @@ class _Narrowing:
             elif _names_a_quantity(path):  # "2 x Socks - Size 9": 2, not 9
                 marked = [found for found in labelled if marked_as_quantity(facts.text, found.start, found.end)]
                 labelled = marked or labelled
+            elif (measure := _measure_of(path)) is not None:
+                # area_sqm: "24 m²", not the "18" of "Wrangelstr. 18"; none written so, none offered.
+                labelled = [found for found in labelled if measure.match(facts.text, found.end)]
+            elif _names_money(path):
+                # monthly_rent: "€890", not the "6" of "6 months" (where none is written so: what there is).
+                paid = [found for found in labelled if _beside_a_currency(facts.text, found.start, found.end)]
+                labelled = paid or labelled
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
@@ -271,6 +290,8 @@ class _Narrowing:
             values = values if pattern is None else _matching(values, pattern)
         elif pattern is not None:
             values = _pattern_values(facts, pattern)
+            if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
+                values = [value for value in values if value not in _written_dates(facts)] or values
             if _names_a_code(path) and not _names_a_postal_code(path):
                 # "Order no. LL-20931", not the "10L" of "potting mix 10L": labelled by any word of its name,
                 # even one another field shares ("order" of order_date).
@@ -302,10 +323,29 @@ class _Narrowing:
                 values = list(dict.fromkeys(found.value for found in units_written(facts.text)))
             if _names_a_postal_code(path):  # "LS6 2QP", not "2QP"; "28803", not "NC 28803"
                 values = [value for value in values if _POSTAL_CODE.fullmatch(value)] or values
-        if names_a_person(path.rsplit(".", 1)[-1], spec, self.owner.get("description", "")):
+        if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
+            # A list of people's names: capitalised words that may name a person, without what brackets add.
+            people = [
+                value
+                for value in values
+                if value[:1].isupper()
+                and not set(value) & set("()[]")
+                and (" " not in value or looks_like_a_name(value) or value.isupper())
+            ]
+            values = could_name_a_person(people, facts.text, about_an_age=False) if people else values
+        elif names_a_person(
+            path.rsplit(".", 1)[-1],
+            {"description": self.described.get(path, "")} | spec,
+            self.owner.get("description", ""),
+        ):
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
             values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
+            # A name without the title before it ("Pieter van den Berg", not "Dr. Pieter van den Berg").
+            offered = set(values)
+            values = [
+                value for value in values if _TITLE.sub("", value) == value or _TITLE.sub("", value) not in offered
+            ]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -329,6 +369,9 @@ _POSTAL_CODE = re.compile(
     r"\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|\d{2}-\d{3}"
     r"|\d{3}-\d{4}|\d{5}-\d{3}|\d{4,6}|[A-Z]{1,2}-?\d{4,5}"
 )
+
+
+_TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Herr|Frau)\.?\s+")
 
 
 def _inside(value: str, other: str) -> bool:
@@ -400,6 +443,49 @@ def _unit_of(path: str) -> float | None:
     """Seconds in the time unit a number field's name ends with ("prep_minutes", "durationHours"), if any."""
     words = name_words(path)
     return _UNITS.get(words[-1].casefold()) if words else None
+
+
+# A measure a number field's name ends with ("area_sqm", "weight_kg"), as texts write it after the number.
+_MEASURES = {
+    **dict.fromkeys(("sqm", "m2"), r"m²|m2\b|sqm\b|sq\.?\s?m\b|square\s+met(?:re|er)s?\b"),
+    **dict.fromkeys(("sqft", "ft2"), r"ft²|ft2\b|sq\.?\s?f(?:ee)?t\b|square\s+(?:feet|foot)\b"),
+    "kg": r"kg\b|kilo(?:gram)?s?\b",
+    "km": r"km\b|kilomet(?:re|er)s?\b",
+    "cm": r"cm\b|centimet(?:re|er)s?\b",
+    "mm": r"mm\b|millimet(?:re|er)s?\b",
+    "gb": r"gb\b|gigabytes?\b",
+    "mb": r"mb\b|megabytes?\b",
+    "kwh": r"kwh\b",
+}
+
+
+def _measure_of(path: str) -> re.Pattern[str] | None:
+    """How the text writes the measure a number field's name ends with, right after the number; None if none."""
+    words = name_words(path.rsplit(".", 1)[-1])
+    measure = _MEASURES.get(words[-1].casefold()) if len(words) > 1 else None
+    return re.compile(rf"\s?(?:{measure})", re.IGNORECASE) if measure else None
+
+
+# Number fields for an amount of money, by a word of their name ("unit_price", "monthly_rent") or its last word
+# ("total", "total_amount"; not "total_guests", nor an ingredient's "amount"); a currency written beside a number.
+_MONEY_WORDS = frozenset("price prices cost costs rent deposit fee fees salary budget fare".split())
+_MONEY_LAST = frozenset("total subtotal balance".split())
+_CURRENCY = (
+    r"[$€£¥₹₩₽]|\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|AUD|CAD|NZD|JPY|CNY|INR|PLN|CZK|HUF|ZAR|SGD|HKD|BRL|MXN|AED|KES"
+    r"|NGN|kr|zł|Kč)\b"
+)
+_CURRENCY_BEFORE = re.compile(rf"(?:{_CURRENCY})\s?$", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(rf"\s?(?:{_CURRENCY})", re.IGNORECASE)
+
+
+def _names_money(path: str) -> bool:
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    last = words[-1] if words else ""
+    return bool(_MONEY_WORDS.intersection(words)) or last in _MONEY_LAST or (last == "amount" and len(words) > 1)
+
+
+def _beside_a_currency(text: str, start: int, end: int) -> bool:
+    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5) : start]) or _CURRENCY_AFTER.match(text, end))
 
 
 _KIND_STEMS = frozenset({"date", "time", "numb"})

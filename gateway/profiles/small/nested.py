@@ -31,10 +31,19 @@ from gateway.errors import ExtractionFailed
 from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
+from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
-from gateway.profiles.small.people import signature_start
+from gateway.profiles.small.people import lists_people, looks_like_a_name, signature_start
 from gateway.profiles.small.settling import settle
-from gateway.profiles.small.tables import RULE_LINE, cells, labelled_row
+from gateway.profiles.small.tables import (
+    RULE_LINE,
+    cells,
+    columns_of,
+    comma_tables,
+    heading,
+    labelled_cells,
+    labelled_row,
+)
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
@@ -430,6 +439,9 @@ def pieces(
     if lead:
         joined = [run for named, run, block in runs if block and not named and _leading(run, item) & lead]
         best = [piece for run in joined for piece in run]
+    rows = [piece for piece in best if labelled_cells(piece)]
+    # A table's rows, not the line of totals below them; one "Subtotal: £26.00 | Shipping: £4.00" is no item.
+    best = rows if len(rows) >= 2 else [piece for piece in best if piece not in rows] or best
     return best[:MAX_PIECES]
 
 
@@ -451,17 +463,24 @@ def sections(text: str, part: Part) -> list[str]:
     the one above it ("Outbound" and "Return" legs of one booking). Empty unless there are two or more."""
     if not _typed_fields(part.item)[0]:
         return []  # an item of strings alone (a guest's name) cannot be told from any other line
+    if grouped := _row_groups(text, part):
+        return grouped
     lines = text.splitlines()
     items = _item_lines(lines, part)
     stretches: list[list[int]] = []  # line numbers of each object's stretch, in text order
     block: list[int] = []
     above: list[int] = []  # a short line standing alone above the next block ("SALSA", a blank line, items)
+    first_line = next((index for index, line in enumerate(lines) if line.strip()), 0)
     for index in [*range(len(lines)), len(lines)]:
         if index < len(lines) and lines[index].strip():
             block.append(index)
             continue
         runs = _by_runs(block, items)
-        if runs and items[block[0]]:  # a block opening with its items takes the line alone above it as heading
+        # A block opening with its items, or with a line of the object's own ("Serves 2 · Prep 10 min"), takes the
+        # line alone above it as heading ("Miso Salmon Traybake") - not the text's first line, nor a line of the
+        # object above ("Total: GBP 26.00").
+        heads = bool(above) and above[0] > first_line and not _own_values(lines[above[0]], part)
+        if runs and (items[block[0]] or (heads and not _prose(lines[block[0]]))):
             runs[0][:0] = above
         stretches.extend(runs)
         alone = not runs and len(block) == 1 and len(lines[block[0]].strip()) <= 60 and not _prose(lines[block[0]])
@@ -493,6 +512,29 @@ def sections(text: str, part: Part) -> list[str]:
     after = list(itertools.takewhile(str.strip, lines[kept[-1][-1] + 1 :]))
     # The object's own lines first: a small model takes a title from the first words it reads.
     return ["\n".join([lines[index] for index in stretch] + after + before) for stretch in kept]
+
+
+def _row_groups(text: str, part: Part) -> list[str]:
+    """A table whose rows repeat their first cell, a value of the object's own (an export of orders, "#KC1042" on
+    two rows): one stretch per run of rows with the same first cell, each row's cells under their column names,
+    followed by what the text writes after and before the table. Empty unless there are two or more runs and one
+    of them holds two rows or more."""
+    lines = [line.strip() for line in text.splitlines()]
+    for table in _tables(text):
+        if not heading(table[0]):
+            continue
+        groups = [list(group) for _, group in itertools.groupby(table[1:], key=lambda row: cells(row)[0])]
+        if len(groups) < 2 or len(groups) == len(table) - 1:
+            continue
+        key = cells(groups[0][0])[0]
+        if not _typed_fields(part.rest)[0] or not _own_values(key, part):
+            continue  # a time two talks share is no programme's own
+        first, last = lines.index(table[0]), len(lines) - 1 - lines[::-1].index(table[-1])
+        before = [line for line in lines[:first] if line]
+        after = [line for line in lines[last + 1 :] if line]
+        rows = [[labelled_row(heading(table[0]), row) for row in group] for group in groups]
+        return ["\n".join([*labelled, *after, *before]) for labelled in rows]
+    return []
 
 
 def _paragraphs(lines: list[str], part: Part) -> list[list[int]]:
@@ -582,6 +624,8 @@ def _laid_out_as_item(piece: str) -> bool:
 
 
 def _names_other(piece: str, others: frozenset[str]) -> bool:
+    if labelled_cells(piece):
+        return False  # a table's row under its column names: its first column may be named for anything
     first = re.match(r"\W*([^\W\d_]+)", piece)
     return first is not None and first.group(1).casefold()[:5] in others
 
@@ -712,8 +756,8 @@ def _offers(piece: str, item: CompiledSchema, *, line: bool = False) -> bool:
     offered = _offered(piece, item) & typed
     if required:
         return len(offered & required) * 2 > len(required)
-    if line and _LABEL.match(piece.strip()) and not re.match(r"\W*\d", piece):
-        return False  # "Prep: 20 min", but not "3 × Monstera 12cm pot — £14.00 each"
+    if line and _LABEL.match(piece.strip()) and not re.match(r"\W*\d", piece) and not labelled_cells(piece):
+        return False  # "Prep: 20 min", but not "3 × Monstera 12cm pot — £14.00 each" nor a table's row
     return bool(offered)
 
 
@@ -728,7 +772,7 @@ def _offered(piece: str, item: CompiledSchema) -> set[str]:
     return offered
 
 
-def piece_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list[Any]]:
+def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[str, ...] = ()) -> dict[str, list[Any]]:
     """Values fixed for an item read from ``piece`` alone: fields of one kind take the piece's values of that kind
     in the order the schema names them, where it offers as many as there are fields ("BCN 06:05 -> FRA 08:20":
     origin BCN, destination FRA, departure 06:05, arrival 08:20); a required date the piece offers none for takes
@@ -767,7 +811,205 @@ def piece_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list
                 None,
             )
             fixed |= {name: [before]} if before is not None else {}
+    return _segment_choices(piece, siblings, item, narrowed) | _cell_choices(piece, text, item, narrowed) | fixed
+
+
+# What parts an item's line: a dash, a colon, quotes, brackets, "&", "+" or "and", a comma, wide spaces, a bar.
+_SEGMENT = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s+[&+]\s+|,\s+|\s+and\s+|\s{2,}|\s+\|\s+")
+_TITLE_WORDS = frozenset("title topic subject headline session".split())
+
+
+def _segment_choices(
+    piece: str, siblings: tuple[str, ...], item: CompiledSchema, narrowed: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """Choices from the parts of an item's line ("09:15 Welcome - Inês Carvalho"): where the item has a list of
+    people's names, a text field not named for a person (a title) takes no words of the names the line writes - a
+    part made of names alone, or a name after "from", "by" or "with"; a title takes none of a part in brackets
+    ("(Feedzai)"), nor of one another item writes alike ("Talk - ...": a kind, not a title), nor a time it
+    opens with. A field keeps its choices where these would leave it none."""
+    if "\n" in piece.strip() or labelled_cells(piece):
+        return {}
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    definitions: dict[str, Any] = item.model_schema.get("$defs", {})
+    segments = _segments(piece)
+    people = any(lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items())
+    names = _names_written(piece) if people else []
+    bracketed = [match.group(1).strip() for match in re.finditer(r"\(([^)]*)\)?", piece) if match.group(1).strip()]
+    others = [{part.casefold() for part in _segments(other)} for other in siblings if other != piece]
+    repeated = [part for part in segments if any(part.casefold() in seen for seen in others)]
+    fixed: dict[str, list[Any]] = {}
+    for name, spec in properties.items():
+        words = {word.casefold() for word in name_words(name)}
+        if _kind(spec, definitions) != "string" or lists_people(name) or words & {"name", "person"}:
+            continue
+        titled = bool(words & _TITLE_WORDS)
+        avoided = bracketed + repeated if titled else []
+        offered = _enum_of(narrowed.get(name, {}))
+
+        def allowed(choice: str, titled: bool = titled, avoided: list[str] = avoided) -> bool:
+            return not (
+                any(_name_words(part) & _name_words(choice) for part in names)
+                or (titled and (_TIME_FIRST.match(choice) or "(" in choice))
+                or any(_words_in(choice, part) for part in avoided)
+            )
+
+        kept = [choice for choice in offered if allowed(str(choice))]
+        if kept and len(kept) < len(offered):
+            # A part between dashes and colons is offered whole ("Intro & announcements").
+            whole = [part for part in _segments(piece, _MAJOR) if any(_words_in(choice, part) for choice in kept)]
+            fixed[name] = kept + [part for part in whole if part not in kept and allowed(part)]
     return fixed
+
+
+def _segments(line: str, pattern: re.Pattern[str] = _SEGMENT) -> list[str]:
+    parts = (_TIME_FIRST.sub("", part.strip(" -–—")).strip(" .-–—") for part in pattern.split(line))
+    return [part for part in parts if part]
+
+
+# The parts between dashes, colons, quotes, brackets, wide spaces and bars; the names in one ("Ana Ruiz & Tom Li").
+_MAJOR = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s{2,}|\s+\|\s+")
+_NAMES_APART = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
+_JOINED = re.compile(r"\s*(?:&|\+|\band\b)\s*")
+# A name after a word that introduces it: "Talk by", "kick-off from", "chat with" (not "10 Lessons from").
+_INTRODUCED = re.compile(r"^(?:\S+|.*\s[^\W\d_A-Z]\S*)\s+(?:from|by|with)\s+(.+)$")
+_QUOTED_PART = re.compile(r"[\"“«][^\"”»]*[\"”»]")
+
+
+def _names_written(line: str) -> list[str]:
+    """The people's names a line writes: between its commas, names joined by "&" or "and" ("Hannah Schmidt &
+    Luca Bianchi", "Marcus Webb, Senior Engineer"), and names after "from", "by" or "with" ("kick-off from
+    Hiroshi Tanaka") - not a title's words in capitals ("Welcome & Opening Remarks")."""
+    found = []
+    for part in _segments(_QUOTED_PART.sub(" - ", line), _MAJOR):  # a quoted part is a title's
+        for chunk in part.split(","):
+            names = [name for name in _JOINED.split(chunk.strip()) if name]
+            if names and all(looks_like_a_name(name) for name in names):
+                found += names
+        if (introduced := _INTRODUCED.search(part)) is not None:
+            found += [name for name in _NAMES_APART.split(introduced.group(1)) if looks_like_a_name(name)]
+    return found
+
+
+# A time at the start of a part of a line ("09:15 Welcome", "6:00 PM Doors", "9h00 Mot de bienvenue"; not the
+# number of "10 Lessons from Scaling Kafka").
+_TIME_FIRST = re.compile(
+    r"^\s*\d{1,2}(?:[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?)(?:\s+|$)",
+    re.IGNORECASE,
+)
+
+
+def _name_words(value: str) -> set[str]:
+    return {word.casefold() for word in re.findall(r"[^\W\d_]{2,}", value)}
+
+
+def _words_in(inner: str, outer: str) -> bool:
+    """Whether ``outer`` writes ``inner`` as whole words (or is it)."""
+    return re.search(rf"(?<!\w){re.escape(inner.casefold())}(?!\w)", outer.casefold()) is not None
+
+
+def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[str, Any]) -> dict[str, list[Any]]:
+    """Choices from a table row's cells ("Time: 09:20 | Room: Auditorium | Session: Typing Python at scale |
+    Speaker(s): Mikko Laine (Wolt)"): a text field takes words of the cell under the column its name names, a
+    list of texts that cell's values ("Olli Heikkinen, Emma Järvinen"); a field no column names takes words of
+    the cells no field claims (the "Session" of a title), an optional one none where the required fields take
+    them all - and a field whose column this row leaves empty stays out."""
+    pairs = labelled_cells(piece)
+    if not pairs:
+        return {}
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    definitions: dict[str, Any] = item.model_schema.get("$defs", {})
+    required = set(item.model_schema.get("required", []))
+    # A word any field may end with ("name") tells no column apart: "Session name" is not a venue_name's.
+    stems = {name: _word_stems(" ".join(name_words(name))) - {"name"} for name in properties}
+
+    def claimant(label: str) -> str | None:
+        scores = {name: len(_word_stems(label) & own) for name, own in stems.items()}
+        best = max(scores.values(), default=0)
+        winners = [name for name, score in scores.items() if score == best]
+        return winners[0] if best and len(winners) == 1 else None
+
+    column_of = {claimant(label): label for label in reversed(columns_of(text, [label for label, _ in pairs]))}
+    cell = {label: value for label, value in pairs if label}
+    free = [value for label, value in pairs if not label or claimant(label) is None]
+    loose = [name for name in properties if name not in column_of and _kind(properties[name], definitions) == "string"]
+    fixed: dict[str, list[Any]] = {}
+    for name, spec in properties.items():
+        kind = _kind(spec, definitions)
+        if kind is None:
+            continue
+        if name in column_of:
+            value = cell.get(column_of[name])
+            if value is None:  # the row leaves this column empty
+                fixed |= {name: []} if name not in required else {}
+            elif kind == "strings":
+                fixed[name] = [_cell_values(value)] if _cell_values(value) else []
+            elif within := [choice for choice in _enum_of(narrowed.get(name, {})) if choice in value]:
+                fixed[name] = within  # (a cell the field is offered nothing of leaves its choices as they are)
+        elif kind == "string":
+            if name not in required and len(free) <= sum(1 for other in loose if other in required):
+                fixed[name] = []  # the cells no column claims are the required fields'
+            else:
+                fixed[name] = [
+                    choice for choice in _enum_of(narrowed.get(name, {})) if any(choice in value for value in free)
+                ]
+    return {name: values for name, values in fixed.items() if values or name not in required}
+
+
+def _word_stems(words: str) -> set[str]:
+    return {word.casefold()[:4] for word in re.findall(r"[^\W\d_]{3,}", words)}
+
+
+def _kind(spec: dict[str, Any], definitions: dict[str, Any]) -> str | None:
+    """ "string" for a field of any text, "strings" for a list of them, None for any other."""
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    if isinstance(branch.get("$ref"), str):
+        branch = definitions.get(branch["$ref"].rsplit("/", 1)[-1], {})
+    plain = {"enum", "const", "format", "pattern"}
+    if branch.get("type") == "string" and not plain & branch.keys():
+        return "string"
+    items = branch.get("items")
+    if branch.get("type") == "array" and isinstance(items, dict) and _kind(items, definitions) == "string":
+        return "strings"
+    return None
+
+
+def _cell_values(cell: str) -> list[str]:
+    """The values one cell lists, without what brackets add ("Daniel Lim (mod.), Siti Rahman & Chris Ong")."""
+    bare = re.sub(r"\s*\([^)]*\)?", "", cell)
+    parts = (part.strip(" .-–—") for part in re.split(r"\s*(?:[,;/&+]|\band\b)\s*", bare))
+    return [part for part in parts if re.search(r"[^\W\d_]", part)]
+
+
+_CLOCK = re.compile(r"(\d{2}):(\d{2})(.*)")
+
+
+def _later_in_the_day(items: list[dict[str, Any]], item: CompiledSchema) -> None:
+    """Times of a programme written on a 12-hour clock without "pm" set right in place: "12:30 Lunch", then
+    "1.30 Swarm robotics" is 13:30 - a time of 1 to 7 o'clock read earlier than the item before it."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    for name, spec in properties.items():
+        branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+        pattern = branch.get("pattern")
+        try:
+            clocked = branch.get("format") == "time" or (isinstance(pattern, str) and re.search(pattern, "12:30"))
+        except re.error:  # a pattern Python cannot read ("\p{Lu}")
+            clocked = False
+        times = [_CLOCK.fullmatch(str(read.get(name, ""))) for read in items]
+        if not clocked or any(clock and int(clock.group(1)) >= 13 for clock in times):
+            continue  # a programme on a 24-hour clock writes its afternoon so
+        days = {str(read.get(field)) for read in items for field in properties if "date" in field.casefold()}
+        if len(days) > 1:
+            continue  # items of several days (flights): an earlier time may be the next day's
+        previous: tuple[int, int] | None = None
+        for read in items:
+            clock = _CLOCK.fullmatch(str(read.get(name, "")))
+            if clock is None:
+                continue
+            hour, minute = int(clock.group(1)), int(clock.group(2))
+            if previous is not None and 1 <= hour <= 7 and (hour, minute) < previous <= (hour + 12, minute):
+                hour += 12
+                read[name] = f"{hour:02d}:{minute:02d}{clock.group(3)}"
+            previous = (hour, minute)
 
 
 def _heading_date(text: str, found: Found) -> bool:
@@ -811,6 +1053,7 @@ class NestedReader:
         self, schema: CompiledSchema, text: str, ask: Ask
     ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         """Each step's progress (``{name: [items so far]}``, ``{name: object}``), then the object."""
+        text = comma_tables(text)  # an export's rows read as a table's
         whole: BaseModel | None = None
         async with aclosing(self._with_items(schema, text, ask)) as steps:
             async for step in steps:
@@ -889,13 +1132,14 @@ class NestedReader:
         items: list[dict[str, Any]] = []
         for piece in found:
             try:
-                item = await ask("one", piece, piece_choices(piece, text, part.item), schema=part.item)
+                item = await ask("one", piece, piece_choices(piece, text, part.item, tuple(found)), schema=part.item)
             except ExtractionFailed:
                 continue  # a piece laid out like an item that holds none (a note, a total)
             read = item.model_dump(mode="json", exclude_none=True)
             if read not in items:  # the same item twice is one item read twice
                 items.append(read)
                 yield {part.name: list(items)}
+        _later_in_the_day(items, part.item)
         if not items and part.required:
             yield await ask("one", text)
             return

@@ -17,6 +17,13 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 
+# ... or a role's name ("organiser_name", "contact_name"), where its own description speaks of a person too.
+_ROLES = frozenset(
+    "organiser organizer contact customer client guest host author speaker passenger patient applicant candidate "
+    "tenant landlord recipient sender owner manager agent driver member employee student teacher doctor buyer "
+    "traveller traveler attendee participant presenter reviewer requester reporter caller".split()
+)
+
 # ... and not of an organisation ("the company or person the parcel is addressed to").
 _ORGANISATION = re.compile(r"(?i)\b(?:company|companies|organi[sz]ations?|business|firm|party|vendor|brand)\b")
 
@@ -50,13 +57,31 @@ _OWN_AGE = re.compile(
 _LABEL_BEFORE = re.compile(r"[^\W\d_][\w ]{0,30}:[ \t]*$")
 
 
+# Lists of people by their field's name.
+_PEOPLE_LISTS = frozenset(
+    "speakers speaker passengers passenger guests guest authors author hosts host attendees attendee participants "
+    "participant people persons person members member panelists panellists presenters presenter travellers "
+    "travelers".split()
+)
+
+
+def lists_people(field: str) -> bool:
+    """Whether a field's name ends with a word for people ("speakers", "main_guests"; not "passenger_type")."""
+    words = name_words(field)
+    return bool(words) and words[-1].casefold() in _PEOPLE_LISTS
+
+
 def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> bool:
-    """Whether a string field holds a person's name ("name" described as "the person's name")."""
+    """Whether a string field holds a person's name: "name" described as "the person's name", or a role's name
+    ("organiser_name") its own description says is a person's ("the person who booked", "not a company")."""
     words = {word.casefold() for word in name_words(field)}
-    if not words or not words <= _NAME_WORDS or not words & {"name", "person"}:
+    if not words or not words & {"name", "person"} or not (words <= _NAME_WORDS or words & _ROLES):
         return False
-    described = f"{spec.get('description', '')} {owner_description}"
-    return bool(_PERSON.search(described)) and not _ORGANISATION.search(described)
+    own = spec.get("description", "")
+    described = own if not words <= _NAME_WORDS else f"{own} {owner_description}"
+    # What a description rules out is not what the field is: "Not the venue's staff and not a company".
+    said = re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", described)
+    return bool(_PERSON.search(said)) and not _ORGANISATION.search(said)
 
 
 # A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
@@ -82,6 +107,20 @@ def labelled_as_a_person(values: list[str], text: str) -> list[str]:
 def labels_a_person_before(value: str, text: str) -> bool:
     """Whether a form writes ``value`` right after a person's label ("Name: Tom Berg")."""
     return any(text.startswith(value, match.end()) for match in _PERSON_LABEL.finditer(text))
+
+
+def looks_like_a_name(value: str) -> bool:
+    """Whether ``value`` is written as a person's name of two or three words ("Inês Carvalho", "Dr. Ana Ruiz",
+    "Pieter van der Meer"), not as a place, an organisation, a title of more words or a heading in capitals."""
+    words = _TITLE_BEFORE.sub("", value.strip()).split()
+    core = [word for word in words if not _PARTICLE.fullmatch(word)]
+    return (
+        2 <= len(core) <= 3
+        and all(_NAME_WORD.match(word) and not any(character.isdigit() for character in word) for word in words)
+        and not all(character.isupper() for character in value if character.isalpha())
+        and words[0].casefold() not in _PLACE_FIRST
+        and words[-1].casefold().rstrip(".") not in _PLACE_WORDS
+    )
 
 
 def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> list[str]:
@@ -110,6 +149,16 @@ _PLACE_WORDS = frozenset(
     "centre university college school academy institute lab labs inc ltd llc gmbh corp company group hotel office "
     "club airport station city county district ministry department council museum".split()
 )
+# ... nor after a greeting ("Hi Dana").
+_PLACE_FIRST = frozenset(
+    "the hotel hospital university college museum restaurant café cafe church club hi hello hey dear".split()
+)
+_TITLE_BEFORE = re.compile(r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor)\.?\s+)+")
+_PARTICLES = r"van|von|der|den|de|del|della|da|di|du|la|le|los|las|bin|bint|ben|ibn|al|el|ter|ten|y|e|dos|das|do|af|zu"
+_PARTICLE = re.compile(_PARTICLES)
+_NAME_WORD = re.compile(rf"[^\W\d_a-z]|(?:{_PARTICLES})$|(?:al|el|d|o)['’-]")
+# Positions a squad list writes before a player's name.
+_POSITIONS = frozenset("GK DF MF FW CB LB RB CM DM AM LW RW ST SS PG SG SF PF QB WR TE".split())
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|near|into|across|via|inside|outside|the)[ \t]+$")
 
 
@@ -119,8 +168,12 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     words = value.split()
     if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS:
         return False
-    if words[0].casefold() == "the":
-        return False  # "The Old Granary": a place or a thing
+    if words[0].casefold() in _PLACE_FIRST:
+        return False  # "The Old Granary", "Hotel De Wereld": a place or a thing
+    if len(words) > 1 and words[0] in _POSITIONS:
+        return False  # a player's position before a name: "GK Rasmus Holm", "DF Kwame Boateng"
+    if len(words) > 1 and any(not _NAME_WORD.match(word) for word in words):
+        return False  # "Chidi's mother": every word of a name is capitalised, but its particles ("van der")
     if _PLACE_BEFORE.search(text, max(0, at - 12), at):
         return False
     letters = [character for character in value if character.isalpha()]

@@ -43,9 +43,13 @@ def runs(text: str) -> list[Found]:
     words = _words(text)
     lowered = [text[start:end].casefold() for start, end in words]
     for first in range(len(words)):
-        if not _is_word(lowered[first]) or (
-            lowered[first] in FUNCTION_WORDS
-            and not (lowered[first] == "the" and first + 1 < len(words) and text[words[first + 1][0]].isupper())
+        if (
+            not _is_word(lowered[first])
+            or _after_a_time(lowered, first)
+            or (
+                lowered[first] in FUNCTION_WORDS
+                and not (lowered[first] == "the" and first + 1 < len(words) and text[words[first + 1][0]].isupper())
+            )
         ):
             continue
         for last in range(first, min(first + MAX_RUN_WORDS, len(words))):
@@ -76,6 +80,13 @@ def runs(text: str) -> list[Found]:
 
 
 _INITIAL = re.compile(r"[^\W\d_a-z]\.")
+_HALF_DAY = frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."})
+
+
+def _after_a_time(lowered: list[str], index: int) -> bool:
+    """Whether word ``index`` is the "PM" of "6:00 PM": no run starts there."""
+    return lowered[index] in _HALF_DAY and index > 0 and lowered[index - 1][-1:].isdigit()
+
 
 # Longest phrase offered whole, and what a quoted text is.
 MAX_PHRASE_WORDS = 14

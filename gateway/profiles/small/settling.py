@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
+from gateway.profiles.small.people import lists_people
 from gateway.profiles.small.runs import TITLES, fullest_name, whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
@@ -31,7 +32,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     data = answer.model_dump(mode="json", exclude_none=True)
     facts = facts_of(text)  # as the request's narrowing read them
     changed = _trimmed(type(answer), data, facts)
-    changed = _person_lists(type(answer), data) or changed
+    changed = _person_lists(type(answer), data, facts.text) or changed
     changed = _without_empty_lists(type(answer), data) or changed
     changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
@@ -441,29 +442,35 @@ def _all_objects_in(model: type[BaseModel], data: dict[str, Any]) -> list[tuple[
     return found
 
 
-def _person_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
-    """Lists of people's names (speakers, passengers) set right, in ``data`` and the objects in it: a title
-    before a name dropped ("Dr. Ana Ruiz"), and a value that is part of another name in the list ("Pereira" of
-    "Tomás Pereira"), or one word of the object's other strings ("Coffee" of the title "Coffee break"), left out;
+def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bool:
+    """Lists of people's names (speakers, passengers) set right, in ``data`` and the objects in it: two names in
+    one value split ("Lerato Dlamini and Yusuf Patel"), a title before a name and an affiliation after it dropped
+    ("Dr. Ana Ruiz", "Sara Nilsson (Spotify)"), and left out: a value that is part of another name in the list
+    ("Pereira" of "Tomás Pereira"), the value of another field not named for people ("Tsavo Hall", the room), one
+    word of the object's other strings ("Coffee" of the title "Coffee break"), and one word beside whole names that
+    the text does not write as a list's entry ("Keynote - Dr. Ana Ruiz"; "with Cher, Ana Ruiz" keeps "Cher");
     whether any changed."""
     changed = False
     for nested, inner in _all_objects_in(model, data):
-        changed = _person_lists(nested, inner) or changed
+        changed = _person_lists(nested, inner, text) or changed
     strings = [value for value in data.values() if isinstance(value, str)]
+    others = [value for key, value in data.items() if isinstance(value, str) and not _names_people(key)]
     for name in model.model_fields:
         value = data.get(name)
-        people = {word.casefold() for word in name_words(name)} & _PEOPLE
-        if not people or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if not lists_people(name) or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             continue
-        bare = [_TITLE_BEFORE.sub("", item).strip() for item in value]
+        split = [part for item in value for part in _two_names(item)]
+        bare = [_AFTER_NAME.sub("", _TITLE_BEFORE.sub("", item)).strip() for item in split]
         bare = [item for item in bare if item and not re.fullmatch(rf"{TITLES}\.?", item)]
+        whole = any(" " in item for item in bare)
         kept = [
             item
             for index, item in enumerate(bare)
             if item not in bare[:index]
             and not any(other != item and _inside(item, other) for other in bare)
-            # One word of the object's other strings: "Coffee" of the title "Coffee break".
+            and not any(item.casefold() == other.casefold() for other in others)
             and not (" " not in item and any(_inside(item, other) for other in strings))
+            and not (whole and " " not in item and not _listed_word(item, text))
         ]
         if kept != value:
             data[name] = kept
@@ -471,13 +478,26 @@ def _person_lists(model: type[BaseModel], data: dict[str, Any]) -> bool:
     return changed
 
 
-# Lists of people by their field's name; a title before a name, with its full stop unless it is a common one
-# ("Gen Li" keeps "Gen").
-_PEOPLE = frozenset(
-    "speakers speaker passengers passenger guests guest authors author hosts host attendees attendee participants "
-    "participant people persons person members member panelists panellists presenters presenter travellers "
-    "travelers names".split()
-)
+def _names_people(field: str) -> bool:
+    """Whether a field's name says it holds a person's name ("organiser_name", "host", "guests")."""
+    return lists_people(field) or "name" in {word.casefold() for word in name_words(field)}
+
+
+def _two_names(value: str) -> list[str]:
+    """Two names written as one value, apart ("Lerato Dlamini and Yusuf Patel"); the value alone otherwise."""
+    parts = re.split(r"\s+(?:and|&|\+)\s+", value)
+    return parts if len(parts) > 1 and all(part[:1].isupper() for part in parts) else [value]
+
+
+def _listed_word(word: str, text: str) -> bool:
+    """Whether the text writes one word as an entry of a list of names: after "with", a comma or "and", or
+    before a comma or "and" ("with Cher, Ana Ruiz"; "Ana and Tom Ruiz")."""
+    escaped = re.escape(word)
+    return bool(re.search(rf"(?:\bwith|,|\band|&)\s+{escaped}\b|\b{escaped}\s*(?:,|\band\b|&)", text, re.IGNORECASE))
+
+
+_AFTER_NAME = re.compile(r"\s*\(.*$")
+# A title before a name, with its full stop unless it is a common one ("Gen Li" keeps "Gen").
 _TITLE_BEFORE = re.compile(rf"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+|{TITLES}\.\s+)+")
 
 

@@ -1,5 +1,6 @@
 """Tables written in text: lines of cells between ``|`` (Markdown and the like)."""
 
+import csv
 import re
 
 # A rule line between a table's heading and its rows ("|---|:--:|", "+----+").
@@ -63,3 +64,67 @@ def item_description(line: str) -> str | None:
         if letters >= 3 and (best is None or letters > sum(character.isalpha() for character in best)):
             best = column
     return best if laid_out else None
+
+
+_CELL = re.compile(r"^([^:|]{1,40}?):\s+(.+)$", re.DOTALL)
+
+
+def labelled_cells(piece: str) -> list[tuple[str, str]]:
+    """A row written by ``labelled_row`` as its (heading, cell) pairs, the heading "" for a cell without one; none
+    for a piece that is not such a row (fewer than two cells under a heading)."""
+    if "\n" in piece.strip():
+        return []
+    pairs = []
+    for part in piece.split(" | "):
+        match = _CELL.match(part.strip())
+        pairs.append((match.group(1).strip(), match.group(2).strip()) if match else ("", part.strip()))
+    return pairs if sum(1 for label, _ in pairs if label) >= 2 else []
+
+
+def columns_of(text: str, labels: list[str]) -> list[str]:
+    """The names of every column of the table in ``text`` whose heading holds ``labels`` (a row leaves its empty
+    cells out); ``labels`` themselves when no heading row holds them all."""
+    wanted = {label for label in labels if label}
+    for line in text.splitlines():
+        if "|" in line and wanted <= set(names := heading(line)):
+            return [name for name in names if name]
+    return [label for label in labels if label]
+
+
+def comma_tables(text: str) -> str:
+    """``text`` with each block of comma-separated rows - an export: a heading row of short names without digits,
+    then two or more rows of as many cells, no comma followed by a space outside quotes - written as a table of
+    cells between bars ("#KC1042 | 2025-05-14 | Amira Haddad"), so that it reads as any table does; every other
+    line as it was."""
+    lines = text.split("\n")
+    counts = [_cell_count(line) for line in lines]
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and counts[start] >= 3 and counts[end] == counts[start]:
+            end += 1
+        if end - start >= 3 and _heading_row(lines[start]) and not any(map(_spaced, lines[start:end])):
+            for index in range(start, end):
+                # An empty cell is written "-", so that a row's last cells keep their columns.
+                lines[index] = " | ".join(cell.strip() or "-" for cell in next(csv.reader([lines[index]])))
+            start = end
+        else:
+            start += 1
+    return "\n".join(lines)
+
+
+def _heading_row(line: str) -> bool:
+    """Whether a line can head an export: short column names without digits."""
+    return not any(character.isdigit() for character in line) and all(len(cell) <= 40 for cell in line.split(","))
+
+
+def _spaced(line: str) -> bool:
+    """Whether a line writes a comma and a space outside quotes, as prose and addresses do and exports do not."""
+    return ", " in re.sub(r'"[^"]*"', "", line)
+
+
+def _cell_count(line: str) -> int:
+    """How many comma-separated cells a line holds (quoted cells may hold commas); 0 for a line with a bar."""
+    if "," not in line or "|" in line or len(line) > 2000:
+        return 0
+    return len(next(csv.reader([line])))
