@@ -19,7 +19,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
-from gateway.profiles.small.grounding import Grounding, _heading, narrow_tool
+from gateway.profiles.small.grounding import Grounding, _heading, _synonyms, narrow_tool
 from gateway.profiles.small.people import lists_people, names_a_person
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
@@ -391,6 +391,18 @@ def test_a_number_counting_or_numbering_something_else_is_not_offered_beside_oth
     assert offered["properties"]["guests"]["anyOf"][0]["enum"] == [4]
     assert offered["properties"]["quantity"]["anyOf"][0]["enum"] == [9, 4, 2, 12]
     assert offered["properties"]["table"]["anyOf"][0]["enum"] == [9]
+    # ... and only those where the text writes such: "3-bed" or "1 bedroom" for bedrooms, by the word it starts.
+    listing = tmp_path / "listing.yaml"
+    described = {"type": "integer", "description": "Bedrooms of the flat or house."}
+    listing.write_text(json.dumps({"title": "Listing", "type": "object", "properties": {"bedrooms": described}}))
+    rooms = compile_schema(listing, tmp_path / "cache")
+    for text, expected in [
+        ("ROOM in 3-bed flatshare, Wrangelstr. 18, 540 EUR", [3]),
+        ("Flat 2, 1 bedroom, 18 Orchard Lane", [1]),
+        ("Room in a 4 bedroom house share, 18 Orchard Lane", [4]),
+        ("Flat 2, 18 Orchard Lane, 540 EUR", [540]),  # nothing counts bedrooms: what numbers nothing else
+    ]:
+        assert narrowed(rooms, text)["properties"]["bedrooms"]["anyOf"][0]["enum"] == expected, text
 
 
 def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
@@ -459,6 +471,14 @@ def test_a_roles_name_is_a_persons_where_its_own_description_says_so(tmp_path: P
     offered = narrowed(booking, text)["properties"]["organiser_name"]["anyOf"][0]["enum"]
     assert "Pieter van den Berg" in offered
     assert not {"Hi Dana", "The Old Granary", "Dr. Pieter van den Berg", "Open Water Ltd"} & set(offered)
+    # A title alone is no name ("Sir" had been offered, and chosen).
+    knighted = "Sir Reginald Ashworth, age 71, was knighted in 2004 for services to architecture."
+    user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
+    assert narrowed(user_detail, knighted)["properties"]["name"]["enum"] == [
+        "Reginald",
+        "Reginald Ashworth",
+        "Ashworth",
+    ]
 
 
 def test_a_persons_name_is_not_offered_a_heading_a_place_or_another_persons_signature(tmp_path: Path) -> None:
@@ -597,9 +617,11 @@ def test_a_yes_no_field_takes_what_the_text_says_of_its_thing(tmp_path: Path) ->
 
     def offered(text: str) -> dict[str, Any]:
         narrowed_properties: dict[str, Any] = narrowed(schema, text)["properties"]
-        return {name: spec["anyOf"][0].get("enum") for name, spec in narrowed_properties.items()}
+        return {name: spec.get("anyOf", [spec])[0].get("enum") for name, spec in narrowed_properties.items()}
 
-    # Named without a no: yes; every mention negated: no; both, or never named: the model's choice, or left out.
+    # Named without a no: yes; every mention negated: no (stated, so no null to choose); both, or never named: the
+    # model's choice, or left out.
+    assert "anyOf" not in narrowed(schema, "I'd recommend it.")["properties"]["would_recommend"]
     assert offered("Still, for £34.99 I'd recommend it. Signature required.") == {
         "would_recommend": [True],
         "signature_required": [True],
@@ -649,7 +671,14 @@ def test_a_title_is_offered_the_texts_first_line_whole(tmp_path: Path) -> None:
     listing.write_text(json.dumps({"title": "Listing", "type": "object", "properties": properties}))
     schema = compile_schema(listing, tmp_path / "cache")
     text = "To let: Bright 2-bed flat, Headingley\n\nRent: £950 pcm. Two double bedrooms."
-    assert "Bright 2-bed flat, Headingley" in narrowed(schema, text)["properties"]["title"]["anyOf"][0]["enum"]
+    titles = narrowed(schema, text)["properties"]["title"]["anyOf"][0]["enum"]
+    # First, and none of its runs of words ("2-bed flat, Headingley"); but without a bracket after it, or a part
+    # a dash or a colon sets apart.
+    assert titles[0] == "Bright 2-bed flat, Headingley"
+    assert not {"2-bed flat, Headingley", "Bright", "Headingley", "Bright 2-bed flat"} & set(titles)
+    card = narrowed(schema, "RECIPE CARD — Classic Pancakes (serves 4)\nRent: £950")["properties"]["title"]
+    assert {"Classic Pancakes", "RECIPE CARD — Classic Pancakes (serves 4)"} <= set(card["anyOf"][0]["enum"])
+    assert "Pancakes" not in card["anyOf"][0]["enum"]
     # A first line that is a sentence is no heading; Markdown's marks and a label are no part of one.
     assert _heading("We are moving out. The flat is lovely.\nRent: £950") is None
     assert _heading("\n## To let: Bright flat, Leeds\nRent: £950") == "Bright flat, Leeds"
@@ -659,3 +688,74 @@ def test_a_bullet_is_no_signature(tmp_path: Path) -> None:
     user_detail = compile_schema(SHIPPED_SCHEMAS / "user_detail.yaml", tmp_path / "cache")
     text = "New hire, aged 29, starts Monday on the data team.\n- Ana Ruiz"
     assert "Ana Ruiz" in narrowed(user_detail, text)["properties"]["name"]["enum"]
+
+
+def test_what_a_fields_description_rules_out_is_not_offered(tmp_path: Path) -> None:
+    booking = tmp_path / "booking.yaml"
+    start = "When guests arrive, HH:MM; not a set-up, delivery or access time for the organiser."
+    properties = {
+        "start_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": start},
+        "event_date": {"type": "string", "format": "date", "description": "Not the date the message was sent."},
+        "deposit": {"type": "number", "description": "The deposit (not a holding deposit or agency fee)."},
+        "phone": {"type": "string", "description": "The tenant's number, not an agency's office line."},
+        "organiser_name": {"type": "string", "description": "The person who booked. Not a company."},
+    }
+    booking.write_text(json.dumps({"title": "Booking", "type": "object", "properties": properties}))
+    schema = compile_schema(booking, tmp_path / "cache")
+    text = (
+        "Sent: 2 May 2025\nHi Dana, the party on 13 June 2025 is confirmed. Arrival of guests: 4.30pm (suppliers may "
+        "access the barn from 11am); staff need the room from 6:30 AM for setup. Deposit: €500, agency fee: €90.\n"
+        "Call me on 0412 345 678 - our agency office line is (02) 9550 1200 (9 to 5).\nCharlotte Hollis, 40th"
+    )
+    offered = narrowed(schema, text)["properties"]
+
+    def values(field: str) -> list[Any]:
+        return list(offered[field].get("anyOf", [offered[field]])[0]["enum"])
+
+    assert values("start_time") == ["16:30"]
+    assert values("event_date") == ["2025-06-13"]
+    assert values("deposit") == [500]
+    assert values("phone") == ["0412 345 678"]
+    # A person's name opens and ends with a capital: no lowercase word, no number.
+    names = values("organiser_name")
+    assert "Charlotte Hollis" in names and not [name for name in names if not name[0].isupper()]
+    # What every candidate is written beside is offered still: the rule never leaves a field nothing.
+    assert narrowed(schema, "Access from 07:30.")["properties"]["start_time"]["anyOf"][0]["enum"] == ["07:30"]
+
+
+def test_a_number_a_forms_label_states_for_an_optional_field_is_its_only_choice(tmp_path: Path) -> None:
+    listing = tmp_path / "listing.yaml"
+    properties = {
+        "bedrooms": {"type": "integer"},
+        "deposit": {"type": "number"},
+        "monthly_rent": {"type": "number"},
+        "area_sqm": {"type": "number"},
+    }
+    listing.write_text(json.dumps({"title": "Listing", "type": "object", "properties": properties}))
+    schema = compile_schema(listing, tmp_path / "cache")
+    text = (
+        "To let: Bright 2-bed flat\nRent: € 1.850,- per month\nHolding deposit: £219\n- Deposit: £1,096 (5 weeks)\n"
+        "Bedrooms: 2\nThe room is 14 m² and the flat 60 m²."
+    )
+    offered = narrowed(schema, text)["properties"]
+    # No null to choose: the field leaves the tool as a pinned value ("Rent:" labels the rent: its own word).
+    assert {key: offered["bedrooms"].get(key) for key in ("anyOf", "enum")} == {"anyOf": None, "enum": [2]}
+    assert {key: offered["deposit"].get(key) for key in ("anyOf", "enum")} == {"anyOf": None, "enum": [1096]}
+    assert {key: offered["monthly_rent"].get(key) for key in ("anyOf", "enum")} == {"anyOf": None, "enum": [1850]}
+    # Numbers in a sentence are the model's to choose, null included.
+    assert offered["area_sqm"]["anyOf"][0]["enum"] == [14, 60]
+
+
+def test_a_label_its_description_names_the_value_by_labels_a_string(tmp_path: Path) -> None:
+    listing = tmp_path / "listing.yaml"
+    district = "The district, neighbourhood, suburb or borough of the property, as written."
+    properties = {"district": {"type": "string", "description": district}, "title": {"type": "string"}}
+    listing.write_text(json.dumps({"title": "Listing", "type": "object", "properties": properties}))
+    schema = compile_schema(listing, tmp_path / "cache")
+    text = "Spacious apartment in Oud-West\n\nNeighbourhood: Oud-West, close to the Vondelpark\nBedrooms: 2"
+    offered = narrowed(schema, text)["properties"]["district"]
+    # One value under the label, wherever else the text writes it: stated, so no null to choose.
+    assert {key: offered.get(key) for key in ("anyOf", "enum")} == {"anyOf": None, "enum": ["Oud-West"]}
+    # A description naming its value one way gives no other label ("Name:" is no label of an event's name).
+    assert _synonyms("The name of the event as written.") == set()
+    assert _synonyms("The room, hall or stage as written.") == {"room", "hall", "stag"}

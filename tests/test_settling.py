@@ -349,3 +349,30 @@ def test_a_list_not_named_for_people_is_left_as_read() -> None:
     text = "I ordered Monstera plants and Pothos cuttings."
     answer = Order(product_names=["Monstera", "Pothos"])
     assert settle(answer, text).model_dump() == {"product_names": ["Monstera", "Pothos"]}
+
+
+class Booking(BaseModel):
+    organiser_name: str | None = None
+    organiser_email: str | None = None
+    venue_name: str | None = None
+    venue_email: str | None = None
+
+
+def test_a_name_beside_its_roles_email_is_the_name_the_address_spells() -> None:
+    text = (
+        "Dear Ms Hollis,\nThank you for choosing The Old Granary for Hannah & Tom's reception.\n"
+        "Questions: events@oldgranary.co.uk\n\nBest wishes,\nCharlotte Hollis <charlotte.hollis@outlook.com>\n"
+        "Cc: Dr. Pieter van den Berg (p.vandenberg@openwater.nl), Mette Kjær <mkjaer@example.dk>"
+    )
+
+    def organiser(name: str, email: str) -> str | None:
+        return settle(Booking(organiser_name=name, organiser_email=email), text).organiser_name  # type: ignore[attr-defined,no-any-return]
+
+    assert organiser("Hannah", "charlotte.hollis@outlook.com") == "Charlotte Hollis"
+    assert organiser("Hollis", "charlotte.hollis@outlook.com") == "Charlotte Hollis"
+    assert organiser("Hannah", "p.vandenberg@openwater.nl") == "Pieter van den Berg"  # no title
+    assert organiser("Hannah", "mkjaer@example.dk") == "Mette Kjær"
+    # An address that spells no name written, or another role's address, leaves the name as read.
+    assert organiser("Hannah", "events@oldgranary.co.uk") == "Hannah"
+    other = settle(Booking(organiser_name="Hannah", venue_email="charlotte.hollis@outlook.com"), text)
+    assert other.organiser_name == "Hannah"  # type: ignore[attr-defined]

@@ -54,6 +54,16 @@ def test_times_numbers_and_contacts_are_found_and_normalised() -> None:
     # Each value keeps where the text writes it.
     [phone] = facts.phones
     assert facts.text[phone.start : phone.end] == "+44 7911 123456"
+    # A continental amount without cents: "€ 1.850,-" is 1850.
+    assert [found.value for found in TextFacts("Rent: € 1.850,- pm, service € 75,-").numbers] == [1850.0, 75.0]
+
+
+def test_a_phone_number_ends_before_a_bracket_it_leaves_open() -> None:
+    assert [found.value for found in TextFacts("call 98450 12345 (10 am to 8 pm).").phones] == ["98450 12345"]
+    assert [found.value for found in TextFacts("Tel (02) 9550 1200, +1 (415) 555-0100").phones] == [
+        "(02) 9550 1200",
+        "+1 (415) 555-0100",
+    ]
 
 
 def test_a_number_inside_a_date_time_or_phone_is_not_a_number_of_its_own() -> None:

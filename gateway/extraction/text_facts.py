@@ -5,7 +5,9 @@ a JSON Schema type or ``format`` asks for and kept with where it stands in the t
 the kinds to fields (``profiles.small.grounding``), and evidence finds an answer's values in the text with them.
 """
 
+import bisect
 import calendar
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, time
@@ -190,7 +192,8 @@ def units_written(text: str) -> list[Found]:
 _EDGE = ".,;:!?\"'“”‘’*_"
 _OPEN, _CLOSE = "([{", ")]}"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Parts bounded as RFC 5321 bounds them, and starting where a word does: linear on a long run of letters.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 # A phone number: an optional +, then digits with spaces, dots, dashes, slashes or brackets; 7 to 15 digits.
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
@@ -202,7 +205,10 @@ _SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d]
 # Lakh and crore grouping ("18,00,000" is 1 800 000).
 _LAKH_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[kK](?![A-Za-z])")
-_EURO_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{2}(?!\d)|(?<![\w.,])\d+,\d{2}(?![\d,])")
+# Continental amounts: "1.250,00", "12,50", "€ 1.850,-" (no cents).
+_EURO_NUMBER = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{2}|,[-–—])(?!\d)|\d+(?:,\d{2}(?![\d,])|,[-–—](?!\d)))"
+)
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
 _FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
 _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
@@ -312,6 +318,9 @@ class TextFacts:
         for match in _PHONE.finditer(self.text):
             start, end = trimmed(self.text, match.start(), match.end())
             value = self.text[start:end]
+            if value.rfind("(") > max(0, value.rfind(")")):  # "98450 12345 (10 am to 8 pm)": a bracket left open
+                end = start + len(value[: value.rfind("(")].rstrip())
+                value = self.text[start:end]
             digits = sum(character.isdigit() for character in value)
             if 7 <= digits <= 15 and not _looks_like_date(value):
                 found.append(Found(value, start, end))
@@ -369,7 +378,7 @@ class TextFacts:
         # A number read whole ("38 000", "€55k") is not also its pieces ("38", "55").
         found: dict[tuple[int, int], Found] = {(item.start, item.end): item for item in self._grouped}
         for match in _EURO_NUMBER.finditer(self.text):
-            value = float(match.group().replace(".", "").replace(",", "."))
+            value = float(re.sub(r",[-–—]$", "", match.group()).replace(".", "").replace(",", "."))
             found[match.span()] = Found(value, *match.span())
         for match in _FRACTION.finditer(self.text):
             whole, numerator, denominator, glued, vulgar = match.groups()
@@ -377,8 +386,11 @@ class TextFacts:
                 continue
             part = _VULGAR[vulgar] if vulgar else int(numerator) / int(denominator)
             found[match.span()] = Found(round(int(whole or glued or 0) + part, 3), *match.span())
+        read = sorted(found)  # what is read already: a plain number inside it is none of its own
+        starts, reach = [start for start, _ in read], list(itertools.accumulate((end for _, end in read), max))
         for match in _NUMBER.finditer(self.text):
-            if any(start <= match.start() < end for start, end in found):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index >= 0 and reach[index] > match.start():
                 continue
             value = float(match.group().replace(",", "").replace("−", "-"))
             found[match.span()] = Found(value, *match.span())
@@ -403,7 +415,15 @@ class TextFacts:
         return [match.span() for match in _NUMBERING.finditer(self.text)]
 
     def _free(self, position: int) -> bool:
-        return not any(start <= position < end for start, end in self._taken)
+        starts, reach = self._taken_index
+        index = bisect.bisect_right(starts, position) - 1
+        return index < 0 or reach[index] <= position
+
+    @cached_property
+    def _taken_index(self) -> tuple[list[int], list[int]]:
+        """``_taken`` by start, with the furthest end reached so far: whether a position is inside one, at once."""
+        taken = sorted(self._taken)
+        return [start for start, _ in taken], list(itertools.accumulate((end for _, end in taken), max))
 
     @cached_property
     def dates(self) -> list[Found]:

@@ -81,25 +81,43 @@ def names_an_age(field: str) -> bool:
     return "age" in {word.casefold() for word in name_words(field)}
 
 
+_WORD_AFTER = re.compile(r"[- \t]([^\W\d_]{3,})")
+_LABEL_BEFORE = re.compile(r"([^\W\d_]{3,})[ \t]*[:=][ \t]*$")
+
+
 def uncounted(
     spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
 ) -> list[_Span]:
     """The numbers of ``spans`` (``(start, end, value)``) a whole-number ``field`` can take: not one written
     just before something else it counts ("after 2 nights", "the 90-minute session", "18 Orchard Lane" for an
     age), nor one just after what it numbers ("Hall 2", "Locker 118"), unless that thing is named in the field's
-    name or description ("4 guests" for ``guests``, "Floor 3" for ``floor``). Every number if each is such a one
-    and ``all_if_none``."""
+    name or description ("4 guests" for ``guests``, "Floor 3" for ``floor``, "3-bed" for ``bedrooms``); only those
+    counting what the field's own name names where there are such. Every number if each counts another thing and
+    ``all_if_none``."""
     own = name_words(field)
     if {word.casefold()[:4] for word in own if len(word) >= 3} & _COUNT_STEMS:
         return spans
-    related = {word.casefold()[:4] for word in [*own, *re.findall(r"[^\W\d_]+", spec.get("description", ""))]}
+    stems = {word.casefold()[:4] for word in own}
+    related = stems | {word.casefold()[:4] for word in re.findall(r"[^\W\d_]+", spec.get("description", ""))}
 
-    def free(span: _Span) -> bool:
-        nouns = (counted_noun(text, span[1]), numbered_noun(text, span[0]))
-        return all(noun is None or noun[:4] in related for noun in nouns)
+    def named(noun: str | None, words: set[str]) -> bool:  # "3-bed" for bedrooms: a word named by one it starts
+        if noun is None:
+            return False
+        return noun[:4] in words or (len(noun) == 3 and any(stem.startswith(noun) for stem in words))
 
-    kept = [span for span in spans if free(span)]
-    return kept if kept or not all_if_none else spans
+    def nouns(span: _Span) -> tuple[str | None, str | None]:
+        return counted_noun(text, span[1]), numbered_noun(text, span[0])
+
+    def counts_own(span: _Span) -> bool:  # "3-bed", "1 bedroom", "2 bedrooms", "Bedrooms: 2"
+        after = _WORD_AFTER.match(text, span[1])
+        label = _LABEL_BEFORE.search(text, max(0, span[0] - 30), span[0])
+        words = (*nouns(span), after and after.group(1).casefold(), label and label.group(1).casefold())
+        return any(named(noun, stems) for noun in words)
+
+    kept = [span for span in spans if all(noun is None or named(noun, related) for noun in nouns(span))]
+    # Numbers counting what the field's own name names come first: "3-bed flatshare", not "18" or "540".
+    own_count = [span for span in kept if counts_own(span)]
+    return (own_count or kept) if kept or not all_if_none else spans
 
 
 def value_choices(properties: dict[str, Any], fields: tuple[str, ...], text: str) -> dict[str, list[Any]]:

@@ -10,8 +10,10 @@ is taken out of the tool (it stays absent); an optional email, URL, phone, date 
 required, when the text offers at least as many such values as the object has such fields.
 """
 
+import functools
 import math
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +120,8 @@ class _Narrowing:
         self.in_array = 0
         self.owner: dict[str, Any] = {}  # the object whose properties are being narrowed
         self.described: dict[str, str] = {}  # each property's description (an optional one's is outside its type)
+        # Optional fields the text states: a form's label's value ("Bedrooms: 2"), a yes/no every mention agrees on.
+        self.stated: set[str] = set()
 
     def run(self, tool_name: str) -> dict[str, Any]:
         root = {key: value for key, value in self.parameters.items() if key != "$defs"}
@@ -184,6 +188,8 @@ class _Narrowing:
             inner = self.property(real[0], path, required=required)
             if inner is None:
                 return None
+            if path in self.stated:  # the text states it, as a form does: no null to choose
+                return {key: value for key, value in spec.items() if key not in ("anyOf", "default")} | inner
             return {**spec, "anyOf": [inner if branch is real[0] else branch for branch in branches]}
         kind = spec.get("type")
         if kind == "object":
@@ -218,7 +224,10 @@ class _Narrowing:
             if not required and not _spoken_of(path, self.facts.text):
                 return None  # an optional yes/no the text says nothing about stays out
             said = _said(path, self.facts.text)
-            return spec if said is None else {**spec, "enum": [said]}
+            if said is None:
+                return spec
+            self.stated.add(path)  # every mention says the same: stated, no null to choose
+            return {**spec, "enum": [said]}
         candidates = self.leaf(spec, path)
         if candidates is None:
             return spec
@@ -237,6 +246,28 @@ class _Narrowing:
         ref = items.get("$ref")
         target = self.definitions.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else items
         return target.get("type") == "string" and not {"enum", "const", "format", "pattern"} & target.keys()
+
+    def not_ruled_out(self, found: list[Found], path: str) -> list[Found]:
+        """The values of ``found`` not written in a clause about what the field's description rules out ("not a
+        set-up or access time": not the "7:30" of "access from 7:30"); all of them where each is."""
+        words = ruled_out(self.described.get(path, ""), path.rsplit(".", 1)[-1])
+        kept = [item for item in found if not _clause_mentions(self.facts.text, item.start, item.end, words)]
+        return kept or found
+
+    def not_ruled_out_strings(self, values: list[str], path: str) -> list[str]:
+        """``not_ruled_out`` for strings: a value goes where each place the text writes it (a time in any of its
+        written forms: "6:30 AM" for "06:30") is in such a clause."""
+        text = self.facts.text
+        words = ruled_out(self.described.get(path, ""), path.rsplit(".", 1)[-1])
+        if not words:
+            return values
+
+        def said_apart(value: str) -> bool:
+            places = [(match.start(), match.end()) for match in re.finditer(re.escape(value), text)]
+            places += [(found.start, found.end) for found in self.facts.times if found.value[:5] == value]
+            return bool(places) and all(_clause_mentions(text, start, end, words) for start, end in places)
+
+        return [value for value in values if not said_apart(value)] or values
 
     def leaf(self, spec: dict[str, Any], path: str) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
@@ -275,21 +306,28 @@ class _Narrowing:
                 # monthly_rent: "€890", not the "6" of "6 months" (where none is written so: what there is).
                 paid = [found for found in labelled if _beside_a_currency(facts.text, found.start, found.end)]
                 labelled = paid or labelled
+            labelled = self.not_ruled_out(labelled, path)
+            # "Bedrooms: 2", "Deposit: £1,096" opening a line: a form's answer for the field, written for it.
+            formed = {found.value for found in labelled if set() < _form_label(facts.text, found.start) <= label}
+            if len(formed) == 1 and _bounded(list(formed), spec):
+                self.stated.add(path)
+                return _bounded(list(formed), spec)
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
+        one_labelled: list[str] = []
         if fmt in _FORMATS:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
                 found = [item for item in found if has_offset(item.value)]
-            values = [item.value for item in _labelled(found, facts.text, label)]
+            values = [item.value for item in self.not_ruled_out(_labelled(found, facts.text, label), path)]
         elif fmt is not None:
             return None
         elif "phone" in path.rsplit(".", 1)[-1].lower():  # a phone pattern matches a date ("14.02.2024") too
-            values = [item.value for item in facts.phones]
+            values = [item.value for item in self.not_ruled_out(facts.phones, path)]
             values = values if pattern is None else _matching(values, pattern)
         elif pattern is not None:
-            values = _pattern_values(facts, pattern)
+            values = self.not_ruled_out_strings(_pattern_values(facts, pattern), path)
             if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
                 values = [value for value in values if value not in _written_dates(facts)] or values
             if _names_a_code(path) and not _names_a_postal_code(path):
@@ -301,13 +339,23 @@ class _Narrowing:
             words = [
                 found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
             ]
-            values = [item.value for item in _labelled(words, facts.text, label, colon=True)]
+            # "Neighbourhood: Oud-West" labels a district its description calls "The district, neighbourhood ...".
+            aliases = _synonyms(self.described.get(path, "")) if label else set()
+            values = [item.value for item in _labelled(words, facts.text, label, colon=True, any_of=aliases)]
+            one_labelled = values if len(values) == 1 < len(words) else []  # "Neighbourhood: Oud-West"
             # A piece of one line (an item read alone) offers its description whole, commas and all.
             if (described := item_description(facts.text)) is not None and described not in values:
                 values.append(described)
             heading = _heading(facts.text) if not self.in_array and _names_a_title(path) else None
-            if heading is not None and heading not in values:
-                values.append(heading)  # a listing's or a recipe's first line, commas and all
+            if heading is not None and "\n" not in facts.text.strip():
+                values += [heading] if heading not in values else []  # a piece's one line, commas and all
+            elif heading is not None:
+                # A listing's or a recipe's first line above the rest, commas and all, first.
+                values = [heading, *(value for value in values if value != heading)]
+                # Of the heading, what it says whole: not a run of its words ("2-bed flat, Headingley" of "Bright
+                # 2-bed flat, Headingley") but without a bracket after it, or one of the parts it sets apart.
+                whole = _heading_parts(heading)
+                values = [value for value in values if value in whole or not _part_of(value, heading)]
             if _names_a_code(path):
                 values = [value for value in values if len(value) <= 60 and _CODE.fullmatch(value)]
                 # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
@@ -341,16 +389,25 @@ class _Narrowing:
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
             values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
-            # A name without the title before it ("Pieter van den Berg", not "Dr. Pieter van den Berg").
+            # A name opens and ends with a capital ("Pieter van den Berg"; not "confirmation", "40th" or "$18pp"),
+            # where the text writes one.
+            values = [value for value in values if _capitalised_name(value)] or values
+            # A name without the title before it ("Pieter van den Berg", not "Dr. Pieter van den Berg"); a title
+            # alone ("Sir") is no name.
             offered = set(values)
             values = [
-                value for value in values if _TITLE.sub("", value) == value or _TITLE.sub("", value) not in offered
+                value
+                for value in values
+                if _TITLE.sub("", f"{value} ")
+                and (_TITLE.sub("", value) == value or _TITLE.sub("", value) not in offered)
             ]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
         if pattern is not None:
             values = _matching(values, pattern)
+        if values and values == one_labelled:
+            self.stated.add(path)  # a form's label states it: no null to choose
         return values if len(values) <= MAX_CANDIDATES else None
 
 
@@ -374,6 +431,19 @@ _POSTAL_CODE = re.compile(
 _TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Herr|Frau)\.?\s+")
 
 
+def _heading_parts(heading: str) -> set[str]:
+    """A heading, without a bracket after it ("Classic Pancakes (serves 4)"), and each part of it a dash, a colon
+    or a bar sets apart ("RECIPE CARD — Shortbread", "New episode: Founders' Roundtable")."""
+    bare = re.sub(r"\s*[(\[][^()\[\]]*[)\]]\s*$", "", heading)
+    parts = re.split(r"\s+[-–—|]\s+|:\s+|\s+/\s+", bare)
+    return {heading, bare, *(part.strip() for part in parts if part.strip())}
+
+
+def _part_of(value: str, heading: str) -> bool:
+    """Whether ``value`` is a run of the heading's words, shorter than it."""
+    return value != heading and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", heading) is not None
+
+
 def _inside(value: str, other: str) -> bool:
     """Whether ``value`` is some of the groups of the longer code ``other``, each group holding a digit ("1118
     9922" of "9400 1118 9922"; not "ABC123" of "PNR ABC123")."""
@@ -382,6 +452,43 @@ def _inside(value: str, other: str) -> bool:
         and f" {value} " in f" {other} "
         and all(any(character.isdigit() for character in group) for group in other.split())
     )
+
+
+# What a description rules out: "not a set-up, delivery or access time for the organiser", "not the date the message
+# was sent", "not a holding deposit, move-in fee ...", up to a clause's end or a "for"/"when" that says whose.
+_RULED_OUT = re.compile(r"(?i)\bnot[ \t]+(?:a|an|the)[ \t]+([^.;()]*?)(?=[.;()]|\b(?:for|when|if|unless)\b|$)")
+_UNSAID = frozenset("a an the or and of to in on is was are were its their it as by nor any other another".split())
+# Where a clause ends around a value (a dash between spaces too): not at a time's or an amount's own "." or ","
+# ("4.30pm", "£2,000").
+_CLAUSE_END = re.compile(r"[;\n()!?]|(?<!\d)[.,]|[.,](?!\d)|[ \t][-–—][ \t]")
+
+
+def ruled_out(description: str, field: str) -> list[str]:
+    """The words of what ``description`` says a field's value is not (``_RULED_OUT``), less the field's own name
+    words ("set-up", "delivery", "access" for start_time)."""
+    own = {word.casefold() for word in name_words(field)}
+    words = [
+        word.casefold().removesuffix("'s").removesuffix("’s")
+        for phrase in _RULED_OUT.findall(description)
+        for word in re.findall(r"[^\W\d_][\w'’-]+", phrase)
+    ]
+    return list(dict.fromkeys(word for word in words if word not in _UNSAID and word not in own and len(word) > 2))
+
+
+def _clause_mentions(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Whether the clause holding ``text[start:end]`` writes one of ``words`` (a hyphen written or not)."""
+    opening = max((match.end() for match in _CLAUSE_END.finditer(text, max(0, start - 200), start)), default=0)
+    closing = _CLAUSE_END.search(text, end, end + 200)
+    clause = text[max(opening, start - 200) : closing.start() if closing else end + 200]
+    return any(
+        re.search(rf"(?i)(?<!\w){'[- ]?'.join(map(re.escape, word.split('-')))}", clause) is not None for word in words
+    )
+
+
+def _capitalised_name(value: str) -> bool:
+    """Whether ``value`` opens with a capital and its last word too (or letters of a script without case)."""
+    last = value.split()[-1]
+    return value[:1].isalpha() and not value[:1].islower() and last[:1].isalpha() and not last[:1].islower()
 
 
 def _names_a_postal_code(path: str) -> bool:
@@ -507,24 +614,85 @@ def _name_stems(name: str) -> set[str]:
 _CLAUSE = re.compile(r"[,;.·|()\n—]")
 
 
-def _labelled(found: list[Found], text: str, label: set[str], *, colon: bool = False) -> list[Found]:
+def _labelled(
+    found: list[Found], text: str, label: set[str], *, colon: bool = False, any_of: AbstractSet[str] = frozenset()
+) -> list[Found]:
     """The values the text labels with a word of the field's own name ("Prep: 10 min", "serves 4", "4
     servings"), if any; else all of them. A label is a word in the same clause just before the value or just
-    after it; for a string, only "Label: value" with every word of the field's own name ("Product name: X")."""
+    after it; for a string, only "Label: value" with every word of the field's own name ("Product name: X") or
+    one word of ``any_of``."""
     if not label:
         return found
     labelled = []
     for item in found:
-        before = _CLAUSE.split(text[max(0, item.start - 30) : item.start])[-1]
         if colon:
             # "Product name: X" labels a product_name, "Name: X" does not: a string's label holds all its words.
-            heading = re.search(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*[:=–-]\s*$", before)
-            stems = {word.casefold()[:4] for word in heading.group(1).split()} if heading else set()
-            if label <= stems:
-                labelled.append(item)
+            # Wherever the text writes the value ("... in Oud-West", then "Neighbourhood: Oud-West").
+            first = _FIRST_WORD.match(item.value)
+            places = [(item.start, _label_before(text, item.start))]
+            after = _after_labels(text).get(first.group(), []) if first else []
+            places += [place for place in after if text.startswith(item.value, place[0])]
+            for _, stems in places:
+                if label <= stems or (len(stems) == 1 and stems <= any_of):
+                    labelled.append(item)
+                    break
         elif _labels(item, text, label):
             labelled.append(item)
     return labelled or found
+
+
+# A form's label: a line's first words before a colon and the value ("Bedrooms: 2", "- Deposit: £1,096").
+_FORM_LABEL = re.compile(
+    r"[ \t]*(?:[-*•][ \t]+)?((?:[^\W\d_]+[ \t]+){0,2}[^\W\d_]+)[ \t]*:[ \t]*(?:[A-Z]{3}[ \t]*|[^\w\s.,:]{1,3}[ \t]*)?"
+)
+
+
+def _form_label(text: str, start: int) -> set[str]:
+    """The stems of the form label a value at ``start`` follows on its line ("Bedrooms: 2", "Deposit: £1,096");
+    none if it follows none."""
+    line_start = text.rfind("\n", max(0, start - 60), start) + 1
+    match = _FORM_LABEL.fullmatch(text, line_start, start) if line_start or start <= 60 else None
+    return {word.casefold()[:4] for word in match.group(1).split()} if match else set()
+
+
+# A description that opens by naming its value several ways: "The district, neighbourhood, suburb or borough of".
+_NOUN = r"(?!(?:or|and|of|as|in|on|at|to|by|for|from|with|the|that|which|is)\b)[^\W\d_]+"
+_NAMED_AS = re.compile(rf"(?i)^(?:the|an?)\s+((?:{_NOUN}\s+)?{_NOUN}(?:\s*(?:,|\bor\b)\s*(?:{_NOUN}\s+)?{_NOUN})+)\b")
+
+
+def _synonyms(description: str) -> set[str]:
+    """The stems of the words a description opens by naming its value with ("The district, neighbourhood, suburb
+    or borough of the property": dist, neig, subu, boro); none where it names it one way."""
+    match = _NAMED_AS.match(description)
+    if match is None:
+        return set()
+    elements = [element.split() for element in re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", match.group(1))]
+    if len(elements) < 2 or any(not element or len(element) > 2 for element in elements):
+        return set()
+    return {element[-1].casefold()[:4] for element in elements if len(element[-1]) >= 4}
+
+
+_LABEL_HEADING = re.compile(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*[:=–-]\s*$")
+_FIRST_WORD = re.compile(r"[\w'’-]+|\S")
+_COLON_LABEL = re.compile(
+    r"(?<![^\W\d_])((?:[^\W\d_]{1,30}[ \t]+){0,2}[^\W\d_]{1,30})[ \t]*[:=][ \t]*(?=([\w'’-]+|\S))"
+)
+
+
+def _label_before(text: str, start: int) -> frozenset[str]:
+    """The stems of the label just before ``start`` in its clause ("Product name: X"); none if there is none."""
+    heading = _LABEL_HEADING.search(_CLAUSE.split(text[max(0, start - 30) : start])[-1])
+    return frozenset(word.casefold()[:4] for word in heading.group(1).split()) if heading else frozenset()
+
+
+@functools.lru_cache(maxsize=8)
+def _after_labels(text: str) -> dict[str, list[tuple[int, frozenset[str]]]]:
+    """Where a value after a "Label:" starts, with the label's stems, by the value's first word (the text's every
+    "Neighbourhood: Oud-West", found once)."""
+    found: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    for match in _COLON_LABEL.finditer(text):
+        found.setdefault(match.group(2), []).append((match.end(), _label_before(text, match.end())))
+    return found
 
 
 def _labels(item: Found, text: str, label: set[str]) -> bool:

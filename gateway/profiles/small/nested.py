@@ -98,7 +98,18 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
             if any(len(element) > 2 for element in words):
                 continue
             stems |= {_singular(word.casefold()) for element in words for word in element[-1:]}
+    stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
     return frozenset(stem for stem in stems if len(stem) >= 3)
+
+
+# What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks".
+_KINDS_OF = {
+    "meal": ("lunch", "dinner", "breakfast", "brunch", "supper"),
+    "break": ("pause", "intermission", "recess"),
+    "coffee": ("tea",),
+    "social": ("drink", "mixer", "reception", "happy hour"),
+    "networking": ("mingling",),
+}
 
 
 def _singular(word: str) -> str:

@@ -8,6 +8,7 @@ from Desert Bloom Logistics" beside that company), loses that part."""
 
 import re
 import typing
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -16,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
-from gateway.profiles.small.people import lists_people
-from gateway.profiles.small.runs import TITLES, fullest_name, whole_name
+from gateway.profiles.small.people import lists_people, looks_like_a_name
+from gateway.profiles.small.runs import TITLES, fullest_name, runs, whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
 # Each use of a value: whether it is required all the way up (or a list item's: kept), the object holding it and
@@ -36,6 +37,7 @@ def settle(answer: BaseModel, text: str) -> BaseModel:
     changed = _without_empty_lists(type(answer), data) or changed
     changed = _fullest(type(answer), data, facts, _strings_in(data)) or changed
     changed = _widened(type(answer), data, facts, _strings_in(data)) or changed
+    changed = _named_by_email(type(answer), data, facts) or changed
     uses: Uses = {}
     _leaves(type(answer), data, uses)
     for value, holders in uses.items():
@@ -154,12 +156,70 @@ def _fullest(model: type[BaseModel], data: dict[str, Any], facts: TextFacts, hel
         wider = fullest_name(facts.text, value)
         if wider is None or any(other != value and other in wider for other in held):
             continue
-        pattern = kinds.get(name, (None, None, None))[2]
-        if pattern is not None and not _accepts(pattern, wider):
-            continue
-        data[name] = wider
-        changed = True
+        changed = _put(data, name, wider, kinds) or changed
     return changed
+
+
+def _put(data: dict[str, Any], name: str, value: str, kinds: dict[str, tuple[Any, ...]]) -> bool:
+    """``value`` put in ``data[name]`` where the field's pattern accepts it; whether it was."""
+    pattern = kinds.get(name, (None, None, None))[2]
+    if pattern is not None and not _accepts(pattern, value):
+        return False
+    data[name] = value
+    return True
+
+
+def _named_by_email(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
+    """Each person's name in ``data`` beside the e-mail address of the same role ("organiser_name" beside
+    "organiser_email", "name" beside "email") set to the one name the text writes that the address spells
+    ("charlotte.hollis@", "j.marchand@", "mkjaer@": "Charlotte Hollis", "Julien Marchand", "Mette Kjær"); whether
+    any changed. A name the answer holds already, or a longer one holding it, stays."""
+    changed = False
+    for nested, inner in _objects_in(model, data):
+        changed = _named_by_email(nested, inner, facts) or changed
+    kinds = _kinds(model)
+    emails = {_role(key): value for key, value in data.items() if isinstance(value, str) and _names_an_email(key)}
+    for name in model.model_fields:
+        value, email = data.get(name), emails.get(_role(name))
+        if not isinstance(value, str) or not _NAMED.search(name) or _names_an_email(name) or email is None:
+            continue
+        local = _folded(email.split("@", 1)[0])
+        bare = (_TITLE_BEFORE.sub("", found.value) for found in runs(facts.text) if looks_like_a_name(found.value))
+        spelled = {name_written for name_written in bare if _spells(local, name_written)}
+        if len(spelled) != 1 or (wanted := spelled.pop()) in value:
+            continue
+        changed = _put(data, name, wanted, kinds) or changed
+    return changed
+
+
+def _names_an_email(field: str) -> bool:
+    return bool({word.casefold() for word in name_words(field)} & {"email", "mail"})
+
+
+def _role(field: str) -> frozenset[str]:
+    """A field's name words but those saying what of the role it holds ("organiser" of "organiser_email")."""
+    words = {word.casefold() for word in name_words(field)}
+    return frozenset(words - {"name", "full", "email", "mail", "e", "address", "addr"})
+
+
+def _folded(words: str) -> str:
+    """Letters only, lower case, without accents ("Kjær" -> "kjaer", "Inês" -> "ines")."""
+    spelled = unicodedata.normalize("NFKD", words.casefold().translate(_LIGATURES))
+    return "".join(character for character in spelled if "a" <= character <= "z")
+
+
+_LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d", "þ": "th"})
+
+
+def _spells(local: str, name: str) -> bool:
+    """Whether an address's local part (letters only) spells the name: whole, first and last, the first's
+    initial and the last, or the last and the first ("charlottehollis", "jmarchand", "hollisc")."""
+    words = [_folded(word) for word in name.split()]
+    words = [word for word in words if word]
+    if len(words) < 2 or len(words[-1]) < 3:
+        return False
+    first, last, rest = words[0], words[-1], "".join(words[1:])  # rest: "vandenberg" of "Pieter van den Berg"
+    return local in {first + rest, first + last, first[0] + rest, first[0] + last, last + first, last + first[0]}
 
 
 def _written(value: Any, facts: TextFacts) -> list[str]:
