@@ -330,11 +330,22 @@ class TextFacts:
     def integers(self) -> list[Found]:
         """Whole numbers in digits (not inside codes such as "B-12", nor part of a longer number, a date, time,
         phone number, email or URL) or in words."""
-        spans = [(found.start, found.end) for found in self.numbers]
+        spans = sorted((found.start, found.end) for found in self.numbers)
+        starts, longest = [low for low, _ in spans], max((high - low for low, high in spans), default=0)
+
+        def inside_a_longer_number(start: int, end: int) -> bool:  # the spans that can hold ``start``, by bisection
+            index = bisect.bisect_right(starts, start) - 1
+            while index >= 0 and spans[index][0] >= start - longest:
+                low, high = spans[index]
+                if start < high and high - low > end - start:
+                    return True
+                index -= 1
+            return False
+
         written = [
             Found(value, start, end)
             for start, end, value in integer_spans(self.text)
-            if self._free(start) and not any(low <= start < high and high - low > end - start for low, high in spans)
+            if self._free(start) and not inside_a_longer_number(start, end)
         ]
         grouped = [Found(int(item.value), item.start, item.end) for item in self._grouped if item.value.is_integer()]
         glued = [
