@@ -9,6 +9,7 @@ import bisect
 import calendar
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import cached_property
@@ -291,6 +292,14 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1
             piece = piece[:-1]
     return start, end
+
+
+def places_written(value: str, text: str, most: int = 50) -> Iterator[int]:
+    """Where ``text`` writes ``value`` (up to ``most`` places), lazily: a caller may stop at the first that suits."""
+    at, count = text.find(value), 0
+    while at >= 0 and count < most:
+        yield at
+        at, count = text.find(value, at + 1), count + 1
 
 
 class TextFacts:

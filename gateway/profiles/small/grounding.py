@@ -23,6 +23,7 @@ from gateway.extraction.text_facts import (
     TextFacts,
     has_offset,
     marked_as_quantity,
+    places_written,
     units_written,
     written_as_age,
 )
@@ -263,7 +264,7 @@ class _Narrowing:
             return values
 
         def said_apart(value: str) -> bool:
-            places = [(match.start(), match.end()) for match in re.finditer(re.escape(value), text)]
+            places = [(at, at + len(value)) for at in places_written(value, text)]
             places += [(found.start, found.end) for found in self.facts.times if found.value[:5] == value]
             return bool(places) and all(_clause_mentions(text, start, end, words) for start, end in places)
 
@@ -309,9 +310,9 @@ class _Narrowing:
             labelled = self.not_ruled_out(labelled, path)
             # "Bedrooms: 2", "Deposit: £1,096" opening a line: a form's answer for the field, written for it.
             formed = {found.value for found in labelled if set() < _form_label(facts.text, found.start) <= label}
-            if len(formed) == 1 and _bounded(list(formed), spec):
+            if len(formed) == 1 and (stated := _bounded(list(formed), spec)):
                 self.stated.add(path)
-                return _bounded(list(formed), spec)
+                return stated
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")

@@ -5,9 +5,9 @@ Nowak" below "He is 31"; "Dear Ms. Patel," above "your mother, Halina Kowalska .
 place the text writes it may name a person."""
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
+from gateway.extraction.text_facts import places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
@@ -130,16 +130,8 @@ def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> 
     if not any(character.islower() for character in text):
         return values  # a text all in capitals writes its names so too
     apart = _apart(text) if about_an_age else []
-    kept = [value for value in values if any(_may_name(value, at, text, apart) for at in _places(value, text))]
+    kept = [value for value in values if any(_may_name(value, at, text, apart) for at in places_written(value, text))]
     return kept or values
-
-
-def _places(value: str, text: str) -> Iterator[int]:
-    """Where the text writes ``value``, lazily (the first place that may name a person ends the search)."""
-    at, count = text.find(value), 0
-    while at >= 0 and count < 50:
-        yield at
-        at, count = text.find(value, at + 1), count + 1
 
 
 # A place or an organisation is written with one of these last (not "Park", "Hill" or "Lane": surnames too), or
