@@ -121,6 +121,15 @@ async def test_a_table_row_under_a_heading_naming_the_fields_is_read_cell_by_cel
     ]
     assert all(request["tools"][0]["function"]["parameters"]["properties"] == {} for request in backend.requests)
     assert backend.requests[1]["messages"][-1]["content"].startswith("Kai Nakamura | 26 | Defender")
+    # A row's number beside the age's cell (a shirt's "No.") is no reason to read the row again.
+    numbered = "| No. | Name | Age |\n|---|---|---|\n| 1 | Hannah Ogunleye | 26 |\n| 4 | Freya McAllister | 31 |"
+    backend = ScriptedBackend({}, {})
+    items = await small(backend).extract_list(user_detail, numbered)
+    assert [item.model_dump() for item in items] == [
+        {"name": "Hannah Ogunleye", "age": 26},
+        {"name": "Freya McAllister", "age": 31},
+    ]
+    assert len(backend.requests) == 2
 
 
 async def test_a_name_the_model_cut_short_is_taken_whole(user_detail: CompiledSchema) -> None:

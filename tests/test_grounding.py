@@ -19,7 +19,7 @@ from gateway.profiles.small.choices import (
     text_spans,
     value_choices,
 )
-from gateway.profiles.small.grounding import Grounding, _heading, _synonyms, narrow_tool
+from gateway.profiles.small.grounding import Grounding, _heading, _synonyms, narrow_tool, ruled_out
 from gateway.profiles.small.people import lists_people, names_a_person
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
@@ -721,6 +721,33 @@ def test_what_a_fields_description_rules_out_is_not_offered(tmp_path: Path) -> N
     assert "Charlotte Hollis" in names and not [name for name in names if not name[0].isupper()]
     # What every candidate is written beside is offered still: the rule never leaves a field nothing.
     assert narrowed(schema, "Access from 07:30.")["properties"]["start_time"]["anyOf"][0]["enum"] == ["07:30"]
+
+
+def test_what_a_description_rules_out_is_read_near_the_value_and_not_from_what_it_says_the_value_is(
+    tmp_path: Path,
+) -> None:
+    minutes = tmp_path / "minutes.yaml"
+    described = (
+        "The date the meeting was held. Not the date the minutes were written, sent or approved, and not the date "
+        "of the next meeting."
+    )
+    minutes.write_text(
+        json.dumps(
+            {
+                "title": "Minutes",
+                "type": "object",
+                "properties": {"date": {"type": "string", "format": "date", "description": described}},
+            }
+        )
+    )
+    schema = compile_schema(minutes, tmp_path / "cache")
+    assert ruled_out(described, "date") == ["minutes", "written", "sent", "approved", "next"]  # not "meeting"
+    text = (
+        "Minutes of the Ordinary Meeting of Little Haddon Parish Council held on Tuesday 8 April 2025 at 7.30pm\n"
+        "RESOLVED that the minutes of 11 March 2025 be approved.\nNext meeting: 13 May 2025. Sent: 9 April 2025"
+    )
+    date = narrowed(schema, text)["properties"]["date"]
+    assert date.get("anyOf", [date])[0]["enum"] == ["2025-04-08"]
 
 
 def test_a_number_a_forms_label_states_for_an_optional_field_is_its_only_choice(tmp_path: Path) -> None:

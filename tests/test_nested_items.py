@@ -12,6 +12,7 @@ from gateway.extraction.engine import Extractor, Final, Partial
 from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.nested import (
     _later_in_the_day,
+    _left_out_piece,
     _offers,
     home_line,
     left_out,
@@ -707,6 +708,7 @@ def test_what_an_arrays_description_leaves_out_is_no_item() -> None:
         "intermission",
         "recess",
         "tea",
+        "fika",
         "drink",
         "mixer",
         "reception",
@@ -727,6 +729,13 @@ def test_what_an_arrays_description_leaves_out_is_no_item() -> None:
     assert left_out("Every line of this order. Items that belong to another order are not items.", lines) == set()
     assert left_out("Every item on the programme, including breaks and lunch.") == set()
     assert left_out("Leave out accessories and batteries.") == {"accessory", "battery"}
+    assert left_out("Leave out breaks.") == {"break", "pause", "intermission", "recess"}
+    # A phrase closing a list of short things does not void the list; "exhibition time" is an exhibition.
+    described = "Leave out breaks, check-in, exhibition time, and talks mentioned only in bios or from other events."
+    assert left_out(described) == {"break", "pause", "intermission", "recess", "check-in", "exhibition"}
+    # Nor are the items themselves, qualified, left out ("cancelled lessons" of a list of lessons).
+    lessons = frozenset({"less"})
+    assert left_out("Leave out cancelled lessons and reading weeks.", lessons) == {"reading"}
 
 
 def test_an_object_without_typed_values_of_its_own_is_not_cut_at_its_paragraphs(tmp_path: Path) -> None:
@@ -738,3 +747,90 @@ def test_an_object_without_typed_values_of_its_own_is_not_cut_at_its_paragraphs(
         "To finish, add 800 g chickpeas and 150 g chorizo, a squeeze of lemon and 2 tbsp parsley before serving."
     )
     assert sections(text, part) == []
+
+
+SESSIONS = """
+title: Programme
+type: object
+properties:
+  sessions:
+    type: array
+    description: Every session. Leave out breaks, coffee, meals and registration.
+    items:
+      type: object
+      properties:
+        title: {type: string}
+        speakers: {type: array, items: {type: string}}
+        day: {type: string, format: date}
+        start_time: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}
+        end_time: {type: string, pattern: '^[0-2][0-9]:[0-5][0-9]$'}
+        room: {type: string}
+      required: [title]
+required: [sessions]
+"""
+
+
+def test_a_grid_of_rooms_is_read_cell_by_cell_and_a_row_without_a_time_continues_the_one_above(
+    tmp_path: Path,
+) -> None:
+    session = nested_part(compiled(tmp_path, "programme", SESSIONS)).item  # type: ignore[union-attr]
+    text = (
+        "DAY 1 · Tuesday 3 June 2025\n"
+        "TIME        | Main Hall                      | Room S1\n"
+        "09:00-09:30 | Opening                        |\n"
+        "            | Ola Zielińska                  |\n"
+        "10:30-11:15 | GitOps at a bank               | Chaos engineering 101\n"
+        "            | Marek Wójcik                   | Ingrid Solberg\n"
+        "12:00-13:00 | LUNCH                          | LUNCH\n"
+        "DAY 2 · Wednesday 4 June 2025\n"
+        "09:00-09:45 | **KEYNOTE:** Cost is a feature |\n"
+        "            | Agnieszka Lis, Raj Malhotra,   |\n"
+        "            | Sven Holm · mod. Kasia Dąbrowska |\n"
+    )
+    found = pieces(text, session, "sessions")
+    assert found[:3] == [
+        "09:00-09:30 | Main Hall | Opening — Ola Zielińska",
+        "10:30-11:15 | Main Hall | GitOps at a bank — Marek Wójcik",
+        "10:30-11:15 | Room S1 | Chaos engineering 101 — Ingrid Solberg",
+    ]
+    # The second day's rows, under no heading of their own, continue the grid; names broken over rows are one list.
+    assert found[-1] == (
+        "09:00-09:45 | Main Hall | **KEYNOTE:** Cost is a feature — Agnieszka Lis, Raj Malhotra, Sven Holm · mod. "
+        "Kasia Dąbrowska"
+    )
+    chosen = piece_choices(found[0], text, session, tuple(found))
+    assert chosen["speakers"] == ["Ola Zielińska"] and chosen["title"] == ["Opening"]  # "Main Hall" is a room
+    assert chosen["day"] == ["2025-06-03"]
+    # A field table ("Room | Session | Speaker") is no grid: a row is one item.
+    table = "| Time | Room | Session | Speaker |\n|---|---|---|---|\n| 09:00 | Hall A | Opening | Ana Ruiz |\n"
+    assert (
+        pieces(table * 2, session, "sessions")[0] == "Time: 09:00 | Room: Hall A | Session: Opening | Speaker: Ana Ruiz"
+    )
+
+
+def test_a_session_over_lines_is_one_piece_and_its_title_is_a_whole_part_of_a_line(tmp_path: Path) -> None:
+    programme = nested_part(compiled(tmp_path, "programme", SESSIONS))
+    assert programme is not None
+    session = programme.item
+    text = (
+        "Fintech Forum 2025\n17–18 September 2025\n\nDAY 1 — Wednesday 17 September\n\n"
+        "09:00 Opening keynote: Payments for the next billion\nSpeaker: Dr. Thandiwe Nkosi\n"
+        "Thandiwe is Chief Executive of Ubuntu Pay. She led mobile money at MTN Group.\n\n"
+        "10:30 Kaffeepause\n\n"
+        "11:00 Fireside chat: Building a neobank\nJonathan Adeyemi in conversation with Farah Ismail\n\n"
+        "11:45 Accessible Design Systems Without the Pain — Aisha Bello & Freya Lund\n"
+    )
+    found = pieces(text, session, "sessions")
+    assert found[0] == "09:00 Opening keynote: Payments for the next billion\nSpeaker: Dr. Thandiwe Nkosi"
+    assert len(found) == 4 and _left_out_piece(found[1], programme.left_out)  # "Kaffeepause" is a break
+    keynote = piece_choices(found[0], text, session, tuple(found))
+    assert keynote["speakers"] == ["Thandiwe Nkosi"] and keynote["day"] == ["2025-09-17"]
+    assert "Payments for the next billion" in keynote["title"] and "Speaker" not in " ".join(keynote["speakers"])
+    assert piece_choices(found[2], text, session, tuple(found))["speakers"] == ["Jonathan Adeyemi", "Farah Ismail"]
+    design = piece_choices(found[3], text, session, tuple(found))
+    assert design["title"] == ["Accessible Design Systems Without the Pain"]  # no run of words inside the part
+    assert design["speakers"] == ["Aisha Bello", "Freya Lund"]
+    # The speakers a line names are the items a list of speakers may hold.
+    tool = {"type": "function", "function": {"name": "Session", "parameters": session.model_schema}}
+    offered = narrow_tool(tool, Grounding(found[3], session, design))["function"]["parameters"]["properties"]
+    assert offered["speakers"]["anyOf"][0]["items"]["enum"] == ["Aisha Bello", "Freya Lund"]

@@ -273,6 +273,13 @@ def test_a_name_is_taken_in_the_one_longer_form_the_text_writes_it_in() -> None:
     assert name_of("Marc Tremblay", "TORONTO - Firefighter Marc Tremblay, 44, pulled Jasmine Singh out.") == (
         "Marc Tremblay"
     )
+    # ... but after a form's label it is the name's own; and a first word someone is called by in quoted speech is
+    # a name ("Kieran, you are not in trouble").
+    assert name_of("Montes de Oca", "ED NOTE\nPt: Graciela Montes de Oca   MRN 0048\n54F, cough.") == (
+        "Graciela Montes de Oca"
+    )
+    text = 'Missing. Kieran McAllister-Shaw, 15, was last seen at 3pm. His mother said: "Kieran, come home."'
+    assert name_of("McAllister-Shaw", text) == "Kieran McAllister-Shaw"
 
 
 def test_an_optional_empty_list_is_left_out() -> None:

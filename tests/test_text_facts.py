@@ -222,3 +222,23 @@ def test_numbers_written_as_quantities_and_ages() -> None:
         16,
     ]
     assert aged("Room 5 is 12 m long; she worked there for 7 years; pain 3/10; 55-091-337") == []
+
+
+def test_the_start_of_a_range_of_times_is_read_in_the_ends_style_and_a_later_end_is_no_offset() -> None:
+    def times(text: str) -> list[str]:
+        return [found.value[:5] for found in TextFacts(text).times]
+
+    assert times("9-10:30 Kubernetes upgrades") == ["09:00", "10:30"]
+    assert times("2-3pm tea, 11-1pm brunch") == ["14:00", "15:00", "11:00", "13:00"]
+    assert times("9.00 – 9.20 Uhr Begrüßung; ab 8.30 Uhr") == ["09:00", "09:20", "08:30"]
+    # "10:00-10:45" ends later than it starts: a range, not a time with a UTC offset of -10:45.
+    assert times("10:00-10:45 Keynote") == ["10:00", "10:45"]
+    assert times("2024-03-01T10:00-05:00") == []  # inside a date-time with its offset
+    assert times("12-14 March 2025, call 555-1234, open 9-5") == []  # days, a phone, no clock
+
+
+def test_days_of_a_month_without_a_year_take_the_texts_one_year() -> None:
+    text = "Nordic Summit\n17–18 September 2025\n\nDAY 1 — Wednesday 17 September\n*SAT 22 NOV*, may 5"
+    assert [found.value for found in TextFacts(text).yearless_dates] == ["2025-09-17", "2025-11-22"]
+    assert TextFacts("Tue 14 May and 3 June").yearless_dates == []  # no year anywhere
+    assert TextFacts("1 May 2024 - Tue 14 May - 3 June 2025").yearless_dates == []  # two years: which?

@@ -247,6 +247,11 @@ _NAMED_MONTH = "(?:" + "|".join(sorted((name.capitalize() for name in _MONTHS), 
 _DAY_OF_MONTH = re.compile(
     rf"\b{_NAMED_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![:.]\d)|\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_NAMED_MONTH}(?!\w)"
 )
+# The same, read for its day and month (a capital month: "may 5" is no date).
+_YEARLESS = [
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![:.]\d)", re.IGNORECASE),
+]
 # Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
 _COMPACT_DATE = re.compile(
     r"\b(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<year>\d{4}|\d{2})\b",
@@ -266,7 +271,14 @@ _TIMES = [
     re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\b\.?", re.IGNORECASE),
     re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\b"),
     re.compile(r"\b(?P<noon>noon|midday|midnight)\b", re.IGNORECASE),
+    re.compile(r"\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?=[ \t]*Uhr\b)"),  # "9.20 Uhr"
 ]
+# The start of a range of times written in the end's style: "9-10:30", "2-3pm", "9.00 - 9.20 Uhr".
+_RANGE_START = re.compile(
+    r"(?<![:.])\b(?P<hour>\d{1,2})(?:[:.](?P<minute>[0-5]\d))?(?=[ \t]*[-–][ \t]*(?:\d{1,2}[:h][0-5]\d\b"
+    r"|(?P<end>\d{1,2})(?:[:.][0-5]\d)?[ \t]*(?P<half>[ap])\.?[ \t]?m\b|\d{1,2}\.[0-5]\d[ \t]*Uhr\b))",
+    re.IGNORECASE,
+)
 # A UTC offset after a date-time: "Z", "+02:00", "UTC", "GMT+1", "(UTC-05:00)".
 _ZONE = re.compile(
     r"[ \t]*\(?[ \t]*(?:(?P<name>UTC|GMT|Z)(?![A-Za-z])"
@@ -425,6 +437,21 @@ class TextFacts:
         return [(found.start, found.end) for kind in kinds for found in kind] + self.numbering + self.days
 
     @cached_property
+    def yearless_dates(self) -> list[Found]:
+        """Days of a month written without a year ("Wednesday 17 September", "SAT 22 NOV"), as YYYY-MM-DD in the
+        one year of every date the text writes with one; none where those dates span years or there are none."""
+        years = {found.value[:4] for found in self.dates}
+        if len(years) != 1:
+            return []
+        year = int(years.pop())
+        found: dict[tuple[str, int], Found] = {}
+        for pattern in _YEARLESS:
+            for match in pattern.finditer(self.text):
+                if match["month"][0].isupper() and not _inside_date(self, match.start()):
+                    _add_date(found, year, _month_number(match["month"]), int(match["day"]), *match.span())
+        return sorted(found.values(), key=lambda item: item.start)
+
+    @cached_property
     def days(self) -> list[tuple[int, int]]:
         """Where a day of a month stands without its year ("died March 9"): not a number the text states."""
         return [match.span() for match in _DAY_OF_MONTH.finditer(self.text)]
@@ -486,7 +513,21 @@ class TextFacts:
                 parsed = _time_of(match)
                 if parsed is not None:
                     found[match.start()] = Found(parsed.isoformat(), match.start(), match.end())
+        for match in _RANGE_START.finditer(self.text):
+            if match.start() in found or _inside_date(self, match.start()) or not self._free_of_numbers(match.start()):
+                continue
+            hour, minute = int(match["hour"]), int(match["minute"] or 0)
+            if match["half"]:  # the latest reading before the end: "2-3pm" is 14:00, "11-1pm" 11:00
+                end = int(match["end"]) % 12 + (12 if match["half"].lower() == "p" else 0)
+                hour = max((hour % 12 + half for half in (0, 12) if hour % 12 + half < end), default=hour % 12)
+            if hour < 24 and minute < 60:
+                found[match.start()] = Found(time(hour, minute).isoformat(), match.start(), match.end())
         return sorted(found.values(), key=lambda item: item.start)
+
+    def _free_of_numbers(self, position: int) -> bool:
+        """Whether ``position`` is outside a phone number, e-mail or URL."""
+        kinds = (self.phones, self.emails, self.urls)
+        return not any(found.start <= position < found.end for kind in kinds for found in kind)
 
     @cached_property
     def datetimes(self) -> list[Found]:
@@ -567,9 +608,17 @@ def has_offset(value: str) -> bool:
 
 
 def _is_offset(text: str, position: int) -> bool:
-    """Whether a time-like number at ``position`` is a UTC offset ("UTC-05:00", "+02:00"), not a time of day."""
+    """Whether a time-like number at ``position`` is a UTC offset ("UTC-05:00", "10:00-05:00", "+02:00"), not a
+    time of day - nor the end of a range after an earlier time ("10:00-10:45")."""
     before = text[max(0, position - 12) : position]
-    return bool(re.search(r"(?:UTC|GMT)[ \t]*[+\-−][ \t]*$|\d:\d\d(?::\d\d)?[ \t]?[+\-]$|\([ \t]*[+\-−]$", before))
+    if re.search(r"(?:UTC|GMT)[ \t]*[+\-−][ \t]*$|\([ \t]*[+\-−]$", before):
+        return True
+    after_time = re.search(r"(\d{1,2}):(\d\d)(?::\d\d)?[ \t]?[+\-]$", before)
+    if after_time is None:
+        return False
+    later = re.match(r"(\d{1,2})[:h](\d\d)", text[position:])
+    earlier = (int(after_time.group(1)), int(after_time.group(2)))
+    return later is None or (int(later.group(1)), int(later.group(2))) <= earlier or text[position - 1] == "+"
 
 
 def _inside_date(facts: TextFacts, position: int) -> bool:

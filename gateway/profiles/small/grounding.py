@@ -458,7 +458,7 @@ def _inside(value: str, other: str) -> bool:
 # What a description rules out: "not a set-up, delivery or access time for the organiser", "not the date the message
 # was sent", "not a holding deposit, move-in fee ...", up to a clause's end or a "for"/"when" that says whose.
 _RULED_OUT = re.compile(r"(?i)\bnot[ \t]+(?:a|an|the)[ \t]+([^.;()]*?)(?=[.;()]|\b(?:for|when|if|unless)\b|$)")
-_UNSAID = frozenset("a an the or and of to in on is was are were its their it as by nor any other another".split())
+_UNSAID = frozenset("a an the or and of to in on is was are were its their it as by nor not any other another".split())
 # Where a clause ends around a value (a dash between spaces too): not at a time's or an amount's own "." or ","
 # ("4.30pm", "£2,000").
 _CLAUSE_END = re.compile(r"[;\n()!?]|(?<!\d)[.,]|[.,](?!\d)|[ \t][-–—][ \t]")
@@ -468,6 +468,9 @@ def ruled_out(description: str, field: str) -> list[str]:
     """The words of what ``description`` says a field's value is not (``_RULED_OUT``), less the field's own name
     words ("set-up", "delivery", "access" for start_time)."""
     own = {word.casefold() for word in name_words(field)}
+    # What the description's first sentence says the value is ("The date the meeting was held") rules nothing out.
+    opening = re.split(r"(?<=[.!?])\s", description.strip(), maxsplit=1)[0]
+    own |= {word.casefold() for word in re.findall(r"[^\W\d_][\w'’-]+", opening) if not _RULED_OUT.search(opening)}
     words = [
         word.casefold().removesuffix("'s").removesuffix("’s")
         for phrase in _RULED_OUT.findall(description)
@@ -476,11 +479,15 @@ def ruled_out(description: str, field: str) -> list[str]:
     return list(dict.fromkeys(word for word in words if word not in _UNSAID and word not in own and len(word) > 2))
 
 
+_NEAR = 40
+
+
 def _clause_mentions(text: str, start: int, end: int, words: list[str]) -> bool:
     """Whether the clause holding ``text[start:end]`` writes one of ``words`` (a hyphen written or not)."""
     opening = max((match.end() for match in _CLAUSE_END.finditer(text, max(0, start - 200), start)), default=0)
     closing = _CLAUSE_END.search(text, end, end + 200)
-    clause = text[max(opening, start - 200) : closing.start() if closing else end + 200]
+    # Near the value: "Minutes of the meeting held on 8 April" is the meeting's date; "Next meeting: 14 May" not.
+    clause = text[max(opening, start - _NEAR) : min(closing.start() if closing else end + _NEAR, end + _NEAR)]
     return any(
         re.search(rf"(?i)(?<!\w){'[- ]?'.join(map(re.escape, word.split('-')))}", clause) is not None for word in words
     )
@@ -802,12 +809,15 @@ def _said(path: str, text: str) -> bool | None:
 
 
 def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:
+    """``spec`` limited to ``values`` (for an array, to arrays among ``values``, or items each one of them)."""
     branches = spec.get("anyOf")
     if isinstance(branches, list):
         return {
             **spec,
-            "anyOf": [branch if branch.get("type") == "null" else {**branch, "enum": values} for branch in branches],
+            "anyOf": [branch if branch.get("type") == "null" else _only(branch, values) for branch in branches],
         }
+    if spec.get("type") == "array" and all(isinstance(value, str) for value in values):  # else: whole arrays
+        return {**spec, "items": {"type": "string", "minLength": 1, "enum": values}}
     return {**spec, "enum": values}
 
 

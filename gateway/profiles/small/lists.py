@@ -448,7 +448,7 @@ class ChunkedLists:
         # Cutting a long text is CPU work (seconds for a megabyte of short sentences): off the event loop.
         while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
             entries = await _read_row(chunk, rows, plan, ask)
-            paired: set[int] = set()
+            paired: set[int] = set(range(len(entries or [])))  # a row's cells are its values: not read again
             if entries is None:
                 answer = await ask("list", chunk.text)
                 entries, paired = with_pairs(place(answer.items, chunk, plan), chunk, plan, properties, schema)

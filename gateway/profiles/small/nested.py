@@ -33,7 +33,7 @@ from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
-from gateway.profiles.small.people import lists_people, looks_like_a_name, signature_start
+from gateway.profiles.small.people import lists_people, looks_like_a_name, signature_start, without_titles
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import (
     RULE_LINE,
@@ -87,26 +87,45 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
     """The things a description names as no item - after "Leave out" opening a sentence, or before "are not" and
     one of the item's ``nouns`` (first four letters of the array's and the item's names: "Trains ... are not
     legs") - each the last word (singular) of an element of one or two words of a list ("break", "coffee",
-    "train"); none where an element is longer ("Items that belong to another order")."""
+    "train"); none where an element is longer ("Items that belong to another order"), but for one at the end of a
+    list of short ones ("breaks, meals, and talks mentioned only in speaker bios")."""
     stems: set[str] = set()
     for pattern in (_LEAVE_OUT, _ARE_NOT):
         for match in pattern.finditer(description):
             if pattern is _ARE_NOT and match.group(2).casefold()[:4] not in nouns:
                 continue  # "Times are not in UTC", "Taxes are not included": not what the items are
             elements = [element.strip() for element in re.split(r",|\band\b|\bor\b", match.group(1))]
-            words = [[word for word in element.split() if word.casefold() not in _LIST_WORDS] for element in elements]
-            if any(len(element) > 2 for element in words):
+            words = [
+                [word for word in re.findall(r"[^\s()\[\]]+", element) if word.casefold() not in _LIST_WORDS]
+                for element in elements
+            ]
+            # A phrase ("Items that belong to another order") is no list of things to match; a list ending in one
+            # is the things before it ("breaks, meals, and talks mentioned only in bios or from other events").
+            short = list(itertools.takewhile(lambda element: len(element) <= 2, words))
+            if not short or (len(short) < 2 and len(short) < len(words)):
                 continue
-            stems |= {_singular(word.casefold()) for element in words for word in element[-1:]}
+            # Not the items themselves, qualified ("cancelled lessons" of a list of lessons).
+            heads = {_singular(_head_word(element).casefold()) for element in short if element}
+            stems |= {head for head in heads if head[:4] not in nouns}
     stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
     return frozenset(stem for stem in stems if len(stem) >= 3)
+
+
+# The last word of "coffee break" names the thing; of "exhibition time" the first does ("time" is any item's).
+_GENERIC_NOUNS = frozenset(
+    "time times slot slots session sessions period periods hour hours day days week weeks month months".split()
+)
+
+
+def _head_word(element: list[str]) -> str:
+    return element[0] if len(element) == 2 and element[-1].casefold() in _GENERIC_NOUNS else element[-1]
 
 
 # What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks".
 _KINDS_OF = {
     "meal": ("lunch", "dinner", "breakfast", "brunch", "supper"),
     "break": ("pause", "intermission", "recess"),
-    "coffee": ("tea",),
+    "coffee": ("tea", "fika"),
     "social": ("drink", "mixer", "reception", "happy hour"),
     "networking": ("mingling",),
 }
@@ -118,9 +137,15 @@ def _singular(word: str) -> str:
     return re.sub(r"(?<=[sxz]h)es$|(?<=[sxz])es$|(?<!s)s$", "", word)
 
 
+_WORD_START = r"\b"
+
+
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
-    """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business")."""
-    return any(re.search(rf"(?i)\b{re.escape(word)}(?:e?s)?\b", piece) for word in left)
+    """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business") or
+    a longer word's end ("Kaffeepause", "Mittagspause")."""
+    return any(
+        re.search(rf"(?i){_WORD_START if len(word) < 5 else ''}{re.escape(word)}(?:e?s)?\b", piece) for word in left
+    )
 
 
 def nested_part(schema: CompiledSchema) -> Part | None:
@@ -414,6 +439,8 @@ def pieces(
     marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)] if typed else []
     if len(marked) >= 2:
         return marked[:MAX_PIECES]
+    if opened := _opened_blocks(text, item):
+        return opened[:MAX_PIECES]
     words = _stems(about)
     if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
         words -= {other[:4] for other in others}
@@ -454,6 +481,29 @@ def pieces(
     # A table's rows, not the line of totals below them; one "Subtotal: £26.00 | Shipping: £4.00" is no item.
     best = rows if len(rows) >= 2 else [piece for piece in best if piece not in rows] or best
     return best[:MAX_PIECES]
+
+
+def _opened_blocks(text: str, item: CompiledSchema) -> list[str]:
+    """Items of a time written over several lines (a programme's talk: its time and room, then its speakers, its
+    kind and its title on lines of their own): each opens with a line that starts with a time and holds the lines
+    below it up to the next such line or a blank line, less sentences (a speaker's biography). None unless two
+    lines open so and one of them has lines below it."""
+    if not any(_clocked(spec) for spec in item.model_schema.get("properties", {}).values()):
+        return []
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or "|" in stripped:  # a blank line ends an item; a table's rows are read as rows
+            current = None
+        elif _TIME_FIRST.match(stripped):
+            current = [stripped]
+            blocks.append(current)
+        elif current is not None and not _prose(stripped):
+            current.append(stripped)
+    if len(blocks) < 2 or all(len(block) == 1 for block in blocks):
+        return []
+    return ["\n".join(block) for block in blocks]
 
 
 def _leading(run: list[str], item: CompiledSchema) -> set[str]:
@@ -652,11 +702,47 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line) and not _prose(_BULLET.sub("", line))]
     if len(bullets) >= 2:
         return [line for line in bullets if _offers(line, item)]
+    found: list[str] = []
+    above: list[str] = []
     for table in _tables(text):
-        # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside").
+        # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside"); a
+        # table of as many columns without one continues the table above it (the second day of a programme).
         heading, rows = ([], table) if _offers(table[0], item) else (cells(table[0]), table[1:])
-        return [labelled_row(heading, row) for row in rows if _offers(row, item)]
-    return []
+        if found and not heading and len(cells(table[0])) <= len(above):
+            heading = above
+        elif found:
+            break
+        if _grid(heading, rows, item):  # "Time | Main Hall | Room S1": an item per cell, row by row, left to right
+            laid = (
+                f"{values[0]} | {head} | {value}"
+                for row in rows
+                for values in [cells(row)]
+                for head, value in zip(heading[1:], values[1:], strict=False)
+                if value
+            )
+            found += [piece for piece in laid if _offers(piece, item)]
+        else:
+            found += [labelled_row(heading, row) for row in rows if _offers(row, item)]
+        above = heading
+    return found
+
+
+def _grid(heading: list[str], rows: list[str], item: CompiledSchema) -> bool:
+    """Whether a table's columns after the first are named for values (rooms: "Main Hall | Room S1", "Room 2A |
+    Room 2B"), not for the item's fields ("Room | Session | Speaker"): none is a title's column, at most half
+    name a field of their own, and its cells beyond the first column hold no typed values (a flight's codes)."""
+    if len(heading) < 3 or any(_word_stems(head) & _TITLE_STEMS for head in heading[1:]):
+        return False
+    stems = {
+        name: _word_stems(" ".join(name_words(name))) - {"name"} for name in item.model_schema.get("properties", {})
+    }
+    claims = [name for head in heading[1:] for name, own in stems.items() if _word_stems(head) & own]
+    if sum(claims.count(name) == 1 for name in set(claims)) * 2 > len(heading) - 1:
+        return False
+    values = [value for row in rows for value in cells(row)[1:] if value]
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    typed = {name for name in _typed_fields(item)[0] if not _enum_of(properties[name])}  # "KEYNOTE" is any cell's
+    return bool(values) and sum(bool(_offered(value, item) & typed) for value in values) * 5 <= len(values)
 
 
 def _prose(line: str) -> bool:
@@ -666,16 +752,33 @@ def _prose(line: str) -> bool:
 
 def _tables(text: str) -> Iterator[list[str]]:
     """The text's tables of three rows or more: runs of consecutive lines holding a ``|``, without their rule
-    lines (``|---|---|``)."""
+    lines (``|---|---|``); a row whose first cell is empty continues the row above ("| Ola Zielińska |" under
+    "09:00 | Opening |": a talk's speaker below its title), its cells joined to that row's."""
     table: list[str] = []
     for line in [*text.splitlines(), ""]:
         if "|" in line:
             if not RULE_LINE.match(line):
-                table.append(line.strip())
+                table.append(line.rstrip())
             continue
         if len(table) >= 3:
-            yield table
+            yield _joined_rows(table)
         table = []
+
+
+def _joined_rows(table: list[str]) -> list[str]:
+    piped = table[0].lstrip().startswith("|")  # "| a | b |" rows, not "a | b"
+    rows: list[list[str]] = []
+    for row in table:
+        values = cells(row) if piped else [cell.strip() for cell in row.strip().split("|")]
+        if rows and len(values) > 1 and not values[0] and len(values) <= len(rows[-1]):
+            above = rows[-1]
+            for index, value in enumerate(values[1:], start=1):
+                if value:
+                    glue = " " if above[index].endswith(",") or not above[index] else " — "
+                    above[index] = f"{above[index]}{glue}{value}".strip()
+            continue
+        rows.append(values)
+    return [" | ".join(values) if not piped else "| " + " | ".join(values) + " |" for values in rows]
 
 
 def _bullet_runs(text: str) -> Iterator[tuple[str, list[str], float]]:
@@ -806,15 +909,19 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
         if -1 not in places and len(set(places)) == len(places):
             ordered = [value for _, value in sorted(zip(places, values, strict=True))]
             fixed |= {name: [value] for name, value in zip(names, ordered, strict=True)}
-    start = text.find(piece.strip()[:40])
+    start = _place_in(text, piece)
     required = set(item.model_schema.get("required", []))
     for name in {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
         if not _enum_of(narrowed.get(name, {})) and start > 0:
-            # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar").
+            # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar
+            # 2025"; "DAY 1 - Wednesday 17 September" under a title dated "17-18 September 2025").
+            facts = facts_of(text)
             before = next(
                 (
                     found.value
-                    for found in reversed(facts_of(text).dates)
+                    for found in sorted(
+                        [*facts.dates, *facts.yearless_dates], key=lambda found: found.end, reverse=True
+                    )
                     if found.end <= start
                     and not _labelled_at(text, found)
                     and (name in required or _heading_date(text, found))
@@ -828,6 +935,7 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
 # What parts an item's line: a dash, a colon, quotes, brackets, "&", "+" or "and", a comma, wide spaces, a bar.
 _SEGMENT = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s+[&+]\s+|,\s+|\s+and\s+|\s{2,}|\s+\|\s+")
 _TITLE_WORDS = frozenset("title topic subject headline session".split())
+_TITLE_STEMS = frozenset(word[:4] for word in (*_TITLE_WORDS, "talk", "presentation"))
 
 
 def _segment_choices(
@@ -838,19 +946,28 @@ def _segment_choices(
     part made of names alone, or a name after "from", "by" or "with"; a title takes none of a part in brackets
     ("(Feedzai)"), nor of one another item writes alike ("Talk - ...": a kind, not a title), nor a time it
     opens with. A field keeps its choices where these would leave it none."""
-    if "\n" in piece.strip() or labelled_cells(piece):
+    if labelled_cells(piece):
         return {}
+    lines = [line.strip() for line in piece.splitlines() if line.strip()]  # an item over lines: each parted alike
     properties: dict[str, Any] = item.model_schema.get("properties", {})
     definitions: dict[str, Any] = item.model_schema.get("$defs", {})
-    segments = _segments(piece)
+    segments = [part for line in lines for part in _segments(line)]
     people = any(lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items())
-    names = _names_written(piece) if people else []
+    names = [person for line in lines for person in _names_written(line)] if people else []
     bracketed = [match.group(1).strip() for match in re.finditer(r"\(([^)]*)\)?", piece) if match.group(1).strip()]
-    others = [{part.casefold() for part in _segments(other)} for other in siblings if other != piece]
+    others = [
+        {part.casefold() for line in other.splitlines() for part in _segments(line)}
+        for other in siblings
+        if other != piece
+    ]
     repeated = [part for part in segments if any(part.casefold() in seen for seen in others)]
     fixed: dict[str, list[Any]] = {}
     for name, spec in properties.items():
         words = {word.casefold() for word in name_words(name)}
+        if names and lists_people(name) and _kind(spec, definitions) == "strings":
+            # The people a line names are its speakers, each without a title ("Dr. Rachel Andrews").
+            fixed[name] = list(dict.fromkeys(without_titles(person) for person in names))
+            continue
         if _kind(spec, definitions) != "string" or lists_people(name) or words & {"name", "person"}:
             continue
         titled = bool(words & _TITLE_WORDS)
@@ -860,27 +977,85 @@ def _segment_choices(
         def allowed(choice: str, titled: bool = titled, avoided: list[str] = avoided) -> bool:
             return not (
                 any(_name_words(part) & _name_words(choice) for part in names)
-                or (titled and (_TIME_FIRST.match(choice) or "(" in choice))
+                or (titled and (_TIME_FIRST.match(choice) or _BRACKETED.search(choice)))
                 or any(_words_in(choice, part) for part in avoided)
             )
 
         kept = [choice for choice in offered if allowed(str(choice))]
+        spanned = [(line, _segment_spans(line, _MAJOR)) for line in lines if not _prose(line)]
+        if titled and sum(len(spans) for _, spans in spanned) >= 2:
+            # A title is a part of a line between its dashes, colons and brackets, or a run of such parts
+            # ("CSS :has() in the wild") - not a run of words inside one ("Systems Without the Pain").
+            labels = {line[low:high].casefold() for line, spans in spanned for low, high in spans} & set().union(
+                *others
+            )
+            joined = [
+                line[spans[first][0] : spans[last][1]]
+                for line, spans in spanned
+                for first in range(len(spans))
+                for last in range(first, len(spans))
+                if first == last
+                or not any(line[low:high].casefold() in labels for low, high in spans[first : last + 1])
+            ]
+            parts = list(dict.fromkeys(part for part in joined if allowed(part)))
+            if parts:
+                fixed[name] = parts
+                continue
         if kept and len(kept) < len(offered):
             # A part between dashes and colons is offered whole ("Intro & announcements").
-            whole = [part for part in _segments(piece, _MAJOR) if any(_words_in(choice, part) for choice in kept)]
+            whole = [
+                part
+                for line in lines
+                for part in _segments(line, _MAJOR)
+                if any(_words_in(choice, part) for choice in kept)
+            ]
             fixed[name] = kept + [part for part in whole if part not in kept and allowed(part)]
     return fixed
 
 
 def _segments(line: str, pattern: re.Pattern[str] = _SEGMENT) -> list[str]:
-    parts = (_TIME_FIRST.sub("", part.strip(" -–—")).strip(" .-–—") for part in pattern.split(line))
-    return [part for part in parts if part]
+    return [line[start:end] for start, end in _segment_spans(line, pattern)]
+
+
+def _segment_spans(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where the parts of ``line`` between ``pattern``'s breaks stand, each without a time it opens with."""
+    spans, start = [], 0
+    for end, after in [*((match.start(), match.end()) for match in pattern.finditer(line)), (len(line), len(line))]:
+        low, high = start, end
+        while low < high and line[low] in " -–—":
+            low += 1
+        if (clock := _TIME_FIRST.match(line[low:high])) is not None:
+            low += clock.end()
+        while high > low and line[high - 1] in " .-–—":
+            high -= 1
+        if low < high:
+            spans.append((low, high))
+        start = after
+    return spans
 
 
 # The parts between dashes, colons, quotes, brackets, wide spaces and bars; the names in one ("Ana Ruiz & Tom Li").
-_MAJOR = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s{2,}|\s+\|\s+")
+# Markdown's emphasis around words ("**Keynote:**", "*Dr. Wanjiru Kamau*"): no part of any value.
+_EMPHASIS = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])")
+
+
+def _plain(piece: str) -> str:
+    return _EMPHASIS.sub("", piece)
+
+
+_BRACKETED = re.compile(r"\(\s*[^)\s]")
+_MAJOR = re.compile(r"\s+[-–—·•]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s{2,}|\s+\|\s+")
 _NAMES_APART = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
-_JOINED = re.compile(r"\s*(?:&|\+|\band\b)\s*")
+_JOINED = re.compile(r"\s*(?:&|\+|\band\b|\bund\b|\bet\b|\bwith\b|\bw/)\s*")
+# Words in lower case around a name: "with Sofia Almeida", "moderated by Pedro Nunes", "Jonathan Adeyemi in
+# conversation" (a particle inside a name stays: "Pieter van der Merwe").
+_LOWER_WORDS = re.compile(r"^(?:[^\W\d_A-Z][\w./]*\s+)+|(?:\s+[^\W\d_A-Z][\w./]*)+$")
+
+
+def _without_lower_words(chunk: str) -> str:
+    return _LOWER_WORDS.sub("", chunk.strip())
+
+
 # A name after a word that introduces it: "Talk by", "kick-off from", "chat with" (not "10 Lessons from").
 _INTRODUCED = re.compile(r"^(?:\S+|.*\s[^\W\d_A-Z]\S*)\s+(?:from|by|with)\s+(.+)$")
 _QUOTED_PART = re.compile(r"[\"“«][^\"”»]*[\"”»]")
@@ -892,8 +1067,8 @@ def _names_written(line: str) -> list[str]:
     Hiroshi Tanaka") - not a title's words in capitals ("Welcome & Opening Remarks")."""
     found = []
     for part in _segments(_QUOTED_PART.sub(" - ", line), _MAJOR):  # a quoted part is a title's
-        for chunk in part.split(","):
-            names = [name for name in _JOINED.split(chunk.strip()) if name]
+        for chunk in re.split(r"[,;]", part):
+            names = [name for name in map(_without_lower_words, _JOINED.split(chunk.strip())) if name]
             if names and all(looks_like_a_name(name) for name in names):
                 found += names
         if (introduced := _INTRODUCED.search(part)) is not None:
@@ -903,8 +1078,9 @@ def _names_written(line: str) -> list[str]:
 
 # A time at the start of a part of a line ("09:15 Welcome", "6:00 PM Doors", "9h00 Mot de bienvenue"; not the
 # number of "10 Lessons from Scaling Kafka").
+_CLOCK_TIME = r"\d{1,2}(?:[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
 _TIME_FIRST = re.compile(
-    r"^\s*\d{1,2}(?:[:.h]\d{2}(?:\s*[-–]\s*\d{1,2}[:.h]\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?)(?:\s+|$)",
+    rf"^\s*(?:{_CLOCK_TIME}(?:\s*[-–]\s*(?:{_CLOCK_TIME}|\d{{1,2}}))?|\d{{1,2}}\s*[-–]\s*{_CLOCK_TIME})(?:\s+|$)",
     re.IGNORECASE,
 )
 
@@ -994,17 +1170,23 @@ def _cell_values(cell: str) -> list[str]:
 _CLOCK = re.compile(r"(\d{2}):(\d{2})(.*)")
 
 
+def _clocked(spec: dict[str, Any]) -> bool:
+    """Whether a field holds a time of day (``format: time``, or a pattern "12:30" fits)."""
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    pattern = branch.get("pattern")
+    try:
+        return branch.get("format") == "time" or bool(isinstance(pattern, str) and re.search(pattern, "12:30"))
+    except re.error:  # a pattern Python cannot read ("\p{Lu}")
+        return False
+
+
 def _later_in_the_day(items: list[dict[str, Any]], item: CompiledSchema) -> None:
     """Times of a programme written on a 12-hour clock without "pm" set right in place: "12:30 Lunch", then
     "1.30 Swarm robotics" is 13:30 - a time of 1 to 7 o'clock read earlier than the item before it."""
     properties: dict[str, Any] = item.model_schema.get("properties", {})
     for name, spec in properties.items():
         branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
-        pattern = branch.get("pattern")
-        try:
-            clocked = branch.get("format") == "time" or (isinstance(pattern, str) and re.search(pattern, "12:30"))
-        except re.error:  # a pattern Python cannot read ("\p{Lu}")
-            clocked = False
+        clocked = _clocked(branch)
         times = [_CLOCK.fullmatch(str(read.get(name, ""))) for read in items]
         if not clocked or any(clock and int(clock.group(1)) >= 13 for clock in times):
             continue  # a programme on a 24-hour clock writes its afternoon so
@@ -1021,6 +1203,15 @@ def _later_in_the_day(items: list[dict[str, Any]], item: CompiledSchema) -> None
                 hour += 12
                 read[name] = f"{hour:02d}:{minute:02d}{clock.group(3)}"
             previous = (hour, minute)
+
+
+def _place_in(text: str, piece: str) -> int:
+    """Where ``text`` writes ``piece``, or the first part of it that it writes (a grid's time cell, a line without
+    its emphasis); -1 if none."""
+    for part in (piece.strip(), *re.split(r" \| | — ", piece.strip().splitlines()[0] if piece.strip() else "")):
+        if part and (place := text.find(part[:40])) >= 0:
+            return place
+    return -1
 
 
 def _heading_date(text: str, found: Found) -> bool:
@@ -1136,7 +1327,7 @@ class NestedReader:
         part = nested_part(schema)
         found = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
         # What the array's description leaves out ("Leave out breaks, coffee, meals ...") is no item.
-        found = [piece for piece in found if not (part and _left_out_piece(piece, part.left_out))]
+        found = [_plain(piece) for piece in found if not (part and _left_out_piece(piece, part.left_out))]
         if part is None or (not found and part.required):
             yield await ask("one", text)
             return

@@ -109,6 +109,19 @@ def labels_a_person_before(value: str, text: str) -> bool:
     return any(text.startswith(value, match.end()) for match in _PERSON_LABEL.finditer(text))
 
 
+# Titles and offices written before a name ("Dr. Rachel Andrews", "Justice K. Sreedevi", "Cllr Imran Siddiqui").
+_TITLES_BEFORE = re.compile(
+    r"^(?:(?:Dr|Dra|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Reverend|Justice|Judge|Mayor|Cllr|"
+    r"Councillor|Senator|Hon|Capt|Col|Gen|Sgt|Lt|Mme|Mlle|Herr|Frau)\.?\s+)+"
+)
+
+
+def without_titles(name: str) -> str:
+    """A person's name without the titles written before it ("Dr. Rachel Andrews" -> "Rachel Andrews")."""
+    bare = _TITLES_BEFORE.sub("", name.strip())
+    return bare if len(bare.split()) >= 2 else name.strip()
+
+
 def looks_like_a_name(value: str) -> bool:
     """Whether ``value`` is written as a person's name of two or three words ("Inês Carvalho", "Dr. Ana Ruiz",
     "Pieter van der Meer"), not as a place, an organisation, a title of more words or a heading in capitals."""
@@ -139,7 +152,8 @@ def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> 
 _PLACE_WORDS = frozenset(
     "street st road rd avenue ave drive boulevard blvd square bridge river lake mountain hospital clinic center "
     "centre university college school academy institute lab labs inc ltd llc gmbh corp company group hotel office "
-    "club airport station city county district ministry department council museum".split()
+    "club airport station city county district ministry department council museum hall room stage auditorium "
+    "theatre theater foyer atrium lobby".split()
 )
 # ... nor after a greeting ("Hi Dana").
 _PLACE_FIRST = frozenset(

@@ -172,8 +172,9 @@ _NUMBERED_LINE = re.compile(r"(?:^|\n)[ \t]*\d{1,3}[.)]$")
 
 def _words_before(text: str, start: int) -> tuple[str, bool]:
     """Up to two capitalised words just before ``start`` that may open a name, and whether they surely do: inside
-    a sentence or after a line's number ("1. Tsegaye Mekonnen"), or a sentence's first word the text also writes
-    inside one ("HALVORSEN, Ingeborg. Ingeborg Marie ..."); not only as a sentence's first ("Yesterday Carlos")."""
+    a sentence, after a line's number ("1. Tsegaye Mekonnen") or a form's label ("Pt: Graciela"), or a sentence's
+    first word the text also writes inside one ("HALVORSEN, Ingeborg. Ingeborg Marie ...") or calls someone by in
+    quoted speech; not only as a sentence's first ("Yesterday Carlos")."""
     for count in (2, 1):
         before = re.search(rf"((?:{_NAME_WORD} ){{{count}}})$", text[max(0, start - 60) : start])
         if before is None or not all(_names(word) for word in before.group(1).split()):
@@ -181,8 +182,11 @@ def _words_before(text: str, start: int) -> tuple[str, bool]:
         opening = text[: start - len(before.group(1))].rstrip(" ")
         if _NUMBERED_LINE.search(opening) or (opening and opening[-1] not in '.!?:;\n"“('):
             return before.group(1), True
+        if re.search(r"(?:^|\n)[^\W\d_][\w ./-]{0,30}:$", opening):
+            return before.group(1), True  # a form's answer: "Pt: Graciela Montes de Oca"
+        # Written elsewhere inside a sentence, or called by it in quoted speech ("Kieran, you are not in trouble").
         first = re.escape(before.group(1).split()[0])
-        return before.group(1), re.search(rf"[^\W\d_],? {first}(?![\w'’-])", text) is not None
+        return before.group(1), re.search(rf"(?:[^\W\d_],? |[\"“]){first}(?![\w'’-])", text) is not None
     return "", True
 
 
@@ -209,7 +213,13 @@ def fullest_name(text: str, value: str) -> str | None:
         words_after = after.group(1) if after is not None and named_after else ""
         words_before, sure = _words_before(text, place.start())
         doubtful = doubtful or not sure
-        if " " in bare and words_before and len(re.findall(_whole_word(words_before.split()[0]), text)) < 2:
+        labelled = bool(re.search(r"(?:^|\n)[^\W\d_][\w ./-]{0,30}:[ \t]*$", text[: place.start() - len(words_before)]))
+        if (
+            " " in bare
+            and words_before
+            and len(re.findall(_whole_word(words_before.split()[0]), text)) < 2
+            and not labelled
+        ):
             words_before = ""  # before a name of two words, a title as likely ("Firefighter Marc Tremblay")
         wider = _POSSESSIVE.sub("", f"{words_before if sure else ''}{bare}{words_after}")
         if wider != bare:
