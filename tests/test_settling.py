@@ -383,3 +383,9 @@ def test_a_name_beside_its_roles_email_is_the_name_the_address_spells() -> None:
     assert organiser("Hannah", "events@oldgranary.co.uk") == "Hannah"
     other = settle(Booking(organiser_name="Hannah", venue_email="charlotte.hollis@outlook.com"), text)
     assert other.organiser_name == "Hannah"  # type: ignore[attr-defined]
+
+
+def test_a_name_is_not_widened_by_a_title_or_a_subject_after_a_label() -> None:
+    text = "Responder: Firefighter Marc Tremblay, 44, pulled her out."
+    assert name_of("Marc Tremblay", text) == "Marc Tremblay"
+    assert name_of("Maria Lopez", "Subject: Overdue Invoice Maria Lopez\nMaria, please pay.") == "Maria Lopez"

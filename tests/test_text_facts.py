@@ -242,3 +242,14 @@ def test_days_of_a_month_without_a_year_take_the_texts_one_year() -> None:
     assert [found.value for found in TextFacts(text).yearless_dates] == ["2025-09-17", "2025-11-22"]
     assert TextFacts("Tue 14 May and 3 June").yearless_dates == []  # no year anywhere
     assert TextFacts("1 May 2024 - Tue 14 May - 3 June 2025").yearless_dates == []  # two years: which?
+
+
+def test_a_number_before_a_spaced_dash_is_no_hour_and_a_date_times_offset_stays_one() -> None:
+    def times(text: str) -> list[str]:
+        return [found.value[:5] for found in TextFacts(text).times]
+
+    assert times("Day 1 - 09:00 Registration, Gate 5-10:45, Serves 4 - 10:00") == ["09:00", "10:45", "10:00"]
+    assert times("• 9-10:30 workshop") == ["09:00", "10:30"]
+    assert not {"05:00", "10:00"} & set(times("2025-03-01T01:15:00-05:00 and 2024-03-10T08:00:00-10:00"))
+    # A day and a month are read on one line only: "Track 2" above "May Chen" is no date.
+    assert TextFacts("12 June 2025\nTrack 2\nMay Chen\nRoom 4\nJan Kowalski").yearless_dates == []

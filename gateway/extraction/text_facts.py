@@ -249,8 +249,8 @@ _DAY_OF_MONTH = re.compile(
 )
 # The same, read for its day and month (a capital month: "may 5" is no date).
 _YEARLESS = [
-    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![:.]\d)", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}(?:[ \t]+of)?[ \t]+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}[ \t]+{_DAY}\b(?![:.]\d)", re.IGNORECASE),
 ]
 # Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
 _COMPACT_DATE = re.compile(
@@ -516,6 +516,8 @@ class TextFacts:
         for match in _RANGE_START.finditer(self.text):
             if match.start() in found or _inside_date(self, match.start()) or not self._free_of_numbers(match.start()):
                 continue
+            if match["minute"] is None and not _bare_hour_starts(self.text, match.start(), match.end()):
+                continue  # "Day 1 - 09:00", "Gate 5-10:45": a number before a time, not an hour
             hour, minute = int(match["hour"]), int(match["minute"] or 0)
             if match["half"]:  # the latest reading before the end: "2-3pm" is 14:00, "11-1pm" 11:00
                 end = int(match["end"]) % 12 + (12 if match["half"].lower() == "p" else 0)
@@ -607,15 +609,24 @@ def has_offset(value: str) -> bool:
     return bool(_OFFSET_END.search(value))
 
 
+def _bare_hour_starts(text: str, start: int, end: int) -> bool:
+    """Whether an hour without minutes starts a range ("9-10:30", "• 9-10:30"): the dash right after it, and no
+    word just before it."""
+    before = text[:start].rstrip(" \t")
+    return text[end : end + 1] in ("-", "–") and not (before and before[-1].isalnum())
+
+
 def _is_offset(text: str, position: int) -> bool:
     """Whether a time-like number at ``position`` is a UTC offset ("UTC-05:00", "10:00-05:00", "+02:00"), not a
     time of day - nor the end of a range after an earlier time ("10:00-10:45")."""
     before = text[max(0, position - 12) : position]
     if re.search(r"(?:UTC|GMT)[ \t]*[+\-−][ \t]*$|\([ \t]*[+\-−]$", before):
         return True
-    after_time = re.search(r"(\d{1,2}):(\d\d)(?::\d\d)?[ \t]?[+\-]$", before)
+    after_time = re.search(r"(\d{1,2}):(\d\d)(:\d\d)?[ \t]?[+\-]$", before)
     if after_time is None:
         return False
+    if after_time.group(3) or re.search(r"\d{4}-\d\d-\d\d[T ]$", text[: position - len(after_time.group())]):
+        return True  # "2025-03-01T01:15:00-05:00": a date-time's offset, whatever its hour
     later = re.match(r"(\d{1,2})[:h](\d\d)", text[position:])
     earlier = (int(after_time.group(1)), int(after_time.group(2)))
     return later is None or (int(later.group(1)), int(later.group(2))) <= earlier or text[position - 1] == "+"

@@ -468,9 +468,6 @@ def ruled_out(description: str, field: str) -> list[str]:
     """The words of what ``description`` says a field's value is not (``_RULED_OUT``), less the field's own name
     words ("set-up", "delivery", "access" for start_time)."""
     own = {word.casefold() for word in name_words(field)}
-    # What the description's first sentence says the value is ("The date the meeting was held") rules nothing out.
-    opening = re.split(r"(?<=[.!?])\s", description.strip(), maxsplit=1)[0]
-    own |= {word.casefold() for word in re.findall(r"[^\W\d_][\w'’-]+", opening) if not _RULED_OUT.search(opening)}
     words = [
         word.casefold().removesuffix("'s").removesuffix("’s")
         for phrase in _RULED_OUT.findall(description)

@@ -105,20 +105,21 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
             if not short or (len(short) < 2 and len(short) < len(words)):
                 continue
             # Not the items themselves, qualified ("cancelled lessons" of a list of lessons).
-            heads = {_singular(_head_word(element).casefold()) for element in short if element}
+            heads = {_singular(_head_word(element).casefold()) for element in short if element} - {""}
             stems |= {head for head in heads if head[:4] not in nouns}
     stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
     return frozenset(stem for stem in stems if len(stem) >= 3)
 
 
-# The last word of "coffee break" names the thing; of "exhibition time" the first does ("time" is any item's).
+# The last word of "coffee break" names the thing; "exhibition time", "reading weeks" name no word to match ("time"
+# and "week" are any item's, "reading" a course's).
 _GENERIC_NOUNS = frozenset(
     "time times slot slots session sessions period periods hour hours day days week weeks month months".split()
 )
 
 
 def _head_word(element: list[str]) -> str:
-    return element[0] if len(element) == 2 and element[-1].casefold() in _GENERIC_NOUNS else element[-1]
+    return "" if element[-1].casefold() in _GENERIC_NOUNS else element[-1]
 
 
 # What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks".
@@ -138,13 +139,15 @@ def _singular(word: str) -> str:
 
 
 _WORD_START = r"\b"
+_COMPOUND_ENDS = frozenset({"pause"})  # "Kaffeepause", "Mittagspause" - not "Outbreak", "Psychosocial"
 
 
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
-    """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business") or
-    a longer word's end ("Kaffeepause", "Mittagspause")."""
+    """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business"), or
+    a compound's known end ("Kaffeepause", "Mittagspause")."""
     return any(
-        re.search(rf"(?i){_WORD_START if len(word) < 5 else ''}{re.escape(word)}(?:e?s)?\b", piece) for word in left
+        re.search(rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", piece)
+        for word in left
     )
 
 
@@ -733,6 +736,17 @@ def _grid(heading: list[str], rows: list[str], item: CompiledSchema) -> bool:
     name a field of their own, and its cells beyond the first column hold no typed values (a flight's codes)."""
     if len(heading) < 3 or any(_word_stems(head) & _TITLE_STEMS for head in heading[1:]):
         return False
+    firsts = [cells(row)[0] for row in rows]
+    if sum(bool(_TIME_FIRST.match(first)) for first in firsts) * 5 < len(firsts) * 4:
+        return False  # a grid's rows are its times
+    places = [head for head in heading[1:] if _word_stems(head) & _PLACE_STEMS]
+    shared = [
+        head
+        for head in heading[1:]
+        if any(_word_stems(head) & _word_stems(other) for other in heading[1:] if other != head)
+    ]
+    if len(set(places) | set(shared)) < len(heading) - 1:
+        return False  # its columns are places: rooms, halls, stages, tracks
     stems = {
         name: _word_stems(" ".join(name_words(name))) - {"name"} for name in item.model_schema.get("properties", {})
     }
@@ -770,7 +784,8 @@ def _joined_rows(table: list[str]) -> list[str]:
     rows: list[list[str]] = []
     for row in table:
         values = cells(row) if piped else [cell.strip() for cell in row.strip().split("|")]
-        if rows and len(values) > 1 and not values[0] and len(values) <= len(rows[-1]):
+        continues = not any(character.isdigit() for value in values for character in value)  # no line of its own
+        if rows and len(values) > 1 and not values[0] and len(values) <= len(rows[-1]) and continues:
             above = rows[-1]
             for index, value in enumerate(values[1:], start=1):
                 if value:
@@ -936,6 +951,11 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
 _SEGMENT = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s+[&+]\s+|,\s+|\s+and\s+|\s{2,}|\s+\|\s+")
 _TITLE_WORDS = frozenset("title topic subject headline session".split())
 _TITLE_STEMS = frozenset(word[:4] for word in (*_TITLE_WORDS, "talk", "presentation"))
+_PLACE_STEMS = frozenset(
+    word[:4]
+    for word in "room hall stage track stream studio theatre theater auditorium lab salon suite ballroom arena "
+    "court pitch tent floor level aula saal sala salle".split()
+)
 
 
 def _segment_choices(
@@ -961,6 +981,8 @@ def _segment_choices(
         if other != piece
     ]
     repeated = [part for part in segments if any(part.casefold() in seen for seen in others)]
+    # A name most other items write too is a place's ("Main Hall" in a grid), not a speaker's.
+    names = [name for name in names if sum(name.casefold() in seen for seen in others) * 2 <= max(len(others), 2)]
     fixed: dict[str, list[Any]] = {}
     for name, spec in properties.items():
         words = {word.casefold() for word in name_words(name)}
@@ -992,8 +1014,8 @@ def _segment_choices(
             joined = [
                 line[spans[first][0] : spans[last][1]]
                 for line, spans in spanned
-                for first in range(len(spans))
-                for last in range(first, len(spans))
+                for first in range(min(len(spans), _MOST_PARTS))
+                for last in range(first, min(len(spans), first + 4))
                 if first == last
                 or not any(line[low:high].casefold() in labels for low, high in spans[first : last + 1])
             ]
@@ -1043,17 +1065,22 @@ def _plain(piece: str) -> str:
     return _EMPHASIS.sub("", piece)
 
 
+_MOST_PARTS = 16  # a title is one of a line's first parts, or a run of up to four of them
 _BRACKETED = re.compile(r"\(\s*[^)\s]")
 _MAJOR = re.compile(r"\s+[-–—·•]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s{2,}|\s+\|\s+")
 _NAMES_APART = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
 _JOINED = re.compile(r"\s*(?:&|\+|\band\b|\bund\b|\bet\b|\bwith\b|\bw/)\s*")
-# Words in lower case around a name: "with Sofia Almeida", "moderated by Pedro Nunes", "Jonathan Adeyemi in
-# conversation" (a particle inside a name stays: "Pieter van der Merwe").
-_LOWER_WORDS = re.compile(r"^(?:[^\W\d_A-Z][\w./]*\s+)+|(?:\s+[^\W\d_A-Z][\w./]*)+$")
 
 
 def _without_lower_words(chunk: str) -> str:
-    return _LOWER_WORDS.sub("", chunk.strip())
+    """A chunk without the words in lower case around a name ("with Sofia Almeida", "moderated by Pedro Nunes",
+    "Jonathan Adeyemi in conversation"; a particle inside a name stays: "Pieter van der Merwe")."""
+    words = chunk.split()
+    while words and (words[0][:1].islower() or not words[0][:1].isalnum()):
+        words.pop(0)
+    while words and (words[-1][:1].islower() or not words[-1][:1].isalnum()):
+        words.pop()
+    return " ".join(words)
 
 
 # A name after a word that introduces it: "Talk by", "kick-off from", "chat with" (not "10 Lessons from").
@@ -1206,9 +1233,10 @@ def _later_in_the_day(items: list[dict[str, Any]], item: CompiledSchema) -> None
 
 
 def _place_in(text: str, piece: str) -> int:
-    """Where ``text`` writes ``piece``, or the first part of it that it writes (a grid's time cell, a line without
-    its emphasis); -1 if none."""
-    for part in (piece.strip(), *re.split(r" \| | — ", piece.strip().splitlines()[0] if piece.strip() else "")):
+    """Where ``text`` writes ``piece``, or the longest part of its first line that it writes (a grid's cell: a
+    time repeats from day to day, a title does not); -1 if none."""
+    parts = re.split(r" \| | — ", piece.strip().splitlines()[0]) if piece.strip() else []
+    for part in (piece.strip(), *sorted(parts, key=len, reverse=True)):
         if part and (place := text.find(part[:40])) >= 0:
             return place
     return -1

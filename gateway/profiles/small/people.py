@@ -152,7 +152,7 @@ def could_name_a_person(values: list[str], text: str, *, about_an_age: bool) -> 
 _PLACE_WORDS = frozenset(
     "street st road rd avenue ave drive boulevard blvd square bridge river lake mountain hospital clinic center "
     "centre university college school academy institute lab labs inc ltd llc gmbh corp company group hotel office "
-    "club airport station city county district ministry department council museum hall room stage auditorium "
+    "club airport station city county district ministry department council museum room stage auditorium "
     "theatre theater foyer atrium lobby".split()
 )
 # ... nor after a greeting ("Hi Dana").

@@ -182,12 +182,19 @@ def _words_before(text: str, start: int) -> tuple[str, bool]:
         opening = text[: start - len(before.group(1))].rstrip(" ")
         if _NUMBERED_LINE.search(opening) or (opening and opening[-1] not in '.!?:;\n"“('):
             return before.group(1), True
-        if re.search(r"(?:^|\n)[^\W\d_][\w ./-]{0,30}:$", opening):
-            return before.group(1), True  # a form's answer: "Pt: Graciela Montes de Oca"
+        if count == 1 and _PERSON_LABEL.search(opening):
+            return before.group(1), True  # a form's answer for a person: "Pt: Graciela Montes de Oca"
         # Written elsewhere inside a sentence, or called by it in quoted speech ("Kieran, you are not in trouble").
         first = re.escape(before.group(1).split()[0])
-        return before.group(1), re.search(rf"(?:[^\W\d_],? |[\"“]){first}(?![\w'’-])", text) is not None
+        return before.group(1), re.search(rf"[^\W\d_],? {first}(?![\w'’-])|[\"“]{first},", text) is not None
     return "", True
+
+
+# A form's label for a person, right before a name: "Pt:", "Patient:", "Name:", "Client:", "Player:".
+_PERSON_LABEL = re.compile(
+    r"(?i)(?:^|\n|\|)[ \t]*(?:full[ \t]+)?(?:name|pt|patient|client|guest|player|member|employee|applicant|"
+    r"candidate|student|pupil|tenant|resident|defendant|passenger|driver|person)[ \t]*(?:name)?[ \t]*:[ \t]*$"
+)
 
 
 def _whole_word(word: str) -> str:
@@ -213,7 +220,9 @@ def fullest_name(text: str, value: str) -> str | None:
         words_after = after.group(1) if after is not None and named_after else ""
         words_before, sure = _words_before(text, place.start())
         doubtful = doubtful or not sure
-        labelled = bool(re.search(r"(?:^|\n)[^\W\d_][\w ./-]{0,30}:[ \t]*$", text[: place.start() - len(words_before)]))
+        labelled = len(words_before.split()) == 1 and bool(
+            _PERSON_LABEL.search(text[: place.start() - len(words_before)])
+        )
         if (
             " " in bare
             and words_before
