@@ -13,6 +13,7 @@ from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.nested import (
     _later_in_the_day,
     _left_out_piece,
+    _named_choices,
     _offers,
     home_line,
     left_out,
@@ -864,3 +865,13 @@ def test_a_grid_cell_under_a_later_days_heading_takes_that_day_though_its_time_r
     found = pieces(text, session, "sessions")
     assert found[5] == "09:00 | Room S1 | eBPF for mere mortals" and len(found) == 9
     assert piece_choices(found[5], text, session, tuple(found))["day"] == ["2025-06-04"]
+
+
+def test_an_items_choice_left_out_is_the_one_its_piece_names(tmp_path: Path) -> None:
+    kinds = SESSIONS.replace(
+        "        room: {type: string}\n", "        room: {type: string}\n        kind: {enum: [keynote, talk, panel]}\n"
+    )
+    session = nested_part(compiled(tmp_path, "programme", kinds)).item  # type: ignore[union-attr]
+    assert _named_choices({"title": "AI"}, "09:00 Keynote: AI", session) == {"kind": "keynote"}
+    assert _named_choices({"title": "AI", "kind": "talk"}, "09:00 Keynote: AI", session) == {}  # the model's stays
+    assert _named_choices({"title": "AI"}, "09:00 Keynote and panel: AI", session) == {}  # two named: none

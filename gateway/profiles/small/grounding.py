@@ -217,9 +217,9 @@ class _Narrowing:
         if path in self.derived or path.rsplit(".", 1)[-1] in self.derived:
             return spec
         if isinstance(spec.get("enum"), list):
-            mentioned = _mentioned(spec["enum"], self.facts.text)
-            if mentioned:
-                return {**spec, "enum": mentioned}
+            named = mentioned(spec["enum"], self.facts.text)
+            if named:
+                return {**spec, "enum": named}
             return spec if required else None  # an optional choice the text never names stays out
         if spec.get("type") == "boolean":
             if not required and not _spoken_of(path, self.facts.text):
@@ -750,7 +750,7 @@ def _listed(path: str, text: str) -> list[str] | None:
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "CNY": "元", "PLN": "zł"}
 
 
-def _mentioned(values: list[Any], text: str) -> list[Any]:
+def mentioned(values: list[Any], text: str) -> list[Any]:
     """The enum values the text names: as words (underscores read as spaces or hyphens), or a currency code by its
     symbol."""
     lowered = text.casefold()

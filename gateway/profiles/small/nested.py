@@ -32,7 +32,7 @@ from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.grounding import Grounding, facts_of, narrow_tool
+from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool
 from gateway.profiles.small.people import lists_people, looks_like_a_name, signature_start, without_titles
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import (
@@ -1265,6 +1265,17 @@ def _labelled_at(text: str, found: Found) -> bool:
     return ":" in text[line_start : found.start]
 
 
+def _named_choices(read: dict[str, Any], piece: str, item: CompiledSchema) -> dict[str, Any]:
+    """An item's choices the model left out where its piece names exactly one of them ("09:00 Workshop: Signals
+    from Scratch" is a workshop): a small model given a null beside the one named choice takes the null."""
+    named: dict[str, Any] = {}
+    for name, spec in item.model_schema.get("properties", {}).items():
+        values = _enum_of(spec)
+        if name not in read and values and len(found := mentioned(values, piece)) == 1:
+            named[name] = found[0]
+    return named
+
+
 def _enum_of(spec: dict[str, Any]) -> list[Any]:
     for branch in spec.get("anyOf", [spec]):
         if isinstance(branch.get("enum"), list):
@@ -1366,6 +1377,7 @@ class NestedReader:
             except ExtractionFailed:
                 continue  # a piece laid out like an item that holds none (a note, a total)
             read = item.model_dump(mode="json", exclude_none=True)
+            read |= _named_choices(read, piece, part.item)
             if read not in items:  # the same item twice is one item read twice
                 items.append(read)
                 yield {part.name: list(items)}
