@@ -224,6 +224,7 @@ _DATES = [
     re.compile(r"\b(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b"),
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}(?P<sep>[-/]){_MONTH}(?P=sep){_YEAR}\b", re.IGNORECASE),  # "06-Sep-2025", "6/Sep/2025"
 ]
 # A range of days sharing a year, and a month unless both are named: "12–14 March 2025", "3 to 5 June 2025",
 # "30 May - 2 June 2025", "March 12-14, 2025", "Mar 30 – Apr 2, 2025". Each end is a date of its own.
@@ -279,6 +280,8 @@ _RANGE_START = re.compile(
     r"|(?P<end>\d{1,2})(?:[:.][0-5]\d)?[ \t]*(?P<half>[ap])\.?[ \t]?m\b|\d{1,2}\.[0-5]\d[ \t]*Uhr\b))",
     re.IGNORECASE,
 )
+_HALF = re.compile(r"[ap]\.?\s?m\b", re.IGNORECASE)
+_RANGE_DASH = re.compile(r"\s*(?:[-–—]|to|until|till|bis)\s*", re.IGNORECASE)
 # A UTC offset after a date-time: "Z", "+02:00", "UTC", "GMT+1", "(UTC-05:00)".
 _ZONE = re.compile(
     r"[ \t]*\(?[ \t]*(?:(?P<name>UTC|GMT|Z)(?![A-Za-z])"
@@ -401,6 +404,23 @@ class TextFacts:
                 seconds += float(amount.replace(",", ".")) * _SECONDS.get(name, _SECONDS.get(unit.casefold(), 0))
             if seconds and self._free(match.start()):
                 found.append(Found(seconds, *match.span()))
+        # A range of times lasts from its start to its end: "18:30–20:30" is two hours.
+        found += [Found(seconds, first.start, last.end) for first, last, seconds in self.time_ranges]
+        return sorted(found, key=lambda item: item.start)
+
+    @cached_property
+    def time_ranges(self) -> list[tuple[Found, Found, float]]:
+        """Times written as a range ("10:00–11:30", "6.30–8.30pm", "18:00 bis 19:30"), each with its length in
+        seconds (past midnight: "22:00-01:00" is three hours; none longer than 16)."""
+        found = []
+        times = self.times
+        for first, last in itertools.pairwise(times):
+            if not _RANGE_DASH.fullmatch(self.text[first.end : last.start]):
+                continue
+            start, end = (int(value[:2]) * 60 + int(value[3:5]) for value in (first.value, last.value))
+            minutes = (end - start) % (24 * 60)
+            if 0 < minutes <= 16 * 60:
+                found.append((first, last, minutes * 60.0))
         return found
 
     @cached_property
@@ -524,7 +544,18 @@ class TextFacts:
                 hour = max((hour % 12 + half for half in (0, 12) if hour % 12 + half < end), default=hour % 12)
             if hour < 24 and minute < 60:
                 found[match.start()] = Found(time(hour, minute).isoformat(), match.start(), match.end())
-        return sorted(found.values(), key=lambda item: item.start)
+        ordered = sorted(found.values(), key=lambda item: item.start)
+        for index, (first, last) in enumerate(itertools.pairwise(ordered)):
+            # A range's start written without the half of the day its end writes: "7:00–9:30 PM" starts at 19:00.
+            if (
+                _RANGE_DASH.fullmatch(self.text[first.end : last.start])
+                and _HALF.search(self.text[last.start : last.end])
+                and not _HALF.search(self.text[first.start : first.end])
+                and not self.text[first.start].startswith("0")  # "07:00 – 9:00 PM" is on the 24-hour clock
+                and int(first.value[:2]) + 12 <= int(last.value[:2]) < 24
+            ):
+                ordered[index] = Found(f"{int(first.value[:2]) + 12:02d}{first.value[2:]}", first.start, first.end)
+        return ordered
 
     def _free_of_numbers(self, position: int) -> bool:
         """Whether ``position`` is outside a phone number, e-mail or URL."""

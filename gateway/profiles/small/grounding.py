@@ -202,6 +202,11 @@ class _Narrowing:
             if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
                 # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
+            if self.plain_string(items) and (
+                labelled := _after_quoted_labels(self.described.get(path, ""), self.facts)
+            ):
+                # "Every decision, without a leading label ("Decision:", "RESOLVED that")": what follows them.
+                return {**spec, "items": items, "enum": [labelled[: spec.get("maxItems", MAX_LIST_VALUES)]]}
             if self.plain_string(items) and not required and _names_labels(path):
                 return None  # tags are the ones a text lists as such: any other words are none
             self.in_array += 1
@@ -278,7 +283,7 @@ class _Narrowing:
         label = self.labels.get(path, set()) if not self.in_array else set()
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
-            unit = _unit_of(path)
+            unit = unit_of(path)
             if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
                 durations = facts.durations
                 bare = [found for found in numbers if not any(d.start <= found.start < d.end for d in durations)]
@@ -347,7 +352,8 @@ class _Narrowing:
             # A piece of one line (an item read alone) offers its description whole, commas and all.
             if (described := item_description(facts.text)) is not None and described not in values:
                 values.append(described)
-            heading = _heading(facts.text) if not self.in_array and _names_a_title(path) else None
+            own = not self.in_array and _names_a_title(path, self.model_name)
+            heading = _heading(facts.text) if own else None
             if heading is not None and "\n" not in facts.text.strip():
                 values += [heading] if heading not in values else []  # a piece's one line, commas and all
             elif heading is not None:
@@ -390,6 +396,8 @@ class _Narrowing:
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
             values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
+            # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
+            values = _holding(values, facts.text, path.rsplit(".", 1)[-1]) or values
             # A name opens and ends with a capital ("Pieter van den Berg"; not "confirmation", "40th" or "$18pp"),
             # where the text writes one.
             values = [value for value in values if _capitalised_name(value)] or values
@@ -501,9 +509,14 @@ def _names_a_postal_code(path: str) -> bool:
     return bool({"zip", "postcode", "zipcode", "postal"} & set(words))
 
 
-def _names_a_title(path: str) -> bool:
-    """A field named for the text's own heading ("title", "headline"), not a thing's ("job_title")."""
-    return path.rsplit(".", 1)[-1].casefold() in {"title", "headline", "heading"}
+def _names_a_title(path: str, model_name: str = "") -> bool:
+    """A field named for the text's own heading ("title", "headline"), not a thing's ("job_title") - but for the
+    thing the object is ("meeting_title" of ``MeetingMinutes``)."""
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    if len(words) == 1:
+        return words[0] in {"title", "headline", "heading"}
+    first = name_words(model_name)[:1]
+    return len(words) == 2 and words[1] == "title" and bool(first) and first[0].casefold()[:4] == words[0][:4]
 
 
 def _heading(text: str) -> str | None:
@@ -551,7 +564,7 @@ _UNITS = {"seconds": 1, "second": 1, "secs": 1, "minutes": 60, "minute": 60, "mi
 _UNITS |= {"hrs": 3600, "hr": 3600, "days": 86400, "weeks": 604800}
 
 
-def _unit_of(path: str) -> float | None:
+def unit_of(path: str) -> float | None:
     """Seconds in the time unit a number field's name ends with ("prep_minutes", "durationHours"), if any."""
     words = name_words(path)
     return _UNITS.get(words[-1].casefold()) if words else None
@@ -744,6 +757,39 @@ def _listed(path: str, text: str) -> list[str] | None:
         if values:
             return list(dict.fromkeys(values))
     return None
+
+
+def _holding(values: list[str], text: str, field: str) -> list[str]:
+    """The names the text writes right before the field's own word in brackets ("Margaret Okoro (Chair)")."""
+    words = name_words(field)
+    if len(words) != 1:
+        return []
+    role = re.escape(words[0])
+    return [value for value in values if re.search(rf"{re.escape(value)}\s*\((?i:{role})\b", text)]
+
+
+# A label a description quotes: "Decision:", "Motion carried:", "RESOLVED that".
+_QUOTED_LABEL = re.compile(r"[\"“]([^\W\d_][^\"”:\n]{0,30}?)(:|(?<= that)|(?<= That))[\"”]")
+
+
+def _after_quoted_labels(description: str, facts: TextFacts) -> list[str]:
+    """What the text writes after the labels a list's description quotes, each to the end of its sentence or line
+    ("RESOLVED that the quote of £4,860 be accepted." -> "the quote of £4,860 be accepted"; "Decision (4 of 5
+    votes): ..."), in text order; none unless the description quotes two or more labels."""
+    labels = _QUOTED_LABEL.findall(description)
+    if len(labels) < 2:
+        return []
+    found: dict[int, str] = {}
+    for base, colon in labels:
+        pattern = re.compile(
+            rf"(?im)(?:^|(?<=[.!?] ))[ \t>*•·-]*{re.escape(base.strip())}(?:[ \t]*\([^)\n]{{0,40}}\))?"
+            rf"{':' if colon else ''}[ \t]+(?P<value>[^\n]+?)[ \t]*(?:\.(?=\s|$)|$)"
+        )
+        for match in pattern.finditer(facts.text):
+            value = match.group("value").strip()
+            if len(value.split()) >= 2 and _safe_literal(value):
+                found.setdefault(match.start("value"), value)
+    return list(dict.fromkeys(value for _, value in sorted(found.items())))
 
 
 # Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).

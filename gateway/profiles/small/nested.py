@@ -32,11 +32,18 @@ from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool
-from gateway.profiles.small.people import lists_people, looks_like_a_name, signature_start, without_titles
+from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool, unit_of
+from gateway.profiles.small.people import (
+    lists_people,
+    looks_like_a_name,
+    names_a_person,
+    signature_start,
+    without_titles,
+)
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import (
     RULE_LINE,
+    cell_per_line_tables,
     cells,
     columns_of,
     comma_tables,
@@ -48,14 +55,17 @@ from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+")
 # A sentence ends inside a line: a full stop, ! or ? then a space and a word (not after an initial, a title -
-# "Dr.", "Prof." - or a street's "str.").
+# "Dr.", "Prof." - a street's "str." or a month's "Sept.").
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)(?<!str)[.!?]\s+(?=\w)"
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)(?<!str)"
+    r"(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?<!\bSept)[.!?]\s+(?=\w)"
 )
 # A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
 _LABEL = re.compile(r"^[^:,;|]{0,40}(?::|\s[—–|-])\s+")
+# "ACTION: ...", "Action items: ...": a label of words alone, before a colon.
+_NAME_LABEL = re.compile(r"^([^\W\d_][^\W\d]*(?: [^\W\d_]+){0,2}):\s+")
 # The same, with up to 80 characters before a colon: a label whose remarks in brackets are masked.
 _BRACKETED_LABEL = re.compile(r"^[^:,;|]{0,80}(?::|\s[—–|-])\s+")
 # A table's rule line: "|---|:---:|", "+----+----+".
@@ -94,10 +104,16 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
         for match in pattern.finditer(description):
             if pattern is _ARE_NOT and match.group(2).casefold()[:4] not in nouns:
                 continue  # "Times are not in UTC", "Taxes are not included": not what the items are
-            elements = [element.strip() for element in re.split(r",|\band\b|\bor\b", match.group(1))]
+            # A remark in brackets lists examples: "weeks with no class (holidays, reading weeks, breaks)".
+            listed = _EXCEPT.sub("", match.group(1))  # "(other than keynotes)" names no thing left out
+            elements = [element.strip() for element in re.split(r"[,()]|\band\b|\bor\b", listed)]
             words = [
-                [word for word in re.findall(r"[^\s()\[\]]+", element) if word.casefold() not in _LIST_WORDS]
+                # "weeks with no class" is what writes "no class"
+                [lacking.group()]
+                if (lacking := _LACKING.search(element))
+                else [word for word in re.findall(r"[^\s()\[\]]+", element) if word.casefold() not in _LIST_WORDS]
                 for element in elements
+                if element
             ]
             # A phrase ("Items that belong to another order") is no list of things to match; a list ending in one
             # is the things before it ("breaks, meals, and talks mentioned only in bios or from other events").
@@ -107,8 +123,16 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
             # Not the items themselves, qualified ("cancelled lessons" of a list of lessons).
             heads = {_singular(_head_word(element).casefold()) for element in short if element} - {""}
             stems |= {head for head in heads if head[:4] not in nouns}
+            # ... but what qualifies them, where it is a state: "cancelled" of "cancelled lessons".
+            stems |= {
+                word.casefold()
+                for element in short
+                if element and _singular(element[-1].casefold())[:4] in nouns
+                for word in element[:-1]
+                if word.casefold().endswith("ed")
+            }
     stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
-    return frozenset(stem for stem in stems if len(stem) >= 3)
+    return frozenset(stem for stem in stems if len(stem) >= 3 or not stem.isascii())  # "休講" is a word
 
 
 # The last word of "coffee break" names the thing; "exhibition time", "reading weeks" name no word to match ("time"
@@ -122,6 +146,15 @@ def _head_word(element: list[str]) -> str:
     return "" if element[-1].casefold() in _GENERIC_NOUNS else element[-1]
 
 
+_EXCEPT = re.compile(r"(?i)\((?:other than|except|not|unless|but)\b[^)]*\)")
+# "with no class", "without lectures": what a thing lacks names it.
+_LACKING = re.compile(r"(?i)\bno [^\W\d_]+$")
+_CANCELLED = (
+    "cancelled canceled entfällt abgesagt annulé annulée annullato annullata cancelado cancelada afgelast inställd "
+    "休講 中止".split()
+) + ["fällt aus"]
+
+
 # What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks".
 _KINDS_OF = {
     "meal": ("lunch", "dinner", "breakfast", "brunch", "supper"),
@@ -129,6 +162,8 @@ _KINDS_OF = {
     "coffee": ("tea", "fika"),
     "social": ("drink", "mixer", "reception", "happy hour"),
     "networking": ("mingling",),
+    "cancelled": _CANCELLED,
+    "canceled": _CANCELLED,
 }
 
 
@@ -149,6 +184,19 @@ def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
         re.search(rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", piece)
         for word in left
     )
+
+
+_MOVED = re.compile(
+    r"(?i)\b(?:moved?s?|postponed|rescheduled|instead|now on|nachholtermin|verschoben|ersatztermin|reporté|"
+    r"rinviat[oa]|aplazad[oa]|verplaatst)\b|→|->"
+)
+
+
+def _moved(piece: str) -> bool:
+    """Whether a piece writes two dates and a word for a move: an item moved to another day ("fällt aus;
+    Nachholtermin 06.11.2025"), not one left out."""
+    dates = {found.start for found in facts_of(piece).dates}  # "07.10.2025" is one date read two ways
+    return len(dates) >= 2 and _MOVED.search(piece) is not None
 
 
 def nested_part(schema: CompiledSchema) -> Part | None:
@@ -439,6 +487,17 @@ def pieces(
     of strings alone (a guest's name and role) offers no value to know it by: only a run under the array's own
     label is read ("Guests: Leo Martins, Hannah Ojo")."""
     typed = bool(_typed_fields(item)[0])
+    # Items known by the array's own name: a list under "Action items:", or lines each after "ACTION:".
+    named = _stems(about.split(maxsplit=1)[0].replace("_", " ")) if about.strip() else set()
+    if typed and not _typed_fields(item)[1]:  # no typed value every item has to know them by
+        headed = (
+            run
+            for label, run, _ in _bullet_runs(text)
+            if (named <= _stems(label) or _first_stem(label) in named) and not re.search(r"\d", label)
+        )
+        for run in (*headed, *_labelled_lines(text, named)):
+            if len(run) >= 2:
+                return run[:MAX_PIECES]
     marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)] if typed else []
     if len(marked) >= 2:
         return marked[:MAX_PIECES]
@@ -480,10 +539,33 @@ def pieces(
     if lead:
         joined = [run for named, run, block in runs if block and not named and _leading(run, item) & lead]
         best = [piece for run in joined for piece in run]
+    if block and len(best) >= 3 and (opening := _leading(best[1:], item)) and not _leading(best[:1], item) & opening:
+        best = best[1:]  # their heading, offering a value too: "Schedule (Saturdays, 10:00 AM – 1:00 PM)"
     rows = [piece for piece in best if labelled_cells(piece)]
     # A table's rows, not the line of totals below them; one "Subtotal: £26.00 | Shipping: £4.00" is no item.
     best = rows if len(rows) >= 2 else [piece for piece in best if piece not in rows] or best
     return best[:MAX_PIECES]
+
+
+def _first_stem(label: str) -> str:
+    """The first word of a label, by its first four letters ("acti" of "Action list:"; not "Agenda items")."""
+    first = re.search(r"[^\W\d_]{4,}", label.casefold())
+    return first.group()[:4] if first else ""
+
+
+def _labelled_lines(text: str, words: set[str]) -> Iterator[list[str]]:
+    """The lines that each open with a label made of ``words`` alone ("ACTION: Sam to send the budget"; not
+    "Session 1: chaired by ..."), without it."""
+    found = [
+        line.strip()[label.end() :]
+        for line in text.splitlines()
+        if (label := _NAME_LABEL.match(line.strip()))
+        and (said := _stems(label.group(1)))
+        and said <= words
+        and line.strip()[label.end() :]
+    ]
+    if found:
+        yield found
 
 
 def _opened_blocks(text: str, item: CompiledSchema) -> list[str]:
@@ -703,8 +785,8 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     lines = [line for line in text.splitlines() if line.strip()]
     # Not a step of a method ("1. Heat the oven to 450°F. Whisk the flour."): sentences are not items.
     bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line) and not _prose(_BULLET.sub("", line))]
-    if len(bullets) >= 2:
-        return [line for line in bullets if _offers(line, item)]
+    if len(bullets) >= 2 and len(offering := [line for line in bullets if _offers(line, item)]) >= 2:
+        return offering
     found: list[str] = []
     above: list[str] = []
     for table in _tables(text):
@@ -725,9 +807,17 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
             )
             found += [piece for piece in laid if _offers(piece, item)]
         else:
-            found += [labelled_row(heading, row) for row in rows if _offers(row, item)]
+            # Under column names that name the item's fields ("Action | Owner | Due"), every row is an item.
+            named = sum(bool(_word_stems(head) & _field_stems(item)) for head in heading) >= 2
+            found += [labelled_row(heading, row) for row in rows if named or _offers(row, item)]
         above = heading
     return found
+
+
+def _field_stems(item: CompiledSchema) -> set[str]:
+    return {
+        stem for name in item.model_schema.get("properties", {}) for stem in _word_stems(" ".join(name_words(name)))
+    }
 
 
 def _grid(heading: list[str], rows: list[str], item: CompiledSchema) -> bool:
@@ -885,8 +975,11 @@ def _offers(piece: str, item: CompiledSchema, *, line: bool = False) -> bool:
     offered = _offered(piece, item) & typed
     if required:
         return len(offered & required) * 2 > len(required)
-    if line and _LABEL.match(piece.strip()) and not re.match(r"\W*\d", piece) and not labelled_cells(piece):
-        return False  # "Prep: 20 min", but not "3 × Monstera 12cm pot — £14.00 each" nor a table's row
+    label = _LABEL.match(piece.strip()) if line else None
+    if label and not re.match(r"\W*\d", piece) and not labelled_cells(piece) and not _dated_or_timed(label.group()):
+        # "Prep: 20 min", but not "3 × Monstera 12cm pot — £14.00 each", a table's row, nor a line opening with
+        # a value of its own ("Wed 8 Oct 2025 – Numbers and prices")
+        return False
     return bool(offered)
 
 
@@ -898,7 +991,27 @@ def _offered(piece: str, item: CompiledSchema) -> set[str]:
     for name, spec in narrowed.get("properties", {}).items():
         if any(branch.get("enum") for branch in spec.get("anyOf", [spec])):
             offered.add(name)
+    if facts_of(piece).days:  # "Jan 15 — Wedging": a day of a month, its year written elsewhere in the text
+        offered |= _date_fields(item)
     return offered
+
+
+def _dated_or_timed(label: str) -> bool:
+    """Whether a label numbers an item ("Session 1 – ") or opens with a date or time, after a weekday at most ("Wed
+    8 Oct 2025 – ")."""
+    if re.match(r"\W*[^\W\d_]+\.?\s+\d{1,3}\b(?![.,:]\d)", label):
+        return True
+    facts = facts_of(label)
+    starts = [found.start for found in (*facts.dates, *facts.times)] + [start for start, _ in facts.days]
+    return bool(starts) and min(starts) <= len("Wed. ")
+
+
+def _date_fields(item: CompiledSchema) -> set[str]:
+    return {
+        name
+        for name, spec in item.model_schema.get("properties", {}).items()
+        if any(branch.get("format") == "date" for branch in spec.get("anyOf", [spec]))
+    }
 
 
 def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[str, ...] = ()) -> dict[str, list[Any]]:
@@ -926,7 +1039,14 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
             fixed |= {name: [value] for name, value in zip(names, ordered, strict=True)}
     start = _place_in(text, piece)
     required = set(item.model_schema.get("required", []))
-    for name in {name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names}:
+    # A day of a month the piece writes without its year ("Jan 15 — Wedging"), in the text's one year.
+    own = [found.value for found in facts_of(text).yearless_dates if start <= found.start < start + len(piece)]
+    dated = [name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names]
+    if start >= 0 and own and len(own) == len(dated) and not any(_enum_of(narrowed.get(name, {})) for name in dated):
+        fixed |= {name: [value] for name, value in zip(dated, own, strict=True)}  # in the order the schema names
+    for name in dated:
+        if name in fixed:
+            continue
         if not _enum_of(narrowed.get(name, {})) and start > 0:
             # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar
             # 2025"; "DAY 1 - Wednesday 17 September" under a title dated "17-18 September 2025").
@@ -944,7 +1064,77 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
                 None,
             )
             fixed |= {name: [before]} if before is not None else {}
-    return _segment_choices(piece, siblings, item, narrowed) | _cell_choices(piece, text, item, narrowed) | fixed
+    return (
+        _segment_choices(piece, siblings, item, narrowed)
+        | _cell_choices(piece, text, item, narrowed)
+        | _assignment_choices(piece, text, item)
+        | fixed
+    )
+
+
+# A task given to someone: "Sam to send the budget to the board by Friday 3 May", "Rosa will draft the newsletter",
+# "Bram: sign the contract", "Arjun – set up the triage rotation – by 24/01/2025".
+_ASSIGNED = re.compile(
+    r"^\W{0,3}(?P<who>[A-Z][^\s,:;()]{0,30}(?: [A-Z][^\s,:;()]{0,30}){0,3})(?: \((?P<aside>[^)]{0,60})\))?"
+    r"(?P<joint>\s+(?:to|will|shall|must|is to)\s+|\s*:\s+|\s+[–—-]\s+)(?P<what>[^\W\d_].*\S)"
+)
+# ... and its deadline: "by 30 April 2025", "– before 15 February", "by Friday", "(by Fri 21 Feb)".
+_DEADLINE = re.compile(r"(?i)(?<!\S)\(?(?:by|before|until|till|due by|no later than)\s+\S[^,;]{0,40}$")
+_NAME_WORD = r"[A-Z][\w'’-]{1,30}"
+_PARTICLES = r"(?: (?:van|von|de|der|den|du|da|di|del|della|le|la|al|el|bin|ibn|ter|ten))*"
+_MOST_ASSIGNED = 300  # characters of a line read as a task given to someone
+
+
+def _assignment_choices(piece: str, text: str, item: CompiledSchema) -> dict[str, list[Any]]:
+    """Choices for an item given as a task to someone ("Sam to send the budget to the board by Friday 3 May"): its
+    person field (named for a person by its description: "The person responsible for the task") takes whom - by
+    the full name the text writes for them ("Sam Kiprop"), or who holds the role ("Julie Farrant (Clerk)") - and
+    its first other text field what, without the deadline written after it. Whom is written elsewhere in the text
+    too (not "Note: the budget ..."), and what opens with a lower-case word (not "Opening Keynote – Dr Jane
+    Smith"); a table's row is read by its cells instead."""
+    line = piece.strip().splitlines()[0] if piece.strip() else ""
+    found = _ASSIGNED.match(line) if len(line) <= _MOST_ASSIGNED and not labelled_cells(piece) else None
+    if found is None or not found["what"][0].islower() or len(found["what"].split()) < 2:
+        return {}
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    definitions: dict[str, Any] = item.model_schema.get("$defs", {})
+    texts = [name for name, spec in properties.items() if _kind(spec, definitions) == "string"]
+    people = [name for name in texts if names_a_person(name, properties[name], "")]
+    others = [name for name in texts if name not in people]
+    if not people or not others:
+        return {}
+    what = found["what"].rstrip(" .")
+    what = _DEADLINE.sub("", what).rstrip(" ,;–—-") or what
+    who = _TITLES_BEFORE_NAME.sub("", found["who"]).strip() or found["who"]
+    if found["aside"] and looks_like_a_name(found["aside"].split(",")[0]):
+        who = found["aside"].split(",")[0].strip()  # "Secretary (Aisling) to notify ..."
+    fuller = _full_name(who, text)
+    if fuller == who and len(re.findall(rf"(?<!\w){re.escape(who)}(?!\w)", text)) < 2:
+        return {}  # named nowhere else: a label ("Note: ..."), not someone
+    return {people[0]: [fuller], others[0]: [what]}
+
+
+_TITLES_BEFORE_NAME = re.compile(r"^(?:(?:Cllr|Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame)\.?\s+)+")
+
+
+def _full_name(who: str, text: str) -> str:
+    """The one fuller name the text writes for ``who``: a first name's ("Sam" -> "Sam Kiprop"), a surname's
+    ("Siddiqui" -> "Imran Siddiqui"), or a role's holder ("Clerk" -> "Julie Farrant (Clerk)"); else ``who``."""
+    if " " in who:
+        return who
+    word = re.escape(who)
+    holders = {match.group(1) for match in re.finditer(rf"\b({_NAME_WORD}(?: {_NAME_WORD}){{1,2}}) \({word}\b", text)}
+    if len(holders) == 1:
+        return holders.pop()
+    for pattern in (rf"\b{word}(?:{_PARTICLES} {_NAME_WORD}){{1,2}}\b", rf"\b{_NAME_WORD}(?: {_NAME_WORD})? {word}\b"):
+        fuller = {
+            bare
+            for match in re.finditer(pattern, text)
+            if (bare := _TITLES_BEFORE_NAME.sub("", match.group())) != who and looks_like_a_name(bare)
+        }
+        if len(fuller) == 1:
+            return fuller.pop()
+    return who
 
 
 # What parts an item's line: a dash, a colon, quotes, brackets, "&", "+" or "and", a comma, wide spaces, a bar.
@@ -999,7 +1189,7 @@ def _segment_choices(
         def allowed(choice: str, titled: bool = titled, avoided: list[str] = avoided) -> bool:
             return not (
                 any(_name_words(part) & _name_words(choice) for part in names)
-                or (titled and (_TIME_FIRST.match(choice) or _BRACKETED.search(choice)))
+                or (titled and (_TIME_FIRST.match(choice) or _BRACKETED.search(choice) or _dated(choice)))
                 or any(_words_in(choice, part) for part in avoided)
             )
 
@@ -1033,6 +1223,12 @@ def _segment_choices(
             ]
             fixed[name] = kept + [part for part in whole if part not in kept and allowed(part)]
     return fixed
+
+
+def _dated(choice: str) -> bool:
+    """Whether a choice writes a date ("Wed 8 Oct 2025 – Numbers"): an item's date, not its title."""
+    facts = facts_of(choice)
+    return bool(facts.dates or facts.days)
 
 
 def _segments(line: str, pattern: re.Pattern[str] = _SEGMENT) -> list[str]:
@@ -1232,6 +1428,108 @@ def _later_in_the_day(items: list[dict[str, Any]], item: CompiledSchema) -> None
             previous = (hour, minute)
 
 
+# A field's description that gives one value to every item: "If the text gives one place for all lessons, that
+# place for every lesson".
+_FOR_EVERY = re.compile(r"(?i)\b(?:for|to) (?:every|all) (?!other\b)")
+
+
+def _for_every(item: CompiledSchema) -> list[str]:
+    """The item's fields whose description says one value the text states once stands for every item."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    return [
+        name
+        for name, spec in properties.items()
+        if _FOR_EVERY.search(spec.get("description") or "")
+        and _kind(spec, {}) == "string"  # a place, a name: not "talk for every other talk", not a count
+        and name not in item.model_schema.get("required", [])
+    ]
+
+
+def _lacked(items: list[dict[str, Any]], name: str) -> bool:
+    """Whether most items lack a field (a moved lesson may have a time of its own)."""
+    return sum(name in read for read in items) * 2 < len(items)
+
+
+def _outside(text: str, found: list[str]) -> str:
+    """The lines of ``text`` that no piece holds (every word of the line in one piece): the items' heading and the
+    notes around them ("Lectures are on Tuesdays, 10:00–11:30")."""
+    held = [set(re.findall(r"\w+", piece)) for piece in found]
+    return "\n".join(
+        line
+        for line in text.splitlines()
+        if not ((words := set(re.findall(r"\w+", line))) and any(words <= piece for piece in held))
+    )
+
+
+def _stated_once(outside: str) -> str:
+    """The lines around the items that can state what holds for all of them: those writing a time of day ("Lectures
+    are on Tuesdays, 10:00–11:30, in Manning Clark Hall") and those opening with a short label ("Where: Tasting
+    Room"); all of them where there are none such."""
+    facts = facts_of(outside)
+    timed = {outside.count("\n", 0, found.start) for found in facts.times}
+    lines = outside.splitlines()
+    kept = [line for index, line in enumerate(lines) if index in timed or _SHORT_LABEL.match(line)]
+    return "\n".join(kept) or outside
+
+
+_SHORT_LABEL = re.compile(r"^\s*[^\W\d_][\w ]{0,20}:\s+\S")
+
+
+def _common_times(items: list[dict[str, Any]], outside: str, item: CompiledSchema) -> dict[str, Any]:
+    """The times most items lack, from the one range of times (or the one time) written outside them: "Lectures
+    are on Tuesdays, 10:00–11:30" starts every lecture at 10:00 (its end, the item's next time of day) and makes
+    it 90 minutes long."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    clocked = [name for name, spec in properties.items() if _clocked(spec)]
+    lasting = {
+        name: unit
+        for name, spec in properties.items()
+        if (unit := unit_of(name))
+        and any(branch.get("type") in ("integer", "number") for branch in spec.get("anyOf", [spec]))
+    }
+    if not clocked or not all(_lacked(items, name) for name in clocked):
+        return {}  # items with times of their own (flights, talks): a time around them is not theirs
+    facts = facts_of(outside)
+    ranges = {(first.value, last.value, seconds) for first, last, seconds in facts.time_ranges}
+    values: dict[str, Any] = {}
+    if len(ranges) == 1:
+        ((start, end, seconds),) = ranges
+        values |= dict(zip(clocked, (start, end), strict=False))
+        values |= {name: round(seconds / unit) for name, unit in lasting.items()}
+    elif clocked and len({found.value for found in facts.times}) == 1:
+        values[clocked[0]] = facts.times[0].value
+    return {name: value for name, value in values.items() if _lacked(items, name)}
+
+
+def _with_common(read: dict[str, Any], common: dict[str, Any], item: CompiledSchema) -> dict[str, Any]:
+    """An item with the values stated once for all that it lacks (a time as its pattern writes it: "10:00")."""
+    for name, value in common.items():
+        if name in read:
+            continue
+        for form in (value, value[:5]) if isinstance(value, str) and _CLOCK_VALUE.fullmatch(value) else (value,):
+            if _valid(item, {**read, name: form}):
+                read = {**read, name: form}
+                break
+    return read
+
+
+_CLOCK_VALUE = re.compile(r"\d{2}:\d{2}:\d{2}")
+
+
+def _subset(item: CompiledSchema, names: list[str]) -> CompiledSchema:
+    """The item's type holding only ``names``, as a schema of its own (the item itself if that is all of it)."""
+    if list(item.model.model_fields) == names:
+        return item
+    model = _with_fields(item.model, names)
+    return replace(
+        item,
+        name=f"{item.name}-{'-'.join(names)}",
+        content_hash=f"{item.content_hash}-{'-'.join(names)}",
+        json_schema=model.model_json_schema(),
+        model_factory=lambda: model,
+    )
+
+
 def _place_in(text: str, piece: str) -> int:
     """Where ``text`` writes ``piece``, or the longest part of its first line that it writes (a grid's cell: a
     time repeats from day to day, a title does not); -1 if none."""
@@ -1271,9 +1569,52 @@ def _named_choices(read: dict[str, Any], piece: str, item: CompiledSchema) -> di
     named: dict[str, Any] = {}
     for name, spec in item.model_schema.get("properties", {}).items():
         values = _enum_of(spec)
-        if name not in read and values and len(found := mentioned(values, piece)) == 1:
+        if name in read or not values:
+            continue
+        if len(found := mentioned(values, piece)) == 1:
             named[name] = found[0]
+            continue
+        # Else the words its description gives a choice ("panel for panels, round tables and fireside chats"),
+        # else the choice it gives everything else ("talk for every other talk").
+        words, default = _described_choices(spec.get("description") or "", values)
+        said = {value for value, phrases in words.items() for phrase in phrases if _says(piece, phrase)}
+        if len(said) == 1:
+            named[name] = said.pop()
+        elif not said and not found and default is not None:
+            named[name] = default
     return named
+
+
+def _described_choices(description: str, values: list[Any]) -> tuple[dict[Any, list[str]], Any]:
+    """What a choice's description says each value is for ("panel for panels, panel discussions and round
+    tables; workshop for workshops, tutorials"): the words per value, without remarks in brackets, and the value
+    for everything else ("talk for every other talk"), if any."""
+    strings = {str(value): value for value in values if isinstance(value, str)}
+    if not strings:
+        return {}, None
+    alternatives = "|".join(re.escape(value) for value in sorted(strings, key=len, reverse=True))
+    words: dict[Any, list[str]] = {}
+    default = None
+    for clause in re.split(r";|\.\s", description):
+        found = re.search(rf"(?i)\b({alternatives}) for (.+)$", clause.strip())
+        if found is None:
+            continue
+        value, said = strings[found.group(1)], re.sub(r"\([^)]*\)", "", found.group(2))
+        if re.match(r"(?i)(?:every|all|any) other\b|anything else\b", said):
+            default = value
+            continue
+        phrases = (re.sub(r"(?i)^(?:any|all|every|the)\s+", "", part.strip(" .")) for part in _LIST_SPLIT.split(said))
+        words[value] = [phrase for phrase in phrases if phrase]
+    return words, default
+
+
+_LIST_SPLIT = re.compile(r",|\band\b|\bor\b")
+
+
+def _says(piece: str, phrase: str) -> bool:
+    """Whether a piece writes a phrase as words, in the singular or plural ("round table" for "round tables")."""
+    stem = re.escape(_singular(phrase.casefold()))
+    return re.search(rf"(?i)\b{stem}(?:e?s)?\b", piece) is not None
 
 
 def _enum_of(spec: dict[str, Any]) -> list[Any]:
@@ -1294,7 +1635,7 @@ class NestedReader:
         self, schema: CompiledSchema, text: str, ask: Ask
     ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         """Each step's progress (``{name: [items so far]}``, ``{name: object}``), then the object."""
-        text = comma_tables(text)  # an export's rows read as a table's
+        text = cell_per_line_tables(comma_tables(text))  # an export's rows, a PDF's cells, read as a table's
         whole: BaseModel | None = None
         async with aclosing(self._with_items(schema, text, ask)) as steps:
             async for step in steps:
@@ -1364,24 +1705,48 @@ class NestedReader:
         self, schema: CompiledSchema, text: str, ask: Ask
     ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         part = nested_part(schema)
-        found = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
+        laid = pieces(text, part.item, part.about, part.others, optional=not part.required) if part else []
         # What the array's description leaves out ("Leave out breaks, coffee, meals ...") is no item.
-        found = [_plain(piece) for piece in found if not (part and _left_out_piece(piece, part.left_out))]
+        found = [
+            _plain(piece)
+            for piece in laid
+            if not (part and _left_out_piece(piece, part.left_out) and not _moved(piece))
+        ]
         if part is None or (not found and part.required):
             yield await ask("one", text)
             return
+        # A value the text states once for every item ("in Manning Clark Hall", where the description says so) is
+        # every item's, not read again from each piece (which offers none: the model would take any of its words).
+        once: dict[str, Any] = {}
+        if described := _for_every(part.item):
+            try:
+                stated = _stated_once(_outside(text, laid))
+                if not stated.strip():
+                    raise ExtractionFailed("nothing around the items")
+                read_once = await ask("one", stated, schema=_subset(part.item, described))
+            except ExtractionFailed:
+                pass  # nothing stated once: each item read as usual
+            else:
+                once = read_once.model_dump(mode="json", exclude_none=True)
+        each = _subset(part.item, [name for name in part.item.model.model_fields if name not in once])
         items: list[dict[str, Any]] = []
         for piece in found:
+            choices = piece_choices(piece, text, part.item, tuple(found))
             try:
-                item = await ask("one", piece, piece_choices(piece, text, part.item, tuple(found)), schema=part.item)
+                item = await ask("one", piece, {key: choices[key] for key in choices if key not in once}, schema=each)
             except ExtractionFailed:
                 continue  # a piece laid out like an item that holds none (a note, a total)
             read = item.model_dump(mode="json", exclude_none=True)
-            read |= _named_choices(read, piece, part.item)
+            read |= _named_choices(read, piece, each)
+            read = _with_common(read, once, part.item)
             if read not in items:  # the same item twice is one item read twice
                 items.append(read)
                 yield {part.name: list(items)}
         _later_in_the_day(items, part.item)
+        # The times stated once for every item: "Lectures are on Tuesdays, 10:00–11:30".
+        if items and (common := _common_times(items, _outside(text, laid), part.item)):
+            items = [_with_common(read, common, part.item) for read in items]
+            yield {part.name: list(items)}
         if not items and part.required:
             yield await ask("one", text)
             return

@@ -25,6 +25,12 @@ _ROLES = frozenset(
 )
 
 # ... and not of an organisation ("the company or person the parcel is addressed to").
+# A description that opens by saying the field is a person: "The person responsible ...", "The name of the person
+# who ...".
+_A_PERSON = re.compile(
+    r"(?i)^\s*(?:the |a )?(?:full )?(?:name of (?:the |a )?)?(?:person|individual)"
+    r"(?: (?:who|whom|whose|that|responsible|in charge|leading|chairing)\b|[.,;]|$)"
+)
 _ORGANISATION = re.compile(r"(?i)\b(?:company|companies|organi[sz]ations?|business|firm|party|vendor|brand)\b")
 
 _VALEDICTION = re.compile(
@@ -75,9 +81,11 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
     """Whether a string field holds a person's name: "name" described as "the person's name", or a role's name
     ("organiser_name") its own description says is a person's ("the person who booked", "not a company")."""
     words = {word.casefold() for word in name_words(field)}
+    own = spec.get("description", "")
+    if len(words) == 1 and _A_PERSON.match(own) and "format" not in spec:  # "chair": "The person who chaired"
+        return not _ORGANISATION.search(re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", own))
     if not words or not words & {"name", "person"} or not (words <= _NAME_WORDS or words & _ROLES):
         return False
-    own = spec.get("description", "")
     described = own if not words <= _NAME_WORDS else f"{own} {owner_description}"
     # What a description rules out is not what the field is: "Not the venue's staff and not a company".
     said = re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", described)

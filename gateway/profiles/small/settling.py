@@ -227,7 +227,15 @@ def _written(value: Any, facts: TextFacts) -> list[str]:
     if isinstance(value, bool) or value is None:
         return []
     if isinstance(value, str):
-        kinds = (facts.dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
+        kinds = (
+            facts.dates,
+            facts.yearless_dates,
+            facts.times,
+            facts.datetimes,
+            facts.emails,
+            facts.urls,
+            facts.phones,
+        )
         written = [facts.text[found.start : found.end] for kind in kinds for found in kind if found.value == value]
         return [value, *written] if value.strip() else []
     if isinstance(value, int | float):
@@ -268,11 +276,11 @@ def _without_others(value: str, others: list[str], *, head: bool = True) -> str:
 
 
 def _spans(value: Any, facts: TextFacts) -> list[int]:
-    """Where the text states ``value`` (the start of each place): a number in any form, a date, time or contact
-    as normalised, else a string as written (ignoring case)."""
+    """Where the text states ``value`` (the start of each place): a number in any form, a date (its year written
+    elsewhere: "Jan 15"), time or contact as normalised, else a string as written (ignoring case)."""
     if isinstance(value, float):
         return [found.start for found in facts.numbers if float(found.value) == value]
-    kinds = (facts.dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
+    kinds = (facts.dates, facts.yearless_dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
     normalised = [found.start for kind in kinds for found in kind if found.value == value]
     if normalised or not value:
         return normalised

@@ -128,3 +128,62 @@ def _cell_count(line: str) -> int:
     if "," not in line or "|" in line or len(line) > 2000:
         return 0
     return len(next(csv.reader([line])))
+
+
+def cell_per_line_tables(text: str) -> str:
+    """``text`` with each table copied from a PDF a cell per line - a heading of three to eight short lines (three
+    words or fewer, no digits), then two or more rows of as many lines, each row opening its cells with a digit
+    in the same columns the first row does ("08:30–12:30", "13h30") - written as a table of cells between bars,
+    so that it reads as any table does; every other line as it was."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        width = 0
+        while index + width < len(lines) and width < 9 and _heading_cell(lines[index + width]):
+            width += 1
+        rows = _cell_rows(lines, index + width, width) if 3 <= width <= 8 else []
+        if len(rows) >= 2:
+            out.append(" | ".join(line.strip() for line in lines[index : index + width]))
+            out += [" | ".join(row) for row in rows]
+            index += width * (len(rows) + 1)
+        else:
+            out.append(lines[index])
+            index += 1
+    return "\n".join(out)
+
+
+def _heading_cell(line: str) -> bool:
+    line = line.strip()
+    return bool(line) and len(line) <= 30 and len(line.split()) <= 3 and not re.search(r"[\d|:.]", line)
+
+
+def _cell_rows(lines: list[str], start: int, width: int) -> list[list[str]]:
+    """The rows of ``width`` lines from ``start`` on, while each writes a value of the same kind where the first
+    does (a time "08:30–12:30", "13h30"; a session's number "1") - not a recipe's "10 min", "200 g flour"."""
+    rows: list[list[str]] = []
+    keys: dict[int, str] = {}
+    while start + width <= len(lines):
+        row = [line.strip() for line in lines[start : start + width]]
+        if not all(row) or any("|" in cell for cell in row):
+            break
+        kinds = {column: kind for column, cell in enumerate(row) if (kind := _cell_kind(cell))}
+        if not rows:
+            keys = kinds
+            if not keys or len(keys) == width:
+                return []  # no column of times or numbers, or nothing else: not a table's rows
+        elif any(kinds.get(column) != kind for column, kind in keys.items()):
+            break
+        rows.append(row)
+        start += width
+    return rows
+
+
+_CELL_TIME = re.compile(r"\d{1,2}(?:[:.h]\d{2}|\s?[ap]\.?m\b)", re.IGNORECASE)
+
+
+def _cell_kind(cell: str) -> str | None:
+    """A cell's value as a table's key column holds it: a time of day opening it, or a number alone."""
+    if _CELL_TIME.match(cell):
+        return "time"
+    return "number" if re.fullmatch(r"\d{1,3}", cell) else None
