@@ -330,3 +330,26 @@ def test_an_items_choice_comes_from_the_words_its_description_gives_it_or_its_ch
     assert _named_choices(read, "16:00 Scaling Postgres", item) == {"kind": "talk"}
     assert _named_choices(read, "09:00 Opening keynote", item) == {"kind": "keynote"}
     assert _named_choices({"title": "x", "kind": "panel"}, "16:00 Scaling Postgres", item) == {}
+
+
+def test_a_list_that_includes_another_fields_person_keeps_that_person(tmp_path: Path) -> None:
+    source = MINUTES.replace(
+        "  action_items:\n",
+        "  attendees:\n    type: array\n    items: {type: string}\n"
+        "    description: Every person present, including the chair and the minute-taker.\n"
+        "  guests:\n    type: array\n    items: {type: string}\n    description: Every guest.\n"
+        "  action_items:\n",
+    )
+    minutes = compiled(tmp_path, "minutes", source)
+    text = "Present: Cllr Margaret Okoro (Chair), Cllr David Pryce\nGuests: Ann Lee"
+    read = minutes.model.model_validate(
+        {
+            "chair": "Margaret Okoro",
+            "attendees": ["Margaret Okoro", "David Pryce"],
+            "guests": ["Margaret Okoro", "Ann Lee"],
+            "action_items": [],
+        }
+    )
+    settled = settle(read, text).model_dump(mode="json", exclude_none=True)
+    # The chair is an attendee as the description says, not a guest: the text names her once.
+    assert settled["attendees"] == ["Margaret Okoro", "David Pryce"] and settled["guests"] == ["Ann Lee"]

@@ -412,13 +412,15 @@ def _without_borrowed_items(model: type[BaseModel], data: dict[str, Any], facts:
     """Lists of strings without the items that hold or sit inside another field's number, date or code, or
     repeat another field's value more often than the text states it (a model filling a list of names goes on
     with the airports and times around them); whether any went."""
-    forms = [[form.casefold() for form in _written(value, facts)] for value in _all_leaves(data)]
-    coded = [form for written in forms for form in written if _has_digit(form)]
+    leaves = [(value, [form.casefold() for form in _written(value, facts)]) for value in _all_leaves(data)]
+    coded = [form for _, written in leaves for form in written if _has_digit(form)]
     changed = False
     for name in model.model_fields:
         value = data.get(name)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             continue
+        shared = {data.get(other) for other in _included(model, name)}  # "attendees, including the chair"
+        forms = [written for leaf, written in leaves if leaf not in shared]
         kept = []
         for item in value:
             uses = sum(item.casefold() in written for written in forms)
@@ -522,11 +524,16 @@ def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bo
     for nested, inner in _all_objects_in(model, data):
         changed = _person_lists(nested, inner, text) or changed
     strings = [value for value in data.values() if isinstance(value, str)]
-    others = [value for key, value in data.items() if isinstance(value, str) and not _names_people(key)]
     for name in model.model_fields:
         value = data.get(name)
         if not lists_people(name) or not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             continue
+        shared = _included(model, name)
+        others = [
+            other
+            for key, other in data.items()
+            if isinstance(other, str) and not _names_people(key) and key not in shared
+        ]
         split = [part for item in value for part in _two_names(item)]
         bare = [_AFTER_NAME.sub("", _TITLE_BEFORE.sub("", item)).strip() for item in split]
         bare = [item for item in bare if item and not re.fullmatch(rf"{TITLES}\.?", item)]
@@ -544,6 +551,23 @@ def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bo
             data[name] = kept
             changed = True
     return changed
+
+
+def _included(model: type[BaseModel], name: str) -> set[str]:
+    """The other fields a list's description says it includes ("Every person present, including the chair and
+    the minute-taker" includes ``chair``): their values are the list's items too."""
+    description = model.model_fields[name].description or ""
+    said = " ".join(match.group(1) for match in _INCLUDING.finditer(description)).casefold()
+    return {
+        other
+        for other in model.model_fields
+        if other != name
+        and (words := name_words(other))
+        and all(re.search(rf"\b{re.escape(word.casefold())}", said) for word in words)
+    }
+
+
+_INCLUDING = re.compile(r"(?i)\b(?:including|includes|include|also)\b([^.;]*)")
 
 
 def _names_people(field: str) -> bool:
