@@ -353,3 +353,19 @@ def test_a_list_that_includes_another_fields_person_keeps_that_person(tmp_path: 
     settled = settle(read, text).model_dump(mode="json", exclude_none=True)
     # The chair is an attendee as the description says, not a guest: the text names her once.
     assert settled["attendees"] == ["Margaret Okoro", "David Pryce"] and settled["guests"] == ["Ann Lee"]
+
+
+async def test_where_every_line_is_a_lesson_nothing_is_asked_once(tmp_path: Path) -> None:
+    course = compiled(tmp_path, "course", COURSE)
+    text = "Wed 8 Oct 2025 – Numbers and prices\nWed 15 Oct 2025 – Directions"
+    answers: list[dict[str, Any]] = [
+        {"topic": "Numbers and prices", "date": "2025-10-08"},
+        {"topic": "Directions", "date": "2025-10-15"},
+        {},
+    ]
+    backend = ScriptedBackend(*answers)
+    settings = Settings(openai_base_url="http://127.0.0.1:9/v1", max_retries=0, model_profile="small")
+    result = await Extractor(backend, settings).extract(course, text)
+    assert [lesson["topic"] for lesson in result.model_dump()["lessons"]] == ["Numbers and prices", "Directions"]
+    # Each lesson is asked with its place (no line around them states one), and no question is asked once.
+    assert "location" in backend.tools[0]["properties"] and len(backend.requests) == 3

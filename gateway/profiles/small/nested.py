@@ -1718,11 +1718,10 @@ class NestedReader:
         # A value the text states once for every item ("in Manning Clark Hall", where the description says so) is
         # every item's, not read again from each piece (which offers none: the model would take any of its words).
         once: dict[str, Any] = {}
-        if described := _for_every(part.item):
+        described = _for_every(part.item)
+        stated = _stated_once(_outside(text, laid)) if described else ""
+        if stated.strip():  # where every line is an item, nothing is stated around them
             try:
-                stated = _stated_once(_outside(text, laid))
-                if not stated.strip():
-                    raise ExtractionFailed("nothing around the items")
                 read_once = await ask("one", stated, schema=_subset(part.item, described))
             except ExtractionFailed:
                 pass  # nothing stated once: each item read as usual
