@@ -38,6 +38,7 @@ from gateway.profiles.small.people import (
     looks_like_a_name,
     names_a_person,
     signature_start,
+    untitled,
     without_titles,
 )
 from gateway.profiles.small.settling import settle
@@ -992,7 +993,7 @@ def _offered(piece: str, item: CompiledSchema) -> set[str]:
         if any(branch.get("enum") for branch in spec.get("anyOf", [spec])):
             offered.add(name)
     if facts_of(piece).days:  # "Jan 15 — Wedging": a day of a month, its year written elsewhere in the text
-        offered |= _date_fields(item)
+        offered |= set(_date_fields(item))
     return offered
 
 
@@ -1006,12 +1007,13 @@ def _dated_or_timed(label: str) -> bool:
     return bool(starts) and min(starts) <= len("Wed. ")
 
 
-def _date_fields(item: CompiledSchema) -> set[str]:
-    return {
+def _date_fields(item: CompiledSchema) -> list[str]:
+    """The item's date fields, in the order the schema names them."""
+    return [
         name
         for name, spec in item.model_schema.get("properties", {}).items()
         if any(branch.get("format") == "date" for branch in spec.get("anyOf", [spec]))
-    }
+    ]
 
 
 def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[str, ...] = ()) -> dict[str, list[Any]]:
@@ -1041,7 +1043,7 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
     required = set(item.model_schema.get("required", []))
     # A day of a month the piece writes without its year ("Jan 15 — Wedging"), in the text's one year.
     own = [found.value for found in facts_of(text).yearless_dates if start <= found.start < start + len(piece)]
-    dated = [name for (_, fmt, _), names in kinds.items() if fmt == "date" for name in names]
+    dated = _date_fields(item)
     if start >= 0 and own and len(own) == len(dated) and not any(_enum_of(narrowed.get(name, {})) for name in dated):
         fixed |= {name: [value] for name, value in zip(dated, own, strict=True)}  # in the order the schema names
     for name in dated:
@@ -1105,16 +1107,13 @@ def _assignment_choices(piece: str, text: str, item: CompiledSchema) -> dict[str
         return {}
     what = found["what"].rstrip(" .")
     what = _DEADLINE.sub("", what).rstrip(" ,;–—-") or what
-    who = _TITLES_BEFORE_NAME.sub("", found["who"]).strip() or found["who"]
+    who = untitled(found["who"]) or found["who"]
     if found["aside"] and looks_like_a_name(found["aside"].split(",")[0]):
         who = found["aside"].split(",")[0].strip()  # "Secretary (Aisling) to notify ..."
     fuller = _full_name(who, text)
     if fuller == who and len(re.findall(rf"(?<!\w){re.escape(who)}(?!\w)", text)) < 2:
         return {}  # named nowhere else: a label ("Note: ..."), not someone
     return {people[0]: [fuller], others[0]: [what]}
-
-
-_TITLES_BEFORE_NAME = re.compile(r"^(?:(?:Cllr|Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame)\.?\s+)+")
 
 
 def _full_name(who: str, text: str) -> str:
@@ -1130,7 +1129,7 @@ def _full_name(who: str, text: str) -> str:
         fuller = {
             bare
             for match in re.finditer(pattern, text)
-            if (bare := _TITLES_BEFORE_NAME.sub("", match.group())) != who and looks_like_a_name(bare)
+            if (bare := untitled(match.group())) != who and looks_like_a_name(bare)
         }
         if len(fuller) == 1:
             return fuller.pop()
@@ -1719,7 +1718,8 @@ class NestedReader:
         # every item's, not read again from each piece (which offers none: the model would take any of its words).
         once: dict[str, Any] = {}
         described = _for_every(part.item)
-        stated = _stated_once(_outside(text, laid)) if described else ""
+        around = _outside(text, laid)
+        stated = _stated_once(around) if described else ""
         if stated.strip():  # where every line is an item, nothing is stated around them
             try:
                 read_once = await ask("one", stated, schema=_subset(part.item, described))
@@ -1743,7 +1743,7 @@ class NestedReader:
                 yield {part.name: list(items)}
         _later_in_the_day(items, part.item)
         # The times stated once for every item: "Lectures are on Tuesdays, 10:00–11:30".
-        if items and (common := _common_times(items, _outside(text, laid), part.item)):
+        if items and (common := _common_times(items, around, part.item)):
             items = [_with_common(read, common, part.item) for read in items]
             yield {part.name: list(items)}
         if not items and part.required:

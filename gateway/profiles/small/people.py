@@ -125,9 +125,15 @@ _TITLES_BEFORE = re.compile(
 
 
 def without_titles(name: str) -> str:
-    """A person's name without the titles written before it ("Dr. Rachel Andrews" -> "Rachel Andrews")."""
-    bare = _TITLES_BEFORE.sub("", name.strip())
+    """A person's name without the titles written before it ("Dr. Rachel Andrews" -> "Rachel Andrews"), where a
+    whole name remains ("Dr. Andrews" stays)."""
+    bare = untitled(name)
     return bare if len(bare.split()) >= 2 else name.strip()
+
+
+def untitled(name: str) -> str:
+    """``name`` without the titles written before it, whatever remains ("Cllr Siddiqui" -> "Siddiqui")."""
+    return _TITLES_BEFORE.sub("", name.strip())
 
 
 def looks_like_a_name(value: str) -> bool:
