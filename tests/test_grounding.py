@@ -411,8 +411,11 @@ def test_a_field_named_as_a_code_is_offered_codes_only(tmp_path: Path) -> None:
     notice.write_text(json.dumps({"title": "Notice", "type": "object", "properties": properties}))
     text = "Order AB-123 (48h service) with tracking 1Z999AA101 to 5652 AH Eindhoven, 3 parcels; ACME-CORP."
     offered = narrowed(compile_schema(notice, tmp_path / "cache"), text)["properties"]
+    # Labelled by a word of its name ("tracking 1Z999AA101"): that code alone.
+    assert offered["tracking_number"]["anyOf"][0]["enum"] == ["1Z999AA101"]
+    unlabelled = narrowed(compile_schema(notice, tmp_path / "cache"), text.replace("tracking", "code"))["properties"]
     codes = ["AB-123", "48h", "1Z999AA101", "5652", "5652 AH", "ACME-CORP"]
-    assert offered["tracking_number"]["anyOf"][0]["enum"] == codes
+    assert unlabelled["tracking_number"]["anyOf"][0]["enum"] == codes
     assert offered["postal_code"]["anyOf"][0]["enum"] == ["5652", "5652 AH"]  # the codes shaped as postal codes
     assert "48h service" in offered["note"]["anyOf"][0]["enum"]  # any other string takes any run
 

@@ -7,6 +7,7 @@ the kinds to fields (``profiles.small.grounding``), and evidence finds an answer
 
 import bisect
 import calendar
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -22,19 +23,39 @@ from gateway.schemas.from_text import number_word_spans
 _DIGITS = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d+(?:,\d{3})*(?![\d]|\.\d)(?!(?!(?:st|nd|rd|th)\b)[A-Za-z])")
 
 
-# An age with a sex written in brackets: "Connor (26M)".
-_AGE_SEX = re.compile(r"(?<=\()\d{1,3}(?=[MFmf]\))")
+# An age with a sex written against it: in brackets ("Connor (26M)"), as a clinical note opens a case - at a line's,
+# a sentence's or a label's start - ("HPI: 54F presenting with", "72M with chest pain"), or in a table's cell of its
+# own after a name's ("| Abdullahi Musa | 34M |"); not "raised $12M, led by", "350F for 20 min", "Seat 14F with".
+_BRACKETED_AGE = re.compile(r"(?<=\()\d{1,3}(?=[MFmf]\))")
+_CASE_OPENING = re.compile(
+    r"(?:(?<![\s\S])|(?<=\n)|(?<=[:.;] )|(?<=[:.;]\t))[ \t]*(\d{1,3})(?=[MF],?[ \t]+(?:presenting|presents|presented|"
+    r"with|w/|c/o|admitted|complaining|brought|referred|reports|pmh|hx)\b)"
+)
+_SEXED_CELL = re.compile(r"\|([^|\n]{1,60})\|[ \t]*(\d{1,3})[MF][ \t]*(?=\||$)", re.MULTILINE)
+_NAME_CELL = re.compile(r"[ \t]*[^\W\d_a-z][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,3}[ \t]*")
+
+
+@functools.lru_cache(maxsize=16)
+def _sexed_ages(text: str) -> tuple[tuple[int, int, int], ...]:
+    """``(start, end, value)`` of each age written against its sex (see above)."""
+    found = [(match.start(), match.end(), int(match.group())) for match in _BRACKETED_AGE.finditer(text)]
+    found += [(match.start(1), match.end(1), int(match.group(1))) for match in _CASE_OPENING.finditer(text)]
+    found += [
+        (match.start(2), match.end(2), int(match.group(2)))
+        for match in _SEXED_CELL.finditer(text)
+        if _NAME_CELL.fullmatch(match.group(1))
+    ]
+    return tuple(sorted(found))
 
 
 def integer_spans(text: str) -> list[tuple[int, int, int]]:
     """``(start, end, value)`` of each whole number ``text`` states, in digits or in words, in text order."""
     found = [
         (match.start(), match.end(), int(match.group().replace(",", "")))
-        for pattern in (_DIGITS, _AGE_SEX)
-        for match in pattern.finditer(text)
+        for match in _DIGITS.finditer(text)
         if match.end() - match.start() <= 40  # no whole number of thousands of digits (nor Python's limit on them)
     ]
-    return sorted(found + counted_words(text))
+    return sorted(found + list(_sexed_ages(text)) + counted_words(text))
 
 
 # A number in words ending in an ordinal ("First order", "the second leg") is a place in a row, not an amount - but
@@ -123,9 +144,9 @@ def numbered_noun(text: str, start: int) -> str | None:
 
 
 # How a text writes an age, around its number: "34-year-old", "34 years old", "34 y/o", "(34)", "(34F)", "34/M",
-# "34 años", "34岁", "34th birthday" after it; "aged 34", "age: 34", "turned 34", "is 34", "I'm 34", "at 34", "then
-# 34", "Age/Sex: 34", "Priya Nair, 34," before it; and a number answering a question about age ("How old are you?
-# Respondent: Fifty-five.").
+# "34 años", "34岁", "34th birthday" after it; "aged 34", "age: 34", "turned 34", "is 34", "I'm 34",
+# "at 34", "then 34", "Age/Sex: 34", "Priya Nair, 34," before it; and a number answering a question about age ("How
+# old are you? Respondent: Fifty-five.").
 _AGE_AFTER = re.compile(
     r"(?:[- \t]years?[- \t](?:old|of[ \t]+age)\b|[- \t]?(?:yo|y/o|y\.o\.|yrs?[ \t]+old)(?![\w/])|[MFmf]\)|/[MF]\b"
     r"|(?:st|nd|rd|th)[ \t]+birthday\b|[ \t]+(?:años|ans|anos|anni|Jahre|jaar|lat)\b|[ \t]*岁)"
@@ -134,7 +155,8 @@ _AGE_AFTER = re.compile(
 _AGE_BEFORE = re.compile(r"(?:\b(?i:aged?|turn(?:ed|s|ing)?|at[ \t]+(?:just|only))[ \t:]*|\b(?i:age)\b[^\d\n]{0,24})$")
 _AGE_MAYBE_BEFORE = re.compile(
     r"(?:\b(?i:(?:is|was|are|were|am)(?:[ \t]+(?:now|just|only|still))?|[a-z]+['’][sm]|then|at)"
-    r"[ \t]*|\([ \t]*|(?:[^\W\d_a-z][\w'’-]*|\))[ \t]*,[ \t]*(?:(?:just|only|now)[ \t]+)?|[^\W\d_a-z][\w'’-]*[ \t]+)$"
+    r"[ \t]*|\([ \t]*|(?:[^\W\d_a-z][\w'’-]*|\))[ \t]*,[ \t]*(?:(?:just|only|now)[ \t]+)?"
+    r"|[^\W\d_a-z][\w'’-]*[^\W\d_A-Z][ \t]+)$"  # "Priya 34", not "HR 104"
 )
 _AGE_ASKED = re.compile(r"\b(?:how[ \t]+old|age)\b[^\d?]{0,40}\?[^\d?]{0,40}$", re.IGNORECASE)
 _AGE_CLAUSE_END = re.compile(r"[ \t]*(?:[,;.!?)\n]|$|(?:and|today|now)\b)")
@@ -145,6 +167,8 @@ def written_as_age(text: str, start: int, end: int) -> bool:
     after "is", "at", a bracket or a name and a comma only where its clause ends ("is 34 km" is not an age)."""
     if _AGE_AFTER.match(text, end) or _AGE_ASKED.search(text, max(0, start - 80), start):
         return True
+    if any(low == start for low, _, _ in _sexed_ages(text)):
+        return True  # "54F presenting", "| Abdullahi Musa | 34M |"
     if _AGE_BEFORE.search(text, max(0, start - 40), start):
         return True
     return bool(_AGE_MAYBE_BEFORE.search(text, max(0, start - 40), start) and _AGE_CLAUSE_END.match(text, end))

@@ -20,7 +20,8 @@ FUNCTION_WORDS = frozenset(
 # Capitalised words that are no one's name: the calendar's.
 CALENDAR_WORDS = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow".split()
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
+    "mon tue tues wed thur thurs fri sat".split()  # not "thu", "sun" nor "jan": names too
 )
 # Above this many choices a field is left to the validator alone: the grammar would grow too large.
 MAX_CHOICES = 1500

@@ -28,6 +28,7 @@ from gateway.extraction.text_facts import (
     written_as_age,
 )
 from gateway.profiles import Choices
+from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words, names_an_age, uncounted
 from gateway.profiles.small.people import (
     could_name_a_person,
@@ -35,6 +36,7 @@ from gateway.profiles.small.people import (
     lists_people,
     looks_like_a_name,
     names_a_person,
+    present_people,
 )
 from gateway.profiles.small.runs import runs
 from gateway.profiles.small.tables import item_description
@@ -102,6 +104,20 @@ def _grammar_safe(node: Any) -> Any:
     return safe
 
 
+def _fitting(values: list[str], spec: dict[str, Any]) -> list[str]:
+    """``values`` as one list the array ``spec`` accepts: each item of an allowed length, no more than its
+    ``maxItems``; none if fewer than its ``minItems`` remain."""
+    items = spec.get("items", {})
+    low, high = items.get("minLength", 0), items.get("maxLength", math.inf)
+    kept = [value for value in values if low <= len(value) <= high][: spec.get("maxItems")]
+    return kept if len(kept) >= spec.get("minItems", 1) else []
+
+
+def _safe(values: list[str]) -> list[str]:
+    """The values the grammar can hold as written."""
+    return [value for value in values if _safe_literal(value)]
+
+
 def _safe_literal(value: str) -> bool:
     return '"' not in value and "\\" not in value and all(character >= " " for character in value)
 
@@ -120,6 +136,7 @@ class _Narrowing:
         # Inside an array's items: a value labelled with a field's name is one item's, not every item's choice.
         self.in_array = 0
         self.owner: dict[str, Any] = {}  # the object whose properties are being narrowed
+        self.an_item = grounding.schema.part_of is not None  # an item read on its own (a line of an invoice)
         self.described: dict[str, str] = {}  # each property's description (an optional one's is outside its type)
         # Optional fields the text states: a form's label's value ("Bedrooms: 2"), a yes/no every mention agrees on.
         self.stated: set[str] = set()
@@ -199,6 +216,14 @@ class _Narrowing:
             items = spec.get("items")
             if not isinstance(items, dict):
                 return spec
+            present = (
+                _fitting(_safe(present_people(self.described.get(path, ""), self.facts.text)), spec)
+                if self.plain_string(items) and lists_people(path.rsplit(".", 1)[-1])
+                else []
+            )
+            if present:
+                # "Every person present": the names of the text's attendance lines ("Present:", "In attendance:").
+                return {**spec, "items": items, "enum": [present]}
             if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
                 # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
@@ -326,7 +351,17 @@ class _Narrowing:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
                 found = [item for item in found if has_offset(item.value)]
-            values = [item.value for item in self.not_ruled_out(_labelled(found, facts.text, label), path)]
+            by_name = _labelled(found, facts.text, label)
+            kept = self.not_ruled_out(by_name, path)
+            # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
+            thing = {word.casefold()[:4] for word in name_words(self.model_name)}
+            if by_name is found and (said := _described_stems(self.described.get(path, "")) - thing):
+                # "The date the meeting was held": the date the text writes after "held on" - and any its heading
+                # writes (the first two lines), whatever their words.
+                by_description = _labelled(kept, facts.text, said)
+                heading_end = _second_line_end(facts.text)
+                kept = [item for item in kept if item in by_description or item.start < heading_end]
+            values = [item.value for item in kept]
         elif fmt is not None:
             return None
         elif "phone" in path.rsplit(".", 1)[-1].lower():  # a phone pattern matches a date ("14.02.2024") too
@@ -354,7 +389,14 @@ class _Narrowing:
                 values.append(described)
             own = not self.in_array and _names_a_title(path, self.model_name)
             heading = _heading(facts.text) if own else None
-            if heading is not None and "\n" not in facts.text.strip():
+            kind = own and len(name_words(path.rsplit(".", 1)[-1])) == 2
+            kinds, certain = _kind_titles(facts, self.model_name, self.described.get(path, "")) if kind else ([], False)
+            if kinds:
+                # "meeting_title" of MeetingMinutes: the meeting the heading names - nothing else where the heading
+                # names the document ("Minutes of the ..."), else first, then the heading's own words.
+                top = facts.text[: _second_line_end(facts.text)]
+                values = kinds if certain else [*kinds, *(v for v in values if v not in kinds and v in top)]
+            elif heading is not None and "\n" not in facts.text.strip():
                 values += [heading] if heading not in values else []  # a piece's one line, commas and all
             elif heading is not None:
                 # A listing's or a recipe's first line above the rest, commas and all, first.
@@ -368,6 +410,8 @@ class _Narrowing:
                 # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
                 if not _names_a_postal_code(path):  # "28803", not "NC 28803"
                     values = [value for value in values if not any(_inside(value, other) for other in values)]
+                    # "tracking 1234567890", not the "order NX-48213" beside it.
+                    values = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
             if (noun := _numbered_by(path)) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
@@ -378,6 +422,28 @@ class _Narrowing:
                 values = list(dict.fromkeys(found.value for found in units_written(facts.text)))
             if _names_a_postal_code(path):  # "LS6 2QP", not "2QP"; "28803", not "NC 28803"
                 values = [value for value in values if _POSTAL_CODE.fullmatch(value)] or values
+            elif (
+                (self.in_array or self.an_item)
+                and _counts_or_prices(self.owner)
+                and not _names_a_code(path)
+                and not _names_a_place(path)
+            ):
+                # A line's words, not its numbers: "Menu layout", not "3 x Menu", "150.00 EUR", "EUR" or "layout
+                # @" (those are the item's quantity and price, and the marks between them).
+                values = [value for value in values if not _amount_at_an_end(value, facts.text)] or values
+            # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
+            values = [value for value in values if _balanced(value)] or values
+            if _names_a_town(path) and "street" not in addresses.roles(self.owner.get("properties", {})).values():
+                # An event's town (not an address's part: those are read apart, street and all): the town an
+                # address line under the heading writes ("Münchenbryggeriet, Torkel Knutssonsgatan 2, Stockholm"),
+                # not the venue or street before it; else no street, building or firm, the towns of any address
+                # line (a footer's too) first.
+                first_lines, anywhere = _towns(facts.text)
+                others = [value for value in values if not _not_a_town(value)] or values
+                values = [value for value in values if value in first_lines] or [
+                    *(value for value in others if value in anywhere),
+                    *(value for value in others if value not in anywhere),
+                ]
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
             # A list of people's names: capitalised words that may name a person, without what brackets add.
             people = [
@@ -437,7 +503,7 @@ _POSTAL_CODE = re.compile(
 )
 
 
-_TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Herr|Frau)\.?\s+")
+_TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Herr|Frau|Cllr|Councillor)\.?\s+")
 
 
 def _heading_parts(heading: str) -> set[str]:
@@ -470,6 +536,32 @@ _UNSAID = frozenset("a an the or and of to in on is was are were its their it as
 # Where a clause ends around a value (a dash between spaces too): not at a time's or an amount's own "." or ","
 # ("4.30pm", "£2,000").
 _CLAUSE_END = re.compile(r"[;\n()!?]|(?<!\d)[.,]|[.,](?!\d)|[ \t][-–—][ \t]")
+
+
+# Participles of a description that say nothing of which value it is.
+_SAY_NOTHING = frozenset("given written stated shown used formatted based listed named called needed".split())
+
+
+def _described_stems(description: str) -> set[str]:
+    """The stems of what a description says happened on its value, before what it rules out or leaves out: its
+    participles and the verbs after "was"/"is" ("The date the meeting was held, as YYYY-MM-DD. Not the date ..."
+    -> held; "the order was placed" -> plac; "The expected delivery date" -> expe)."""
+    said = re.split(r"(?i)(?:^|[.;(]\s*)(?:not|omit|leave|never|if|unless|e\.g)\b", description, maxsplit=1)[0]
+    verbs = re.findall(r"(?i)\b(?:was|were|is|are|be|been|being|gets?|got)\s+([^\W\d_]{4,})", said)
+    verbs += re.findall(r"(?i)\b([^\W\d_]{3,}ed)\b", said)
+    return {word.casefold()[:4] for word in verbs if word.casefold() not in _SAY_NOTHING} - _KIND_STEMS
+
+
+def _second_line_end(text: str) -> int:
+    """Where the text's first two non-empty lines end (its heading, and a line under it)."""
+    position, end, found = 0, 0, 0
+    for line in text.split("\n"):
+        position += len(line) + 1
+        if line.strip():
+            end, found = position - 1, found + 1
+            if found == 2:
+                break
+    return end
 
 
 def ruled_out(description: str, field: str) -> list[str]:
@@ -517,6 +609,88 @@ def _names_a_title(path: str, model_name: str = "") -> bool:
         return words[0] in {"title", "headline", "heading"}
     first = name_words(model_name)[:1]
     return len(words) == 2 and words[1] == "title" and bool(first) and first[0].casefold()[:4] == words[0][:4]
+
+
+# Where a heading's name of a thing ends: its date, weekday or time, or where or when it was held.
+_WEEKDAY = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_NAME_ENDS = re.compile(
+    rf"(?:^|[ \t]{{1,3}}held\b|,?[ \t]{{1,3}})(?:(?:on|dated|at|from)[ \t]{{1,3}})?(?:{_WEEKDAY}\.?(?![\w'’-])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]{{1,3}}{_MONTH}\b|{_MONTH}\.?[ \t]{{1,3}}\d|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}"
+    rf"|\d{{4}}-\d\d-\d\d|\d{{1,2}}:\d\d\b|\d{{1,2}}\.\d\d[ \t]*$|\d{{1,2}}(?:[.:]\d\d)?[ \t]?[ap]\.?m\b)"
+    r"|[ \t]{1,3}held\b",
+    re.IGNORECASE,
+)
+# A first line that is no heading: a mail's header or a form's field ("From: ...", "Present: ..."), a greeting.
+_NOT_A_HEADING = re.compile(
+    r"(?i)^(?:(?:from|to|cc|date|sent|time|when|where|location|venue|present|attendees|attending|apologies|"
+    r"chair|agenda)[ \t]*:|(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b)"
+)
+
+
+def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[list[str], bool]:
+    """What the heading names the document's thing ("MINUTES - Board of Trustees" -> "Board of Trustees" for a
+    ``MeetingMinutes``; "Minutes of the Annual General Meeting held in ..." on its second line -> "Annual General
+    Meeting"): the first two lines without the document's own word (the model's other words, "Minutes", and the
+    labels the description quotes, "Notes:"), a leading "Subject:", Markdown's marks, and the parts that are dates
+    or times; the whole heading so first, then its parts apart - and whether a line named the document (then the
+    heading surely names its thing). None for a heading that is a sentence, a mail's header, a form's field, a
+    greeting or a line leading in to what follows ("This week's picks:")."""
+    words = [word.casefold() for word in name_words(model_name)]
+    if len(words) < 2:
+        return [], False
+    quoted = [label.casefold() for label in re.findall(r"[\"“]([^\W\d_]+):[\"”]", description)]
+    document = "|".join(re.escape(word) for word in dict.fromkeys([*words[1:], *quoted]))
+    own = re.compile(rf"(?i)^(?:{document})(?:\s+(?:of|from|for)(?:\s+(?:the|a|an|our|today's|this))?)?\b\s*")
+    lines = [line.strip(" #*_>") for line in facts.text.splitlines() if line.strip(" #*_>")][:2]
+    found: list[str] = []
+    certain = False
+    for index, line in enumerate(lines):
+        line = line.replace("*", "").strip()
+        if _NOT_A_HEADING.match(line):
+            continue
+        line = re.sub(r"^[^:]{1,20}:\s+", "", line)  # "Subject: ...", "Position: ..."
+        labelled = own.match(line) is not None
+        if index == 1 and not labelled:
+            break  # a second line is a heading only when it names the document ("Minutes of the ...")
+        if (
+            len(line) > 200
+            or (re.search(r"[.!?](?:\s|$)", line) and not labelled)  # a sentence: "Acme Corp is hiring!"
+            or line.endswith(":")  # "This week's picks (issue #88):"
+        ):
+            continue
+        parts: list[str] = []
+        for part in re.split(r"\s+[-–—|/]\s+|:\s+", line):
+            part = part.strip()
+            labelled_part = own.match(part) is not None
+            bare = own.sub("", part) if labelled_part else part
+            ending = re.search(rf"(?i)\s+(?:{document})$", bare)  # "Board Meeting Minutes"
+            bare = bare[: ending.start()] if ending is not None else bare
+            certain = certain or labelled_part or ending is not None
+            if (cut := _NAME_ENDS.search(bare)) is not None:
+                bare = bare[: cut.start()]
+            bare = bare.strip(" ,;–—-")
+            if bare and (not labelled_part or bare[:1].isupper()) and bare.casefold() not in words:
+                parts.append(bare)
+        written = _joined_as_written(parts, line)
+        whole = written if written and not re.search(rf"(?i)\b(?:{document})\b", written) else " – ".join(parts)
+        apart = [part for part in parts if part[:1].isupper() or part[:1].isdigit()] if len(parts) > 1 else []
+        candidates = [whole, *apart] if whole else []
+        # A second line naming the document names its thing; the first names who held it ("Claddagh Rowing Club").
+        found = candidates if labelled and index == 1 and candidates else found + candidates
+    return [value for value in dict.fromkeys(found) if _safe_literal(value) and len(value) <= 200], certain
+
+
+def _joined_as_written(parts: list[str], line: str) -> str:
+    """The heading's stretch from its first kept part to its last, as written ("Oak Hollow Homeowners Association
+    — Board Meeting"); the one part alone."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    start, end = line.find(parts[0]), line.rfind(parts[-1])
+    return line[start : end + len(parts[-1])] if 0 <= start < end else ""
 
 
 def _heading(text: str) -> str | None:
@@ -601,6 +775,94 @@ _CURRENCY = (
 )
 _CURRENCY_BEFORE = re.compile(rf"(?:{_CURRENCY})\s?$", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(rf"\s?(?:{_CURRENCY})", re.IGNORECASE)
+
+
+# A value of numbers, currencies and the marks between them only: "3 x", "150.00 EUR", "@ €12", "EUR"; a mark.
+_AMOUNT_ONLY = re.compile(rf"(?:[\d.,:/@x×*+-]|\s|(?i:{_CURRENCY}))+")
+_MARK_OR_CURRENCY = re.compile(rf"[@×*+:/–—-]|[x×]\d+|(?i:{_CURRENCY})")  # not the "X" of "Tesla Model X"
+
+
+def _amount_at_an_end(value: str, text: str) -> bool:
+    """Whether a value opens with a count or a mark ("3 x Menu", "24 Sourdough batard" opening its line, "x
+    Menu") or ends with a mark or a currency ("layout @", "150.00 EUR"); not "Pack of 6", nor the size of "4 x
+    1000 µL pipette tips"."""
+    words = value.split()
+    if not words:
+        return False
+    if _MARK_OR_CURRENCY.fullmatch(words[-1]) is not None or _AMOUNT_ONLY.fullmatch(value) is not None:
+        return True  # "layout @", "150.00 EUR", "3.10"
+    if _AMOUNT_ONLY.fullmatch(words[0]) is None:
+        return False
+    if not any(character.isdigit() for character in words[0]) or re.search(rf"[x×]$|{_CURRENCY}", words[0]):
+        return True  # a mark, a currency, a price ("£14.00 each") or a count against its "x" ("1x A3 Print")
+    for place in re.finditer(re.escape(value), text):
+        if re.match(r"[ \t]*[x×](?!\w)", text[place.start() + len(words[0]) :]):
+            continue  # "3 x Menu layout"
+        line_start, line_end = text.rfind("\n", 0, place.start()) + 1, text.find("\n", place.start())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        opening = text[line_start : place.start()].strip(" \t>*•·#|-") == ""
+        # A count opening its line is the quantity unless the line writes another whole number ("100 Envelopes
+        # 2 5.00": 100 is the product's).
+        if not opening or len(re.findall(r"(?<![\w.,])\d+(?![\w.,])", line)) > 1:
+            return False
+    return True
+
+
+# A street's, a building's or a firm's last word ("Lough Atalia Road", "Karoo Bank", "Strathmore Business School").
+_NOT_TOWNS = frozenset(
+    "street st road rd avenue ave drive dr boulevard blvd lane ln way square sq quay hotel school university college "
+    "centre center hall room bank gmbh ltd inc llc plc ag sa building campus venue office offices hq".split()
+)
+
+
+def _not_a_town(value: str) -> bool:
+    words = value.split()
+    return not words or words[-1].casefold().rstrip(".") in _NOT_TOWNS or any(c.isdigit() for c in value)
+
+
+def _names_a_town(path: str) -> bool:
+    return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"city", "town"})
+
+
+@functools.lru_cache(maxsize=8)
+def _towns(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The towns the text's address lines write ("Torkel Knutssonsgatan 2, Stockholm"; each line, not a table's
+    row, and each part of it between middle dots or bars): those of its first three lines (under a heading), and
+    all of them."""
+    found: set[str] = set()
+    heading: frozenset[str] | None = None
+    for index, line in enumerate(line for line in text.splitlines() if line.strip()):
+        if index == 3:
+            heading = frozenset(found)
+        if line.count("|") >= 2 or not any(character.isdigit() for character in line):
+            continue  # a table's row ("Main Hall | Room S1"); a line without a house number or a postal code
+        for part in {line, *re.split(r"\s[·|•]\s", line)}:
+            town = addresses.parse(part).get("city")
+            if town and all(word[:1].isupper() for word in town.split()):  # not "Can show it Sat morning"
+                found.add(town)
+    return (frozenset(found) if heading is None else heading), frozenset(found)
+
+
+def _balanced(value: str) -> bool:
+    """Whether every bracket the value opens it closes, and the other way round."""
+    return value.count("(") == value.count(")") and value.count("[") == value.count("]")
+
+
+def _names_a_place(path: str) -> bool:
+    """Whether a field is named for where something is ("address", "street", "location"): "12 Oak Road" opens
+    with its number."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    return bool(words & {"address", "street", "location", "venue", "place", "road", "where"})
+
+
+def _counts_or_prices(owner: dict[str, Any]) -> bool:
+    """Whether an object has a number field (a line item's quantity or price)."""
+    properties = owner.get("properties", {})
+    return any(
+        isinstance(spec, dict)
+        and any(branch.get("type") in ("number", "integer") for branch in spec.get("anyOf", [spec]))
+        for spec in properties.values()
+    )
 
 
 def _names_money(path: str) -> bool:
@@ -923,7 +1185,13 @@ def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
         # The last words of its line just before it: "Order no. LL-20931", "(SKU GLV-NIT-M)", "order BW-448120".
         # Within its clause ("Order no." keeps its full stop; ", quote ref" starts a clause of its own), and not
         # the letters of another code ("INV" of "INV-2024-0042").
-        before = re.split(r"[\n,;:()|]|[.!?]\s+(?=[A-Z])", text[max(0, item.start - 25) : item.start])[-1]
+        # A label's own colon or mark is no clause's end ("Tracking #: 7712 3456 7890", "Tracking no.: 0123"); a
+        # label ends in a word, not in another code ("booking FR8K2Q: FR1882").
+        window = re.sub(r"[ \t:#=.–—-]*$", "", text[max(0, item.start - 40) : item.start])[-25:]
+        if not re.search(r"(?<![\w-])[^\W\d_]+$", window):
+            continue
+        window = re.split(r"\S*\d\S*", window)[-1]  # "tracking 1Z999AA101 to 5652 AH": not a label of 5652
+        before = re.split(r"[\n,;:()|]|[.!?]\s+(?=[A-Z])", window)[-1]
         words = [word.casefold() for word in re.findall(r"(?<![\w-])[^\W\d_]{3,}(?![\w-])", before)[-3:]]
         # A word of the name or its first letters ("ref" of a booking_reference, "no" is too short to tell).
         if any(word[:4] in label or word in label or any(stem.startswith(word) for stem in label) for word in words):

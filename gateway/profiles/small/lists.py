@@ -30,7 +30,7 @@ from gateway.profiles.small.choices import (
 )
 from gateway.profiles.small.people import could_name_a_person, labels_a_person_before
 from gateway.profiles.small.runs import capitalised, whole_name
-from gateway.profiles.small.tables import RULE_LINE, cells, heading
+from gateway.profiles.small.tables import RULE_LINE, cells, comma_tables, heading
 from gateway.schemas.compiler import CompiledSchema
 
 # Where a text is cut into chunks: semicolons, line breaks, and sentence ends - not the full stop of a title or
@@ -220,7 +220,8 @@ def _with_value(item: BaseModel, field: str, value: Any) -> BaseModel | None:
 
 
 # "Doris, 79", "Mark (54)", "Kev is 27", "Joe turned 90", "Morag, she's 74": a capitalised name written just before
-# a number, a comma, a bracket or a verb saying how old between them.
+# a number, a comma, a bracket or a verb saying how old between them (an aside in brackets before the comma too:
+# "Marcus Whitfield (a.k.a. "Bones"), 34").
 _LABEL_COUNT = re.compile(r"\)?[ \t]*:")
 # One to four capitalised words, with initials ("Walter J. Abernathy") and particles ("Maria de la Cruz") between.
 _PARTICLES = frozenset("de del della der den di da do dos du la le van von bin binti ibn al el".split())
@@ -229,7 +230,7 @@ _NAME = (
 )
 _AGE_VERB = r"(?:(?:just|now|recently)[ \t]+)?(?:is|was|are|were|turned|turns|turning|aged)[ \t]+"
 _PAIRED_NAME = re.compile(
-    rf"({_NAME})(?:[ \t]*(?:\(|,(?:[ \t]*(?:just|only|now)\b)?)[ \t]*"
+    rf"({_NAME})(?:[ \t]*\([^()\d\n]{{1,40}}\)(?=[ \t]*,))?(?:[ \t]*(?:\(|,(?:[ \t]*(?:just|only|now)\b)?)[ \t]*"
     rf"|,?[ \t]+(?:(?:who|that)[ \t]+)?{_AGE_VERB}(?:(?:now|just|only|still)[ \t]+)?"
     rf"|['’]s[ \t]+|,[ \t]*(?:he|she|they)(?:['’]s[ \t]+|[ \t]+{_AGE_VERB}))$"
 )
@@ -442,6 +443,7 @@ class ChunkedLists:
         plan = list_plan(schema)
         assert plan is not None, "read() is only called when applies_to() is true"
         properties = schema.model_schema.get("properties", {})
+        text = comma_tables(text)  # an export's rows read as a table's
         chunks = split_text(text, plan, properties)
         rows = table_rows(text)
         ages_written = _writes_ages(text, plan)
@@ -534,13 +536,27 @@ def _column(heading: list[str], field: str) -> int | None:
 
 
 async def _read_row(chunk: Chunk, rows: list[Row], plan: ListPlan, ask: Ask) -> list[Placed] | None:
-    """The item of a chunk holding one table row whose heading names every field: read with each field fixed to
-    the cell under its name (shown a bare row, a small model takes any cell for the name). None for any other
-    chunk, or when the cells do not make an item (the chunk is then read as text)."""
+    """The items of a chunk holding table rows whose heading names every field: each row read with each field
+    fixed to the cell under its name (shown a bare row, a small model takes any cell for the name); a row whose
+    number cell is empty is no item (every field is required). None for any other chunk, or when a row's cells do
+    not make an item (the chunk is then read as text)."""
     inside = [row for row in rows if chunk.start <= row.start and row.end <= chunk.start + len(chunk.text)]
-    if len(inside) != 1 or len(inside[0].cells) != len(inside[0].heading):
+    if not inside or any(len(row.cells) != len(row.heading) for row in inside):
         return None
-    row = inside[0]
+    placed: list[Placed] = []
+    for row in inside:
+        # One row is asked about with the chunk's text around it; each of several with its own line.
+        own = (
+            chunk if len(inside) == 1 else Chunk(row.start, chunk.text[row.start - chunk.start : row.end - chunk.start])
+        )
+        found = await _read_one_row(own, row, plan, ask)
+        if found is None:
+            return None
+        placed += found
+    return placed
+
+
+async def _read_one_row(chunk: Chunk, row: Row, plan: ListPlan, ask: Ask) -> list[Placed] | None:
     columns = {field: _column(row.heading, field) for field in plan.fields}
     if any(column is None for column in columns.values()):
         return None
@@ -551,6 +567,8 @@ async def _read_row(chunk: Chunk, rows: list[Row], plan: ListPlan, ask: Ask) -> 
         if field == plan.anchor:
             fixed[field] = [cell]
         else:
+            if not cell.strip(" -–—"):
+                return []  # "Beatriz Carvalho,,bea@...": no age, no item
             numbers = [value for _, _, value in integer_spans(cell)]
             if len(numbers) != 1:
                 return None

@@ -4,10 +4,11 @@ Medical Center"), a day or a month, nor the signature or greeting of a letter ab
 Nowak" below "He is 31"; "Dear Ms. Patel," above "your mother, Halina Kowalska ... is 83"). A string is kept if any
 place the text writes it may name a person."""
 
+import itertools
 import re
 from typing import Any
 
-from gateway.extraction.text_facts import places_written
+from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
@@ -97,7 +98,7 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
 _PERSON_LABEL = re.compile(
     r"(?im)(?:^[ \t]*|(?<=[|;])[ \t]*|(?<=[ \t]{2}))(?:full[ \t]+)?"
     r"(?:name|patient|passenger|traveller|traveler|employee|applicant|candidate|resident|student|pupil|driver|"
-    r"policyholder|person)"
+    r"policyholder|person|defendant|accused|claimant|plaintiff|deceased|tenant|athlete)"
     r"[ \t]*(?:name)?[ \t]*[:=][ \t]*"
 )
 
@@ -173,6 +174,11 @@ _PLACE_WORDS = frozenset(
 _PLACE_FIRST = frozenset(
     "the hotel hospital university college museum restaurant café cafe church club hi hello hey dear".split()
 )
+# ... nor a relation ("Relationship: Daughter").
+_KIN = frozenset(
+    "daughter son wife husband mother father brother sister child children grandson granddaughter grandmother "
+    "grandfather partner spouse aunt uncle cousin niece nephew stepson stepdaughter head lodger".split()
+)
 _TITLE_BEFORE = re.compile(r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor)\.?\s+)+")
 _PARTICLES = r"van|von|der|den|de|del|della|da|di|du|la|le|los|las|bin|bint|ben|ibn|al|el|ter|ten|y|e|dos|das|do|af|zu"
 _PARTICLE = re.compile(_PARTICLES)
@@ -182,14 +188,19 @@ _POSITIONS = frozenset("GK DF MF FW CB LB RB CM DM AM LW RW ST SS PG SG SF PF QB
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:at|in|near|into|across|via|inside|outside|the)[ \t]+$")
 
 
+_NUMBER_AFTER = re.compile(r"[ \t]*#?\d")
+
+
 def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> bool:
     if any(low <= at < high for low, high in apart):
         return False
     words = value.split()
-    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS:
+    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS | _KIN:
         return False
     if words[0].casefold() in _PLACE_FIRST:
         return False  # "The Old Granary", "Hotel De Wereld": a place or a thing
+    if len(words) == 1 and value.casefold() in NUMBERED_NOUNS and _NUMBER_AFTER.match(text, at + len(value)):
+        return False  # "Bay 5", "Room 2": what a number numbers
     if len(words) > 1 and words[0] in _POSITIONS:
         return False  # a player's position before a name: "GK Rasmus Holm", "DF Kwame Boateng"
     if len(words) > 1 and any(not _NAME_WORD.match(word) for word in words):
@@ -223,3 +234,98 @@ def signature_start(text: str) -> int | None:
     closings = [*_VALEDICTION.finditer(text), *_DASHED_SIGNATURE.finditer(text)]
     last = max((match.start() for match in closings), default=None)
     return last if last is not None and last > len(text) // 2 else None
+
+
+# A list of people "present", "attending" or "participating", by its description: the text's attendance lines
+# name them.
+_PRESENCE = re.compile(r"(?i)\b(?:present|attend(?:ed|ing|ance|ees?)?|participat\w*)\b")
+# An attendance line's label: "Present:", "In attendance:", "Board members present:", "**Participants:**",
+# "Present (owners):", "On the call:", "here:", "Teilnehmende:" - at a line's start or after a sentence.
+_ATTENDANCE_LABEL = re.compile(
+    r"(?im)(?:^|(?<=[.!?] ))[ \t>*•·-]*(?P<label>[^\W\d_][\w' ]{0,40}?)[ \t]*(?:\([^()\n]{0,30}\))?[ \t]*"
+    r"\**:\**[ \t]*(?P<rest>[^\n]*)"
+)
+_ATTENDANCE_WORDS = frozenset(
+    "present attending attendance attendees participants participating teilnehmende teilnehmer anwesend "
+    "anwesende presentes présents aanwezig asistentes partecipanti".split()
+)
+# ... the label's last word one of those, or the label one of these whole.
+_ATTENDANCE_LABELS = frozenset({"here", "who's here", "who is here", "on the call", "on call", "in the room"})
+# Words an attendance line writes that name no one: "None", "All board members", "TBD", "Chair – Ana Ruiz".
+_NO_ONE = frozenset(
+    "none nobody no one all everyone everybody tbd tba tbc n/a na others other guests guest members member board "
+    "staff team public quorum yes chair chairperson chairman chairwoman secretary treasurer president clerk host "
+    "facilitator moderator minutes scribe note notes apologies absent online remote via and the also plus "
+    "committee council residents owners".split()
+)
+# ... but not of those who were not there: "Not present:", "Absent:", "Apologies:", "Regrets:", "Entschuldigt:".
+_ABSENCE = re.compile(r"(?i)\b(?:not|no|absent|apolog\w*|regrets|excused|entschuldigt|abwesend|missing)\b")
+# Where a line's list of names ends: a sentence's full stop (not a title's or an initial's).
+_LIST_STOP = re.compile(
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bProf)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\b[A-Z])\.(?:\s|$)"
+)
+# A capitalised run of a name's words, particles inside it ("Willemijn de Graaf", "Kevin O'Brien", "Min-jun Park").
+_NAME_RUN = re.compile(rf"[^\W\d_a-z][\w'’.-]*(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*[^\W\d_a-z][\w'’.-]*)*")
+# An office in capitals written before a name ("PCSO Tom Briggs"; not the initials of "AJ Styles").
+_OFFICE = re.compile(
+    r"^(?:PCSO|PC|DC|DS|DI|DCI|DCS|MP|MSP|MEP|MLA|TD|QC|KC|CEO|CFO|CTO|COO|VP|GP|RN|SGT|CLLR|HON)[ \t]+"
+    r"(?=[^\W\d_a-z][^\W\d_A-Z])"
+)
+
+
+def present_people(description: str, text: str) -> list[str]:
+    """The people the text's attendance lines name ("Present: Cllr Margaret Okoro (Chair), Cllr David Pryce",
+    "In attendance: Julie Farrant (Clerk), 3 members of the public") for a list whose description speaks of who
+    was present, attending or participating - each name without titles, brackets or a leading "@", in text order;
+    none for a list described otherwise or a text without such lines."""
+    if not _PRESENCE.search(re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", description)):
+        return []
+    names: list[str] = []
+    for match in _ATTENDANCE_LABEL.finditer(text):
+        words = match.group("label").casefold().split()
+        label = " ".join(words)
+        if (
+            _ABSENCE.search(label)
+            or not (words[-1] in _ATTENDANCE_WORDS or label in _ATTENDANCE_LABELS)
+            or "to" in words  # "Items to present:"
+        ):
+            continue
+        rest = match.group("rest")
+        if not rest.strip():  # "Present:" above a list, one name a line - to the list's last line
+            lines = text[match.end() :].lstrip("\n").split("\n")
+            bullets = itertools.takewhile(lambda line: re.match(r"[ \t]*[-*•·][ \t]", line) is not None, lines)
+            rest = ", ".join(re.sub(r"^[ \t]*[-*•·][ \t]*", "", line) for line in bullets)
+        stop = _LIST_STOP.search(rest)
+        names += _names_listed(rest[: stop.start()] if stop else rest)
+    return list(dict.fromkeys(names))
+
+
+def _names_listed(listing: str) -> list[str]:
+    """The names of a list ("Linda Park, Marcus Webb (Treasurer) and 11 homeowners", "@Kofi, @Ritu", "apt 1 -
+    Willemijn de Graaf; apt 2 - Bram Visser", "me (Rohan Mehta)"): each the first capitalised run of its entry
+    outside brackets, without the titles before it."""
+    listing = re.sub(r"(?i)\b(?:me|myself)[ \t]*\(([^()]*)\)", r"\1", listing)  # the writer, named in brackets
+    listing = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", "", listing).replace("*", "")
+    names = []
+    for entry in re.split(r"[,;]|\s+(?:and|&|und|et|y|en)\s+", listing):
+        entry = entry.replace("@", " ").split(":", 1)[0].strip()  # "Quorum: yes" starts another label
+        if re.search(r"(?i)\b(?:except|other than|apart from|but|without)\b", entry):
+            continue  # "all trustees except Tom Hale"
+        for found in _NAME_RUN.finditer(untitled(entry)):
+            # The entry's first run that names someone: "Chair – Ana Ruiz", "Board members Ana Ruiz" -> Ana Ruiz.
+            name = _OFFICE.sub("", untitled(found.group(0)).rstrip(".")).strip()
+            words = name.split()
+            while words and words[0].casefold() in _NO_ONE:
+                words = words[1:]
+            name = " ".join(words)
+            # One word a lower-case word follows is a sentence's, not a name ("Attendance: Strong turnout").
+            followed = re.match(r"[ \t]+[a-z]", untitled(entry)[found.end() :]) is not None
+            if (
+                len(name) >= 2
+                and not (followed and " " not in name)
+                and not any(character.isdigit() for character in name)
+                and name.casefold() not in CALENDAR_WORDS
+            ):
+                names.append(name)
+                break
+    return names

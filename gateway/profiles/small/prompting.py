@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from gateway.profiles import Shape
+from gateway.profiles.small.grounding import facts_of
 from gateway.schemas.compiler import CompiledSchema
 from gateway.schemas.from_text import number_word_spans
 
@@ -41,9 +42,14 @@ def number_context(text: str) -> str:
     (docs/embedded-model.md). Only for single objects: on lists it made the model stop earlier. Empty when the
     text has no number or more than ``MAX_LISTED_NUMBERS``.
     """
-    # Just the digits ("forty-two (42)" lists "forty-two ( 42 ) lives"): measured better than whole words.
-    matches = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
-    if not matches or len(matches) > MAX_LISTED_NUMBERS:
+    # Just the digits ("forty-two (42)" lists "forty-two ( 42 ) lives"): measured better than whole words. Only
+    # numbers of their own: not a date's, a time's, a phone number's or a code's digits ("INV-2024-0042").
+    written = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
+    if len(written) > MAX_LISTED_NUMBERS:
+        return ""
+    own = {found.start for found in facts_of(text).numbers}
+    matches = [match for match in written if match.start() in own]
+    if not matches:
         return ""
     lines = []
     for match in matches:

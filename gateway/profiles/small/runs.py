@@ -167,6 +167,8 @@ _WORD_BEFORE = re.compile(r"(?<![\w'’-])([^\W\d_a-z][\w'’-]*)[ \t]+$")
 
 _POSSESSIVE = re.compile(r"['’]s$")
 _NAME_WORD = r"[^\W\d_a-z][\w’'-]*"
+_NO_NAME = frozenset("why what how when where who which then yes no ok okay hi hello thanks sorry please".split())
+_NICKNAMED = re.compile(rf" ['‘][^\W\d_a-z][^\W\d_]+['’] {_NAME_WORD}")
 _NUMBERED_LINE = re.compile(r"(?:^|\n)[ \t]*\d{1,3}[.)]$")
 
 
@@ -218,6 +220,11 @@ def fullest_name(text: str, value: str) -> str | None:
         # Amara Nwachukwu's party"): once, "Maria Lopez Monday" or "Ana Ruiz MD" is a name and what follows.
         named_after = after is not None and len(places) >= 2 and all(_names(word) for word in after.group(1).split())
         words_after = after.group(1) if after is not None and named_after else ""
+        # A nickname in single quotes inside a name goes with it: "Margaret 'Peggy' Doherty".
+        if (nicknamed := _NICKNAMED.match(text, place.end())) is not None and all(
+            _names(word) and word.casefold() not in _NO_NAME for word in re.findall(r"[^\W\d_]+", nicknamed.group(0))
+        ):
+            words_after = nicknamed.group(0)
         words_before, sure = _words_before(text, place.start())
         doubtful = doubtful or not sure
         labelled = len(words_before.split()) == 1 and bool(

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.grounding import facts_of
-from gateway.profiles.small.people import lists_people, looks_like_a_name
+from gateway.profiles.small.people import lists_people, looks_like_a_name, present_people
 from gateway.profiles.small.runs import TITLES, fullest_name, runs, whole_name
 
 # A value -> each use: (whether its field is required, the object holding it, its key), in field order.
@@ -421,9 +421,12 @@ def _without_borrowed_items(model: type[BaseModel], data: dict[str, Any], facts:
             continue
         shared = {data.get(other) for other in _included(model, name)}  # "attendees, including the chair"
         forms = [written for leaf, written in leaves if leaf not in shared]
+        # A name an attendance line writes is one of those present, whoever else it is (an action's owner).
+        described = model.model_fields[name].description or ""
+        present = set(present_people(described, facts.text)) if lists_people(name) else set()
         kept = []
         for item in value:
-            uses = sum(item.casefold() in written for written in forms)
+            uses = sum(item.casefold() in written for written in forms) if item not in present else 0
             if any(_overlaps(item.casefold(), form) for form in coded) or (uses and uses >= _stated(item, facts)):
                 continue
             kept.append(item)
@@ -538,12 +541,14 @@ def _person_lists(model: type[BaseModel], data: dict[str, Any], text: str) -> bo
         bare = [_AFTER_NAME.sub("", _TITLE_BEFORE.sub("", item)).strip() for item in split]
         bare = [item for item in bare if item and not re.fullmatch(rf"{TITLES}\.?", item)]
         whole = any(" " in item for item in bare)
+        # A name an attendance line writes is one of those present, whatever another field took it for.
+        present = set(present_people(model.model_fields[name].description or "", text))
         kept = [
             item
             for index, item in enumerate(bare)
             if item not in bare[:index]
             and not any(other != item and _inside(item, other) for other in bare)
-            and not any(item.casefold() == other.casefold() for other in others)
+            and (item in present or not any(item.casefold() == other.casefold() for other in others))
             and not (" " not in item and any(_inside(item, other) for other in strings))
             and not (whole and " " not in item and not _listed_word(item, text))
         ]
