@@ -4,6 +4,7 @@ Medical Center"), a day or a month, nor the signature or greeting of a letter ab
 Nowak" below "He is 31"; "Dear Ms. Patel," above "your mother, Halina Kowalska ... is 83"). A string is kept if any
 place the text writes it may name a person."""
 
+import functools
 import itertools
 import re
 from typing import Any
@@ -278,8 +279,14 @@ def present_people(description: str, text: str) -> list[str]:
     "In attendance: Julie Farrant (Clerk), 3 members of the public") for a list whose description speaks of who
     was present, attending or participating - each name without titles, brackets or a leading "@", in text order;
     none for a list described otherwise or a text without such lines."""
+    return list(_present_people(description, text))
+
+
+@functools.lru_cache(maxsize=32)
+def _present_people(description: str, text: str) -> tuple[str, ...]:
+    """``present_people``, once per request: its narrowing and its settling ask it again."""
     if not _PRESENCE.search(re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", description)):
-        return []
+        return ()
     names: list[str] = []
     for match in _ATTENDANCE_LABEL.finditer(text):
         words = match.group("label").casefold().split()
@@ -297,7 +304,7 @@ def present_people(description: str, text: str) -> list[str]:
             rest = ", ".join(re.sub(r"^[ \t]*[-*•·][ \t]*", "", line) for line in bullets)
         stop = _LIST_STOP.search(rest)
         names += _names_listed(rest[: stop.start()] if stop else rest)
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _names_listed(listing: str) -> list[str]:
