@@ -49,11 +49,14 @@ eval: $(INSTALLED)
 	$(BIN)/gateway eval --suite evals/dev2 --no-misses
 	$(BIN)/gateway eval --suite evals/dev3 --no-misses
 	$(BIN)/gateway eval --suite evals/dev4 --no-misses
+	$(BIN)/gateway eval --suite evals/dev5 --no-misses
+	$(BIN)/gateway eval --suite evals/dev6 --no-misses
 	$(BIN)/gateway eval --suite evals/fresh --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_dev2.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_dev3.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_dev4.jsonl --no-misses
+	$(BIN)/gateway eval user_detail evals/user_detail_dev5.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_holdout.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_lists_fresh.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_fresh.jsonl --no-misses

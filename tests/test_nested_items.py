@@ -426,7 +426,8 @@ def test_a_table_rows_cells_go_to_the_fields_their_columns_name(tmp_path: Path) 
     row = "Time: 09:00 | Session name: Opening keynote | Venue: Hall A"
     table = f"| Time | Session name | Venue |\n|---|---|---|\n{row}"
     chosen = piece_choices(row, table, nested_part(venue).item)  # type: ignore[union-attr]
-    assert "Opening keynote" in chosen["title"] and chosen["venue_name"] == ["Hall"]
+    # A cell is offered whole first ("Hall A", where the text's runs hold "Hall").
+    assert "Opening keynote" in chosen["title"] and chosen["venue_name"] == ["Hall A", "Hall"]
     assert not set(chosen["venue_name"]) & set(chosen["title"])
     geo = piece_choices(second, text, talk)
     assert geo["speakers"] == [["Olli Heikkinen", "Emma Järvinen"]] and geo["track"] == ["Data"]
@@ -801,7 +802,7 @@ def test_a_grid_of_rooms_is_read_cell_by_cell_and_a_row_without_a_time_continues
         "Kasia Dąbrowska"
     )
     chosen = piece_choices(found[0], text, session, tuple(found))
-    assert chosen["speakers"] == ["Ola Zielińska"] and chosen["title"] == ["Opening"]  # "Main Hall" is a room
+    assert chosen["speakers"] == [["Ola Zielińska"]] and chosen["title"] == ["Opening"]  # "Main Hall" is a room
     assert chosen["day"] == ["2025-06-03"]
     # A field table ("Room | Session | Speaker") is no grid: a row is one item.
     table = "| Time | Room | Session | Speaker |\n|---|---|---|---|\n| 09:00 | Hall A | Opening | Ana Ruiz |\n"
@@ -826,16 +827,17 @@ def test_a_session_over_lines_is_one_piece_and_its_title_is_a_whole_part_of_a_li
     assert found[0] == "09:00 Opening keynote: Payments for the next billion\nSpeaker: Dr. Thandiwe Nkosi"
     assert len(found) == 4 and _left_out_piece(found[1], programme.left_out)  # "Kaffeepause" is a break
     keynote = piece_choices(found[0], text, session, tuple(found))
-    assert keynote["speakers"] == ["Thandiwe Nkosi"] and keynote["day"] == ["2025-09-17"]
-    assert "Payments for the next billion" in keynote["title"] and "Speaker" not in " ".join(keynote["speakers"])
-    assert piece_choices(found[2], text, session, tuple(found))["speakers"] == ["Jonathan Adeyemi", "Farah Ismail"]
+    assert keynote["speakers"] == [["Thandiwe Nkosi"]] and keynote["day"] == ["2025-09-17"]
+    assert "Payments for the next billion" in keynote["title"] and "Speaker" not in " ".join(keynote["speakers"][0])
+    panel = piece_choices(found[2], text, session, tuple(found))
+    assert panel["speakers"] == [["Jonathan Adeyemi", "Farah Ismail"]]
     design = piece_choices(found[3], text, session, tuple(found))
     assert design["title"] == ["Accessible Design Systems Without the Pain"]  # no run of words inside the part
-    assert design["speakers"] == ["Aisha Bello", "Freya Lund"]
-    # The speakers a line names are the items a list of speakers may hold.
+    assert design["speakers"] == [["Aisha Bello", "Freya Lund"]]
+    # The speakers a line names are the one list the speakers may be: no null beside it.
     tool = {"type": "function", "function": {"name": "Session", "parameters": session.model_schema}}
     offered = narrow_tool(tool, Grounding(found[3], session, design))["function"]["parameters"]["properties"]
-    assert offered["speakers"]["anyOf"][0]["items"]["enum"] == ["Aisha Bello", "Freya Lund"]
+    assert offered["speakers"]["enum"] == [["Aisha Bello", "Freya Lund"]] and "anyOf" not in offered["speakers"]
 
 
 def test_no_grid_without_times_down_its_first_column_and_places_across_its_heading(tmp_path: Path) -> None:
@@ -849,7 +851,12 @@ def test_no_grid_without_times_down_its_first_column_and_places_across_its_headi
     )
     # A row with an empty first cell and a number of its own is a line of its own, not the row above's.
     found = pieces(lines, order.item, order.about, order.others)
-    assert "| LMP-01 | Desk lamp | 2 |" in found and "|  | Gift wrapping | 1 |" in found
+    # (its heading, names without a digit, is no row: each row's cells under their column names)
+    assert found == [
+        "SKU: LMP-01 | Item: Desk lamp | Qty: 2",
+        "Item: Gift wrapping | Qty: 1",
+        "SKU: MUG-2 | Item: Mug | Qty: 3",
+    ]
     # A left-out word is no other word's end ("Outbreak analytics" is no break), but for a known compound's.
     assert not _left_out_piece("09:00 Outbreak analytics", frozenset({"break"}))
     assert _left_out_piece("10:30 Kaffeepause", frozenset({"pause"}))

@@ -225,14 +225,30 @@ _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
 # A line's list numbering: "1. ", "2) ", "(3) ".
 _NUMBERING = re.compile(r"(?m)^[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)])(?=[ \t])")
 _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
-# Thousands grouped by spaces ("38 000", "1 200 000") and thousands written with a k ("€55k", "12.5k").
-_SPACED_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+# Thousands grouped by spaces or (Swiss) apostrophes ("38 000", "1 200 000", "1'450") and thousands written with a
+# k ("€55k", "12.5k").
+_SPACED_NUMBER = re.compile(
+    r"(?<![\w.,'’])(?P<whole>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,3}(?:['’]\d{3})+)(?![\d'’])"
+    r"(?:(?P<fraction>[.,]\d{1,2})(?![\d.,])|[.,][-–])?"
+)
 # Lakh and crore grouping ("18,00,000" is 1 800 000).
 _LAKH_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[kK](?![A-Za-z])")
 # Continental amounts: "1.250,00", "12,50", "€ 1.850,-" (no cents).
 _EURO_NUMBER = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{2}|,[-–—])(?!\d)|\d+(?:,\d{2}(?![\d,])|,[-–—](?!\d)))"
+)
+# A rate's unit after an amount ("per litre", "/kWh"); not a salary's or a stay's ("per month", "/night").
+_PER_UNIT = (
+    r"[ \t]*(?:per\b|pro\b|a\b|each\b|/)(?![ \t]*(?:month|mo|year|yr|annum|week|day|hour|hr|night|person|jahr|monat)\b)"
+)
+# Thousands grouped by full stops beside a currency that writes them so ("€4.000–€5.200", "12.500 kr"), not a
+# price with cents ("€4.50") nor a rate ("€1.799 per litre", "EUR 0.125 per kWh").
+_DOTTED_THOUSANDS = re.compile(
+    r"(?:€|\bEUR|\bkr|\bzł|\bR\$|\bCHF|\bDKK|\bSEK|\bNOK)[ \t]?(?P<before>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,][\d–—-])"
+    rf"(?!{_PER_UNIT})"
+    r"|(?<![\w.,])(?P<after>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,][\d–—-])[ \t]?"
+    rf"(?:€|EUR\b|kr\b|zł|CHF\b|DKK\b|SEK\b|NOK\b)(?!{_PER_UNIT})"
 )
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
 _FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
@@ -276,6 +292,8 @@ _DAY_OF_MONTH = re.compile(
 _YEARLESS = [
     re.compile(rf"\b{_DAY}(?:[ \t]+of)?[ \t]+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}[ \t]+{_DAY}\b(?![:.]\d)", re.IGNORECASE),
+    # An airline's "02MAR" (its year on the ticket's other dates: "Date of Issue: 15JAN2025").
+    re.compile(r"\b(?P<day>\d{2})(?P<month>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b"),
 ]
 # Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
 _COMPACT_DATE = re.compile(
@@ -292,6 +310,31 @@ _DURATION = re.compile(
 )
 # Day and month in either order: both readings are offered when both are dates.
 _NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
+# A range of times written with full stops opening a line ("09.15–10.00  Keynote", "- 10.45 - 11.00 Coffee"), each
+# on the quarter hour or five minutes (a programme's; not "14.07 - 18.07 Sommerkurs", a range of days), and no
+# amount's ("12.50 - 15.00 GBP", "2.50 - 3.00 kg").
+_DOTTED_RANGE = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]+)?(?P<first>(?:[01]?\d|2[0-3])\.[0-5][05])[ \t]*[-–—][ \t]*"
+    r"(?P<last>(?:[01]?\d|2[0-3])\.[0-5][05])(?![\d.,])"
+    r"(?![ \t]*(?:per\b|pro\b|/|%|[€$£¥]|(?:kg|g|lb|km|m|cm|mm|l|ml|h|EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b))",
+    re.MULTILINE,
+)
+# Times of day as prose writes them: "at 9 with a welcome", "back at 11 for a panel", "at 10.45,", "at half past
+# nine", "until 12.30"; not "at 2 locations", "at 3.50 per kg", "at 10 Downing Street", "Apples at 3 for £2",
+# "ranked at 3 in the UK", "from 5 to 12".
+_CLOCK_PARTS = {"half past": 30, "quarter past": 15, "quarter to": -15}
+_CLOCK_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
+_PROSE_TIME = re.compile(
+    r"\b(?P<before>at|until|till)[ \t]+(?P<time>(?P<part>half[ \t]+past|quarter[ \t]+(?:past|to))[ \t]+"
+    rf"(?P<word>{'|'.join(_CLOCK_WORDS)})\b|(?P<hour>1[0-2]|[1-9])(?:\.(?P<minute>[0-5][05]))?"
+    r"(?=(?P<after>[ \t]*(?:[,;)]|\.(?!\d)|$|[ \t]+(?:with|for|and|until|till|to|sharp|o'clock|we|in|on|the)\b))))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What may follow an hour written alone: "at 9 with ...", "at 11 for a panel", "at 9." - not "at 10, Downing
+# Street", "at 3 in the UK", "at 4 on the second floor", "at 3 for £2".
+_AFTER_AN_HOUR = re.compile(
+    r"(?i)[ \t]*(?:[;)]|\.|$|(?:with|and|until|till|to|sharp|o'clock|we)\b|for\b(?![ \t]*(?:[^\w\s]|\d)))"
+)
 _TIMES = [
     re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\b\.?", re.IGNORECASE),
     re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\b"),
@@ -346,6 +389,8 @@ class TextFacts:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Where prose times start ("at 12.50"): a number stays a number there too (it may be a price).
+        self._weak_times: set[int] = set()
 
     @cached_property
     def emails(self) -> list[Found]:
@@ -407,8 +452,8 @@ class TextFacts:
     @cached_property
     def _grouped(self) -> list[Found]:
         """Numbers written with grouped thousands ("38 000") or a k ("€55k"), read whole."""
-        found = [
-            Found(float(re.sub(r"\D", "", match.group())), *match.span())
+        found = [  # "1 295,00 kr" is 1295, "CHF 1'250.50" 1250.5
+            Found(float(re.sub(r"\D", "", match["whole"]) + "." + (match["fraction"] or ".0")[1:]), *match.span())
             for match in _SPACED_NUMBER.finditer(self.text)
         ]
         found += [
@@ -454,8 +499,13 @@ class TextFacts:
         # A number read whole ("38 000", "€55k") is not also its pieces ("38", "55").
         found: dict[tuple[int, int], Found] = {(item.start, item.end): item for item in self._grouped}
         for match in _EURO_NUMBER.finditer(self.text):
+            if any(item.start < match.start() < item.end for item in self._grouped):
+                continue  # the "295,00" of "1 295,00"
             value = float(re.sub(r",[-–—]$", "", match.group()).replace(".", "").replace(",", "."))
             found[match.span()] = Found(value, *match.span())
+        for match in _DOTTED_THOUSANDS.finditer(self.text):
+            group = "before" if match["before"] else "after"
+            found[match.span(group)] = Found(float(match[group].replace(".", "")), *match.span(group))
         for match in _FRACTION.finditer(self.text):
             whole, numerator, denominator, glued, vulgar = match.groups()
             if vulgar is None and not 0 < int(numerator) < int(denominator):
@@ -478,7 +528,8 @@ class TextFacts:
     def _taken(self) -> list[tuple[int, int]]:
         """Where values of other kinds stand: a number inside one of them is not a number of its own."""
         kinds = (self.dates, self.times, self.phones, self.emails, self.urls)
-        return [(found.start, found.end) for kind in kinds for found in kind] + self.numbering + self.days
+        spans = [(found.start, found.end) for kind in kinds for found in kind if found.start not in self._weak_times]
+        return spans + self.numbering + self.days
 
     @cached_property
     def yearless_dates(self) -> list[Found]:
@@ -538,12 +589,19 @@ class TextFacts:
         for match in _COMPACT_DATE.finditer(self.text):
             year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
             _add_date(found, year, _MONTHS[match["month"].lower()], int(match["day"]), match.start(), match.end())
-        for match in _NUMERIC_DATE.finditer(self.text):
-            if any(start <= match.start() < item.end for (_, start), item in found.items()):
-                continue
-            first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
-            _add_date(found, year, second, first, match.start(), match.end())  # day first (most of the world)
-            _add_date(found, year, first, second, match.start(), match.end())
+        numeric = [
+            match
+            for match in _NUMERIC_DATE.finditer(self.text)
+            if not any(start <= match.start() < item.end for (_, start), item in found.items())
+        ]
+        # The order each separator's unambiguous dates show ("25/03/2025" is day first), once for all of them.
+        orders: dict[str, set[str]] = {}
+        for match in numeric:
+            if (int(match["a"]) > 12) != (int(match["b"]) > 12):
+                orders.setdefault(match["sep"], set()).add("day" if int(match["a"]) > 12 else "month")
+        for match in numeric:
+            for month, day in _readings(match, orders.get(match["sep"], set()), self.text):
+                _add_date(found, int(match["year"]), month, day, match.start(), match.end())
         return sorted(found.values(), key=lambda item: item.start)
 
     @cached_property
@@ -557,6 +615,32 @@ class TextFacts:
                 parsed = _time_of(match)
                 if parsed is not None:
                     found[match.start()] = Found(parsed.isoformat(), match.start(), match.end())
+        for match in _DOTTED_RANGE.finditer(self.text):
+            minutes = {match["first"][-2:], match["last"][-2:]}
+            if len(minutes) == 1 and minutes - {"00", "15", "30", "45"}:
+                continue  # "01.10 - 15.10 Herbstferien": a range of days
+            for group in ("first", "last"):
+                hour, minute = match[group].split(".")
+                if match.start(group) not in found and not _inside_date(self, match.start(group)):
+                    found[match.start(group)] = Found(time(int(hour), int(minute)).isoformat(), *match.span(group))
+        for match in _PROSE_TIME.finditer(self.text):
+            if match.start("time") in found or _inside_date(self, match.start("time")):
+                continue
+            if match["hour"] and not match["minute"]:
+                if match["before"].casefold() != "at" or not _AFTER_AN_HOUR.match(self.text, match.end("time")):
+                    continue  # an hour alone is one only after "at", and before what a time's clause goes on with
+            if match["word"]:  # "half past nine", "quarter to ten" ("quarter to one" is 12:45)
+                hour = _CLOCK_WORDS.index(match["word"].casefold()) + 1
+                minute = _CLOCK_PARTS[" ".join(match["part"].split()).casefold()]
+                hour, minute = ((hour - 2) % 12 + 1, 45) if minute < 0 else (hour, minute)
+            else:
+                hour, minute = int(match["hour"]), int(match["minute"] or 0)
+            # Without "am" or "pm", one to seven o'clock is the afternoon's ("doors open at 6", "at 1.30, after
+            # lunch"), eight to twelve as written ("at 9 with a welcome").
+            hour += 12 if 1 <= hour <= 7 else 0
+            if 0 < hour <= 23:
+                found[match.start("time")] = Found(time(hour % 24, minute).isoformat(), *match.span("time"))
+                self._weak_times.add(match.start("time"))
         for match in _RANGE_START.finditer(self.text):
             if match.start() in found or _inside_date(self, match.start()) or not self._free_of_numbers(match.start()):
                 continue
@@ -628,6 +712,60 @@ def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
 
 def _month_number(name: str) -> int | None:
     return _MONTHS.get(name.lower().rstrip("."))
+
+
+# Weekdays as dates are headed ("Thu 06.03.2025", "So., 11.05.2025", "jeudi 06/03/2025"), Monday first.
+_WEEKDAYS = [
+    ("mon", "mo", "lun", "montag", "lundi"),
+    ("tue", "di", "mar", "dienstag", "mardi"),
+    ("wed", "mi", "mer", "mittwoch", "mercredi"),
+    ("thu", "do", "jeu", "donnerstag", "jeudi"),
+    ("fri", "fr", "ven", "freitag", "vendredi"),
+    ("sat", "sa", "sam", "samstag", "samedi"),
+    ("sun", "so", "dim", "sonntag", "dimanche"),
+]
+# ... and their English names written out or shortened ("Thurs", "Tues"; not "Montreal", "Wedding").
+_WEEKDAY_NAMES = [
+    {"monday"},
+    {"tuesday", "tues"},
+    {"wednesday", "weds"},
+    {"thursday", "thur", "thurs"},
+    {"friday"},
+    {"saturday"},
+    {"sunday"},
+]
+_WEEKDAY_BEFORE = re.compile(r"(?i)\b([^\W\d_]{2,10})\.?,?[ \t]*$")
+
+
+def _readings(match: re.Match[str], orders: set[str], text: str) -> list[tuple[int, int]]:
+    """A numeric date's (month, day) readings: the one its weekday names ("Thu 06.03.2025" is 6 March); else the
+    order the text's other dates with that separator show (``orders``: "day" for "25/03/2025"); else day first
+    where full stops part it (as Europe writes them); else both, day first."""
+    first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
+    both = [(second, first), (first, second)] if first != second else [(second, first)]
+    valid = [(month, day) for month, day in both if month <= 12 and _a_day(year, month, day)]
+    if len(valid) < 2:
+        return valid
+    said = _WEEKDAY_BEFORE.search(text, max(0, match.start() - 14), match.start())
+    if said is not None:
+        word = said.group(1).casefold()
+        named = [index for index, names in enumerate(_WEEKDAYS) if word in names or word in _WEEKDAY_NAMES[index]]
+        fitting = [reading for reading in valid if named and date(year, *reading).weekday() == named[0]]
+        if len(fitting) == 1:
+            return fitting
+    if orders == {"month"}:
+        return [(first, second)]
+    if orders == {"day"} or match["sep"] == ".":
+        return [(second, first)]
+    return valid
+
+
+def _a_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _add_date(

@@ -11,6 +11,7 @@ required, when the text offers at least as many such values as the object has su
 """
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Set as AbstractSet
@@ -31,15 +32,17 @@ from gateway.profiles import Choices
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words, names_an_age, uncounted
 from gateway.profiles.small.people import (
+    TITLE_WORDS,
     could_name_a_person,
     labelled_as_a_person,
     lists_people,
     looks_like_a_name,
     names_a_person,
     present_people,
+    without_titles,
 )
 from gateway.profiles.small.runs import runs
-from gateway.profiles.small.tables import item_description
+from gateway.profiles.small.tables import form_description, item_description
 from gateway.schemas.compiler import CompiledSchema
 
 # The most values a list of strings or numbers may hold.
@@ -177,8 +180,11 @@ class _Narrowing:
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
             if top and name in self.grounding.fixed:
-                if self.grounding.fixed[name]:
-                    narrowed[name] = _only(prop, self.grounding.fixed[name])
+                if values := self.grounding.fixed[name]:
+                    narrowed[name] = _only(prop, values)
+                    if len(values) == 1 and isinstance(values[0], list):
+                        # One whole list fixed (the names a talk's line writes): that list, not null instead.
+                        narrowed[name] = _without_null(narrowed[name])
                 elif name in required:
                     narrowed[name] = prop
                 continue  # an optional field fixed to no value stays out
@@ -224,8 +230,14 @@ class _Narrowing:
             if present:
                 # "Every person present": the names of the text's attendance lines ("Present:", "In attendance:").
                 return {**spec, "items": items, "enum": [present]}
-            if self.plain_string(items) and (listed := _listed(path, self.facts.text)):
-                # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name.
+            people = lists_people(path.rsplit(".", 1)[-1])
+            described = self.described.get(path, "")
+            if self.plain_string(items) and (listed := _listed(path, self.facts.text, described, people=people)):
+                # "Tags: invoice, duplicate-charge": the text lists the values under the field's own name; people
+                # without their titles ("Passengers: Dr. Mei Ling Tan, Mr Wei Jie Lim").
+                if people:  # names, without their titles and remarks ("Sam de Vries (child)")
+                    bare = (without_titles(_REMARK.sub("", value)) for value in listed)
+                    listed = list(dict.fromkeys(value for value in bare if value))
                 return {**spec, "items": items, "enum": [listed[: spec.get("maxItems", MAX_LIST_VALUES)]]}
             if self.plain_string(items) and (
                 labelled := _after_quoted_labels(self.described.get(path, ""), self.facts)
@@ -241,8 +253,11 @@ class _Narrowing:
                 self.in_array -= 1
             if narrowed_items is None:
                 return None if not required else spec
-            # A small model given room keeps adding items: a list of values (not of objects) is held to a few.
+            # A small model given room keeps adding items: a list of values (not of objects) is held to a few, a
+            # list of objects known by a key (a flight's number) to as many as the text writes keys.
             bound = min(spec.get("maxItems", MAX_LIST_VALUES), MAX_LIST_VALUES) if self.scalar(items) else None
+            if bound is None and (keys := self.keys_offered(items)):
+                bound = max(min(spec.get("maxItems", keys), keys), spec.get("minItems", 0))
             return {**spec, "items": narrowed_items} | ({"maxItems": bound} if bound is not None else {})
         if path in self.derived or path.rsplit(".", 1)[-1] in self.derived:
             return spec
@@ -259,7 +274,7 @@ class _Narrowing:
                 return spec
             self.stated.add(path)  # every mention says the same: stated, no null to choose
             return {**spec, "enum": [said]}
-        candidates = self.leaf(spec, path)
+        candidates = self.leaf(spec, path, required=required)
         if candidates is None:
             return spec
         if not candidates:
@@ -277,6 +292,36 @@ class _Narrowing:
         ref = items.get("$ref")
         target = self.definitions.get(ref.rsplit("/", 1)[-1], {}) if isinstance(ref, str) else items
         return target.get("type") == "string" and not {"enum", "const", "format", "pattern"} & target.keys()
+
+    def keys_offered(self, items: dict[str, Any]) -> int:
+        """How many times the text writes a list item's key - its first required field of a pattern no other field
+        of it has, each value a code with a digit (a flight's number; not its airports, two fields of one pattern;
+        not a date or a name) - once narrowed; 0 where the item has none, or the text offers it none or words."""
+        ref = items.get("$ref")
+        name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
+        original = self.parameters.get("$defs", {}).get(name, {})
+        narrowed = self.definitions.get(name, {})
+        properties = original.get("properties", {}) if isinstance(original, dict) else {}
+
+        def kind(spec: dict[str, Any]) -> tuple[Any, ...]:
+            branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+            return branch.get("type"), branch.get("format"), branch.get("pattern")
+
+        kinds = [kind(spec) for spec in properties.values()]
+        for field_name in original.get("required", []) if isinstance(original, dict) else []:
+            spec = properties.get(field_name, {})
+            if kind(spec)[2] is None or kind(spec)[1] is not None or kinds.count(kind(spec)) != 1:
+                continue  # a code's pattern alone: not a date's, a time's or a name's
+            values = narrowed.get("properties", {}).get(field_name, {}).get("enum")
+            codes = [str(value) for value in values or [] if any(character.isdigit() for character in str(value))]
+            if not codes or len(codes) != len(values or []):
+                return 0
+            # Each place the text writes one (a commuter's "BA1440" on Monday and again on Friday).
+            return sum(
+                len(re.findall(rf"(?<![\w-]){'[ ]?'.join(map(re.escape, code))}(?![\w-])", self.facts.text))
+                for code in codes
+            )
+        return 0
 
     def not_ruled_out(self, found: list[Found], path: str) -> list[Found]:
         """The values of ``found`` not written in a clause about what the field's description rules out ("not a
@@ -300,7 +345,7 @@ class _Narrowing:
 
         return [value for value in values if not said_apart(value)] or values
 
-    def leaf(self, spec: dict[str, Any], path: str) -> list[Any] | None:
+    def leaf(self, spec: dict[str, Any], path: str, *, required: bool = True) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
             return None
@@ -319,6 +364,7 @@ class _Narrowing:
                     key=lambda found: found.start,
                 )
             labelled = _labelled(numbers, facts.text, label)
+            unnamed = labelled is numbers  # no label of the field's own name marks any
             if spec["type"] == "integer":  # not what counts or numbers another thing ("2 nights", "Hall 2")
                 spans = [(found.start, found.end, found) for found in labelled]
                 labelled = [span[2] for span in uncounted(spans, facts.text, path.rsplit(".", 1)[-1], spec)]
@@ -336,7 +382,10 @@ class _Narrowing:
             elif _names_money(path):
                 # monthly_rent: "€890", not the "6" of "6 months" (where none is written so: what there is).
                 paid = [found for found in labelled if _beside_a_currency(facts.text, found.start, found.end)]
-                labelled = paid or labelled
+                # An optional price neither labelled nor written with a currency, in a text naming no currency,
+                # is not stated: a small model given the text's counts and years takes one.
+                unpriced = unnamed and not (required or self.in_array or self.an_item) and not _currency_in(facts.text)
+                labelled = paid or ([] if unpriced else labelled)
             labelled = self.not_ruled_out(labelled, path)
             # "Bedrooms: 2", "Deposit: £1,096" opening a line: a form's answer for the field, written for it.
             formed = {found.value for found in labelled if set() < _form_label(facts.text, found.start) <= label}
@@ -387,6 +436,13 @@ class _Narrowing:
             # A piece of one line (an item read alone) offers its description whole, commas and all.
             if (described := item_description(facts.text)) is not None and described not in values:
                 values.append(described)
+            elif (
+                self.an_item  # an order's line read alone, not the whole text's items
+                and _counts_or_prices(self.owner)
+                and (described := form_description(facts.text)) is not None
+                and described not in values
+            ):
+                values.insert(0, described)  # an order's line over lines: "Item: Merino jumper, navy, size M"
             own = not self.in_array and _names_a_title(path, self.model_name)
             heading = _heading(facts.text) if own else None
             kind = own and len(name_words(path.rsplit(".", 1)[-1])) == 2
@@ -415,7 +471,15 @@ class _Narrowing:
             if (noun := _numbered_by(path)) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
-                written = [value for value in values if value.casefold().startswith(f"{noun} ")]
+                written = [
+                    value
+                    for value in values
+                    if (value.casefold().startswith(f"{noun} ") or _a_room(noun, value))
+                    and _balanced(value)
+                    and not _a_person_there(value, facts.text)
+                ]
+                # "Seminar Room 2", not the "Room 2" it ends with, nor "Seminar Room"
+                written = [v for v in written if not any(_ends_or_opens(o, v) for o in written)]
                 if written or not re.search(rf"\b{noun}", facts.text, re.IGNORECASE):
                     values = written
             if _names_a_unit(path):  # "225g caster sugar": g; "4 free-range eggs": none
@@ -433,6 +497,16 @@ class _Narrowing:
                 values = [value for value in values if not _amount_at_an_end(value, facts.text)] or values
             # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
             values = [value for value in values if _balanced(value)] or values
+            if (self.in_array or self.an_item) and _names_a_venue(path):
+                # Where an item takes place (a lesson's, a session's): a value naming a room, a hall, a campus or a
+                # video call ("Seminar Room B", "St. James Campus, Room C412", "Zoom"; not a person's: "with Ann
+                # Hall"), where the text writes one - not the words around it ("Lectures", "Saturdays", a teacher's
+                # name). (A place named otherwise beside one, "The Old Mill", is then not offered: measured, a small
+                # model given both orders takes the words around the place.)
+                placed = [
+                    value for value in values if _PLACE_WORD.search(value) and not _a_person_there(value, facts.text)
+                ]
+                values = placed or values
             if _names_a_town(path) and "street" not in addresses.roles(self.owner.get("properties", {})).values():
                 # An event's town (not an address's part: those are read apart, street and all): the town an
                 # address line under the heading writes ("Münchenbryggeriet, Torkel Knutssonsgatan 2, Stockholm"),
@@ -464,6 +538,10 @@ class _Narrowing:
             values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
             # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
             values = _holding(values, facts.text, path.rsplit(".", 1)[-1]) or values
+            # A name without a title or honorific before or after it ("Professeure Sylvie Lapointe", "Yamamoto
+            # Haruka-sensei"), where the text writes no run of it alone.
+            untitled: list[str] = [_HONORIFIC_AFTER.sub("", _TITLE.sub("", str(value))) for value in values]
+            values = list(dict.fromkeys(value for value in untitled if value and value in facts.text)) or values
             # A name opens and ends with a capital ("Pieter van den Berg"; not "confirmation", "40th" or "$18pp"),
             # where the text writes one.
             values = [value for value in values if _capitalised_name(value)] or values
@@ -475,6 +553,7 @@ class _Narrowing:
                 for value in values
                 if _TITLE.sub("", f"{value} ")
                 and (_TITLE.sub("", value) == value or _TITLE.sub("", value) not in offered)
+                and (_HONORIFIC_AFTER.sub("", value) == value or _HONORIFIC_AFTER.sub("", value) not in offered)
             ]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
@@ -503,7 +582,9 @@ _POSTAL_CODE = re.compile(
 )
 
 
-_TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Herr|Frau|Cllr|Councillor)\.?\s+")
+_TITLE = re.compile(rf"^(?:{TITLE_WORDS})\.?\s+")
+# An honorific written after a name: "Yamamoto Haruka-sensei", "Tanaka-san".
+_HONORIFIC_AFTER = re.compile(r"-(?:sensei|san|sama|kun)$")  # not "Michelle Chan", "Kim Min-ji"
 
 
 def _heading_parts(heading: str) -> set[str]:
@@ -568,11 +649,18 @@ def ruled_out(description: str, field: str) -> list[str]:
     """The words of what ``description`` says a field's value is not (``_RULED_OUT``), less the field's own name
     words ("set-up", "delivery", "access" for start_time)."""
     own = {word.casefold() for word in name_words(field)}
-    words = [
-        word.casefold().removesuffix("'s").removesuffix("’s")
+    alternatives = [
+        [word.casefold().removesuffix("'s").removesuffix("’s") for word in re.findall(r"[^\W\d_][\w'’-]+", part)]
         for phrase in _RULED_OUT.findall(description)
-        for word in re.findall(r"[^\W\d_][\w'’-]+", phrase)
+        for part in re.split(r"(?i),|\bor\b|\bnor\b", phrase)
     ]
+    # The noun two of them end with, where it is what the field is too - a word of its name or of the
+    # description's opening ("The full fee ...; not a registration fee, materials fee") - tells nothing apart:
+    # their other words do. ("The monthly rent; not the security deposit or holding deposit" rules deposits out.)
+    opening = {word.casefold() for word in re.findall(r"[^\W\d_]+", description)[:6]}
+    heads = [words[-1] for words in alternatives if len(words) >= 2]
+    shared = {head for head in heads if heads.count(head) >= 2 and head in own | opening}
+    words = [word for words in alternatives for word in words if word not in shared]
     return list(dict.fromkeys(word for word in words if word not in _UNSAID and word not in own and len(word) > 2))
 
 
@@ -715,6 +803,34 @@ def _numbered_by(path: str) -> str | None:
     return words[0] if len(words) == 1 and words[0] in NUMBERED_NOUNS - {"no", "number", "size", "day"} else None
 
 
+# The words a room's name holds ("Seminar Room 2", "Main Hall", "Salle Rhône", "Main Stage").
+_ROOM_WORDS = frozenset(
+    "room rooms hall auditorium theatre theater stage ballroom studio lab salle saal raum sala aula amphithéâtre "
+    "amphitheatre lounge suite courtyard pavilion terrace gallery library chapel atrium".split()
+)
+
+
+def _ends_or_opens(longer: str, value: str) -> bool:
+    return longer != value and (longer.endswith(f" {value}") or longer.startswith(f"{value} "))
+
+
+def _a_person_there(value: str, text: str) -> bool:
+    """Whether the text writes a value as someone's name: after "with", "by", "and" or "&" ("a workshop with Ann
+    Hall", "Q&A with Tom Gallery and Mia Chapel")."""
+    return re.search(rf"(?i)\b(?:with|by|and|&)\s+{re.escape(value)}\b", text) is not None
+
+
+def _a_room(noun: str, value: str) -> bool:
+    """Whether a value of a room field names a room: two or three capitalised words (or a number after), the first
+    or second a room's."""
+    words = value.split()
+    # "Ontario Room", "Seminar Room 2", "Meeting Room Kyoto": capitalised words, at most one before the room's word
+    # and one after it; not "Room", "the Ontario Room", "lunch in Room 5", "Closing Keynote Room 4", "16:00 ...".
+    places = [index for index, word in enumerate(words) if word.casefold() in _ROOM_WORDS]
+    named = 2 <= len(words) <= 3 and all(word[:1].isupper() or word.isdigit() for word in words[1:])
+    return noun == "room" and named and words[0][:1].isupper() and bool(places) and places[0] <= 1
+
+
 def _names_a_unit(path: str) -> bool:
     return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"unit", "units", "uom"})
 
@@ -770,10 +886,13 @@ def _measure_of(path: str) -> re.Pattern[str] | None:
 _MONEY_WORDS = frozenset("price prices cost costs rent deposit fee fees salary budget fare".split())
 _MONEY_LAST = frozenset("total subtotal balance".split())
 _CURRENCY = (
-    r"[$€£¥₹₩₽]|\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|AUD|CAD|NZD|JPY|CNY|INR|PLN|CZK|HUF|ZAR|SGD|HKD|BRL|MXN|AED|KES"
-    r"|NGN|kr|zł|Kč)\b"
+    r"\b(?:A|AU|C|CA|S|NZ|HK|US|R)\$|[$€£¥₹₩₽]|\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|AUD|CAD|NZD|JPY|CNY|INR|PLN|CZK|HUF|ZAR|SGD|HKD|BRL|MXN|AED|KES"
+    r"|NGN|kr|zł|Kč|KSh|Rs|SFr)\b"
 )
 _CURRENCY_BEFORE = re.compile(rf"(?:{_CURRENCY})\s?$", re.IGNORECASE)
+_CURRENCY_ANYWHERE = re.compile(_CURRENCY, re.IGNORECASE)
+_RAND_BEFORE = re.compile(r"\bR\s?$")
+_GROUPED = re.compile(r"\d{1,3}(?:[ ,\u00a0]\d{3})+(?:[.,]\d\d)?")
 _CURRENCY_AFTER = re.compile(rf"\s?(?:{_CURRENCY})", re.IGNORECASE)
 
 
@@ -848,6 +967,21 @@ def _balanced(value: str) -> bool:
     return value.count("(") == value.count(")") and value.count("[") == value.count("]")
 
 
+def _names_a_venue(path: str) -> bool:
+    """Whether a field is named for where an event takes place ("location", "venue", "room"; not an "address",
+    nor a "place_of_birth")."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    return bool(words & {"location", "venue", "room", "where"})
+
+
+# A word that names where something takes place, capitalised as part of a name ("Seminar Room B", "St. James
+# Campus", "Zoom"; not "sales teams", "Team building").
+_PLACE_WORD = re.compile(
+    rf"\b(?:{'|'.join(sorted(word.capitalize() for word in _ROOM_WORDS))}|Campus|Centre|Center|Studio|Kitchen|"
+    r"Market|Mercado|Zoom|Webex|Raum|Bâtiment|Edificio|Sala|Aula)\b"
+)
+
+
 def _names_a_place(path: str) -> bool:
     """Whether a field is named for where something is ("address", "street", "location"): "12 Oak Road" opens
     with its number."""
@@ -872,7 +1006,22 @@ def _names_money(path: str) -> bool:
 
 
 def _beside_a_currency(text: str, start: int, end: int) -> bool:
-    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5) : start]) or _CURRENCY_AFTER.match(text, end))
+    before = text[max(0, start - 5) : start]
+    if _RAND_BEFORE.search(before):  # "R 8 500", "R1,250": a rand's amount is written in groups
+        return _GROUPED.fullmatch(text[start:end]) is not None
+    return bool(_CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.match(text, end))
+
+
+def _currency_in(text: str) -> bool:
+    """Whether a text names a currency anywhere ("All amounts in EUR", "(USD)", "£") or speaks of money ("Pay is
+    12.50 to 14 an hour", "Compensation 90k-110k")."""
+    return _CURRENCY_ANYWHERE.search(text) is not None or _MONEY_TALK.search(text) is not None
+
+
+_MONEY_TALK = re.compile(
+    r"(?i)\b(?:pay|paid|wage|wages|salary|compensation|price|prices|priced|cost|costs|fee|fees|tuition|fare|rent|"
+    r"budget|charge|charged|an hour|per (?:hour|year|annum|month))\b|\d[kK]\b"
+)
 
 
 _KIND_STEMS = frozenset({"date", "time", "numb"})
@@ -991,8 +1140,12 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
 
 # "Skills we'd love: Canva, copywriting." - a label (up to three words) at the start of a line or sentence, and
 # what follows it to the end of the line or sentence.
-_LIST_LABEL = re.compile(r"(?:^|(?<=[\n.;|•·!?]))[ \t]*((?:[^\W\d_][\w']*[ \t]+){0,2}[^\W\d_][\w']*)[ \t]*:[ \t]*(.+)")
-_LIST_END = re.compile(r"(?<![A-Z])[.!?](?:\s+(?=[A-Z])|\s*$)|\s\|\s|\s[—–]\s")
+_LIST_LABEL = re.compile(
+    r"(?:^|(?<=[\n.;|•·!?]))[ \t]*((?:[^\W\d_][\w']*[ \t]+){0,2}[^\W\d_][\w']*(?:\(s\))?)[ \t]*:[ \t]*(.+)"
+)
+_LIST_END = re.compile(
+    r"(?<![A-Z])(?<!\b(?:Dr|Mr|Ms|Mx|St|Jr|Sr|Mt))(?<!\bMrs)(?<!\bProf)[.!?](?:\s+(?=[A-Z])|\s*$)|\s\|\s|\s[—–]\s"
+)
 
 
 # A list field of tags or labels holds what the text lists under that name, nothing else.
@@ -1004,21 +1157,82 @@ def _names_labels(path: str) -> bool:
     return bool(words) and words[-1].casefold() in _LABEL_LISTS
 
 
-def _listed(path: str, text: str) -> list[str] | None:
+def _listed(path: str, text: str, described: str = "", *, people: bool = False) -> list[str] | None:
     """The values a text lists after a label holding every word of the field's name ("Tags: ui, dark-mode" for
-    ``tags``, "Skills we'd love: Canva, Excel" for ``skills``), cut at its commas and semicolons; None if none."""
+    ``tags``, "Skills we'd love: Canva, Excel" for ``skills``, "Passenger(s): ...") - for a list of ``people``,
+    also after a word for people the ``described`` description shares a stem with ("Traveller:" for passengers
+    "travelling"), names only, under every such label -, cut at its commas and semicolons; else the lines under
+    a heading of those words, cut so too. None if none."""
     own = _name_stems(path.rsplit(".", 1)[-1])
     if not own:
         return None
-    for match in _LIST_LABEL.finditer(text):
-        if not own <= {word.casefold()[:4] for word in match.group(1).split()}:
-            continue
-        listing = _LIST_END.split(match.group(2), maxsplit=1)[0]
-        values = [value.strip(" .\t") for value in re.split(r"[,;]", listing)]
+    stems = {word[:4] for word in re.findall(r"[^\W\d_]{4,}", described.casefold())}
+
+    def names(label: str) -> bool:
+        words = [word.casefold() for word in re.findall(r"[^\W\d_]+", label.replace("(s)", ""))]
+        said = {word[:4] for word in words}
+        alias = people and len(words) <= 2 and all(word in _PEOPLE_WORDS and word[:4] in stems for word in words)
+        return bool(said) and (own <= said or alias)
+
+    def kept(values: list[str]) -> list[str]:
+        values = [value.strip(" .\t") for value in values]
         values = [value for value in values if value and _safe_literal(value)]  # the grammar holds them as is
-        if values:
+        # People: names only ("Passengers: 2 adults" lists none; "Total paid" ends the passengers).
+        return list(itertools.takewhile(_a_name_as_listed, map(_without_remark, values))) if people else values
+
+    found: list[str] = []
+    for match in _LIST_LABEL.finditer(text):
+        if not names(match.group(1)):
+            continue
+        values = kept(re.split(r"[,;]", _LIST_END.split(match.group(2), maxsplit=1)[0]))
+        if values and not people:
+            return list(dict.fromkeys(values))
+        found += values  # "Passenger: Ann Lee", "Passenger: Bo Chan"
+    if found:
+        return list(dict.fromkeys(found))
+    # A heading of those words alone, the values below it up to a blank line ("Travelers" over "Aaron Feldman
+    # MileagePlus: XXXXX482", "Child: Emil Weiss"): each line's first cell without a short label (people's cut at
+    # their commas: "Ann Lee, Bo Chan").
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        words = re.findall(r"[^\W\d_]+", line)
+        if not words or len(words) > 3 or line.strip().rstrip(":") != " ".join(line.split()).rstrip(":"):
+            continue
+        if not names(line):
+            continue
+        below = list(itertools.takewhile(str.strip, lines[index + 1 : index + 21]))
+        cells = [re.split(r"\s{2,}|\t|\s[|]\s", _BULLET_OR_LABEL.sub("", value.strip()))[0] for value in below]
+        parts = [part for cell in cells for part in re.split(r"[,;]", cell)] if people else cells
+        if values := kept(parts):
             return list(dict.fromkeys(values))
     return None
+
+
+def _without_remark(value: str) -> str:
+    return _REMARK.sub("", value).strip()
+
+
+def _a_name_as_listed(value: str) -> bool:
+    """Whether a listed value is written as a person's name: "Ines Carvalho", "SATO/HIROSHI MR", "LUKAS MEIER"."""
+    words = value.split()
+    if any(character.isdigit() for character in value):
+        return False  # "LH 400", "2 adults"
+    long_name = 4 <= len(words) <= 5 and all(word[:1].isupper() or word in _PARTICLES for word in words)
+    return looks_like_a_name(value) or "/" in value or (value.isupper() and len(words) >= 2) or long_name
+
+
+# The words for people a label may list them under ("Traveller:", "Guests"), where the description shares them.
+_PEOPLE_WORDS = frozenset(
+    "traveller travellers traveler travelers passenger passengers guest guests attendee attendees participant "
+    "participants member members speaker speakers host hosts presenter presenters panellist panellists panelist "
+    "panelists people person persons player players patient patients student students employee employees".split()
+)
+# Small words inside a long name ("María del Carmen Ruiz").
+_PARTICLES = frozenset("de del della di da van von der den du la le y e dos das bin ibn al el".split())
+# A remark in brackets after a value: "Sam de Vries (child)".
+_REMARK = re.compile(r"\s*\([^()]*\)")
+# A line's bullet, number or short label before its value ("- ", "2. ", "Child: ").
+_BULLET_OR_LABEL = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])?\s*(?:[^\W\d_]{2,12}:\s+)?")
 
 
 def _holding(values: list[str], text: str, field: str) -> list[str]:
@@ -1113,6 +1327,16 @@ def _said(path: str, text: str) -> bool | None:
     return said.pop() if len(said) == 1 else None
 
 
+def _without_null(spec: dict[str, Any]) -> dict[str, Any]:
+    """An optional field's ``spec`` without its null branch, where it has one other."""
+    branches = spec.get("anyOf")
+    real = [branch for branch in branches if branch.get("type") != "null"] if isinstance(branches, list) else []
+    if len(real) != 1:
+        return spec
+    branch: dict[str, Any] = real[0]
+    return {key: value for key, value in spec.items() if key not in ("anyOf", "default")} | branch
+
+
 def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:
     """``spec`` limited to ``values`` (for an array, to arrays among ``values``, or items each one of them)."""
     branches = spec.get("anyOf")
@@ -1168,7 +1392,7 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
 
     found = [value for value in dict.fromkeys(values) if compiled.search(value) and not part_of_a_code(value)]
     # A year or a day of a date is no code where the text offers any other ("2024" of "Mon 21 Oct 2024").
-    dated = {value for value in found if _only_in_dates(value, facts)}
+    dated = {value for value in found if only_in_dates(value, facts)}
     return [value for value in found if value not in dated] if len(dated) < len(found) else found
 
 
@@ -1199,7 +1423,7 @@ def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
     return list(dict.fromkeys(labelled)) or values
 
 
-def _only_in_dates(value: str, facts: TextFacts) -> bool:
+def only_in_dates(value: str, facts: TextFacts) -> bool:
     """Whether the text writes ``value`` only as a part of a date (its year, its day)."""
     if not value.isdigit():
         return False

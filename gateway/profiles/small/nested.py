@@ -18,6 +18,7 @@ list routes (``records.RecordLists``).
 """
 
 import itertools
+import json
 import re
 import typing
 from collections.abc import AsyncGenerator, Callable, Iterator
@@ -32,7 +33,7 @@ from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool, unit_of
+from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool, only_in_dates, unit_of
 from gateway.profiles.small.people import (
     lists_people,
     looks_like_a_name,
@@ -43,6 +44,7 @@ from gateway.profiles.small.people import (
 )
 from gateway.profiles.small.settling import settle
 from gateway.profiles.small.tables import (
+    FORM_LINE,
     RULE_LINE,
     cell_per_line_tables,
     cells,
@@ -51,6 +53,7 @@ from gateway.profiles.small.tables import (
     heading,
     labelled_cells,
     labelled_row,
+    spaced_tables,
 )
 from gateway.schemas.compiler import CompiledSchema, Example, SchemaOptions
 
@@ -61,6 +64,9 @@ _SENTENCE_END = re.compile(
     r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)(?<!str)"
     r"(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?<!\bSept)[.!?]\s+(?=\w)"
 )
+# ... or before a whole remark in brackets ("... at 11:15. (not the Ryanair one Tom booked)."), not a bracket
+# after an abbreviation ("2 tsp. (heaped) baking powder").
+_SENTENCE_OR_REMARK = re.compile(rf"{_SENTENCE_END.pattern}|[.!?]\s+(?=\([^()]*\)\s*(?:$|[.!?]))")
 # A piece of an inline list ends at a comma, a semicolon or a plus sign between spaces.
 _PIECE_BREAK = re.compile(r"\s*(?:[,;]|\s\+\s)\s*")
 # "Ingredients: 200 g flour", "Lemon Salmon — 2 fillets", "Guests | Ann Lee": the label before the first piece.
@@ -151,7 +157,8 @@ _EXCEPT = re.compile(r"(?i)\((?:other than|except|not|unless|but)\b[^)]*\)")
 # "with no class", "without lectures": what a thing lacks names it.
 _LACKING = re.compile(r"(?i)\bno [^\W\d_]+$")
 _CANCELLED = (
-    "cancelled canceled entfällt abgesagt annulé annulée annullato annullata cancelado cancelada afgelast inställd "
+    "cancelled canceled entfällt abgesagt storniert annulé annulée annullato annullata cancelado cancelada afgelast "
+    "geannuleerd inställd "
     "休講 中止".split()
 ) + ["fällt aus"]
 
@@ -180,11 +187,34 @@ _COMPOUND_ENDS = frozenset({"pause"})  # "Kaffeepause", "Mittagspause" - not "Ou
 
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
     """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business"), or
-    a compound's known end ("Kaffeepause", "Mittagspause")."""
+    a compound's known end ("Kaffeepause", "Mittagspause") - not as what comes before or after it ("At 10.45,
+    after tea, ... until lunch": the item between them)."""
     return any(
-        re.search(rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", piece)
+        not _BESIDE.search(piece, max(0, found.start() - 20), found.start())
         for word in left
+        for found in re.finditer(
+            rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", piece
+        )
     )
+
+
+# Words that set a thing beside an item rather than name it: "after tea", "until lunch", "followed by drinks".
+_BESIDE = re.compile(r"(?i)\b(?:after|before|until|till|followed by|then|during|over)(?:\s+(?:the|a|an))?\s+$")
+
+
+_BRACKET_OPEN = re.compile(r"\s*\([^()]*$")  # a bracket opened and not closed: "(Sat, "
+# A piece saying its item is cancelled, in any of those words.
+_SAYS_CANCELLED = re.compile("(?i)" + "|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in _CANCELLED))
+
+
+def _cancelled(piece: str, item: CompiledSchema) -> bool:
+    """Whether a piece says its item - one known by a key, a flight by its number - is cancelled ("CANCELLED  LX
+    38", "votre vol AF 1080 ... a été annulé"): no item, unless the item can say so itself (a status field, a
+    "cancelled" choice)."""
+    if _SAYS_CANCELLED.search(piece) is None or _key_field(item) is None:
+        return False  # (an invoice's "Fee for cancelled session" is a line like any other)
+    said = json.dumps(item.model_schema).casefold()
+    return "cancel" not in said and "status" not in said
 
 
 _MOVED = re.compile(
@@ -491,6 +521,8 @@ def pieces(
     # Items known by the array's own name: a list under "Action items:", or lines each after "ACTION:".
     named = _stems(about.split(maxsplit=1)[0].replace("_", " ")) if about.strip() else set()
     if typed and not _typed_fields(item)[1]:  # no typed value every item has to know them by
+        if forms := _form_blocks(text, item):  # "Item: ... / SKU: ... / Qty: 1": a form each, not its first line
+            return forms[:MAX_PIECES]
         headed = (
             run
             for label, run, _ in _bullet_runs(text)
@@ -502,8 +534,14 @@ def pieces(
     marked = [piece for piece in _marked_lines(text, item) if not _names_other(piece, others)] if typed else []
     if len(marked) >= 2:
         return marked[:MAX_PIECES]
+    # Items known by a required value (a flight's number) first; those known by a time after the programme's
+    # items that open with one.
+    if typed and _typed_fields(item)[1] and (blocks := _field_blocks(text, item)):
+        return blocks[:MAX_PIECES]
     if opened := _opened_blocks(text, item):
         return opened[:MAX_PIECES]
+    if typed and (blocks := _field_blocks(text, item) or _form_blocks(text, item)):
+        return blocks[:MAX_PIECES]
     words = _stems(about)
     if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
         words -= {other[:4] for other in others}
@@ -540,12 +578,190 @@ def pieces(
     if lead:
         joined = [run for named, run, block in runs if block and not named and _leading(run, item) & lead]
         best = [piece for run in joined for piece in run]
+    elif (
+        block
+        and not labelled
+        and (key := _key_field(item)) is not None
+        and key in item.model_schema.get("required", [])
+    ):
+        # Items known by a key (a flight's number), a line each under headings ("Outbound - Tue 14 May", two
+        # flights; "Return - Sun 26 May", one): every line holding a whole item, in text order.
+        best = [
+            piece
+            for _, run, _ in lines
+            for piece in run
+            if not _names_other(piece, others) and _holds_item(piece, item, key)
+        ] or best
     if block and len(best) >= 3 and (opening := _leading(best[1:], item)) and not _leading(best[:1], item) & opening:
         best = best[1:]  # their heading, offering a value too: "Schedule (Saturdays, 10:00 AM – 1:00 PM)"
     rows = [piece for piece in best if labelled_cells(piece)]
     # A table's rows, not the line of totals below them; one "Subtotal: £26.00 | Shipping: £4.00" is no item.
     best = rows if len(rows) >= 2 else [piece for piece in best if piece not in rows] or best
     return best[:MAX_PIECES]
+
+
+def _field_blocks(text: str, item: CompiledSchema) -> list[str]:
+    """Items written a value or a field a line (an app's "LH 1166 / Frankfurt / FRA / 06:50", an e-mail's "Flight:
+    BA 117 / From: London (LHR) / Departs: 12 Mar 08:25") or over sentences ("I fly LO 379 from Chopin (WAW) to
+    Zurich (ZRH). It leaves at 7.10."), where no line that is no sentence offers an item alone: the text's lines
+    (a line of sentences, each sentence) cut into blocks at blank lines, at a line offering the item's key value
+    (its first required value of a kind no other field has: a flight number) when the block has one, and at a
+    label the block has used. Only blocks offering a key and as many of the item's required values (but dates,
+    which a heading may hold) as the fullest, and more than half of them; none unless two do."""
+    key = _key_field(item)
+    if key is None:
+        return []
+    units: list[tuple[int, int]] = []  # (start, end) of each line or sentence; (n, n) for a blank line
+    for line in re.finditer(r"(?m)^.*$", text):
+        stripped = line.group().strip()
+        if not stripped:
+            units.append((line.start(), line.start()))
+        elif _prose(stripped):
+            units += [
+                (line.start() + found.start(), line.start() + found.end())
+                for found in re.finditer(r"\S(?:.*?\S)?(?=\s*$|(?:[.!?]+\s+)(?=[\w(]))[.!?]*", line.group())
+            ]
+        elif _holds_item(stripped, item, key):
+            return []  # a line holds an item: read line by line
+        else:
+            units.append((line.start() + line.group().index(stripped[0]), line.start() + len(line.group().rstrip())))
+    blocks: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    labels: set[str] = set()
+    keyed = False
+    for start, end in [*units, (len(text), len(text))]:
+        unit = text[start:end]
+        label = _NAME_LABEL.match(unit)
+        said = label.group(1).casefold() if label else None
+        keys = bool(unit) and _offers_key(unit, item, key)
+        if not unit or (said is not None and said in labels) or (keys and keyed):
+            # The lines above a key that offer no value but a date are its heading ("Rückflug", "So., 11.05.2025").
+            above = (span for span in current[::-1])
+            carried = list(itertools.takewhile(lambda span: _heading_only(text[span[0] : span[1]], item), above))
+            carried = carried[::-1] if keys and len(carried) < len(current) else []
+            if current[: len(current) - len(carried)]:
+                blocks.append(current[: len(current) - len(carried)])
+            current, labels, keyed = carried, set(), False
+        if unit:
+            current.append((start, end))
+            labels |= {said} if said is not None else set()
+            keyed = keyed or keys
+    required = _typed_fields(item)[1] - set(_date_fields(item))  # a date may stand in a heading above the block
+    offered: dict[str, int] = {}
+    for block in blocks:
+        # Not the lines after a block's last value ("Hotel: Scandic Hamburg, 2 nights", "Passengers", their names).
+        valued = [index for index, (start, end) in enumerate(block) if _offered(text[start:end], item)]
+        if not valued or valued[-1] >= 24:
+            continue
+        block = block[: valued[-1] + 1]
+        piece = text[block[0][0] : block[-1][1]]
+        if _offers(piece, item) and any(_offers_key(text[start:end], item, key) for start, end in block):
+            offered[piece] = len(_offered(piece, item) & required)
+    # Blocks offering as much as the fullest (a ticket number's "157" offers a flight number, and no airports).
+    found = [piece for piece, count in offered.items() if count == max(offered.values())]
+    return found if len(found) >= 2 else []
+
+
+def _form_blocks(text: str, item: CompiledSchema) -> list[str]:
+    """Items written as forms, a field a line ("Item: Merino jumper / SKU: MJ-CRW-NV-M / Qty: 1 / Unit price:
+    £68.00"): blocks of lines cut at blank lines and where a label comes again, each without the lines after it
+    whose labels no other block has (a total); those sharing two labels with another block and offering two of
+    the item's typed values or more. None unless two blocks are."""
+    blocks: list[list[tuple[str, str | None]]] = []
+    current: list[tuple[str, str | None]] = []
+    for line in [*text.splitlines(), ""]:
+        stripped = line.strip()
+        label = FORM_LINE.match(stripped)
+        said = " ".join(label.group(1).casefold().split()) if label else None
+        if not stripped or (said is not None and said in {own for _, own in current}):
+            # The lines without a label just above a label that comes again open the next form (its product).
+            carried = list(itertools.takewhile(lambda line: line[1] is None, current[::-1]))[::-1] if stripped else []
+            carried = carried if len(carried) < len(current) else []
+            if current[: len(current) - len(carried)]:
+                blocks.append(current[: len(current) - len(carried)])
+            current = carried
+        if stripped:
+            current.append((stripped, said))
+    labels = [{said for _, said in block if said is not None} for block in blocks]
+    typed = _typed_fields(item)[0]
+    fields = _field_stems(item)
+    found = []
+    for index, block in enumerate(blocks):
+        others = [own for position, own in enumerate(labels) if position != index]
+        if not any(len(labels[index] & own) >= 2 for own in others) or any(_prose(_value(line)) for line, _ in block):
+            continue
+        shared = set().union(*others) & labels[index]
+        if not any(_word_stems(label.replace("qty", "quantity")) & fields for label in shared):
+            continue  # forms of something else ("Seller / Name: / Address:" over "Buyer / Name: / Address:")
+        while block and block[-1][1] not in shared:
+            block = block[:-1]  # "Total excl. VAT: 40 870,00 kr" after the last item's lines
+        # ... nor the lines before its first that only the first form has ("Order no:", "Customer:").
+        first = next((position for position, (_, said) in enumerate(block) if said in shared), 0)
+        before = [position for position, (_, said) in enumerate(block[:first]) if said is not None]
+        block = block[before[-1] + 1 :] if before else block
+        piece = "\n".join(line for line, _ in block)
+        if len(_offered(piece, item) & typed) >= 2:
+            found.append(piece)
+    return found if len(found) >= 2 else []
+
+
+def _value(line: str) -> str:
+    """A form's line without its label ("Art. no: 40224417" is no sentence)."""
+    return FORM_LINE.sub("", line)
+
+
+def _holds_item(line: str, item: CompiledSchema, key: str) -> bool:
+    """Whether a line offers an item whole: its key, and as many values as its required fields but dates ("LH 1159
+    BCN 06:05 -> FRA 08:20"; not "KLM KL 1652", whose one "KLM" is no origin and destination both)."""
+    if not (_offers(line, item, line=True) and _offers_key(line, item, key)):
+        return False
+    narrowed = _piece_properties(line, item)
+    needed = _typed_fields(item)[1] - set(_date_fields(item))
+    values = {str(value) for name in needed for value in _enum_of(narrowed.get(name, {}))}
+    return len(values) >= len(needed)
+
+
+def _heading_only(line: str, item: CompiledSchema) -> bool:
+    """Whether a line offers none of an item's typed values but a date ("So., 11.05.2025", "Return flights")."""
+    return not (_offered(line, item) & _typed_fields(item)[0]) - set(_date_fields(item))
+
+
+def _offers_key(line: str, item: CompiledSchema, key: str) -> bool:
+    """Whether a line offers a value of the key field, not written only as a part of a date ("2025") or a code."""
+    spec = _piece_properties(line, item).get(key, {})
+    return any(not only_in_dates(str(value), facts_of(line)) and _whole(str(value), line) for value in _enum_of(spec))
+
+
+def _whole(value: str, line: str) -> bool:
+    """Whether a line writes a value as a whole code, not a part of one ("157" of a ticket's "157-2418830264"),
+    spaces between its letters allowed; a value it writes in another form ("9" for "09:00") is whole."""
+    written = "[ ]?".join(map(re.escape, value))
+    return re.search(written, line) is None or re.search(rf"(?<![\w-]){written}(?![\w-])", line) is not None
+
+
+def _key_field(item: CompiledSchema) -> str | None:
+    """The item's first required field of a typed kind (pattern, format) no other field shares: a flight's number,
+    not its airports (two fields of one pattern); for an item without required typed fields, its first time of
+    day (a talk's start)."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+
+    def kind(spec: dict[str, Any]) -> tuple[Any, ...]:
+        branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+        return branch.get("type"), branch.get("format"), branch.get("pattern")
+
+    kinds = [kind(spec) for spec in properties.values()]
+    for name in item.model_schema.get("required", []):
+        # A code or a date, not a bare number ("Order 5521" would key an invoice line's quantity).
+        if (
+            name in properties
+            and kind(properties[name])[1:] != (None, None)
+            and kinds.count(kind(properties[name])) == 1
+        ):
+            return str(name)
+    if item.model_schema.get("required") and _typed_fields(item)[1]:
+        return None
+    # An item known by no required value: its first time of day, where it has one (a talk's start).
+    return next((name for name, spec in properties.items() if _clocked(spec)), None)
 
 
 def _first_stem(label: str) -> str:
@@ -793,7 +1009,12 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
     for table in _tables(text):
         # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside"); a
         # table of as many columns without one continues the table above it (the second day of a programme).
-        heading, rows = ([], table) if _offers(table[0], item) else (cells(table[0]), table[1:])
+        # (a row of names alone naming the item's fields, no digit in it, is a heading: "Pos | Art.-Nr. | Qty |
+        # Unit price (EUR)"; not "| Ann Lee | ann@lee.org | vegan |").
+        named_only = not any(character.isdigit() for character in table[0]) and bool(
+            _word_stems(table[0]) & _field_stems(item)
+        )
+        heading, rows = ([], table) if _offers(table[0], item) and not named_only else (cells(table[0]), table[1:])
         if found and not heading and len(cells(table[0])) <= len(above):
             heading = above
         elif found:
@@ -919,11 +1140,14 @@ def _line_blocks(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[st
 def _inline_runs(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[str], float]]:
     """Runs of comma- or semicolon-separated pieces in one sentence ("Ingredients: 200 g flour, 2 eggs, a pinch
     of salt"), each with its label and the share of its pieces that offer an item's values."""
+    required = bool(_typed_fields(item)[1])
     for sentence in _sentences(text):
         sentence = sentence.strip().strip("|").strip()  # a table row: "| Guests | Ann Lee; Bo Chan |"
         label = _LABEL.match(sentence)
         parts = [part.strip(" .") for part in _split(_LABEL.sub("", sentence)) if part.strip(" .")]
-        if not parts or any(len(part.split()) > 12 for part in parts):
+        # A long part is a sentence's clause, unless it offers an item known by its required values ("BA2490 from
+        # Gatwick (LGW) to Verona (VRN) on 21 June 2024 at 6:40am, and back on BA2491 ...").
+        if not parts or any(len(part.split()) > 12 and not (required and _offers(part, item)) for part in parts):
             continue
         offering = sum(_offers(part, item) for part in parts)
         yield (label.group() if label else ""), parts, offering / len(parts)
@@ -931,10 +1155,11 @@ def _inline_runs(text: str, item: CompiledSchema) -> Iterator[tuple[str, list[st
 
 def _split(sentence: str) -> list[str]:
     """A sentence cut at its commas, semicolons and pluses, but not inside a date ("April 2, 2024")."""
-    dates = [(found.start, found.end) for found in facts_of(sentence).dates]
+    kept = [(found.start, found.end) for found in facts_of(sentence).dates]
+    kept += [found.span() for found in re.finditer(r"\([^()]*\)", sentence)]  # "(serves 6, 10 min prep)"
     parts, position = [], 0
     for match in _PIECE_BREAK.finditer(sentence):
-        if any(start <= match.start() < end for start, end in dates):
+        if any(start <= match.start() < end for start, end in kept):
             continue
         parts.append(sentence[position : match.start()])
         position = match.end()
@@ -943,9 +1168,10 @@ def _split(sentence: str) -> list[str]:
 
 
 def _sentences(text: str) -> Iterator[str]:
+    """A text's sentences, line by line; a remark in brackets after a full stop is one of its own."""
     for line in text.splitlines():
         position = 0
-        for match in _SENTENCE_END.finditer(line):
+        for match in _SENTENCE_OR_REMARK.finditer(line):
             yield line[position : match.start()]
             position = match.end()
         yield line[position:]
@@ -984,12 +1210,27 @@ def _offers(piece: str, item: CompiledSchema, *, line: bool = False) -> bool:
     return bool(offered)
 
 
+def _piece_properties(piece: str, item: CompiledSchema) -> dict[str, Any]:
+    """The item's tool properties narrowed to ``piece`` alone, kept for the pieces and lines of the last requests
+    (laying a text out asks for each line's several times). Read-only."""
+    key = (piece, item.name, item.content_hash, item.model.__name__)
+    properties = _narrowed_pieces.get(key)
+    if properties is None:
+        tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
+        properties = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"].get("properties", {})
+        if len(_narrowed_pieces) >= 4096:
+            _narrowed_pieces.pop(next(iter(_narrowed_pieces)))
+        _narrowed_pieces[key] = properties
+    return properties
+
+
+_narrowed_pieces: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+
+
 def _offered(piece: str, item: CompiledSchema) -> set[str]:
     """The item's fields the narrowed tool gives candidates for, read from ``piece`` alone."""
-    tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
-    narrowed = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"]
     offered = set()
-    for name, spec in narrowed.get("properties", {}).items():
+    for name, spec in _piece_properties(piece, item).items():
         if any(branch.get("enum") for branch in spec.get("anyOf", [spec])):
             offered.add(name)
     if facts_of(piece).days:  # "Jan 15 — Wedging": a day of a month, its year written elsewhere in the text
@@ -1021,8 +1262,7 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
     in the order the schema names them, where it offers as many as there are fields ("BCN 06:05 -> FRA 08:20":
     origin BCN, destination FRA, departure 06:05, arrival 08:20); a required date the piece offers none for takes
     the last date written before it (its heading: "Outbound - Tue 14 May 2024")."""
-    tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
-    narrowed = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"].get("properties", {})
+    narrowed = _piece_properties(piece, item)
     properties: dict[str, Any] = item.model_schema.get("properties", {})
     kinds: dict[tuple[Any, ...], list[str]] = {}
     for name, spec in properties.items():
@@ -1042,17 +1282,41 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
     start = _place_in(text, piece)
     required = set(item.model_schema.get("required", []))
     # A day of a month the piece writes without its year ("Jan 15 — Wedging"), in the text's one year.
-    own = [found.value for found in facts_of(text).yearless_dates if start <= found.start < start + len(piece)]
+    facts = facts_of(text)
+    times = [found.end for found in facts.times if start <= found.start < start + len(piece)]
+    own = [
+        found.value
+        for found in facts.yearless_dates
+        if start <= found.start < start + len(piece)
+        # not the day a later time falls on: "11:59 PM -> 8:05 AM (Sat, Feb 22)", in brackets after the last time
+        and not (len(times) >= 2 and found.start > times[-1] and _BRACKET_OPEN.match(text[times[-1] : found.start]))
+    ]
     dated = _date_fields(item)
     if start >= 0 and own and len(own) == len(dated) and not any(_enum_of(narrowed.get(name, {})) for name in dated):
         fixed |= {name: [value] for name, value in zip(dated, own, strict=True)}  # in the order the schema names
     for name in dated:
         if name in fixed:
             continue
+        if not _enum_of(narrowed.get(name, {})) and start >= 0 and name in required:
+            # A required date the piece writes none of and no heading above it gives: the one labelled by the
+            # field's name below it ("Departure: 22 Mar 2025" under the flight's line), else any the text writes -
+            # never one the model makes up.
+            stems = _stems(name.replace("_", " ")) - {"date"}
+            every = [*facts.dates, *facts.yearless_dates]
+            below = [
+                found.value
+                for found in sorted(every, key=lambda found: found.start)
+                if found.start >= start + len(piece) and _stems(_label_before(text, found)) & stems
+            ]
+            if below and not any(found.end <= start and not _labelled_at(text, found) for found in every):
+                fixed[name] = below[:1]
+                continue
+            if not any(found.end <= start and not _labelled_at(text, found) for found in every) and every:
+                fixed[name] = list(dict.fromkeys(found.value for found in every))
+                continue
         if not _enum_of(narrowed.get(name, {})) and start > 0:
             # An optional date only from a heading: a line that holds a date and little else ("Day 2 - Fri 14 Mar
             # 2025"; "DAY 1 - Wednesday 17 September" under a title dated "17-18 September 2025").
-            facts = facts_of(text)
             before = next(
                 (
                     found.value
@@ -1074,6 +1338,12 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
     )
 
 
+# What a talk's piece writes just before its speakers: a dash, "with", "by", "feat.", "Speaker(s):", a bar, a
+# bracket, a line's start - a title before the name allowed.
+_SPEAKER_CUE = re.compile(
+    r"(?i)(?:\s[–—-]|\bwith|\bby|\bfeat\.?|\b(?:speakers?|hosts?|presenters?|panel(?:lists?)?|moderator)\s*:|\||\(|\n)"
+    r"\s*(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+)?$"
+)
 # A task given to someone: "Sam to send the budget to the board by Friday 3 May", "Rosa will draft the newsletter",
 # "Bram: sign the contract", "Arjun – set up the triage rotation – by 24/01/2025".
 _ASSIGNED = re.compile(
@@ -1177,7 +1447,13 @@ def _segment_choices(
         words = {word.casefold() for word in name_words(name)}
         if names and lists_people(name) and _kind(spec, definitions) == "strings":
             # The people a line names are its speakers, each without a title ("Dr. Rachel Andrews").
-            fixed[name] = list(dict.fromkeys(without_titles(person) for person in names))
+            # In the order the piece writes them ("Panel with Ben Ode and Cara Lin, moderated by Dan Wu": the
+            # moderator last); after a speaker's cue ("— Rachel Andrews", "with Ben Ode", "Speaker: Dr. ...") the one
+            # list offered, no null beside it; else the names a list may hold ("Keynote: Remembering Grace Hopper").
+            written = sorted(dict.fromkeys(names), key=lambda person: piece.find(person) % (len(piece) + 1))
+            named = list(dict.fromkeys(without_titles(person) for person in written))
+            cued = _SPEAKER_CUE.search(piece[: max(piece.find(written[0]), 0)]) is not None
+            fixed[name] = [named] if cued else named
             continue
         if _kind(spec, definitions) != "string" or lists_people(name) or words & {"name", "person"}:
             continue
@@ -1353,7 +1629,10 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
             elif kind == "strings":
                 fixed[name] = [_cell_values(value)] if _cell_values(value) else []
             elif within := [choice for choice in _enum_of(narrowed.get(name, {})) if choice in value]:
-                fixed[name] = within  # (a cell the field is offered nothing of leaves its choices as they are)
+                # The cell whole first ("Hex bolt M10x40, DIN 933, zinc plated"), then what the text offers of it
+                # (a cell the field is offered nothing of leaves its choices as they are).
+                whole = [value] if kind == "string" and value not in within and _safe_cell(value, spec) else []
+                fixed[name] = whole + within
         elif kind == "string":
             if name not in required and len(free) <= sum(1 for other in loose if other in required):
                 fixed[name] = []  # the cells no column claims are the required fields'
@@ -1362,6 +1641,13 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
                     choice for choice in _enum_of(narrowed.get(name, {})) if any(choice in value for value in free)
                 ]
     return {name: values for name, values in fixed.items() if values or name not in required}
+
+
+def _safe_cell(value: str, spec: dict[str, Any]) -> bool:
+    """Whether a cell can be offered whole: within the field's length bounds, and closing the brackets it opens."""
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    bounded = branch.get("minLength", 1) <= len(value) <= branch.get("maxLength", 300)
+    return bounded and value.count("(") == value.count(")") and '"' not in value and "\\" not in value
 
 
 def _word_stems(words: str) -> set[str]:
@@ -1539,6 +1825,29 @@ def _place_in(text: str, piece: str) -> int:
     return -1
 
 
+def _ends(part: Part, items: list[dict[str, Any]]) -> dict[str, str]:
+    """The object's dates its description says are its first or last item's ("The date the course starts (its
+    first lesson)"): the earliest or latest date of the items read."""
+    nouns = {_singular(word.casefold()) for word in (*name_words(part.name), *name_words(part.item.model.__name__))}
+    dated = _date_fields(part.item)
+    days = sorted(item[name] for item in items for name in dated[:1] if isinstance(item.get(name), str))
+    ends: dict[str, str] = {}
+    for name in _date_fields(part.rest) if days else []:
+        said = _stems_of(part.rest.model_schema["properties"][name].get("description") or "")
+        if not nouns & said:
+            continue  # not said of the items
+        if "first" in said:
+            ends[name] = days[0]
+        elif "last" in said:
+            ends[name] = days[-1]
+    return ends
+
+
+def _stems_of(description: str) -> set[str]:
+    """A description's words, lower case and singular."""
+    return {_singular(word) for word in re.findall(r"[^\W\d_]+", description.casefold())}
+
+
 def _heading_date(text: str, found: Found) -> bool:
     """Whether a date stands on a line of its own, with three words or fewer beside it ("Day 2 - Friday")."""
     line_start = text.rfind("\n", 0, found.start) + 1
@@ -1553,6 +1862,12 @@ def _place_of(value: str, piece: str) -> int:
     """Where ``piece`` writes ``value``, or a time without its leading zero ("06:40" as "6:40 AM"); -1 if not."""
     place = piece.find(value)
     return piece.find(value.lstrip("0")) if place < 0 and value.startswith("0") else place
+
+
+def _label_before(text: str, found: Found) -> str:
+    """The words before a value on its line up to a colon ("Departure: 22 Mar 2025" -> "Departure"), or ""."""
+    line = text[text.rfind("\n", 0, found.start) + 1 : found.start]
+    return line.rsplit(":", 1)[0].rsplit("|", 1)[-1] if ":" in line else ""
 
 
 def _labelled_at(text: str, found: Found) -> bool:
@@ -1634,7 +1949,8 @@ class NestedReader:
         self, schema: CompiledSchema, text: str, ask: Ask
     ) -> AsyncGenerator[dict[str, Any] | BaseModel, None]:
         """Each step's progress (``{name: [items so far]}``, ``{name: object}``), then the object."""
-        text = cell_per_line_tables(comma_tables(text))  # an export's rows, a PDF's cells, read as a table's
+        # An export's rows, a PDF's cells, columns set apart by spaces: read as a table's.
+        text = cell_per_line_tables(spaced_tables(comma_tables(text)))
         whole: BaseModel | None = None
         async with aclosing(self._with_items(schema, text, ask)) as steps:
             async for step in steps:
@@ -1709,7 +2025,7 @@ class NestedReader:
         found = [
             _plain(piece)
             for piece in laid
-            if not (part and _left_out_piece(piece, part.left_out) and not _moved(piece))
+            if not (part and (_left_out_piece(piece, part.left_out) or _cancelled(piece, part.item))) or _moved(piece)
         ]
         if part is None or (not found and part.required):
             yield await ask("one", text)
@@ -1763,4 +2079,12 @@ class NestedReader:
         except ValidationError:  # the items do not fit the whole (fewer than its minItems, say)
             yield await ask("one", text)
             return
-        yield settle(whole, text)
+        whole = settle(whole, text)
+        if ends := _ends(part, items):  # after settling, which keeps a date the text writes once for one field
+            try:
+                whole = schema.model.model_validate(
+                    {**whole.model_dump(mode="json", exclude_none=True), **ends}, context={"text": text}
+                )
+            except ValidationError:
+                pass  # the schema's own checks refuse it: the object as read
+        yield whole

@@ -120,17 +120,27 @@ def labels_a_person_before(value: str, text: str) -> bool:
 
 
 # Titles and offices written before a name ("Dr. Rachel Andrews", "Justice K. Sreedevi", "Cllr Imran Siddiqui").
-_TITLES_BEFORE = re.compile(
-    r"^(?:(?:Dr|Dra|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Reverend|Justice|Judge|Mayor|Cllr|"
-    r"Councillor|Senator|Hon|Capt|Col|Gen|Sgt|Lt|Mme|Mlle|Herr|Frau)\.?\s+)+"
+# The titles a name is written after ("Dr.", "Cllr", "Professeure", "Chef"): a name is given without them.
+TITLE_WORDS = (
+    r"Dr|Dra|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Professeure?|Profesora?|Sir|Dame|Rev|Revd|Reverend|Justice|Judge|"
+    r"Mayor|Cllr|Councillor|Senator|Hon|Capt|Col|Gen|Sgt|Lt|Mme|Mlle|Herr|Frau|Chef|Sensei"
 )
+_TITLES_BEFORE = re.compile(rf"^(?:(?:{TITLE_WORDS})\.?\s+)+")
 
 
 def without_titles(name: str) -> str:
-    """A person's name without the titles written before it ("Dr. Rachel Andrews" -> "Rachel Andrews"), where a
-    whole name remains ("Dr. Andrews" stays)."""
-    bare = untitled(name)
+    """A person's name without the titles written before it ("Dr. Rachel Andrews" -> "Rachel Andrews", "MRS ANJALI
+    MEHTA" -> "ANJALI MEHTA"), where a whole name remains ("Dr. Andrews" stays), or after an airline's "SURNAME/
+    GIVEN" ("SATO/HIROSHI MR" -> "SATO/HIROSHI")."""
+    if "/" in name:
+        return _TITLE_AFTER.sub("", name.strip())
+    bare = _CAPITAL_TITLES.sub("", untitled(name))
     return bare if len(bare.split()) >= 2 else name.strip()
+
+
+# Titles as tickets write them: in capitals before a name in capitals, after a "SURNAME/GIVEN".
+_CAPITAL_TITLES = re.compile(r"^(?:(?:MR|MRS|MS|MSTR|MISS|DR|PROF)\.?\s+)+(?=[A-Z]+\b)")
+_TITLE_AFTER = re.compile(r"\s+(?:MR|MRS|MS|MSTR|MISS|DR|PROF)\.?$")
 
 
 def untitled(name: str) -> str:

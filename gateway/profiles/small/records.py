@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from gateway.errors import ExtractionFailed
 from gateway.profiles import Ask
 from gateway.profiles.small.nested import NestedReader, Part, nested_part, pieces, sections
-from gateway.profiles.small.tables import RULE_LINE, comma_tables, heading, labelled_row
+from gateway.profiles.small.tables import RULE_LINE, comma_tables, heading, labelled_row, spaced_tables
 from gateway.schemas.compiler import CompiledSchema
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h][.)])\s+")
@@ -106,7 +106,8 @@ class RecordLists:
         return True
 
     async def read(self, schema: CompiledSchema, text: str, ask: Ask) -> AsyncIterator[BaseModel]:
-        text = comma_tables(text)  # an export's rows ("#KC1042,2025-05-14,Amira Haddad") read as a table's
+        # An export's rows ("#KC1042,2025-05-14,Amira Haddad") and columns set apart by spaces, read as a table's.
+        text = spaced_tables(comma_tables(text))
         part = nested_part(schema)
         if part is not None:
             found = await asyncio.to_thread(_objects_with_items, text, part)  # a long text must not hold the loop

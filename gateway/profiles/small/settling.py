@@ -7,6 +7,7 @@ plain flour" beside an amount of 200 and a unit "g"), or ends with one joined by
 from Desert Bloom Logistics" beside that company), loses that part."""
 
 import re
+import sys
 import typing
 import unicodedata
 from functools import lru_cache
@@ -395,17 +396,32 @@ def _without_repeats(model: type[BaseModel], data: dict[str, Any], facts: TextFa
         value = data.get(name)
         if isinstance(value, dict) and (nested := _model_of(field.annotation)) is not None:
             changed = _without_repeats(nested, value, facts) or changed
-        if not isinstance(value, list) or not all(isinstance(item, str | int | float) for item in value):
+        if not isinstance(value, list):
             continue
         kept: list[Any] = []
         for item in value:
-            key = float(item) if isinstance(item, int | float) and not isinstance(item, bool) else item
-            if kept.count(item) >= max(_stated(key, facts), 1):
+            if (seen := kept.count(item)) and seen >= _room(item, facts):  # counted only for a repeat
                 changed = True
                 continue
             kept.append(item)
         data[name] = kept
     return changed
+
+
+def _room(item: Any, facts: TextFacts) -> int:
+    """How many times a list may hold ``item``: as many as the text states it - an object (a flight leg read twice)
+    as many times as the text states the rarest of its values."""
+    if isinstance(item, dict):
+        counts = [_stated(_key(leaf), facts) for leaf in _all_leaves(item) if isinstance(leaf, str | int | float)]
+        return min((count for count in counts if count), default=1)
+    if isinstance(item, str | int | float):
+        return max(_stated(_key(item), facts), 1)
+    return sys.maxsize  # nothing to count a list of lists by: kept
+
+
+def _key(value: Any) -> Any:
+    """A value as the text's facts hold it: a number as a float, a boolean or string as itself."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def _without_borrowed_items(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:

@@ -1,6 +1,7 @@
 """Tables written in text: lines of cells between ``|`` (Markdown and the like)."""
 
 import csv
+import itertools
 import re
 
 # A rule line between a table's heading and its rows ("|---|:--:|", "+----+").
@@ -66,6 +67,27 @@ def item_description(line: str) -> str | None:
     return best if laid_out else None
 
 
+def form_description(piece: str) -> str | None:
+    """The description an item written over lines holds ("Item: Merino crew-neck jumper, navy, size M" over its
+    "SKU:", "Qty:" and "Unit price:" lines; a product's line above "Sold by:" and "Qty:"): the wordiest line, without
+    its label, a bullet or a quantity or price at its ends. None for a piece of one line or without such a line."""
+    lines = [line.strip() for line in piece.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    best = None
+    for line in lines:
+        value = FORM_LINE.sub("", _BULLET.sub("", line))
+        for _ in range(2):  # a quantity and a price
+            value = _QUANTITY_TAIL.sub("", _QUANTITY_HEAD.sub("", value)).strip()
+        letters = sum(character.isalpha() for character in value)
+        if letters >= 3 and (best is None or letters > sum(character.isalpha() for character in best)):
+            best = value
+    return best
+
+
+# A form's line: a label of a few words (no digits) before its colon and a value ("Art. no: 40224417", "Price/unit:
+# 1 295 kr"), the label its first group.
+FORM_LINE = re.compile(r"^([^\W\d_][^:\d]{0,28}?)\s*:\s*(?=\S)")
 _CELL = re.compile(r"^([^:|]{1,40}?):\s+(.+)$", re.DOTALL)
 
 
@@ -111,6 +133,59 @@ def comma_tables(text: str) -> str:
         else:
             start += 1
     return "\n".join(lines)
+
+
+def spaced_tables(text: str) -> str:
+    """``text`` with each table laid out in columns of spaces - a heading of three or more names without digits
+    set apart by two spaces or more ("QTY  ITEM NO.   DESCRIPTION   UNIT PRICE"), then rows up to a blank line,
+    two or more of them fitting its columns - written as a table of cells between bars, each row's cells under
+    the column they stand under (a right-aligned amount too; a column a row leaves empty as "-"). Lines below
+    the rows whose cells do not fit the columns (one running across two: "FARE: PLN 3,480.00") stay as they
+    were, as does every other line; a table with such a line between its rows is left as written."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        columns = _spaced_columns(lines[index])
+        rows = list(itertools.takewhile(str.strip, lines[index + 1 :])) if columns else []
+        laid = [_under(columns, row) for row in rows]
+        fitting = list(itertools.takewhile(lambda row: row is not None, laid))
+        # Rows that fit, two or more, and only lines below them that do not (a total) - not a table broken by one.
+        if len(fitting) >= 2 and not any(row is not None for row in laid[len(fitting) :]):
+            lines[index] = " | ".join(name for name, _, _ in columns)
+            for offset, row in enumerate(laid, start=index + 1):
+                lines[offset] = " | ".join(row) if row is not None else lines[offset]
+        index += 1 + len(rows)
+    return "\n".join(lines)
+
+
+def _spaced_columns(line: str) -> list[tuple[str, int, int]]:
+    """A heading's column names with where each stands, set apart by two spaces or more; none for a line with a
+    digit, a bar or fewer than three names."""
+    if any(character.isdigit() for character in line) or "|" in line or "\t" in line:
+        return []
+    found = [(match.group(), match.start(), match.end()) for match in _SPACED_CELL.finditer(line)]
+    return found if len(found) >= 3 and all(len(name) <= 30 for name, _, _ in found) else []
+
+
+def _under(columns: list[tuple[str, int, int]], row: str) -> list[str] | None:
+    """A row's cells (set apart by two spaces or more) each under the column it overlaps most, "-" for a column
+    it leaves empty; None where a cell runs across another column's start, two share a column, one stands under
+    none, or fewer than two cells are found."""
+    starts = [start for _, start, _ in columns]
+    bounds = list(zip([0, *starts[1:]], [*starts[1:], 10**6], strict=True))
+    placed = ["-"] * len(columns)
+    for match in _SPACED_CELL.finditer(row):
+        if any(match.start() < start < match.end() - 1 for start in starts):
+            return None
+        overlaps = [min(end, match.end()) - max(start, match.start()) for start, end in bounds]
+        best = max(range(len(columns)), key=lambda position: overlaps[position])
+        if overlaps[best] <= 0 or placed[best] != "-":
+            return None
+        placed[best] = match.group()
+    return placed if sum(cell != "-" for cell in placed) >= 2 else None
+
+
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
 
 
 def _heading_row(line: str) -> bool:
