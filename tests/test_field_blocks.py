@@ -530,3 +530,23 @@ def test_names_after_a_speaker_s_cue_are_the_one_list_and_others_only_what_it_ma
     assert piece_choices(panel, panel, part.item)["speakers"] == [["Ben Ode", "Cara Lin", "Dan Wu"]]
     keynote = "09:30 Keynote: Remembering Grace Hopper"
     assert piece_choices(keynote, keynote, part.item).get("speakers") in (None, ["Remembering Grace Hopper"])
+
+
+def test_a_sentence_of_two_timed_talks_is_two_pieces(tmp_path: Path) -> None:
+    programme = compiled(
+        tmp_path,
+        "agenda",
+        "title: Agenda\ntype: object\nproperties:\n  talks:\n    type: array\n    items:\n      type: object\n"
+        "      properties:\n        title: {type: string}\n        start_time: {type: string, pattern: "
+        "'^([01][0-9]|2[0-3]):[0-5][0-9]$'}\n      required: [title]\nrequired: [talks]\n",
+    )
+    part = nested_part(programme)
+    assert part is not None
+    text = (
+        "Spring Gathering, 20 April 2025.\n\nAt 10:00 Helen Marsh gives a talk on varroa. Tea break at 11:00, then "
+        'at 11:30 a workshop in the Main Hall, "Spring inspections", led by Geoff Turner.'
+    )
+    assert pieces(text, part.item, part.about, part.others)[-2:] == [
+        "Tea break at 11:00,",
+        'then at 11:30 a workshop in the Main Hall, "Spring inspections", led by Geoff Turner.',
+    ]

@@ -618,8 +618,9 @@ def _field_blocks(text: str, item: CompiledSchema) -> list[str]:
             units.append((line.start(), line.start()))
         elif _prose(stripped):
             units += [
-                (line.start() + found.start(), line.start() + found.end())
+                (line.start() + start, line.start() + end)
                 for found in re.finditer(r"\S(?:.*?\S)?(?=\s*$|(?:[.!?]+\s+)(?=[\w(]))[.!?]*", line.group())
+                for start, end in _clauses(found.group(), found.start())
             ]
         elif _holds_item(stripped, item, key):
             return []  # a line holds an item: read line by line
@@ -708,6 +709,24 @@ def _form_blocks(text: str, item: CompiledSchema) -> list[str]:
 def _value(line: str) -> str:
     """A form's line without its label ("Art. no: 40224417" is no sentence)."""
     return FORM_LINE.sub("", line)
+
+
+def _clauses(sentence: str, offset: int) -> list[tuple[int, int]]:
+    """A sentence's spans, cut before a clause that opens with a time of its own ("..., and at 2.15 we end with a
+    panel", "..., while at 1:30 the finance leads ..."): a sentence of two items is two pieces."""
+    cuts = [found.end() for found in _NEXT_TIMED_CLAUSE.finditer(sentence)]
+    bounds = [0, *cuts, len(sentence)]
+    return [
+        (offset + start, offset + start + len(sentence[start:end].rstrip()))
+        for start, end in itertools.pairwise(bounds)
+        if sentence[start:end].strip()
+    ]
+
+
+# A clause opening with its own time after a comma or a semicolon: ", and at 2.15", "; at 10:30", ", then from 4pm".
+_NEXT_TIMED_CLAUSE = re.compile(
+    r"(?i)(?<=[,;])\s+(?=(?:(?:and|then|while|before|after which)\s+)?(?:at|from)\s+(?:\d{1,2}(?:[:.]\d\d)?|half|noon))"
+)
 
 
 def _holds_item(line: str, item: CompiledSchema, key: str) -> bool:
