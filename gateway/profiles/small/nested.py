@@ -20,6 +20,7 @@ list routes (``records.RecordLists``).
 import itertools
 import json
 import re
+import threading
 import typing
 from collections.abc import AsyncGenerator, Callable, Iterator
 from contextlib import aclosing
@@ -1237,13 +1238,15 @@ def _piece_properties(piece: str, item: CompiledSchema) -> dict[str, Any]:
     if properties is None:
         tool = {"type": "function", "function": {"name": item.model.__name__, "parameters": item.model_schema}}
         properties = narrow_tool(tool, Grounding(piece, item))["function"]["parameters"].get("properties", {})
-        if len(_narrowed_pieces) >= 4096:
-            _narrowed_pieces.pop(next(iter(_narrowed_pieces)))
-        _narrowed_pieces[key] = properties
+        with _narrowed_lock:  # lists are laid out in worker threads, several requests at once
+            if len(_narrowed_pieces) >= 4096:
+                _narrowed_pieces.pop(next(iter(_narrowed_pieces)))
+            _narrowed_pieces[key] = properties
     return properties
 
 
 _narrowed_pieces: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+_narrowed_lock = threading.Lock()
 
 
 def _offered(piece: str, item: CompiledSchema) -> set[str]:
