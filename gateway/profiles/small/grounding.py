@@ -303,14 +303,10 @@ class _Narrowing:
         narrowed = self.definitions.get(name, {})
         properties = original.get("properties", {}) if isinstance(original, dict) else {}
 
-        def kind(spec: dict[str, Any]) -> tuple[Any, ...]:
-            branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
-            return branch.get("type"), branch.get("format"), branch.get("pattern")
-
-        kinds = [kind(spec) for spec in properties.values()]
+        kinds = [value_kind(spec) for spec in properties.values()]
         for field_name in original.get("required", []) if isinstance(original, dict) else []:
             spec = properties.get(field_name, {})
-            if kind(spec)[2] is None or kind(spec)[1] is not None or kinds.count(kind(spec)) != 1:
+            if value_kind(spec)[2] is None or value_kind(spec)[1] is not None or kinds.count(value_kind(spec)) != 1:
                 continue  # a code's pattern alone: not a date's, a time's or a name's
             values = narrowed.get("properties", {}).get(field_name, {}).get("enum")
             codes = [str(value) for value in values or [] if any(character.isdigit() for character in str(value))]
@@ -1325,6 +1321,12 @@ def _said(path: str, text: str) -> bool | None:
             answered = _ANSWERED_NO.match(text, match.end())
             said.add(not (match.group(1) or _NEGATION.search(before) or answered))
     return said.pop() if len(said) == 1 else None
+
+
+def value_kind(spec: dict[str, Any]) -> tuple[Any, ...]:
+    """A field's (type, format, pattern), of its one branch that is not null."""
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    return branch.get("type"), branch.get("format"), branch.get("pattern")
 
 
 def _without_null(spec: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,15 @@ from gateway.extraction.text_facts import Found, marked_as_quantity
 from gateway.profiles import Ask
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.grounding import Grounding, facts_of, mentioned, narrow_tool, only_in_dates, unit_of
+from gateway.profiles.small.grounding import (
+    Grounding,
+    facts_of,
+    mentioned,
+    narrow_tool,
+    only_in_dates,
+    unit_of,
+    value_kind,
+)
 from gateway.profiles.small.people import (
     lists_people,
     looks_like_a_name,
@@ -765,17 +773,13 @@ def _key_field(item: CompiledSchema) -> str | None:
     day (a talk's start)."""
     properties: dict[str, Any] = item.model_schema.get("properties", {})
 
-    def kind(spec: dict[str, Any]) -> tuple[Any, ...]:
-        branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
-        return branch.get("type"), branch.get("format"), branch.get("pattern")
-
-    kinds = [kind(spec) for spec in properties.values()]
+    kinds = [value_kind(spec) for spec in properties.values()]
     for name in item.model_schema.get("required", []):
         # A code or a date, not a bare number ("Order 5521" would key an invoice line's quantity).
         if (
             name in properties
-            and kind(properties[name])[1:] != (None, None)
-            and kinds.count(kind(properties[name])) == 1
+            and value_kind(properties[name])[1:] != (None, None)
+            and kinds.count(value_kind(properties[name])) == 1
         ):
             return str(name)
     if item.model_schema.get("required") and _typed_fields(item)[1]:
