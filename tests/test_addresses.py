@@ -8,8 +8,10 @@ import pytest
 
 from gateway.extraction.engine import Extractor, Final, Partial
 from gateway.profiles.small.addresses import parse, roles
+from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
+from tests.conftest import SHIPPED_SCHEMAS
 from tests.scripted_backend import ScriptedBackend
 
 PARCEL = """
@@ -366,3 +368,19 @@ async def test_top_level_fields_without_a_street_or_parts_the_address_lacks_keep
         "postal_code": "LS6 2AB",
         "country": "United Kingdom",
     }
+
+
+def test_an_optional_address_where_the_text_writes_none_is_left_out_of_the_tool(codegen_cache: Path) -> None:
+    invoice = compile_schema(SHIPPED_SCHEMAS / "invoice.yaml", codegen_cache)
+    tool = {"type": "function", "function": {"name": "Invoice", "parameters": invoice.model_schema}}
+
+    def party(text: str) -> dict[str, Any]:
+        parameters = narrow_tool(tool, Grounding(text, invoice))["function"]["parameters"]
+        party: dict[str, Any] = parameters["$defs"]["Party"]
+        return party
+
+    # No street, no postal code and town: a small model would fill every part with other words of the text.
+    bare = "BRIGHTSPARK ELECTRICAL LTD - INVOICE #BS-7781\nTo: Harlow Property Management\nTOTAL DUE: $690.00"
+    assert "address" not in party(bare)["properties"]
+    written = "Nordlicht Design AB, Storgatan 12, 111 51 Stockholm, Sweden\nInvoice no. ND-2024-118\nTotal: 1650.00 EUR"
+    assert "address" in party(written)["properties"]

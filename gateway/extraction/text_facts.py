@@ -256,30 +256,62 @@ _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛":
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): index for index, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
+_ENGLISH_MONTHS = frozenset(_MONTHS)
+# ... and in the languages programmes and letters are most often written in besides English ("13. Juni 2025",
+# "3 de marzo de 2025", "12 octobre 2025"): German, French, Spanish, Italian, Portuguese, Dutch.
+for _index, _names in enumerate(
+    (
+        "januar janvier enero gennaio janeiro januari jänner",
+        "februar février fevrier febrero febbraio fevereiro februari",
+        "märz mär mars marzo março maart",
+        "avril abril aprile",
+        "mai mayo maggio maio mei",
+        "juni juin junio giugno junho",
+        "juli juillet julio luglio julho",
+        "août aout agosto augustus",
+        "septembre septiembre settembre setembro",
+        "oktober okt octobre octubre ottobre outubro",
+        "novembre noviembre novembro",
+        "dezember dez décembre decembre diciembre dicembre dezembro",
+    ),
+    start=1,
+):
+    _MONTHS |= dict.fromkeys(_names.split(), _index)
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+# A day, its ordinal's ending ("3rd", German "13.") and a word before the month ("9th of March", "3 de marzo").
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.(?=\s))?"
+_OF = r"(?:\s+(?:of|de|del))?"
 _YEAR = r"(?P<year>\d{4})"
 _DATES = [
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
     re.compile(r"\b(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b"),
-    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}{_OF}\s+{_MONTH},?{_OF}\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}(?P<sep>[-/]){_MONTH}(?P=sep){_YEAR}\b", re.IGNORECASE),  # "06-Sep-2025", "6/Sep/2025"
 ]
 # A range of days sharing a year, and a month unless both are named: "12–14 March 2025", "3 to 5 June 2025",
 # "30 May - 2 June 2025", "March 12-14, 2025", "Mar 30 – Apr 2, 2025". Each end is a date of its own.
 _MONTH_WORD = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_TO = r"\s*(?:[-–—]|to|until|till|through|thru)\s*"
-_ORDINAL = r"(?:st|nd|rd|th)?"
+# Two days joined ("12 and 13 June 2025", "12./13. Juni", "Thu 12 & Fri 13 June") are both dates too.
+_TO = r"\s*(?:[-–—/]|to|until|till|through|thru|bis|au|al|and|&|und|et|y)\s*"
+_ORDINAL = r"(?:st|nd|rd|th|\.)?"
+_WEEKDAY_WORD = (
+    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche),?\s+"
+)
+_DAYS_APART = re.compile(rf"(?:st|nd|rd|th|\.)?{_TO}(?:{_WEEKDAY_WORD})?", re.IGNORECASE)
 _RANGES = [
+    # (a weekday before the second day only where one stands before the first: "Thu 12 & Fri 13 June", not
+    # "Session 1 – Mon 2 March")
     re.compile(
-        rf"\b(?P<d1>\d{{1,2}}){_ORDINAL}(?:\s+(?P<m1>{_MONTH_WORD}))?{_TO}(?P<d2>\d{{1,2}}){_ORDINAL}(?:\s+of)?"
-        rf"\s+(?P<m2>{_MONTH_WORD}),?\s+(?P<year>\d{{4}})\b",
+        rf"(?:\b(?P<w1>{_WEEKDAY_WORD}))?\b(?P<d1>\d{{1,2}}){_ORDINAL}(?:{_OF}\s+(?P<m1>{_MONTH_WORD}))?{_TO}"
+        rf"(?P<w2>{_WEEKDAY_WORD})?(?P<d2>\d{{1,2}}){_ORDINAL}{_OF}\s+(?P<m2>{_MONTH_WORD}),?{_OF}\s+(?P<year>\d{{4}})\b",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"\b(?P<m1>{_MONTH_WORD})\s+(?P<d1>\d{{1,2}}){_ORDINAL}{_TO}(?:(?P<m2>{_MONTH_WORD})\s+)?"
-        rf"(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b",
+        rf"\b(?P<m1>{_MONTH_WORD})\s+(?P<d1>\d{{1,2}}){_ORDINAL}{_TO}(?P<w2>{_WEEKDAY_WORD})?"
+        rf"(?:(?P<m2>{_MONTH_WORD})\s+)?(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b",
         re.IGNORECASE,
     ),
 ]
@@ -290,7 +322,7 @@ _DAY_OF_MONTH = re.compile(
 )
 # The same, read for its day and month (a capital month: "may 5" is no date).
 _YEARLESS = [
-    re.compile(rf"\b{_DAY}(?:[ \t]+of)?[ \t]+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}(?:[ \t]+(?:of|de|del))?[ \t]+{_MONTH}(?![^\W\d_])", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}[ \t]+{_DAY}\b(?![:.]\d)", re.IGNORECASE),
     # An airline's "02MAR" (its year on the ticket's other dates: "Date of Issue: 15JAN2025").
     re.compile(r"\b(?P<day>\d{2})(?P<month>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b"),
@@ -303,7 +335,13 @@ _COMPACT_DATE = re.compile(
 # A duration: one or more amounts of time units ("1 hour 30 minutes", "2h 15m", "90 mins", "8 hours").
 _SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600, "hour": 3600}
 _SECONDS |= {"d": 86400, "day": 86400, "w": 604800, "wk": 604800, "week": 604800}
-_TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|[smhdw])"
+# ... and in other languages: "4 horas", "3 Stunden", "2 Std.", "90 Minuten", "3 heures", "2 ore".
+_SECONDS |= dict.fromkeys(("hora", "stunde", "stunden", "heure", "ore", "ora"), 3600)
+_SECONDS |= dict.fromkeys(("minuto", "minute", "minuten", "minuti"), 60)
+_TIME_UNIT = (
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|horas?|stunden?|heures?|ore|ora|minutos?|"
+    r"minuten|minuti|[smhdw])"
+)
 _DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s?({_TIME_UNIT})\b", re.IGNORECASE)
 _DURATION = re.compile(
     rf"\b\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b(?:\s+(?:and\s+)?\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b)*", re.IGNORECASE
@@ -532,6 +570,17 @@ class TextFacts:
         return spans + self.numbering + self.days
 
     @cached_property
+    def date_ranges(self) -> list[tuple[Found, Found]]:
+        """The text's spans of days, as their first and last date: "9-10 October 2025", "June 12 and 13, 2025",
+        "Thu 12 & Fri 13 June 2025", "12 May 2025 to 14 May 2025"."""
+        ordered = sorted(self.dates, key=lambda found: found.start)
+        return [
+            (first, last)
+            for first, last in itertools.pairwise(ordered)
+            if first.value < last.value and _DAYS_APART.fullmatch(self.text[first.end : last.start])
+        ]
+
+    @cached_property
     def yearless_dates(self) -> list[Found]:
         """Days of a month written without a year ("Wednesday 17 September", "SAT 22 NOV"), as YYYY-MM-DD in the
         one year of every date the text writes with one; none where those dates span years or there are none."""
@@ -542,7 +591,10 @@ class TextFacts:
         found: dict[tuple[str, int], Found] = {}
         for pattern in _YEARLESS:
             for match in pattern.finditer(self.text):
-                if match["month"][0].isupper() and not _inside_date(self, match.start()):
+                # (English months in capitals: "may 5" is no date; "7 de marzo" is.)
+                if (match["month"][0].isupper() or match["month"].lower() not in _ENGLISH_MONTHS) and not _inside_date(
+                    self, match.start()
+                ):
                     _add_date(found, year, _month_number(match["month"]), int(match["day"]), *match.span())
         return sorted(found.values(), key=lambda item: item.start)
 
@@ -574,11 +626,15 @@ class TextFacts:
         for pattern in _DATES:
             for match in pattern.finditer(self.text):
                 month = match["month"]
+                if re.match(r"\d{1,2}\.\s", match.group()) and month.lower().rstrip(".") in _ENGLISH_MONTHS:
+                    continue  # a numbered line: "1. June 2025: Kickoff" (a day's full stop is German: "13. Juni")
                 number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
                 _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
         written = {item.start: item.end for item in found.values()}  # dates written whole, for the ranges
         for pattern in _RANGES:
             for match in pattern.finditer(self.text):
+                if match["w2"] and not match.groupdict().get("w1"):
+                    continue
                 first, second = _month_number(match["m1"] or match["m2"]), _month_number(match["m2"] or match["m1"])
                 year, high = int(match["year"]), max(match.end("d1"), match.end("m1"))
                 wraps = first is not None and second is not None and first > second  # "30 Dec - 2 Jan 2026"

@@ -10,6 +10,7 @@ is taken out of the tool (it stays absent); an optional email, URL, phone, date 
 required, when the text offers at least as many such values as the object has such fields.
 """
 
+import collections
 import functools
 import itertools
 import math
@@ -179,8 +180,8 @@ class _Narrowing:
         outer, self.owner = self.owner, spec
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
-            if top and name in self.grounding.fixed:
-                if values := self.grounding.fixed[name]:
+            if (top or path) and inner in self.grounding.fixed:  # a nested one by its path: "speaker.name"
+                if values := self.grounding.fixed[inner]:
                     narrowed[name] = _only(prop, values)
                     if len(values) == 1 and isinstance(values[0], list):
                         # One whole list fixed (the names a talk's line writes): that list, not null instead.
@@ -192,6 +193,8 @@ class _Narrowing:
             if result is not None:
                 narrowed[name] = result
         self.owner = outer
+        _ends_of_a_range(narrowed, self.facts)
+        _one_value_for_both(narrowed, properties, self.facts)
         _require_offered_formats(narrowed, required)
         # Every property the text can fill is written, an optional one as null where the text does not state it:
         # a small model that may leave a key out leaves out values that are plainly there.
@@ -200,6 +203,8 @@ class _Narrowing:
     def property(self, spec: dict[str, Any], path: str, *, required: bool) -> dict[str, Any] | None:
         """One property narrowed, or None to take an optional one the text offers nothing for out of the tool."""
         if "$ref" in spec:
+            if not required and self.an_address(spec["$ref"]) and not _writes_an_address(self.facts.text):
+                return None  # an optional address where the text writes none: no street, no postal code and town
             self.definition(spec["$ref"], path)
             return spec
         if "description" in spec:
@@ -263,6 +268,18 @@ class _Narrowing:
             return spec
         if isinstance(spec.get("enum"), list):
             named = mentioned(spec["enum"], self.facts.text)
+            # ... or by the words its description gives a value: "outdoor (terrace, patio, garden)".
+            synonyms = _bracketed_synonyms(self.described.get(path, ""), spec["enum"])
+            named += [
+                value
+                for value in spec["enum"]
+                if value not in named and any(_says_word(self.facts.text, word) for word in synonyms.get(value, []))
+            ]
+            if not named and "other" in spec["enum"] and _OTHER_FOR.search(self.described.get(path, "")):
+                # "other for any carrier not in the list": where the text speaks of the field's thing ("Carrier:
+                # Hermes") and names none of the values.
+                thing = [word for word in _thing_words(path) if word not in _GENERIC_WORDS]
+                named = ["other"] if any(_labelled_with_a_value(word, self.facts.text) for word in thing) else []
             if named:
                 return {**spec, "enum": named}
             return spec if required else None  # an optional choice the text never names stays out
@@ -280,6 +297,24 @@ class _Narrowing:
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
+
+    def range_end(self, path: str) -> int | None:
+        """0 for the start of a pair of date fields (start_date beside end_date), 1 for its end, else None."""
+
+        def side(field: str) -> int | None:
+            words = {word.casefold() for word in name_words(field)}
+            return 0 if words & _STARTS else 1 if words & _ENDS else None
+
+        own = side(path.rsplit(".", 1)[-1])
+        dated = [name for name, spec in self.owner.get("properties", {}).items() if _a_date_field(spec)]
+        return own if own is not None and any(side(name) == 1 - own for name in dated) else None
+
+    def an_address(self, ref: str) -> bool:
+        """Whether a ``$defs`` entry is a postal address: two or more fields named for its parts, a street or a
+        postal code among them."""
+        original = self.parameters.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+        found = set(addresses.roles(original.get("properties", {}) if isinstance(original, dict) else {}).values())
+        return len(found) >= 2 and bool(found & {"street", "postal_code"})
 
     def scalar(self, items: dict[str, Any]) -> bool:
         """Whether a list's items are single values (a named one included, such as a ``RootModel[str]``)."""
@@ -397,6 +432,10 @@ class _Narrowing:
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
                 found = [item for item in found if has_offset(item.value)]
             by_name = _labelled(found, facts.text, label)
+            if by_name is found and label & _ARRIVAL_STEMS:
+                # A delivery's or an arrival's date is labelled so in many words, just before it: "Arriving Friday
+                # 8 March", "ETA:", "is due Thu 14/03", "should arrive tomorrow, 13-11-2024", "Zustellung:".
+                by_name = [item for item in found if _arrival_before(facts.text, item.start)] or found
             kept = self.not_ruled_out(by_name, path)
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
             thing = {word.casefold()[:4] for word in name_words(self.model_name)}
@@ -407,6 +446,20 @@ class _Narrowing:
                 heading_end = _second_line_end(facts.text)
                 kept = [item for item in kept if item in by_description or item.start < heading_end]
             values = [item.value for item in kept]
+            if (
+                fmt == "date"
+                and by_name is found
+                and not (self.in_array or self.an_item)
+                and (end := self.range_end(path)) is not None
+            ):
+                # An object's first and last day (a conference's start_date and end_date), no label naming them: a
+                # span of days the heading writes ("9-10 October 2025"), its first for the one and its last for the
+                # other; a span written further down first, the other dates after it (an early-bird period is one).
+                heading_end = _third_line_end(facts.text)
+                days = [pair for pair in facts.date_ranges if pair[0].value in values and pair[1].value in values]
+                headed = [pair[end].value for pair in days if pair[0].start < heading_end]
+                ends = list(dict.fromkeys(pair[end].value for pair in days))
+                values = headed[:1] or [*ends, *(value for value in values if value not in ends)]
         elif fmt is not None:
             return None
         elif "phone" in path.rsplit(".", 1)[-1].lower():  # a phone pattern matches a date ("14.02.2024") too
@@ -493,6 +546,10 @@ class _Narrowing:
                 values = [value for value in values if not _amount_at_an_end(value, facts.text)] or values
             # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
             values = [value for value in values if _balanced(value)] or values
+            if "name" in {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:  # a title may be "1917"
+                # A name, not "2025" nor a date ("23 Oct").
+                dates = _written_dates(facts) | {facts.text[found.start : found.end] for found in facts.yearless_dates}
+                values = [value for value in values if _A_LETTER.search(value) and value not in dates] or values
             if (self.in_array or self.an_item) and _names_a_venue(path):
                 # Where an item takes place (a lesson's, a session's): a value naming a room, a hall, a campus or a
                 # video call ("Seminar Room B", "St. James Campus, Room C412", "Zoom"; not a person's: "with Ann
@@ -629,6 +686,12 @@ def _described_stems(description: str) -> set[str]:
     return {word.casefold()[:4] for word in verbs if word.casefold() not in _SAY_NOTHING} - _KIND_STEMS
 
 
+def _third_line_end(text: str) -> int:
+    """Where the text's first three non-empty lines end."""
+    lines = list(re.finditer(r"(?m)^.*\S.*$", text))[:3]
+    return lines[-1].end() if lines else 0
+
+
 def _second_line_end(text: str) -> int:
     """Where the text's first two non-empty lines end (its heading, and a line under it)."""
     position, end, found = 0, 0, 0
@@ -715,6 +778,9 @@ _NOT_A_HEADING = re.compile(
 )
 
 
+_BREADCRUMBS = re.compile(r"\S\s+[>»]\s+\S.*\s[>»]\s")
+
+
 def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[list[str], bool]:
     """What the heading names the document's thing ("MINUTES - Board of Trustees" -> "Board of Trustees" for a
     ``MeetingMinutes``; "Minutes of the Annual General Meeting held in ..." on its second line -> "Annual General
@@ -729,7 +795,11 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
     quoted = [label.casefold() for label in re.findall(r"[\"“]([^\W\d_]+):[\"”]", description)]
     document = "|".join(re.escape(word) for word in dict.fromkeys([*words[1:], *quoted]))
     own = re.compile(rf"(?i)^(?:{document})(?:\s+(?:of|from|for)(?:\s+(?:the|a|an|our|today's|this))?)?\b\s*")
-    lines = [line.strip(" #*_>") for line in facts.text.splitlines() if line.strip(" #*_>")][:2]
+    lines = [
+        line.strip(" #*_>")
+        for line in facts.text.splitlines()
+        if line.strip(" #*_>") and not _BREADCRUMBS.search(line)  # a web page's "Home > Events > Agenda"
+    ][:2]
     found: list[str] = []
     certain = False
     for index, line in enumerate(lines):
@@ -747,7 +817,7 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
         ):
             continue
         parts: list[str] = []
-        for part in re.split(r"\s+[-–—|/]\s+|:\s+", line):
+        for part in re.split(r"\s+[-–—|/>»]\s+|:\s+|\s*[【】「」]\s*", line):  # and breadcrumbs, CJK brackets
             part = part.strip()
             labelled_part = own.match(part) is not None
             bare = own.sub("", part) if labelled_part else part
@@ -935,8 +1005,163 @@ def _not_a_town(value: str) -> bool:
     return not words or words[-1].casefold().rstrip(".") in _NOT_TOWNS or any(c.isdigit() for c in value)
 
 
+_STARTS = frozenset("start starts starting begin begins first from opening".split())
+_ENDS = frozenset("end ends ending last until closing finish".split())
+
+
+def _a_date_field(spec: dict[str, Any]) -> bool:
+    return any(branch.get("format") == "date" for branch in spec.get("anyOf", [spec]))
+
+
 def _names_a_town(path: str) -> bool:
     return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"city", "town"})
+
+
+def _one_value_for_both(narrowed: dict[str, Any], properties: dict[str, Any], facts: TextFacts) -> None:
+    """Two fields whose descriptions tie them ("If only one figure is given, use it for both salary_min and
+    salary_max"; "the same as start_date for a one-day event"), each offered the same one value, not an end of a
+    range the text writes: both take it, no null beside it (a small model writes the first and leaves the second
+    out)."""
+    ends = {value for pair in _number_ranges(facts) for value in pair}
+    # Nor a bound on one side only: "up to £50,000", "from 25 €/h".
+    ends |= {
+        float(found.value)
+        for found in facts.numbers
+        if _ONE_SIDE.search(facts.text[max(0, found.start - 16) : found.start])
+    }
+    names = list(narrowed)
+    for first, second in itertools.combinations(names, 2):
+        described = (
+            f"{properties.get(first, {}).get('description', '')} {properties.get(second, {}).get('description', '')}"
+        )
+        if not all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", described) for name in (first, second)):
+            continue
+        if not re.search(r"(?i)\bboth\b|\bsame as\b|\buse it for\b", described):
+            continue  # "valid from ... until valid_until": tied, but not one value
+        values = [_only_value(narrowed[name]) for name in (first, second)]
+        if values[0] is not None and values[0] == values[1] and values[0] not in ends:
+            narrowed[first], narrowed[second] = _without_null(narrowed[first]), _without_null(narrowed[second])
+
+
+_LOW_WORDS = frozenset("min minimum lowest low from start".split())
+_HIGH_WORDS = frozenset("max maximum highest high to end".split())
+# Between a range's two numbers: a dash, "to", "and", "bis", each end perhaps with its currency ("£38,000-£42,000").
+_NUMBERS_APART = re.compile(r"(?i)\s*[^\w\s]{0,3}\s*(?:[-–—]|to|and|bis|à|a|al|até)\s*[^\w\s]{0,3}\s*")
+
+
+def _ends_of_a_range(narrowed: dict[str, Any], facts: TextFacts) -> None:
+    """A pair of number fields for a range's ends ("salary_min" and "salary_max"), offered the same values, where the
+    text writes two of them as a range ("£38,000-£42,000", "between $60k and $72k"): the low end for the one, the
+    high end for the other."""
+    for low, high in itertools.permutations(narrowed, 2):
+        low_words, high_words = ({word.casefold() for word in name_words(name)} for name in (low, high))
+        if not (
+            low_words & _LOW_WORDS and high_words & _HIGH_WORDS and low_words - _LOW_WORDS == high_words - _HIGH_WORDS
+        ):
+            continue
+        offered = [_offered_values(narrowed[name]) for name in (low, high)]
+        if not offered[0] or offered[0] != offered[1] or not all(isinstance(v, int | float) for v in offered[0]):
+            continue
+        # A range with an end offered ("68 500 to 81 000 EUR": the currency beside the high end only), no other
+        # offered value outside it ("5-10 years" is no pay beside "salary 50k").
+        ranges = [
+            pair
+            for pair in _number_ranges(facts)
+            if set(pair) & set(offered[0]) and all(pair[0] <= value <= pair[1] for value in offered[0])
+        ]
+        if len(ranges) == 1:
+            # As offered (an integer stays one), an end not offered as written: "68 500" is 68500.
+            low_end, high_end = (
+                next((value for value in offered[0] if value == end), int(end) if end.is_integer() else end)
+                for end in ranges[0]
+            )
+            narrowed[low] = _without_null(_only(narrowed[low], [low_end]))
+            narrowed[high] = _without_null(_only(narrowed[high], [high_end]))
+
+
+_A_UNIT_AFTER = re.compile(r"(?i)\s*(?:%|percent\b|years?\b|yrs?\b|months?\b|weeks?\b|days?\b|people\b)")
+_ONE_SIDE = re.compile(
+    r"(?i)\b(?:up to|upto|max(?:imum)?\.?|min(?:imum)?\.?|at least|at most|from|starting at|bis zu|ab|jusqu'à|"
+    r"à partir de|hasta|desde)\s*[^\w\s]{0,3}\s*$"
+)
+
+
+def _number_ranges(facts: TextFacts) -> list[tuple[float, float]]:
+    """The ranges of numbers the text writes: two numbers, the lower first, a dash or "to" between them."""
+    numbers = sorted(facts.numbers, key=lambda found: found.start)
+    found = []
+    for first, last in itertools.pairwise(numbers):
+        apart = _NUMBERS_APART.fullmatch(facts.text[first.end : last.start])
+        if apart is None or _A_UNIT_AFTER.match(facts.text, last.end):
+            continue  # "5-10 years", "10-20%": no money
+        low = float(first.value)
+        if facts.text[last.end - 1 : last.end] in ("k", "K") and low < 1000 <= float(last.value):
+            low *= 1000  # "£30-35k"
+        if low < float(last.value):
+            found.append((low, float(last.value)))
+    return found
+
+
+def _offered_values(spec: dict[str, Any]) -> list[Any]:
+    offered = [branch.get("enum") for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"]
+    return list(offered[0]) if len(offered) == 1 and isinstance(offered[0], list) else []
+
+
+def _only_value(spec: dict[str, Any]) -> Any:
+    offered = [branch.get("enum") for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"]
+    return offered[0][0] if len(offered) == 1 and isinstance(offered[0], list) and len(offered[0]) == 1 else None
+
+
+@functools.lru_cache(maxsize=8)
+def _writes_an_address(text: str) -> bool:
+    """Whether a line (or a part of one between middle dots or bars) of ``text`` reads as an address: a street, or a
+    postal code and a town."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    over_lines = (", ".join(lines[index : index + size]) for size in (2, 3) for index in range(len(lines)))
+    return (
+        any(
+            addresses.parse(part)
+            for line in lines
+            # the line, its parts between middle dots or bars, and its sentences (a long message's "Address is ...")
+            for part in {line, *re.split(r"\s[·|•]\s", line), *re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)}
+        )
+        or any(addresses.parse(block) for block in over_lines if len(block) <= 160)
+        or _HOUSE_NUMBER.search(text) is not None
+    )
+
+
+_GENERIC_WORDS = frozenset("type method mode kind status category option".split())
+
+
+def _labelled_with_a_value(word: str, text: str) -> bool:
+    """Whether the text writes ``word`` as a label with a value after it ("Carrier: Hermes"; not "Carrier: none")."""
+    return re.search(rf"(?im)\b{re.escape(word)}s?[ \t]*:[ \t]*(?!none\b|n/?a\b|tbc\b|to be\b|-)\w", text) is not None
+
+
+_OTHER_FOR = re.compile(r"(?i)\bother\b[\"'”]?\s+(?:for|if|when|where)\b")
+_ARRIVAL_STEMS = frozenset({"deli", "arri", "eta", "zust", "lief", "livr", "entreg"})
+
+
+def _arrival_before(text: str, start: int) -> bool:
+    """Whether one of the four words before ``start`` on its line says an arrival ("should arrive tomorrow,")."""
+    line = text[max(0, start - 48) : start].rsplit("\n", 1)[-1]
+    return any(
+        word.casefold()[:4] in _ARRIVAL_STEMS
+        or word.casefold() in _ARRIVAL_STEMS
+        or word.casefold()[:6] in _ARRIVAL_STEMS
+        for word in re.findall(r"[^\W\d_]+", line)[-4:]
+    )
+
+
+# A street with its number between commas or on a line of its own: "Unter den Linden 77,", "12 Mill Lane".
+# (A text writing none of these is taken for one without an address: being generous here only costs time.)
+_HOUSE_NUMBER = re.compile(
+    r"(?m)(?:(?:^|,|:|\bis|\bat|\bto)[ \t]*)(?:\d{1,5}[A-Za-z]?[ \t]+[A-Z][\w.'’-]+(?:[ \t]+[\w.'’-]+){0,3}|"
+    r"[A-Z][\w.'’-]+(?:[ \t]+[\w.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?)[ \t]*(?:,|$)"
+    r"|,[ \t]*[A-Z]{1,2}\d{1,2}[A-Z]?(?:[ \t]\d[A-Z]{2})?\b"  # a British postcode after a comma: "LONDON, SE15"
+)
+_A_LETTER = re.compile(r"[^\W\d_]")
+_A_YEAR = re.compile(r"(?:19[7-9]|20[0-4])\d")
 
 
 @functools.lru_cache(maxsize=8)
@@ -952,7 +1177,10 @@ def _towns(text: str) -> tuple[frozenset[str], frozenset[str]]:
         if line.count("|") >= 2 or not any(character.isdigit() for character in line):
             continue  # a table's row ("Main Hall | Room S1"); a line without a house number or a postal code
         for part in {line, *re.split(r"\s[·|•]\s", line)}:
-            town = addresses.parse(part).get("city")
+            parsed = addresses.parse(part)
+            if not {"street", "region"} & parsed.keys() and _A_YEAR.fullmatch(parsed.get("postal_code", "")):
+                continue  # "CloudNative Days Porto 2025": a name and its year, no town and postal code
+            town = parsed.get("city")
             if town and all(word[:1].isupper() for word in town.split()):  # not "Can show it Sat morning"
                 found.add(town)
     return (frozenset(found) if heading is None else heading), frozenset(found)
@@ -1266,6 +1494,34 @@ def _after_quoted_labels(description: str, facts: TextFacts) -> list[str]:
 
 # Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "CNY": "元", "PLN": "zł"}
+
+
+def _bracketed_synonyms(description: str, values: list[Any]) -> dict[Any, list[str]]:
+    """The words a description gives in brackets after an enum value ("outdoor (terrace, patio, garden), bar (bar or
+    counter seating)"): each phrase, and the first word of one of several ("counter")."""
+    strings = {value: value for value in values if isinstance(value, str) and value.strip()}
+    if not strings or "(" not in description:
+        return {}
+    alternatives = "|".join(re.escape(value) for value in sorted(strings, key=len, reverse=True))
+    found: dict[Any, list[str]] = {}
+    for match in re.finditer(rf"(?<![\w-])({alternatives})\s*\(([^()]{{2,120}})\)", description):
+        phrases = [part.strip(" .\"'") for part in re.split(r",|\bor\b|\band\b|/", match.group(2))]
+        words = [phrase for phrase in phrases if len(phrase) >= 3 and not phrase.casefold().startswith(("e.g", "i.e"))]
+        found.setdefault(strings[match.group(1)], []).extend(words)
+    # A phrase two values share tells neither ("order received" for "pending" and for "processing").
+    counts = collections.Counter(phrase.casefold() for phrases in found.values() for phrase in set(phrases))
+    return {value: [phrase for phrase in phrases if counts[phrase.casefold()] == 1] for value, phrases in found.items()}
+
+
+_NEGATED_BEFORE = re.compile(r"(?i)\b(?:not|no|never|without|nicht|kein\w*|pas|sin)\b(?:[ \t]+[\w'’-]+){0,2}[ \t]+$")
+
+
+def _says_word(text: str, phrase: str) -> bool:
+    """Whether the text writes ``phrase`` as words, not after a negation ("not on the terrace")."""
+    return any(
+        not _NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
+        for match in re.finditer(rf"(?i)(?<!\w){re.escape(phrase)}(?!\w)", text)
+    )
 
 
 def mentioned(values: list[Any], text: str) -> list[Any]:

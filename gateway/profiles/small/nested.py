@@ -71,7 +71,11 @@ _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,2}[.)]|\(\d{1,2}\))\s+"
 # "Dr.", "Prof." - a street's "str." or a month's "Sept.").
 _SENTENCE_END = re.compile(
     r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bProf)(?<!\bMrs)(?<!\bRev)(?<!\bSgt)(?<!str)"
-    r"(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?<!\bSept)[.!?]\s+(?=\w)"
+    r"(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?<!\bSept)"
+    r"(?<!\b(?:Mtra|Mtro|Dott))(?<!\bLicda)(?<!\b(?:Ing|Lic|Dra|Sra))"  # titles of Spanish and Italian names
+    # nor a German day's full stop before its month: "Dienstag, 3. Februar 2026"
+    r"(?!(?<=\d)\.\s+(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b)"
+    r"[.!?]\s+(?=\w)"
 )
 # ... or before a whole remark in brackets ("... at 11:15. (not the Ryanair one Tom booked)."), not a bracket
 # after an abbreviation ("2 tsp. (heaped) baking powder").
@@ -549,7 +553,7 @@ def pieces(
         return blocks[:MAX_PIECES]
     if opened := _opened_blocks(text, item):
         return opened[:MAX_PIECES]
-    if typed and (blocks := _field_blocks(text, item) or _form_blocks(text, item)):
+    if typed and (blocks := _field_blocks(text, item) or _form_blocks(text, item) or _paragraph_items(text, item)):
         return blocks[:MAX_PIECES]
     words = _stems(about)
     if not typed:  # the label is all there is to go by: "Episode 23: ..." labels another field
@@ -586,7 +590,7 @@ def pieces(
     lead = _leading(best, item) if block and not labelled else set()
     if lead:
         joined = [run for named, run, block in runs if block and not named and _leading(run, item) & lead]
-        best = [piece for run in joined for piece in run]
+        best = [piece for run in joined for piece in run if not _date_heading(piece, item)]
     elif (
         block
         and not labelled
@@ -670,6 +674,36 @@ def _field_blocks(text: str, item: CompiledSchema) -> list[str]:
     # Blocks offering as much as the fullest (a ticket number's "157" offers a flight number, and no airports).
     found = [piece for piece, count in offered.items() if count == max(offered.values())]
     return found if len(found) >= 2 else []
+
+
+def _paragraph_items(text: str, item: CompiledSchema) -> list[str]:
+    """Items a short paragraph each, opening with the same word ("Modul 1 - Rolle und Selbstverständnis" over
+    "Dienstag, 3. Februar 2026, 9:00-16:00 Uhr", a blank line, "Modul 2 - ..."): the longest run of two or more
+    such paragraphs of two to four lines, none a sentence, each offering a value of the item."""
+    best: list[str] = []
+    run: list[str] = []
+    opener, counted = None, 0
+    for paragraph in [*re.split(r"\n[ \t]*\n", text), ""]:
+        lines = [line.strip() for line in paragraph.strip().splitlines()]
+        # Opening alike with a number that grows: "Modul 1 - ...", "Modul 2 - ...".
+        word = re.match(r"([^\W\d_]+)\s*(\d{1,2})\b", lines[0]) if lines else None
+        first = word.group(1).casefold() if word is not None else None
+        number = int(word.group(2)) if word is not None else 0
+        fits = (
+            2 <= len(lines) <= 4
+            and first is not None
+            and not lines[0].endswith(":")  # a heading over lines ("Items in this package:")
+            and not _leading(lines[1:], item)  # a heading over items a line each ("Session 1", talks at times)
+            and not any(_prose(line) for line in lines)
+            and _offers(paragraph, item)
+        )
+        if not fits or first != opener or number != counted + 1:
+            best = run if len(run) > len(best) else best
+            run = []
+        if fits:
+            run.append("\n".join(lines))
+        opener, counted = (first, number) if fits else (None, 0)
+    return best if len(best) >= 2 else []
 
 
 def _form_blocks(text: str, item: CompiledSchema) -> list[str]:
@@ -835,8 +869,16 @@ def _opened_blocks(text: str, item: CompiledSchema) -> list[str]:
 def _leading(run: list[str], item: CompiledSchema) -> set[str]:
     """The item's typed fields every piece of ``run`` opens with a value of ("10:00  Sara Nilsson ..." a time)."""
     typed = _typed_fields(item)[0]
+    if len(run) >= 2 and _date_heading(run[0], item):
+        run = run[1:]  # under a day's heading ("Friday 10 October")
     found = [_offered(piece.split()[0], item) & typed for piece in run if piece.split()]
     return set.intersection(*found) if found else set()
+
+
+def _date_heading(line: str, item: CompiledSchema) -> bool:
+    """Whether a line offers a date of an item and no other typed value of it ("Friday 10 October")."""
+    offered = _offered(line, item) & _typed_fields(item)[0]
+    return bool(offered) and offered <= set(_date_fields(item))
 
 
 def sections(text: str, part: Part) -> list[str]:
@@ -1030,7 +1072,12 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
         return offering
     found: list[str] = []
     above: list[str] = []
+    end = 0  # where the table above ends in the text
     for table in _tables(text):
+        start = text.find(table[0], end)
+        between, end = text[end:start] if start >= 0 else "", (start if start >= 0 else end) + len(table[0])
+        for row in table[1:]:
+            end = max(end, text.find(row, end) + len(row))
         # The first row is the heading unless it holds an item itself ("1:00 PM | Keynote | AI at the bedside"); a
         # table of as many columns without one continues the table above it (the second day of a programme).
         # (a row of names alone naming the item's fields, no digit in it, is a heading: "Pos | Art.-Nr. | Qty |
@@ -1041,8 +1088,8 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
         heading, rows = ([], table) if _offers(table[0], item) and not named_only else (cells(table[0]), table[1:])
         if found and not heading and len(cells(table[0])) <= len(above):
             heading = above
-        elif found:
-            break
+        elif found and (heading != above or not _a_day_between(between)):
+            break  # a table under the same column names below a day's heading continues it ("## Wednesday, May 21")
         if _grid(heading, rows, item):  # "Time | Main Hall | Room S1": an item per cell, row by row, left to right
             laid = (
                 f"{values[0]} | {head} | {value}"
@@ -1058,6 +1105,14 @@ def _marked_lines(text: str, item: CompiledSchema) -> list[str]:
             found += [labelled_row(heading, row) for row in rows if named or _offers(row, item)]
         above = heading
     return found
+
+
+def _a_day_between(between: str) -> bool:
+    """Whether the lines between two tables name a day (a date or a weekday), and little else."""
+    lines = [line for line in between.splitlines() if line.strip()]
+    facts = facts_of(between)
+    named = facts.dates or facts.yearless_dates or re.search(rf"(?i){_WEEKDAY_NAME}", between)
+    return 0 < len(lines) <= 2 and bool(named)
 
 
 def _field_stems(item: CompiledSchema) -> set[str]:
@@ -1095,8 +1150,18 @@ def _grid(heading: list[str], rows: list[str], item: CompiledSchema) -> bool:
     return bool(values) and sum(bool(_offered(value, item) & typed) for value in values) * 5 <= len(values)
 
 
+_WEEKDAY_NAME = (
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|satur|sun)(?:day)?\b|\b(?:montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|"
+    r"viernes|sábado|domingo)\b"
+)
+_LEADER = re.compile(r"(?<!\s)\s*\.{4,}\s*")  # (not at each space of a long run: linear)
+
+
 def _prose(line: str) -> bool:
-    """Whether a line is written in sentences: one ending inside it, or a long one ending with it."""
+    """Whether a line is written in sentences: one ending inside it, or a long one ending with it (a leader's
+    dots, "Talk ...... Hall A", end none)."""
+    line = _LEADER.sub("  ", line)
     return bool(_SENTENCE_END.search(line)) or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?")))
 
 
@@ -1457,8 +1522,31 @@ def _segment_choices(
     properties: dict[str, Any] = item.model_schema.get("properties", {})
     definitions: dict[str, Any] = item.model_schema.get("$defs", {})
     segments = [part for line in lines for part in _segments(line)]
-    people = any(lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items())
-    names = [person for line in lines for person in _names_written(line)] if people else []
+    persons = {
+        name: found
+        for name, spec in properties.items()
+        if (found := _person_object(name, spec, definitions, properties))
+    }
+    several = any(_kind_of_list(properties[name]) for name in persons)
+    people = bool(persons) or any(
+        lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items()
+    )
+    names = [person for line in lines for person in _names_written(line) if not _a_venue(person)] if people else []
+    if persons and names:
+        # A presenter object's names: not an organisation in brackets after one ("Lena Vogel (Ferrous Systems)"),
+        # and those a part of the line writes whole before words cut from a title ("Async Rust" of "Async Rust
+        # without the tears").
+        names = [name for name in names if not re.search(rf"\(\s*{re.escape(name)}", piece)]
+        written_whole = {
+            joined.strip() for line in lines for part in _segments(line, _TITLE_BREAK) for joined in _JOINED.split(part)
+        }
+        names = [name for name in names if name in written_whole] or names
+        # ... after the title: the names past the line's last dash where any are ("Keynote: Ship It, Then Fix It -
+        # Marcus Webb"), not a title's capitalised words.
+        dash = max((match.end() for match in re.finditer(r"\s[-–—]+\s", piece)), default=-1)
+        names = [name for name in names if piece.find(name) >= dash] or names
+        if not several:  # one presenter: one after another's comma is where she works ("Sarah Kim, Google DeepMind")
+            names = [name for name in names if not any(f"{other}, {name}" in piece for other in names)] or names
     bracketed = [match.group(1).strip() for match in re.finditer(r"\(([^)]*)\)?", piece) if match.group(1).strip()]
     others = [
         {part.casefold() for line in other.splitlines() for part in _segments(line)}
@@ -1469,6 +1557,20 @@ def _segment_choices(
     # A name most other items write too is a place's ("Main Hall" in a grid), not a speaker's.
     names = [name for name in names if sum(name.casefold() in seen for seen in others) * 2 <= max(len(others), 2)]
     fixed: dict[str, list[Any]] = {}
+    organisations: list[str] = []  # a presenter's, no part of a title
+    for name, (inner, affiliated) in persons.items():
+        # A presenter as an object ("speaker": {name, affiliation}): the names the piece writes, each without a
+        # title, and the organisation written right after the first ("Marta Silva (Google)", "Ines Okafor,
+        # Zalando"); none where the piece names no one.
+        written = sorted(dict.fromkeys(names), key=lambda person: piece.find(person) % (len(piece) + 1))
+        if not written:
+            if not _CUED_NAME.search(piece):  # "Rust at Scale with Marcus Webb": someone, read by the model
+                fixed[name] = []
+            continue
+        fixed[f"{name}.{inner}"] = list(dict.fromkeys(without_titles(person) for person in written))
+        if affiliated is not None:
+            fixed[f"{name}.{affiliated}"] = _affiliations(piece, written[0], names)
+            organisations += fixed[f"{name}.{affiliated}"]
     for name, spec in properties.items():
         words = {word.casefold() for word in name_words(name)}
         if names and lists_people(name) and _kind(spec, definitions) == "strings":
@@ -1484,23 +1586,56 @@ def _segment_choices(
         if _kind(spec, definitions) != "string" or lists_people(name) or words & {"name", "person"}:
             continue
         titled = bool(words & _TITLE_WORDS)
-        avoided = bracketed + repeated if titled else []
+        # What follows a name after a comma is who the person is, no part of a title ("Marcus Webb, Senior
+        # Engineer at Microsoft").
+        roles = [
+            match.group(1).strip()
+            for person in names
+            for match in re.finditer(rf"{re.escape(person)}\s*,\s*([^,;()|\n]+)", piece)
+        ]
+        avoided = bracketed + repeated + organisations + roles if titled else []
         offered = _enum_of(narrowed.get(name, {}))
+        # A place field's few values ("Main Hall", "Room 2") are no part of a title.
+        placed = [
+            str(value)
+            for other, other_spec in properties.items()
+            if titled and other != name and _word_stems(other.replace("_", " ")) & _PLACE_STEMS
+            for value in (_enum_of(narrowed.get(other, {})) if len(_enum_of(narrowed.get(other, {}))) <= 3 else [])
+        ]
 
-        def allowed(choice: str, titled: bool = titled, avoided: list[str] = avoided) -> bool:
+        def allowed(
+            choice: str, titled: bool = titled, avoided: list[str] = avoided, placed: list[str] = placed
+        ) -> bool:
             return not (
                 any(_name_words(part) & _name_words(choice) for part in names)
                 or (titled and (_TIME_FIRST.match(choice) or _BRACKETED.search(choice) or _dated(choice)))
+                or (titled and ")" in choice and "(" not in choice)
                 or any(_words_in(choice, part) for part in avoided)
+                or any(_words_in(place, choice) for place in placed)
             )
 
         kept = [choice for choice in offered if allowed(str(choice))]
-        spanned = [(line, _segment_spans(line, _MAJOR)) for line in lines if not _prose(line)]
-        if titled and sum(len(spans) for _, spans in spanned) >= 2:
-            # A title is a part of a line between its dashes, colons and brackets, or a run of such parts
-            # ("CSS :has() in the wild") - not a run of words inside one ("Systems Without the Pain").
+        # (A leader's dots part a title from what it leads to: "Signals explained ........ Hall A".)
+        spanned = [
+            (head, _segment_spans(head, _TITLE_BREAK))
+            for line in lines
+            if not _prose(line)
+            for head in _LEADER.split(line)[:1]
+        ]
+        cut = any(_LEADER.search(line) for line in lines)
+        if titled and (cut or sum(len(spans) for _, spans in spanned) >= 2):
+            # A title is a part of a line between its dashes, colons, brackets and commas, or a run of such parts
+            # ("CSS :has() in the wild") - not a run of words inside one ("Systems Without the Pain"); nor a
+            # label other items write too, or a value of the item's choice fields ("Keynote:", "Workshop -").
+            kinds = {
+                form
+                for spec_ in properties.values()
+                for value in _enum_of(spec_)
+                if isinstance(value, str)
+                for form in (value.replace("_", " ").casefold(), value.replace("_", " ").casefold() + "s")
+            }
             labels = {line[low:high].casefold() for line, spans in spanned for low, high in spans} & set().union(
-                *others
+                *others, kinds
             )
             joined = [
                 line[spans[first][0] : spans[last][1]]
@@ -1511,6 +1646,10 @@ def _segment_choices(
                 or not any(line[low:high].casefold() in labels for low, high in spans[first : last + 1])
             ]
             parts = list(dict.fromkeys(part for part in joined if allowed(part)))
+            parts = [part for part in parts if part.casefold() not in labels] or parts
+            # A part between dashes and colons whole first: "Cats, Dogs and Kubernetes" before "Cats".
+            major = {segment for line, _ in spanned for segment in _segments(line, _MAJOR)}
+            parts.sort(key=lambda part: part not in major)
             if parts:
                 fixed[name] = parts
                 continue
@@ -1524,6 +1663,105 @@ def _segment_choices(
             ]
             fixed[name] = kept + [part for part in whole if part not in kept and allowed(part)]
     return fixed
+
+
+# A column of people ("Speaker", "Presenter(s)", "Host", "Moderator", "Trainer", "Facilitator").
+_PEOPLE_STEMS = frozenset(
+    word[:4]
+    for word in "speaker presenter host moderator facilitator lecturer trainer teacher instructor panellist "
+    "panelist who".split()
+)
+_AFFILIATION_WORDS = frozenset(
+    "affiliation company organisation organization employer institution university org firm".split()
+)
+
+
+def _person_object(
+    name: str, spec: dict[str, Any], definitions: dict[str, Any], properties: dict[str, Any]
+) -> tuple[str, str | None] | None:
+    """For a field holding a person as an object (a talk's "speaker": {name, affiliation}), or a list of them:
+    the object's name field and its organisation field (None where it has none); None for any other field, and
+    for a type no other field of the item (``properties``) holds too."""
+    if not lists_people(name):
+        return None
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    if branch.get("type") == "array" and isinstance(branch.get("items"), dict):
+        branch = branch["items"]
+    if isinstance(branch.get("$ref"), str):
+        if (
+            json.dumps(definitions).count(f'"{branch["$ref"]}"') + json.dumps(properties).count(f'"{branch["$ref"]}"')
+            != 1
+        ):
+            return None  # a type other fields hold too (a moderator's): choices fixed for it would be theirs
+        branch = definitions.get(branch["$ref"].rsplit("/", 1)[-1], {})
+    fields: dict[str, Any] = branch.get("properties", {}) if branch.get("type") == "object" else {}
+    named = [field for field, inner in fields.items() if "name" in name_words(field) and _kind(inner, {}) == "string"]
+    if len(named) != 1:
+        return None
+    affiliated = [field for field in fields if {word.casefold() for word in name_words(field)} & _AFFILIATION_WORDS]
+    return named[0], affiliated[0] if len(affiliated) == 1 else None
+
+
+def _kind_of_list(spec: dict[str, Any]) -> bool:
+    branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
+    return branch.get("type") == "array"
+
+
+# What follows a presenter's name to give their organisation: "(Google)", ", Zalando", " from Wolt", " @ Spotify".
+_AFTER_NAME = re.compile(
+    r"[ \t]*(?:\(([^()\n]{2,80})\)|,[ \t]*([^,;()|\n]{2,80})|[ \t]+(?:from|of|at|@)[ \t]+([^,;()|\n]{2,80}))"
+)
+# What follows a name and is no organisation: a degree, a length, a floor.
+_NO_ORGANISATION = re.compile(
+    r"(?i)(?:ph\.?d|m\.?d|mba|msc|bsc|ma|ba|dphil|jr|sr)\.?$|\d+\s*(?:min|mins|minutes|h|hrs?|hours?)\b|"
+    r"(?:level|floor|room|stage|hall)\b"
+)
+# A capitalised word after a presenter's cue: "with Marcus Webb", "by Dr. Ana Ruiz", "Speaker: Tom".
+_CUED_NAME = re.compile(
+    r"(?:\b(?:with|by|from|feat\.?|par|von|mit|con|avec|of)|(?i:speakers?|presenters?|hosts?|moderators?)\s*:"
+    r"|\s[-–—])\s+[A-Z][\w'’-]+\s+[A-Z]"
+)
+_VENUE_WORDS = frozenset(
+    "hall room stage auditorium arena pavilion lounge studio theatre theater tent terrace foyer atrium lobby "
+    "ballroom amphitheatre amphitheater aula saal hall way".split()
+)
+_SURNAMES_TOO = frozenset({"hall", "way"})
+_VENUE_FIRST = frozenset(
+    "main grand great conference congress lecture concert exhibition town city event banquet seminar meeting "
+    "function plenary east west north south upper lower small large big little old new sports dining".split()
+)
+
+
+def _a_venue(name: str) -> bool:
+    """Whether a name-like part names a place instead ("Main Hall", "Auditorium B", "Stage Two"; not "Peter Hall",
+    a surname: "hall" and "way" end a place's name after a place's word only)."""
+    words = name.casefold().split()
+    if not words:
+        return False
+    if words[-1] in _SURNAMES_TOO:
+        return words[0] in _VENUE_FIRST
+    return words[0] in _VENUE_WORDS or words[-1] in _VENUE_WORDS
+
+
+def _affiliations(piece: str, who: str, names: list[str]) -> list[str]:
+    """The organisation a piece writes right after a presenter's name, or none: not a time, a venue or another
+    person ("Tom Becker (Isovalent), Room 2": Isovalent)."""
+    at = piece.find(who)
+    if at < 0 or (after := _AFTER_NAME.match(piece, at + len(who))) is None:
+        return []
+    value = next(group for group in after.groups() if group is not None).strip(" .-–—")
+    value = re.split(r"\s+[-–—|]+\s+", value)[0].strip()
+    value = re.split(r"\s(?:at|@)\s", value)[-1].strip()  # a role before its organisation: "Senior Engineer at X"
+    if (
+        not value
+        or _a_venue(value)
+        or value in names
+        or _TIME_FIRST.match(value)
+        or facts_of(value).times
+        or _NO_ORGANISATION.match(value)
+    ):
+        return []
+    return [value]
 
 
 def _dated(choice: str) -> bool:
@@ -1541,7 +1779,7 @@ def _segment_spans(line: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]
     spans, start = [], 0
     for end, after in [*((match.start(), match.end()) for match in pattern.finditer(line)), (len(line), len(line))]:
         low, high = start, end
-        while low < high and line[low] in " -–—":
+        while low < high and line[low] in " -–—,;":
             low += 1
         if (clock := _TIME_FIRST.match(line[low:high])) is not None:
             low += clock.end()
@@ -1565,6 +1803,7 @@ def _plain(piece: str) -> str:
 _MOST_PARTS = 16  # a title is one of a line's first parts, or a run of up to four of them
 _BRACKETED = re.compile(r"\(\s*[^)\s]")
 _MAJOR = re.compile(r"\s+[-–—·•]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s{2,}|\s+\|\s+")
+_TITLE_BREAK = re.compile(rf"{_MAJOR.pattern}|,\s+|{_LEADER.pattern}")  # and a leader's dots: "Talk ...... Hall A"
 _NAMES_APART = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
 _JOINED = re.compile(r"\s*(?:&|\+|\band\b|\bund\b|\bet\b|\bwith\b|\bw/)\s*")
 
@@ -1632,6 +1871,14 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
     required = set(item.model_schema.get("required", []))
     # A word any field may end with ("name") tells no column apart: "Session name" is not a venue_name's.
     stems = {name: _word_stems(" ".join(name_words(name))) - {"name"} for name in properties}
+    for name, spec in properties.items():  # a column named for what the field holds: "Speaker", "Session", "Room"
+        words = {word.casefold() for word in name_words(name)}
+        if _person_object(name, spec, definitions, properties) is not None:
+            stems[name] |= _PEOPLE_STEMS
+        elif _kind(spec, definitions) == "string" and words & _TITLE_WORDS:
+            stems[name] |= _TITLE_STEMS - _PEOPLE_STEMS  # a "Presenter" column is no "presentation"
+        elif _kind(spec, definitions) == "string" and words & {"location", "venue", "place", "where"}:
+            stems[name] |= _PLACE_STEMS
 
     def claimant(label: str) -> str | None:
         scores = {name: len(_word_stems(label) & own) for name, own in stems.items()}
@@ -1645,6 +1892,19 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
     loose = [name for name in properties if name not in column_of and _kind(properties[name], definitions) == "string"]
     fixed: dict[str, list[Any]] = {}
     for name, spec in properties.items():
+        if (person := _person_object(name, spec, definitions, properties)) is not None:
+            # A presenter as an object: the first name the cell under a people's column writes ("Speaker: Prof.
+            # Henrik Vos, TU Delft"), without a title, and the organisation after it; none for an empty cell.
+            held = [value for label, value in pairs if label and claimant(label) == name]
+            who = [found for value in held[:1] for found in _names_written(value) if not _a_venue(found)]
+            if held and not who:
+                fixed[name] = []
+            elif who:
+                inner, affiliated = person
+                fixed[f"{name}.{inner}"] = [without_titles(who[0])]
+                if affiliated is not None:
+                    fixed[f"{name}.{affiliated}"] = _affiliations(held[0], who[0], [])
+            continue
         kind = _kind(spec, definitions)
         if kind is None:
             continue
@@ -1859,7 +2119,9 @@ def _ends(part: Part, items: list[dict[str, Any]]) -> dict[str, str]:
     days = sorted(item[name] for item in items for name in dated[:1] if isinstance(item.get(name), str))
     ends: dict[str, str] = {}
     for name in _date_fields(part.rest) if days else []:
-        said = _stems_of(part.rest.model_schema["properties"][name].get("description") or "")
+        description = part.rest.model_schema["properties"][name].get("description") or ""
+        # What it says the date is, not what it rules out ("The event's last day ... Not a session's day").
+        said = _stems_of(re.split(r"(?i)(?:^|[.;(]\s*)(?:not|omit|leave|never|unless)\b", description, maxsplit=1)[0])
         if not nouns & said:
             continue  # not said of the items
         if "first" in said:

@@ -123,7 +123,8 @@ def labels_a_person_before(value: str, text: str) -> bool:
 # The titles a name is written after ("Dr.", "Cllr", "Professeure", "Chef"): a name is given without them.
 TITLE_WORDS = (
     r"Dr|Dra|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Professeure?|Profesora?|Sir|Dame|Rev|Revd|Reverend|Justice|Judge|"
-    r"Mayor|Cllr|Councillor|Senator|Hon|Capt|Col|Gen|Sgt|Lt|Mme|Mlle|Herr|Frau|Chef|Sensei"
+    r"Mayor|Cllr|Councillor|Senator|Hon|Capt|Col|Gen|Sgt|Lt|Mme|Mlle|Herr|Frau|Chef|Sensei|Mtra|Mtro|Lic|Licda|"
+    r"Dott|Ing\."
 )
 _TITLES_BEFORE = re.compile(rf"^(?:(?:{TITLE_WORDS})\.?\s+)+")
 

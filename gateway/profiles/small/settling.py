@@ -83,14 +83,25 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
         if not isinstance(value, str) or (kind is not None and kind[1] is not None):
             continue
         others = [form for other, known in data.items() if other != name for form in _written(known, facts)]
+        # Not the head of words the text writes only inside this one ("CloudNative Days Porto" as the city of
+        # "CloudNative Days Porto 2025": that value goes, not this one's words).
+        held = {form for form in others if len(form.split()) >= 2 and _only_inside(form, value, facts)}
         # A time "20:00:00" does not begin with a number 20: a value with a pattern loses only a tail.
-        kept = _without_others(value, others, head=kind is None)
+        kept = _without_others(value, others, head=kind is None, inner=held)
         if kind is not None and not _accepts(kind[2], kept):
             continue
+        if kind is None and re.search(r"[^\W\d_]", value) and not re.search(r"[^\W\d_]", kept):
+            continue  # a text's words are not trimmed down to a number: "2025" is no name
         if kept != value:
             data[name] = kept
             changed = True
     return changed
+
+
+def _only_inside(inner: str, outer: str, facts: TextFacts) -> bool:
+    """Whether every place the text writes ``inner`` lies inside a place it writes ``outer``."""
+    places, outside = _spans(inner, facts), [(start, start + len(outer)) for start in _spans(outer, facts)]
+    return bool(places) and all(any(low <= at and at + len(inner) <= high for low, high in outside) for at in places)
 
 
 def _strings_in(data: Any) -> set[str]:
@@ -250,9 +261,9 @@ _JOINER = re.compile(r"^[\s·:,\-–—]*(?:[×x*](?:\s+|$))?")
 _CONNECTORS = ("from", "at", "of", "for", "with", "by", "in", "is", "was", "aged", "@", "-", "–", "—")
 
 
-def _without_others(value: str, others: list[str], *, head: bool = True) -> str:
-    """``value`` without an ``others`` value at its start (if ``head``), or at its end after a connector; unchanged
-    if nothing would remain."""
+def _without_others(value: str, others: list[str], *, head: bool = True, inner: set[str] | None = None) -> str:
+    """``value`` without an ``others`` value at its start (if ``head``, and not one of ``inner``), or at its end
+    after a connector; unchanged if nothing would remain."""
     trimmed = value
     for _ in range(3):  # "200 g plain flour": the amount, then the unit
         before = trimmed
@@ -262,7 +273,7 @@ def _without_others(value: str, others: list[str], *, head: bool = True) -> str:
             follows = trimmed[len(other) : len(other) + 1]
             # A number may be glued to the next word ("225g butter"); any other value ends at a word's end.
             ends = not follows.isalnum() or (other[-1].isdigit() and not follows.isdigit())
-            if head and trimmed.casefold().startswith(other.casefold()) and ends:
+            if head and other not in (inner or ()) and trimmed.casefold().startswith(other.casefold()) and ends:
                 # What joined them goes too: "2 × Linen", "2x Kaffee", "Anna: ...", but not the x of "xylophones".
                 trimmed = _JOINER.sub("", trimmed[len(other) :]).strip()
                 break
