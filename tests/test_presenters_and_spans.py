@@ -528,3 +528,39 @@ required: [sessions]
     # The sessions' own date only where the description says it is one ("the last session"), not where it rules
     # sessions out.
     assert _ends(part, sessions) == {"closing": "2025-06-13"}
+
+
+ONE_DAY = """
+title: Agenda
+type: object
+properties:
+  name: {type: string}
+  first_day: {type: string, format: date, description: The event's first day.}
+  last_day: {type: string, format: date, description: The event's last day; the same as first_day for a one-day event.}
+  sessions:
+    type: array
+    items:
+      type: object
+      properties: {title: {type: string}, day: {type: string, format: date}}
+      required: [title]
+required: [name, sessions]
+"""
+
+
+def test_a_one_day_events_first_and_last_day_and_its_talks_days_share_one_written_date(tmp_path: Path) -> None:
+    agenda = compiled(tmp_path, "agenda", ONE_DAY)
+    text = "Retail AI Summit 2025 - Thursday 6 November 2025\n09:00 Keynote\n10:00 Panel"
+    read = agenda.model.model_validate(
+        {
+            "name": "Retail AI Summit 2025",
+            "first_day": "2025-11-06",
+            "last_day": "2025-11-06",
+            "sessions": [{"title": "Keynote", "day": "2025-11-06"}, {"title": "Panel", "day": "2025-11-06"}],
+        }
+    )
+    settled = settle(read, text).model_dump(mode="json", exclude_none=True)
+    # The date written once is the first day, the last (the description says so) and each talk's (its heading).
+    assert (settled.get("first_day"), settled.get("last_day")) == ("2025-11-06", "2025-11-06")
+    # ... and the tool offers the one date to both, no null beside it for the last day.
+    last = parameters(agenda, text)["properties"]["last_day"]
+    assert enum(last) == ["2025-11-06"] and "anyOf" not in last

@@ -186,3 +186,17 @@ def restrict_parameters(
 
 def _with_enum(branch: dict[str, Any], options: list[Any]) -> dict[str, Any]:
     return branch if branch.get("type") == "null" else {**branch, "enum": options}
+
+
+_ONE_FOR_BOTH = re.compile(r"(?i)\bboth\b|\bsame as\b|\buse it for\b")
+
+
+def one_value_for_both(descriptions: dict[str, str], name: str, other: str) -> bool:
+    """Whether one of two fields' descriptions names the other and says one value may fill both ("the same as
+    first_day for a one-day event", "use it for both salary_min and salary_max"; not "valid from ... until
+    valid_until", which ties them to two values)."""
+    return any(
+        re.search(rf"(?<!\w){re.escape(target)}(?!\w)", descriptions.get(source, "")) is not None
+        and _ONE_FOR_BOTH.search(descriptions.get(source, "")) is not None
+        for source, target in ((name, other), (other, name))
+    )

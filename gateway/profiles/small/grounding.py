@@ -31,7 +31,7 @@ from gateway.extraction.text_facts import (
 )
 from gateway.profiles import Choices
 from gateway.profiles.small import addresses
-from gateway.profiles.small.choices import name_words, names_an_age, uncounted
+from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -1031,13 +1031,9 @@ def _one_value_for_both(narrowed: dict[str, Any], properties: dict[str, Any], fa
     }
     names = list(narrowed)
     for first, second in itertools.combinations(names, 2):
-        described = (
-            f"{properties.get(first, {}).get('description', '')} {properties.get(second, {}).get('description', '')}"
-        )
-        if not all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", described) for name in (first, second)):
+        descriptions = {name: str(properties.get(name, {}).get("description", "")) for name in (first, second)}
+        if not one_value_for_both(descriptions, first, second):
             continue
-        if not re.search(r"(?i)\bboth\b|\bsame as\b|\buse it for\b", described):
-            continue  # "valid from ... until valid_until": tied, but not one value
         values = [_only_value(narrowed[name]) for name in (first, second)]
         if values[0] is not None and values[0] == values[1] and values[0] not in ends:
             narrowed[first], narrowed[second] = _without_null(narrowed[first]), _without_null(narrowed[second])

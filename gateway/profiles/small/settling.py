@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gateway.extraction.text_facts import TextFacts
-from gateway.profiles.small.choices import name_words
+from gateway.profiles.small.choices import name_words, one_value_for_both
 from gateway.profiles.small.grounding import facts_of
 from gateway.profiles.small.people import lists_people, looks_like_a_name, present_people
 from gateway.profiles.small.runs import TITLES, fullest_name, runs, whole_name
@@ -322,11 +322,16 @@ def _leaves(
     """The number and string leaves of ``data`` (an object of ``model``, and the objects nested in it), in field
     order; ``owner`` is the optional object holding ``data``, if any. The leaves of a list's objects are kept
     whatever else uses their value: one stretch of text is one value, and it is theirs."""
+    names = list(model.model_fields)
+    before = {name: names[:index] for index, name in enumerate(names)}
+    described = {name: field.description or "" for name, field in model.model_fields.items()}
     for name, field in model.model_fields.items():
         value = data.get(name)
         drop = owner if field.is_required() else (data, name)
         if isinstance(value, bool) or value is None:
             continue
+        if any(data.get(other) == value and one_value_for_both(described, name, other) for other in before[name]):
+            continue  # a copy the schema asks for: "the same as first_day for a one-day event"
         if isinstance(value, int | float):
             uses.setdefault(float(value), []).append((drop is None, data, name, drop))
         elif isinstance(value, str) and value.strip():
@@ -339,10 +344,15 @@ def _leaves(
                     _item_leaves(nested, item, uses)
 
 
+_A_DAY_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}(?::\d{2})?")
+
+
 def _item_leaves(model: type[BaseModel], data: dict[str, Any], uses: Uses) -> None:
     for name in model.model_fields:
         value = data.get(name)
-        if isinstance(value, str) and value.strip():
+        # (A day or a time items share with the object is theirs and its: a heading's date is every talk's, and the
+        # event's first day.)
+        if isinstance(value, str) and value.strip() and not _A_DAY_OR_TIME.fullmatch(value):
             uses.setdefault(value, []).append((True, data, name, None))
 
 
