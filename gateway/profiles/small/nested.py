@@ -677,9 +677,10 @@ def _field_blocks(text: str, item: CompiledSchema) -> list[str]:
 
 
 def _paragraph_items(text: str, item: CompiledSchema) -> list[str]:
-    """Items a short paragraph each, opening with the same word ("Modul 1 - Rolle und Selbstverständnis" over
-    "Dienstag, 3. Februar 2026, 9:00-16:00 Uhr", a blank line, "Modul 2 - ..."): the longest run of two or more
-    such paragraphs of two to four lines, none a sentence, each offering a value of the item."""
+    """Items a short paragraph each, opening with the same word and a number one higher each time ("Modul 1 -
+    Rolle und Selbstverständnis" over "Dienstag, 3. Februar 2026, 9:00-16:00 Uhr", a blank line, "Modul 2 - ..."):
+    the longest run of two or more such paragraphs of two to four lines, none a sentence nor a heading over items
+    a line each, each offering a value of the item."""
     best: list[str] = []
     run: list[str] = []
     opener, counted = None, 0
@@ -1723,7 +1724,7 @@ _CUED_NAME = re.compile(
 )
 _VENUE_WORDS = frozenset(
     "hall room stage auditorium arena pavilion lounge studio theatre theater tent terrace foyer atrium lobby "
-    "ballroom amphitheatre amphitheater aula saal hall way".split()
+    "ballroom amphitheatre amphitheater aula saal way".split()
 )
 _SURNAMES_TOO = frozenset({"hall", "way"})
 _VENUE_FIRST = frozenset(
