@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from gateway.extraction.text_facts import TextFacts
 from gateway.profiles.small.grounding import Grounding, narrow_tool
-from gateway.profiles.small.nested import _ends, nested_part, piece_choices, pieces
+from gateway.profiles.small.nested import Part, _ends, nested_part, piece_choices, pieces
 from gateway.profiles.small.settling import settle
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from tests.conftest import SHIPPED_SCHEMAS
@@ -78,6 +78,13 @@ def parameters(schema: CompiledSchema, text: str) -> dict[str, Any]:
     return narrowed
 
 
+def part_of(schema: CompiledSchema) -> Part:
+    """The schema's one array of objects, read item by item."""
+    part = nested_part(schema)
+    assert part is not None
+    return part
+
+
 def offered(schema: CompiledSchema, text: str, field: str) -> list[Any] | None:
     """The values a top-level field is offered (None where it is taken out of the tool)."""
     properties = parameters(schema, text)["properties"]
@@ -85,16 +92,14 @@ def offered(schema: CompiledSchema, text: str, field: str) -> list[Any] | None:
 
 
 def test_talks_under_each_days_heading_are_one_list_without_the_headings(conference: CompiledSchema) -> None:
-    part = nested_part(conference)
-    assert part is not None
+    part = part_of(conference)
     found = pieces(PROGRAMME, part.item, part.about, part.others, optional=not part.required)
     assert [piece[:5] for piece in found] == ["09:00", "09:30", "10:30", "12:00", "13:30", "09:30", "11:00"]
     assert "Friday 10 October" not in found
 
 
 def talk_choices(conference: CompiledSchema, start: str) -> dict[str, Any]:
-    part = nested_part(conference)
-    assert part is not None
+    part = part_of(conference)
     found = pieces(PROGRAMME, part.item, part.about, part.others, optional=not part.required)
     piece = next(piece for piece in found if piece.startswith(start))
     return piece_choices(piece, PROGRAMME, part.item, tuple(found))
@@ -123,8 +128,7 @@ def test_a_title_is_no_kinds_label_no_room_and_no_brackets_tail(conference: Comp
 
 
 def test_a_nested_objects_fixed_choices_narrow_its_definition(conference: CompiledSchema) -> None:
-    part = nested_part(conference)
-    assert part is not None
+    part = part_of(conference)
     piece = "09:30 Keynote: The Next Ten Years of Kubernetes - Dr. Marta Silva (Google), Main Hall"
     fixed = {"speaker.name": ["Marta Silva"], "speaker.affiliation": ["Google"]}
     schema = part.item.model_schema
@@ -237,8 +241,7 @@ TWO_DAYS_OF_TABLES = """# Hydrogen Summit
 
 
 def test_tables_under_each_days_heading_with_the_same_columns_are_one_list(tmp_path: Path) -> None:
-    part = nested_part(compiled(tmp_path, "summit", SUMMIT))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "summit", SUMMIT))
     found = pieces(TWO_DAYS_OF_TABLES, part.item, part.about, part.others)
     assert [piece.split(" | ")[0] for piece in found] == ["Time: 09:15", "Time: 10:00", "Time: 09:00", "Time: 11:00"]
     first = piece_choices(found[0], TWO_DAYS_OF_TABLES, part.item, tuple(found))
@@ -270,8 +273,7 @@ required: [course_title, modules]
 
 
 def test_items_a_short_paragraph_each_opening_alike_are_read_one_a_paragraph(tmp_path: Path) -> None:
-    part = nested_part(compiled(tmp_path, "course", COURSE))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "course", COURSE))
     text = (
         "Souverän führen\nTraining für neue Führungskräfte\n\nAnbieter: Akademie Weitblick GmbH\n\n"
         "Modul 1 – Rolle und Selbstverständnis\nDienstag, 3. Februar 2026, 9:00–16:00 Uhr\n\n"
@@ -288,8 +290,7 @@ def test_items_a_short_paragraph_each_opening_alike_are_read_one_a_paragraph(tmp
 
 
 def test_a_numbered_line_with_a_spanish_title_and_foreign_units_is_an_item(tmp_path: Path) -> None:
-    part = nested_part(compiled(tmp_path, "course", COURSE))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "course", COURSE))
     text = (
         "Fechas: sábados del 7 al 28 de marzo de 2026\n\nTemario\n"
         "1. Estrategia digital — 7 de marzo — Mtra. Daniela Fuentes — 4 horas\n"
@@ -302,8 +303,7 @@ def test_a_numbered_line_with_a_spanish_title_and_foreign_units_is_an_item(tmp_p
 
 
 def test_a_leaders_dots_part_a_title_from_its_room(tmp_path: Path) -> None:
-    part = nested_part(compiled(tmp_path, "conference", CONFERENCE))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "conference", CONFERENCE))
     lines = ("14:00  Signals explained ....................... Hall A", "15:00  Closing ....... Hall B")
     text = "\n".join(lines)
     assert piece_choices(lines[0], text, part.item, lines)["title"] == ["Signals explained"]
@@ -412,8 +412,7 @@ def test_other_is_offered_where_the_text_names_the_things_kind_but_none_of_its_v
 
 
 def test_talks_under_session_headings_stay_one_a_line_and_only_numbered_paragraphs_are_items(tmp_path: Path) -> None:
-    part = nested_part(compiled(tmp_path, "conference", CONFERENCE))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "conference", CONFERENCE))
     text = (
         "DevDays Lyon 2025\n\nSession 1\n09:00 Keynote: Hello World - Ana Ruiz\n10:00 Talk: Rust at Scale - Tom"
         " Becker\n\nSession 2\n14:00 Panel: Futures\n15:00 Talk: eBPF - Lena Vogel"
@@ -424,8 +423,7 @@ def test_talks_under_session_headings_stay_one_a_line_and_only_numbered_paragrap
         "14:00",
         "15:00",
     ]
-    course = nested_part(compiled(tmp_path, "course", COURSE))
-    assert course is not None
+    course = part_of(compiled(tmp_path, "course", COURSE))
     letter = "We start on 3 March 2026\nRoom 4, 09:00\n\nWe finish on 5 March 2026\nRoom 4, 12:00"
     assert not any(piece.startswith("We ") for piece in pieces(letter, course.item, course.about, course.others))
 
@@ -442,16 +440,14 @@ def test_talks_under_session_headings_stay_one_a_line_and_only_numbered_paragrap
 def test_a_presenter_is_the_name_after_the_title_and_the_organisation_after_the_name(
     conference: CompiledSchema, line: str, name: list[str], organisation: list[str]
 ) -> None:
-    part = nested_part(conference)
-    assert part is not None
+    part = part_of(conference)
     choices = piece_choices(line, line, part.item, (line,))
     assert (choices["speaker.name"], choices["speaker.affiliation"]) == (name, organisation)
 
 
 @pytest.mark.parametrize("line", ["10:00 Rust at Scale with Marcus Webb", "10:00 Rust at Scale - Lars Holm of the EMA"])
 def test_a_presenter_after_a_cue_is_not_ruled_out_where_no_name_is_read(conference: CompiledSchema, line: str) -> None:
-    part = nested_part(conference)
-    assert part is not None
+    part = part_of(conference)
     choices = piece_choices(line, line, part.item, (line,))
     assert "speaker" not in choices  # left to the model, not fixed to no one
     assert piece_choices("10:00 Lunch, Main Hall", line, part.item, (line,))["speaker"] == []
@@ -462,8 +458,7 @@ def test_a_type_two_fields_share_gets_no_choices_fixed_for_one(tmp_path: Path) -
         '      speaker: {$ref: "#/$defs/Speaker"}',
         '      speaker: {$ref: "#/$defs/Speaker"}\n      moderator: {$ref: "#/$defs/Speaker"}',
     )
-    part = nested_part(compiled(tmp_path, "shared", shared))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "shared", shared))
     line = "10:00 Panel: Remote Teams - Ana Ruiz (SAP), moderated by Jan Petersen"
     assert not any(key.startswith(("speaker.", "moderator.")) for key in piece_choices(line, line, part.item, (line,)))
 
@@ -522,8 +517,7 @@ properties:
       required: [title]
 required: [sessions]
 """
-    part = nested_part(compiled(tmp_path, "agenda", agenda))
-    assert part is not None
+    part = part_of(compiled(tmp_path, "agenda", agenda))
     sessions = [{"title": "A", "day": "2025-06-12"}, {"title": "B", "day": "2025-06-13"}]
     # The sessions' own date only where the description says it is one ("the last session"), not where it rules
     # sessions out.

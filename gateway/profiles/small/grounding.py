@@ -455,7 +455,7 @@ class _Narrowing:
                 # An object's first and last day (a conference's start_date and end_date), no label naming them: a
                 # span of days the heading writes ("9-10 October 2025"), its first for the one and its last for the
                 # other; a span written further down first, the other dates after it (an early-bird period is one).
-                heading_end = _third_line_end(facts.text)
+                heading_end = _second_line_end(facts.text, 3)  # its first three lines
                 days = [pair for pair in facts.date_ranges if pair[0].value in values and pair[1].value in values]
                 headed = [pair[end].value for pair in days if pair[0].start < heading_end]
                 ends = list(dict.fromkeys(pair[end].value for pair in days))
@@ -686,20 +686,14 @@ def _described_stems(description: str) -> set[str]:
     return {word.casefold()[:4] for word in verbs if word.casefold() not in _SAY_NOTHING} - _KIND_STEMS
 
 
-def _third_line_end(text: str) -> int:
-    """Where the text's first three non-empty lines end."""
-    lines = list(re.finditer(r"(?m)^.*\S.*$", text))[:3]
-    return lines[-1].end() if lines else 0
-
-
-def _second_line_end(text: str) -> int:
-    """Where the text's first two non-empty lines end (its heading, and a line under it)."""
+def _second_line_end(text: str, count: int = 2) -> int:
+    """Where the text's first ``count`` non-empty lines end (its heading, and a line under it)."""
     position, end, found = 0, 0, 0
     for line in text.split("\n"):
         position += len(line) + 1
         if line.strip():
             end, found = position - 1, found + 1
-            if found == 2:
+            if found == count:
                 break
     return end
 
