@@ -284,8 +284,15 @@ class _Narrowing:
                 return {**spec, "enum": named}
             return spec if required else None  # an optional choice the text never names stays out
         if spec.get("type") == "boolean":
-            if not required and not _spoken_of(path, self.facts.text):
-                return None  # an optional yes/no the text says nothing about stays out
+            if not _spoken_of(path, self.facts.text):
+                # A yes/no the text never names ("remote"): answered by the words its description gives each
+                # answer ("true if held online (... virtual ...), false if held only in person"), else left out.
+                answer = _answered(self.described.get(path, ""), self.facts.text, self.schema_words())
+                if answer is not None:
+                    self.stated.add(path)
+                    return {**spec, "enum": [answer]}
+                if not required:
+                    return None  # an optional yes/no the text says nothing about stays out
             said = _said(path, self.facts.text)
             if said is None:
                 return spec
@@ -297,6 +304,13 @@ class _Narrowing:
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
+
+    def schema_words(self) -> set[str]:
+        """The words of the schema's own names (its title, every field's): no answer of a yes/no field."""
+        names = [self.model_name, *self.definitions]
+        for owner in [self.parameters, *self.definitions.values()]:
+            names += list(owner.get("properties", {})) if isinstance(owner, dict) else []
+        return {word.casefold() for name in names for word in name_words(name)}
 
     def range_end(self, path: str) -> int | None:
         """0 for the start of a pair of date fields (start_date beside end_date), 1 for its end, else None."""
@@ -546,10 +560,16 @@ class _Narrowing:
                 values = [value for value in values if not _amount_at_an_end(value, facts.text)] or values
             # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
             values = [value for value in values if _balanced(value)] or values
-            if "name" in {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:  # a title may be "1917"
-                # A name, not "2025" nor a date ("23 Oct").
+            if named_as := {"name", "title"} & {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:
+                # A name or a title, not a date ("23 Oct", "13 and 14 June 2026"); a name not "2025" either (a
+                # title may be "1917").
                 dates = _written_dates(facts) | {facts.text[found.start : found.end] for found in facts.yearless_dates}
-                values = [value for value in values if _A_LETTER.search(value) and value not in dates] or values
+                dates |= {facts.text[first.start : last.end] for first, last in facts.date_ranges}
+                values = [
+                    value
+                    for value in values
+                    if (_A_LETTER.search(value) or "name" not in named_as) and value not in dates
+                ] or values
             if (self.in_array or self.an_item) and _names_a_venue(path):
                 # Where an item takes place (a lesson's, a session's): a value naming a room, a hall, a campus or a
                 # video call ("Seminar Room B", "St. James Campus, Room C412", "Zoom"; not a person's: "with Ann
@@ -1536,6 +1556,102 @@ def _thing_words(path: str, leave_out: frozenset[str] = frozenset()) -> list[str
     ``leave_out`` (all of them where that leaves none)."""
     words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= 4]
     return [word for word in words if not word.endswith(("ed", "ing")) and word not in leave_out] or words
+
+
+# What a yes/no field's description says each answer is: "true if ... online (...); false if ... in person" (a
+# full stop of "e.g." ends no clause).
+_ANSWER_CLAUSE = re.compile(
+    r"(?i)\b(true|false)\s+(?:only\s+)?(?:if|when|where)\s+(.+?)"
+    r"(?=;|(?<!\be\.g)(?<!\bi\.e)\.\s|\.$|,?\s+(?:true|false|omit|leave)\b|$)"
+)
+_FUNCTION_WORDS = frozenset(
+    "this that these those they them their there with from only also else says said text tells written".split()
+)
+_NEGATIVE = re.compile(r"(?i)\b(?:not|no|never|none|nor|without)\b|n['’]t\b")
+_PREDICATE = re.compile(
+    r"(?i)\b(?:is|are|be|been|held|taught|run|marked|labelled|labeled|calls?|called)"
+    r"(?:\s+(?!(?:in|on|at|of|for|to|by|with|from)\b)[\w-]+){0,2}?\s+([\w-]+)$"
+    # ... or where: "is held only in person", "is in stock" (not "is included in the rate")
+    r"|\b(?:is|are|be|held|taught|run)(?:\s+only)?\s+((?:in|on)\s+[\w-]+)$"
+)
+# ... or a thing with its quality after a preposition: "warned for strong language" (not "in the rate").
+_QUALIFIED = re.compile(r"(?i)\b(?:for|with|of|in|on|about)\s+([\w-]{3,}\s+[\w-]{3,})$")
+_EXAMPLE_LEAD = re.compile(r"(?i)^\s*(?:e\.g\.?|i\.e\.?|such as|like|also|for example)\s+")
+# A negation before a term besides "not", "no": "can't be followed online", "cannot attend online".
+_NEGATED_VERB = re.compile(r"(?i)(?:n['’]t|\bcannot)(?:[ \t]+[\w'’-]+){0,2}[ \t]+$")
+# ... or after it: "Online-Teilnahme ist nicht möglich", "online attendance is not possible" (not "in person and
+# is not recorded": a clause of its own).
+_NEGATED_AFTER = re.compile(
+    r"(?i)[\w-]*(?:[ \t]+(?!(?:and|or|but|und|oder|et|ou|y|o)\b)\w+)?[ \t]+(?:is|ist|are|sind|est|was)[ \t]+"
+    r"(?:not|nicht|pas)\b"
+)
+# What a term names after a verb of booking, paying or publishing is how that is done, not the thing itself:
+# "Register online", "Book online", "Slides are shared online".
+_DONE_SO = re.compile(
+    r"(?i)\b(?:register|registration|book|booking|apply|application|enrol|enroll|sign[ -]?up|pay|payment|order|"
+    r"buy|purchase|shared|posted|published|available|access|accessible|submit|download|stream(?:ed)?|recorded|"
+    r"watch|view)\w*[ \t]+(?:[\w'’-]+[ \t]+)?$"
+)
+
+
+def _answer_terms(clause: str, ignored: set[str]) -> list[str]:
+    """The words a clause of a yes/no description gives its answer by: each bracketed item of one or two words
+    ("virtual", "live stream", "e.g. via Zoom" -> "via Zoom"), and the last word of each part between commas and
+    "or" that says no "not" ("the dish vegetarian" -> "vegetarian"; "held only in person" -> "in person")."""
+    terms = []
+    for inner in re.findall(r"\(([^()]*)\)", clause):
+        for item in re.split(r",|/|\bor\b|\band\b", _EXAMPLE_LEAD.sub("", inner)):
+            words = re.findall(r"[^\W\d_][\w-]*", _EXAMPLE_LEAD.sub("", item))
+            if 1 <= len(words) <= 2 and not _NEGATIVE.search(item) and not {w.casefold() for w in words} & ignored:
+                terms.append(" ".join(words))
+    for part in re.split(r",|\bor\b", re.sub(r"\([^()]*\)", " ", clause)):
+        words = [word for word in re.findall(r"[^\W\d_][\w-]*", part) if word.casefold() not in ("a", "an", "the")]
+        if not words or _NEGATIVE.search(part):
+            continue
+        # What the thing is said to be ("is held online", "calls the dish vegetarian", "is meat", a list's next
+        # "vegan"), not a noun at the end of a phrase ("is included in the rate": not "rate").
+        said = _PREDICATE.search(" ".join(words)) or _QUALIFIED.search(" ".join(words))
+        if said is None and len(words) > 1:
+            continue
+        term = next((group for group in said.groups() if group), words[0]) if said is not None else words[0]
+        if len(term) < 4 or term.casefold() in _FUNCTION_WORDS or term.casefold() in ignored:
+            continue
+        terms.append(term)
+    return terms
+
+
+def _answered(description: str, text: str, ignored: set[str]) -> bool | None:
+    """A yes/no field's answer from the words its description gives each answer, where the text writes only one
+    side's (one side's word negated - "there is no online option" - is the other's); else None. Only where the
+    description gives words for both answers: "false only if the text says it is not" gives none. A term inside
+    a longer one of the other answer's is not read ("stock" in "in stock"), nor one after a verb of booking or
+    publishing ("Register online")."""
+    sides: dict[bool, list[str]] = {}
+    for answer, clause in _ANSWER_CLAUSE.findall(description):
+        sides.setdefault(answer.casefold() == "true", []).extend(_answer_terms(clause, ignored))
+    if not (sides.get(True) and sides.get(False)):
+        return None
+    matches = [
+        (match.start(), match.end(), side)
+        for side, terms in sides.items()
+        for term in terms
+        for match in re.finditer(rf"(?i)(?<![\w-]){re.escape(term)}(?!\w)", text)
+    ]
+    found: set[bool] = set()
+    for start, end, side in matches:
+        if any(low <= start and end <= high and (low, high) != (start, end) for low, high, _ in matches):
+            continue
+        before = text[max(0, start - 40) : start]
+        if _DONE_SO.search(before):
+            continue
+        negated = (
+            _NEGATED_BEFORE.search(before[-24:])
+            or _NEGATED_VERB.search(before)
+            or _NEGATED_AFTER.match(text, end)
+            or re.search(r"(?i)(?:\b0|\bzero)[ \t]*$|:[ \t]*0\b", before[-8:] + ":" + text[end : end + 4])
+        )
+        found.add(side != bool(negated))
+    return found.pop() if len(found) == 1 else None
 
 
 def _spoken_of(path: str, text: str) -> bool:

@@ -1423,11 +1423,68 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
             )
             fixed |= {name: [before]} if before is not None else {}
     return (
-        _segment_choices(piece, siblings, item, narrowed)
+        _segment_choices(piece, text, siblings, item, narrowed)
         | _cell_choices(piece, text, item, narrowed)
         | _assignment_choices(piece, text, item)
+        | _product_choices(piece, item)
         | fixed
     )
+
+
+# A field whose description keeps the variant with the product: "including variant details such as size or colour",
+# "its name with any size, pack or variant text written with it".
+_WITH_VARIANT = re.compile(r"(?i)\b(?:including|with any|with its)\b[^.;]{0,40}\b(?:variant|size|colou?r|pack)\b")
+# What ends a product's words on its line: a wide gap, a bar, a dash or dots before the price, "@", a SKU's bracket,
+# a count after it ("×2", "x1").
+_PRODUCT_END = re.compile(
+    r"\s{2,}|\t|\s\|\s|\s(?:\.{2,}|…|@)\s|\s[—–]\s(?=[$€£¥₹]|\d)|\s*\((?:SKU|Art|Ref|Item|Code|Part|#)\b|"
+    r"\s[x×]\s?\d+\b(?=\s*(?:$|[—–@=|…(]|\.{2,}|\s{2,}))",
+    re.IGNORECASE,
+)
+# A count in front of them, after a buyer's name at most: "2 x", "1x", "Marco Bianchi: 1x".
+_COUNT_FIRST = re.compile(
+    r"^(?:[^:]{1,60}:\s*)?(?:(?:qty|quantity|menge|anzahl|qté|cant)\.?:?\s*)?\W{0,2}\d+"
+    r"(?:\s*[x×]\s*|\s*(?:st|stk|stück|pcs|pc|pieces|ea)\b\.?\s*|\s+(?=\D))(?:[–—-]\s+)?",
+    re.IGNORECASE,
+)
+# A label before the product: "Item: Blue Mug large".
+_PRODUCT_LABEL = re.compile(r"(?i)^(?:item|product|article|artikel|produkt|description)\s*:\s*")
+# ... or one after them: "× 6", "x1", "Qty: 4".
+_COUNT_AFTER = re.compile(r"(?i)\s[x×]\s?\d+\b|\bqty\b|\bquantity\b")
+# A code in brackets after them: "(PR-A3-DOL)", "(S-17582)".
+_CODE_AFTER = re.compile(r"\s*\([A-Z0-9]+(?:-[A-Z0-9]+)+\)$")
+
+
+def _product_choices(piece: str, item: CompiledSchema) -> dict[str, list[Any]]:
+    """A product field described as written with its variant ("Trailhead Merino Sock (3-pack) - Size L") takes
+    the line's words whole: from after the count in front ("2 x") to the price, a SKU's bracket or a count after
+    them ("Silicone Spatula, Red            Qty: 4" -> "Silicone Spatula, Red"). A table's row is read by its
+    cells instead."""
+    if labelled_cells(piece) or "\n" in piece.strip():
+        return {}
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    fields = [
+        name
+        for name, spec in properties.items()
+        if _kind(spec, {}) == "string" and _WITH_VARIANT.search(spec.get("description") or "")
+    ]
+    if len(fields) != 1:
+        return {}
+    line = _PRODUCT_LABEL.sub("", _BULLET.sub("", piece.strip().lstrip("> ")).strip())
+    head = _PRODUCT_END.split(line, maxsplit=1)[0]
+    # a count written after the product: its leading number is the product's ("6 Pack Merino Socks ×2")
+    words = head if re.search(r"(?i)\s[x×]\s?\d+\b", line[len(head) :][:6]) else _COUNT_FIRST.sub("", head)
+    words = _CODE_AFTER.sub("", words).strip(" ,;:-–—")
+    if (
+        not (_COUNT_FIRST.match(line) or _COUNT_AFTER.search(line))  # no count: a heading, a note, a vendor's line
+        or words == line.rstrip(" .:")
+        or len(words) < 3
+        or not re.search(r"[^\W\d_]{2}", words)
+        or re.search(r"[$€£¥₹]|\d[.,]\d\d\b", words)  # a price
+        or words not in piece
+    ):
+        return {}
+    return {fields[0]: [words]}
 
 
 # What a talk's piece writes just before its speakers: a dash, "with", "by", "feat.", "Speaker(s):", a bar, a
@@ -1501,7 +1558,11 @@ def _full_name(who: str, text: str) -> str:
 # What parts an item's line: a dash, a colon, quotes, brackets, "&", "+" or "and", a comma, wide spaces, a bar.
 _SEGMENT = re.compile(r"\s+[-–—]+\s+|:\s+|[\"“”«»]|\s*\(|\)|\s+[&+]\s+|,\s+|\s+and\s+|\s{2,}|\s+\|\s+")
 _TITLE_WORDS = frozenset("title topic subject headline session".split())
-_TITLE_STEMS = frozenset(word[:4] for word in (*_TITLE_WORDS, "talk", "presentation"))
+# ... and the columns a title is under, in English and the languages programmes are most often written in besides.
+_TITLE_STEMS = frozenset(
+    word[:4]
+    for word in (*_TITLE_WORDS, "talk", "presentation", "intitulé", "titel", "título", "titolo", "thema", "sujet")
+)
 _PLACE_STEMS = frozenset(
     word[:4]
     for word in "room hall stage track stream studio theatre theater auditorium lab salon suite ballroom arena "
@@ -1510,7 +1571,7 @@ _PLACE_STEMS = frozenset(
 
 
 def _segment_choices(
-    piece: str, siblings: tuple[str, ...], item: CompiledSchema, narrowed: dict[str, Any]
+    piece: str, text: str, siblings: tuple[str, ...], item: CompiledSchema, narrowed: dict[str, Any]
 ) -> dict[str, list[Any]]:
     """Choices from the parts of an item's line ("09:15 Welcome - Inês Carvalho"): where the item has a list of
     people's names, a text field not named for a person (a title) takes no words of the names the line writes - a
@@ -1529,10 +1590,45 @@ def _segment_choices(
         if (found := _person_object(name, spec, definitions, properties))
     }
     several = any(_kind_of_list(properties[name]) for name in persons)
-    people = bool(persons) or any(
-        lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items()
-    )
+    listed = any(lists_people(name) and _kind(spec, definitions) == "strings" for name, spec in properties.items())
+    single = [name for name, spec in properties.items() if name not in persons and _one_person(name, spec, definitions)]
+    people = bool(persons) or listed or bool(single)
     names = [person for line in lines for person in _names_written(line) if not _a_venue(person)] if people else []
+    unsure = False
+    if single and not persons and not listed and names:
+        # One person per item ("trainer"): the names of the last part of the line that writes any - the title
+        # comes first ("Safety Culture and Human Factors (Ingrid Solberg)", "Leading yourself — 4 Feb, Karin Ek").
+        holding = [
+            part
+            for line in lines
+            for part in _segments(line, _MAJOR)
+            if any(name in " ".join(part.split()) for name in names)
+        ]
+        if len(holding) > 1:
+            # Names in several parts: a capitalised title's words look like a name too ("Regression Models").
+            # Those a cue marks are the person's ("(Olivia Brandt)", "with Ana Ruiz"); without one, the model's.
+            marked = [name for name in names if _cued(name, piece)]
+            if not marked and (side := _persons_side(siblings, piece)) is not None:
+                # ... else the side the other items mark theirs on: "Title (Olivia Brandt)" above "Regression
+                # Models — 3 Jun, Tomás Ferreira" puts the person last
+                marked = [name for name in names if name in " ".join(holding[side].split())]
+            names = marked
+            unsure = not names
+        # one after another's comma is where that one works ("Tom Hill, Deutsche Bahn")
+        names = [name for name in names if not any(f"{other}, {name}" in piece for other in names)]
+        # ... and not the words a line's first text opens with: its title's ("Classical ML with scikit-learn",
+        # "Capstone Project"), where a line is laid out in parts, not written as a sentence.
+        texts = [
+            part
+            for line in lines
+            if not _prose(line)
+            for part in _segments(line, _MAJOR)
+            if re.search(r"[^\W\d_]{3}", part)
+            and not (_NUMBERING.fullmatch(part.strip()) and _numbering(part, siblings))
+            and not _dated(part)
+            and not _TIME_FIRST.match(part)
+        ]
+        names = [name for name in names if not (texts and texts[0].startswith(name) and not _cued(name, piece))]
     if persons and names:
         # A presenter object's names: not an organisation in brackets after one ("Lena Vogel (Ferrous Systems)"),
         # and those a part of the line writes whole before words cut from a title ("Async Rust" of "Async Rust
@@ -1559,6 +1655,8 @@ def _segment_choices(
     names = [name for name in names if sum(name.casefold() in seen for seen in others) * 2 <= max(len(others), 2)]
     fixed: dict[str, list[Any]] = {}
     organisations: list[str] = []  # a presenter's, no part of a title
+    facts = facts_of(text)
+    days = {text[found.start : found.end] for found in (*facts.dates, *facts.yearless_dates)}  # no title either
     for name, (inner, affiliated) in persons.items():
         # A presenter as an object ("speaker": {name, affiliation}): the names the piece writes, each without a
         # title, and the organisation written right after the first ("Marta Silva (Google)", "Ines Okafor,
@@ -1572,8 +1670,24 @@ def _segment_choices(
         if affiliated is not None:
             fixed[f"{name}.{affiliated}"] = _affiliations(piece, written[0], names)
             organisations += fixed[f"{name}.{affiliated}"]
+    for name in single:
+        # One person per item: the names the piece writes, without titles; one the piece calls by a first name
+        # after "with" or "by" by the fuller name the text writes ("also with Nina" -> "Nina Baumann"); none
+        # where the piece names no one.
+        written = sorted(dict.fromkeys(names), key=lambda person: piece.find(person) % (len(piece) + 1))
+        called = [found.group(1) for found in _CALLED.finditer(piece)]
+        # (the fuller name a person's, where the text marks it so: not "Docker Compose" for "with Docker")
+        fuller = [person for who in called if (person := _full_name(who, text)) != who and _cued(person, text)]
+        if offered := list(dict.fromkeys([*(without_titles(person) for person in written), *fuller])):
+            fixed[name] = offered
+        elif not (
+            unsure or called or _CUED_NAME.search(piece) or _SOMEONE.search(piece)
+        ):  # "with Priya", "Storage with Aiko Tanaka": someone
+            fixed[name] = []
     for name, spec in properties.items():
         words = {word.casefold() for word in name_words(name)}
+        if name in single:
+            continue
         if names and lists_people(name) and _kind(spec, definitions) == "strings":
             # The people a line names are its speakers, each without a title ("Dr. Rachel Andrews").
             # In the order the piece writes them ("Panel with Ben Ode and Cara Lin, moderated by Dan Wu": the
@@ -1584,9 +1698,9 @@ def _segment_choices(
             cued = _SPEAKER_CUE.search(piece[: max(piece.find(written[0]), 0)]) is not None
             fixed[name] = [named] if cued else named
             continue
-        if _kind(spec, definitions) != "string" or lists_people(name) or words & {"name", "person"}:
+        titled = bool(words & _TITLE_WORDS) or (words == {"name"} and _names_a_title(spec))
+        if _kind(spec, definitions) != "string" or lists_people(name) or (words & {"name", "person"} and not titled):
             continue
-        titled = bool(words & _TITLE_WORDS)
         # What follows a name after a comma is who the person is, no part of a title ("Marcus Webb, Senior
         # Engineer at Microsoft").
         roles = [
@@ -1594,7 +1708,14 @@ def _segment_choices(
             for person in names
             for match in re.finditer(rf"{re.escape(person)}\s*,\s*([^,;()|\n]+)", piece)
         ]
-        avoided = bracketed + repeated + organisations + roles if titled else []
+        # ... nor is the role in lower case a name follows ("formatrice : Camille Petit"; not a title in capitals,
+        # "Opening keynote: K. Sreedevi").
+        labels_of = [
+            match.group(1)
+            for person in names
+            for match in re.finditer(rf"(?<!\w)([^\W\d_A-Z][^\W\d_]*)\s*:\s*{re.escape(person)}", piece)
+        ]
+        avoided = bracketed + repeated + organisations + roles + labels_of if titled else []
         offered = _enum_of(narrowed.get(name, {}))
         # A place field's few values ("Main Hall", "Room 2") are no part of a title.
         placed = [
@@ -1611,11 +1732,29 @@ def _segment_choices(
                 any(_name_words(part) & _name_words(choice) for part in names)
                 or (titled and (_TIME_FIRST.match(choice) or _BRACKETED.search(choice) or _dated(choice)))
                 or (titled and ")" in choice and "(" not in choice)
+                or (titled and (_numbering(choice, siblings) or _a_length(choice) or choice.strip() in days))
                 or any(_words_in(choice, part) for part in avoided)
                 or any(_words_in(place, choice) for place in placed)
             )
 
         kept = [choice for choice in offered if allowed(str(choice))]
+        if titled and any(_prose(line) for line in lines):
+            # A title in a sentence is the words it quotes ("... Hiroshi Tanaka runs "OKRs that don't suck", a
+            # workshop in the Quebec Room"), where it quotes some of two words or more.
+            quoted = [
+                found.group(1).strip()
+                for found in _QUOTED_TITLE.finditer(piece)
+                if len(found.group(1).split()) >= 2
+                and found.group(1).strip() in piece
+                and not _NICKNAMED.search(piece[: found.start()])
+                # standing alone: not a phrase inside a sentence's words ("of "zero downtime" migrations")
+                and re.match(
+                    r"\s*(?:$|[,.;:!?()\-–—]|(?:at|until|till|in|on|from|to|and|by|for|\d)\b)", piece[found.end() :]
+                )
+            ]
+            if quoted:
+                fixed[name] = list(dict.fromkeys(quoted))
+                continue
         # (A leader's dots part a title from what it leads to: "Signals explained ........ Hall A".)
         spanned = [
             (head, _segment_spans(head, _TITLE_BREAK))
@@ -1670,7 +1809,7 @@ def _segment_choices(
 _PEOPLE_STEMS = frozenset(
     word[:4]
     for word in "speaker presenter host moderator facilitator lecturer trainer teacher instructor panellist "
-    "panelist who".split()
+    "panelist who dozent docente ponente".split()
 )
 _AFFILIATION_WORDS = frozenset(
     "affiliation company organisation organization employer institution university org firm".split()
@@ -1703,6 +1842,93 @@ def _person_object(
     return named[0], affiliated[0] if len(affiliated) == 1 else None
 
 
+def _one_person(name: str, spec: dict[str, Any], definitions: dict[str, Any]) -> bool:
+    """Whether an item's text field holds one person named for their part ("trainer", "speaker", "host_name";
+    not "host_city")."""
+    if _kind(spec, definitions) != "string":
+        return False
+    words = [word.casefold() for word in name_words(name)]
+    if words and words[-1] == "name":
+        words.pop()
+    return bool(words) and (words[-1] in _ONE_PERSON_ROLES or lists_people(words[-1]))
+
+
+# The parts one person plays for an item, as a field's last word ("trainer", "lead_instructor"; not "lecture",
+# "model" or "institution").
+_ONE_PERSON_ROLES = frozenset(
+    "speaker presenter host moderator facilitator lecturer trainer teacher instructor tutor coach chair panellist "
+    "panelist mentor leader".split()
+)
+_ROLE_CUE = "|".join(
+    sorted(_ONE_PERSON_ROLES | {"formateur", "formatrice", "dozent", "dozentin", "docente", "ponente"})
+)
+
+
+def _cued(name: str, piece: str) -> bool:
+    """Whether a piece marks ``name`` as a person's: with a title ("Dr. Jane Smith"), as a part of its own with a
+    bracket after it ("– Anna Berg (Ferrous Systems)"), in brackets not right after another name (that bracket is
+    an organisation's), or after "with", "by" or a role's word ("lead instructor Nina Baumann", "formateur : Julien
+    Moreau")."""
+    squeezed = " ".join(piece.split())
+    if re.match(_TITLE_BEFORE, name) or re.search(rf"{_TITLE_BEFORE}{re.escape(name)}", squeezed):
+        return True
+    if re.search(rf"(?:^\W*|\s[-–—|·•]+\s){re.escape(name)}\s*\(", squeezed):
+        # a part of its own after a dash with its organisation after it: "– Anna Berg (Ferrous Systems)"; not a
+        # title after a label's colon, "Module 2: Barrier Management (Ingrid Solberg)"
+        return True
+    marked = rf"(?i:\(\s*|\b(?:with|by|mit|von|con|par|avec|feat\.?)\s+|\b(?:{_ROLE_CUE})\w*\s*:?\s*)"
+    return any(
+        not (
+            found.group().startswith("(")
+            and looks_like_a_name(re.split(r"(?:^|\s)[-–—|·•]+\s|\s{2,}|^\W+", squeezed[: found.start()])[-1].strip())
+        )
+        for found in re.finditer(rf"{marked}(?:{_TITLE_BEFORE})?{re.escape(name)}", squeezed)
+    )
+
+
+_TITLE_BEFORE = r"(?:\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|Mtra|Ing|Lic|Dott|Prof\.ssa|Dra|Sra|Sr)\.?\s+)"
+
+
+def _persons_side(siblings: tuple[str, ...], piece: str) -> int | None:
+    """Where the other items' lines mark their one person - in the last of their parts that hold names (-1) or
+    the first (0) - where all that mark one agree; None where none does."""
+    sides = set()
+    for other in siblings:
+        if other == piece:
+            continue
+        parts = [
+            part
+            for part in _segments(" ".join(other.split()), _MAJOR)
+            if re.search(r"[^\W\d_]{3}", part) and not _NUMBERING.fullmatch(part) and not _dated(part)
+        ]
+        marked = [index for index, part in enumerate(parts) if any(_cued(name, other) for name in _names_written(part))]
+        if len(parts) > 1 and len(marked) == 1:
+            sides.add(-1 if marked[0] == len(parts) - 1 else 0 if marked[0] == 0 else None)
+    return sides.pop() if len(sides) == 1 else None
+
+
+# Someone named by a title or a role's label alone: "– Dr. Khan", "(Ms Zhang)", "Docente: Leonardo".
+_SOMEONE = re.compile(rf"{_TITLE_BEFORE}[A-Z]|(?i:\b(?:{_ROLE_CUE})\w*\s*:\s*)[A-Z]")
+# A first name a piece calls someone by after "with" or "by" ("again with Nina."), no surname after it.
+_CALLED = re.compile(r"\b(?:with|by)\s+([A-Z][^\W\d_A-Z]+)\b(?![ \t]*[A-Z\d'’-])")
+# A description that calls a "name" a title: "The module's name or topic as written".
+_A_TITLE = re.compile(r"(?i)^[^.;]*?\b(?:title|topic)\b")
+
+
+# Words a sentence quotes: "...", “...”, «...», „...“ - not a name someone is known by ("known as the "data
+# whisperer"").
+_NICKNAMED = re.compile(
+    r"(?i)\b(?:known as|called|nicknamed|dubbed|so-called|aka|a\.k\.a\.|the|cover|covers|use|using|why)\s*$"
+)
+_QUOTED_TITLE = re.compile(r"(?<!\w)[\"“«„]([^\"“”«»„\n]{3,150})[\"”»“](?!\w)")
+
+
+def _names_a_title(spec: dict[str, Any]) -> bool:
+    """Whether a field's description says it holds a title or topic (before anything it rules out)."""
+    said = re.split(r"(?i)\b(?:not|without|never)\b", spec.get("description") or "")[0]
+    return _A_TITLE.search(said) is not None
+
+
 def _kind_of_list(spec: dict[str, Any]) -> bool:
     branch = next((branch for branch in spec.get("anyOf", [spec]) if branch.get("type") != "null"), spec)
     return branch.get("type") == "array"
@@ -1724,7 +1950,7 @@ _CUED_NAME = re.compile(
 )
 _VENUE_WORDS = frozenset(
     "hall room stage auditorium arena pavilion lounge studio theatre theater tent terrace foyer atrium lobby "
-    "ballroom amphitheatre amphitheater aula saal way".split()
+    "ballroom amphitheatre amphitheater aula saal sala salle raum zaal way".split()
 )
 _SURNAMES_TOO = frozenset({"hall", "way"})
 _VENUE_FIRST = frozenset(
@@ -1763,6 +1989,38 @@ def _affiliations(piece: str, who: str, names: list[str]) -> list[str]:
     ):
         return []
     return [value]
+
+
+# A label that numbers an item: "Day 1", "Modul 2", "Week 3–4", "Séance 1" - in English and the languages
+# programmes are most often written in besides.
+_NUMBERED_PARTS = frozenset(
+    "module modul módulo modulo day tag día jour giorno dag week woche semana semaine settimana session séance sesión "
+    "sessione sitzung sessie part teil parte partie lesson lektion lección leçon lezione les unit einheit unidad "
+    "unité unità block chapter kapitel capítulo chapitre capitolo step schritt paso étape round runde class clase "
+    "lecture vorlesung clase workshop talk track seminar".split()
+)
+_NUMBERING = re.compile(r"\W*([^\W\d_]+)\.?\s+\d{1,3}(?:\s*[-–]\s*\d{1,3})?\b")
+
+
+def _numbering(part: str, siblings: tuple[str, ...]) -> bool:
+    """Whether ``part`` opens with a label numbering its item, one other items write with their own numbers
+    ("Modul 1 – Rolle ..." beside "Modul 2 – ..."): a word for a part of a course or a programme ("Day", "Séance",
+    "Woche"), not a name with its number ("Calculus 2", "Physics 101", "Level 1 Food Safety")."""
+    found = _NUMBERING.match(part)
+    if (
+        found is None
+        or found.group(1).casefold() not in _NUMBERED_PARTS
+        or not re.match(r"\s*(?:$|[-–—:·|.)/])", part[found.end() :])
+    ):
+        return False
+    again = re.compile(rf"(?i)(?<!\w){re.escape(found.group(1))}\.?\s+\d")
+    return sum(1 for other in siblings if again.search(other)) >= 2
+
+
+def _a_length(choice: str) -> bool:
+    """Whether a choice is a length of time and nothing else ("12 hrs", "3 horas", "90 minutes")."""
+    lengths = facts_of(choice).durations
+    return bool(lengths) and lengths[0].start == 0 and lengths[0].end >= len(choice.rstrip(" ."))
 
 
 def _dated(choice: str) -> bool:
@@ -1850,7 +2108,8 @@ _TIME_FIRST = re.compile(
 
 
 def _name_words(value: str) -> set[str]:
-    return {word.casefold() for word in re.findall(r"[^\W\d_]{2,}", value)}
+    """A name's words in capitals, without its particles ("María de la Fuente": maría, fuente)."""
+    return {word.casefold() for word in re.findall(r"[^\W\d_]{2,}", value) if word[0].isupper()}
 
 
 def _words_in(inner: str, outer: str) -> bool:
@@ -1874,12 +2133,30 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
     stems = {name: _word_stems(" ".join(name_words(name))) - {"name"} for name in properties}
     for name, spec in properties.items():  # a column named for what the field holds: "Speaker", "Session", "Room"
         words = {word.casefold() for word in name_words(name)}
-        if _person_object(name, spec, definitions, properties) is not None:
-            stems[name] |= _PEOPLE_STEMS
+        if _person_object(name, spec, definitions, properties) is not None or _one_person(name, spec, definitions):
+            stems[name] |= _PEOPLE_STEMS - {"who"}
         elif _kind(spec, definitions) == "string" and words & _TITLE_WORDS:
             stems[name] |= _TITLE_STEMS - _PEOPLE_STEMS  # a "Presenter" column is no "presentation"
+        elif _kind(spec, definitions) == "string" and words == {"name"} and _names_a_title(spec):
+            # an item's name that is its title: under "Topic", "Session", else "Module" (the item's own kind; not
+            # where a "Thema" column holds it beside a "Modul" one of numbers)
+            own = _word_stems(" ".join(name_words(item.model.__name__)))
+            titled_column = any(_word_stems(label) & _TITLE_STEMS for label, _ in pairs if label)
+            stems[name] |= (_TITLE_STEMS | (set() if titled_column else own)) - _PEOPLE_STEMS
         elif _kind(spec, definitions) == "string" and words & {"location", "venue", "place", "where"}:
             stems[name] |= _PLACE_STEMS
+        elif _kind(spec, definitions) == "string" and words & {"room"}:
+            stems[name] |= {"sall", "sala", "raum", "lieu"}  # a room's column in French, Spanish, German
+
+    titles = {
+        name
+        for name, spec in properties.items()
+        if _kind(spec, definitions) == "string"
+        and (
+            {word.casefold() for word in name_words(name)} & _TITLE_WORDS
+            or ({word.casefold() for word in name_words(name)} == {"name"} and _names_a_title(spec))
+        )
+    }
 
     def claimant(label: str) -> str | None:
         scores = {name: len(_word_stems(label) & own) for name, own in stems.items()}
@@ -1909,6 +2186,15 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
         kind = _kind(spec, definitions)
         if kind is None:
             continue
+        if _one_person(name, spec, definitions) and name in column_of:
+            # One person per item ("Trainer"): the cell's first name, without a title; none for an empty cell.
+            written = (cell.get(column_of[name]) or "").strip()
+            who = [found for found in _names_written(written) if not _a_venue(found)]
+            if who:
+                fixed[name] = [without_titles(who[0])]
+            else:  # a first name alone, "BOATENG, Ama": the cell as written; "–", "TBC": no one
+                fixed[name] = [written] if re.search(r"[^\W\d_]{2}", written) and not written.isupper() else []
+            continue
         if name in column_of:
             value = cell.get(column_of[name])
             if value is None:  # the row leaves this column empty
@@ -1918,8 +2204,22 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
             elif within := [choice for choice in _enum_of(narrowed.get(name, {})) if choice in value]:
                 # The cell whole first ("Hex bolt M10x40, DIN 933, zinc plated"), then what the text offers of it
                 # (a cell the field is offered nothing of leaves its choices as they are).
-                whole = [value] if kind == "string" and value not in within and _safe_cell(value, spec) else []
-                fixed[name] = whole + within
+                whole = [value] if kind == "string" and _safe_cell(value, spec) else []
+                if name in titles:
+                    # A title's cell: the words it quotes, else those after a kind's label ("Keynote d'ouverture :
+                    # « Sobriété numérique, mode d'emploi »", "Atelier : Mesurer l'empreinte de son site web").
+                    # (a quote that ends the cell: not the "move fast" of 'Why "move fast" fails')
+                    quoted = [
+                        found.group(1).strip()
+                        for found in _QUOTED_TITLE.finditer(value)
+                        if not value[found.end() :].strip(" .!?")
+                    ]
+                    labelled = re.match(r"^[^:\d]{1,30}?\s*:\s+(?=\S)", value)
+                    after = (
+                        [value[labelled.end() :].strip()] if labelled and _names_a_kind(labelled.group(), item) else []
+                    )
+                    whole = [part for part in (*quoted, *after) if part in piece] + whole
+                fixed[name] = list(dict.fromkeys(whole + within))
         elif kind == "string":
             if name not in required and len(free) <= sum(1 for other in loose if other in required):
                 fixed[name] = []  # the cells no column claims are the required fields'
@@ -1928,6 +2228,29 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
                     choice for choice in _enum_of(narrowed.get(name, {})) if any(choice in value for value in free)
                 ]
     return {name: values for name, values in fixed.items() if values or name not in required}
+
+
+# Kinds of session a title's label names, besides the item's own choices: "Atelier :", "Table ronde :", "Vortrag:".
+_KIND_WORDS = frozenset(
+    "keynote talk panel workshop demo tutorial masterclass lightning fireside atelier ronde conférence "
+    "taller ponencia redonda vortrag podiumsdiskussion diskussion seminar".split()
+)
+
+
+def _names_a_kind(label: str, item: CompiledSchema) -> bool:
+    """Whether a title's leading label names a kind of session ("Keynote d'ouverture :", "Live demo:"), a value of
+    the item's choice fields or a kind's word, not a title's first half ("dbt at scale: lessons from 400 models")."""
+    kinds = {
+        word
+        for field, spec in item.model_schema.get("properties", {}).items()
+        if {word.casefold() for word in name_words(field)} & {"kind", "type", "format", "category"}
+        for value in _enum_of(spec)
+        if isinstance(value, str)
+        for word in re.split(r"[\s_-]+", value.casefold())
+        if len(word) >= 3
+    }
+    words = {word.casefold() for part in label.split() for word in re.findall(r"[^\W\d_]+", part)}
+    return len(label.strip(" :").split()) <= 2 and bool(words & (kinds | _KIND_WORDS))  # not "Talk to your data:"
 
 
 def _safe_cell(value: str, spec: dict[str, Any]) -> bool:
@@ -2015,6 +2338,43 @@ def _for_every(item: CompiledSchema) -> list[str]:
         and _kind(spec, {}) == "string"  # a place, a name: not "talk for every other talk", not a count
         and name not in item.model_schema.get("required", [])
     ]
+
+
+def _named_for_all(outside: str, name: str) -> str | None:
+    """The one person the lines around the items name after the field's word ("Your trainer for all three days is
+    Dr. Gareth Hughes", "Trainerin: Dr. Sabine Krüger"), or as leading all of them ("All sessions are led by Dr.
+    Gareth Hughes"), without titles; None where they name none or several ("Trainers: Ana Ruiz and Ben Ode")."""
+    roles = {word.casefold() for word in name_words(name) if word.casefold() != "name"}
+    for group in _SAME_ROLE:  # "Facilitator:", "Dozentin:" for a trainer
+        roles |= group if roles & group else set()
+    found: set[str] = set()
+    for sentence in _sentences(outside):
+        sentence = sentence.strip().rstrip(".!?")
+        for word in re.finditer(r"[^\W\d_]+", sentence):
+            said = word.group().casefold()
+            if any(said == role or (said.startswith(role) and said[len(role) :] in _ROLE_ENDINGS) for role in roles):
+                # up to the next label: "Trainer: TBC. Course director: Ana Ruiz" names no trainer
+                after = _NEXT_LABEL.split(sentence[word.end() :], maxsplit=1)[0]
+                found |= {without_titles(who) for who in _names_written(after) if not _a_venue(who)}
+                break
+        else:
+            if _FOR_ALL.search(sentence) and (led := _LED_BY.search(sentence)):
+                found |= {without_titles(who) for who in _names_written(led.group(1)) if not _a_venue(who)}
+    return found.pop() if len(found) == 1 else None
+
+
+# Words for one part a person plays, in English and the languages programmes are most often written in besides.
+_SAME_ROLE = (
+    frozenset(
+        "trainer instructor teacher tutor lecturer facilitator coach formateur formatrice dozent docente "
+        "referent ponente".split()
+    ),
+    frozenset("speaker presenter referent ponente intervenant orateur sprecher".split()),
+)
+_ROLE_ENDINGS = frozenset({"", "s", "in", "innen", "es"})  # "Trainerin", "trainers"; not "Training", "Hosted"
+_NEXT_LABEL = re.compile(r"\s[^\W\d_][\w-]*(?: [\w-]+)?\s*:\s")
+_FOR_ALL = re.compile(r"(?i)\b(?:all|every|each|both)\b")
+_LED_BY = re.compile(r"(?i:\b(?:led|taught|run|given|delivered|presented|facilitated|hosted)\s+by)\s+(.{3,80})")
 
 
 def _lacked(items: list[dict[str, Any]], name: str) -> bool:
@@ -2324,6 +2684,16 @@ class NestedReader:
         once: dict[str, Any] = {}
         described = _for_every(part.item)
         around = _outside(text, laid)
+        # ... and one person named for all of them ("Your trainer for all three days is Dr. Gareth Hughes"): each
+        # item's own where its piece names one, that person's where it names none.
+        definitions: dict[str, Any] = part.item.model_schema.get("$defs", {})
+        properties: dict[str, Any] = part.item.model_schema.get("properties", {})
+        everyone = {
+            name: who
+            for name in described
+            if _one_person(name, properties[name], definitions) and (who := _named_for_all(around, name))
+        }
+        described = [name for name in described if not _one_person(name, properties[name], definitions)]
         stated = _stated_once(around) if described else ""
         if stated.strip():  # where every line is an item, nothing is stated around them
             try:
@@ -2342,7 +2712,7 @@ class NestedReader:
                 continue  # a piece laid out like an item that holds none (a note, a total)
             read = item.model_dump(mode="json", exclude_none=True)
             read |= _named_choices(read, piece, each)
-            read = _with_common(read, once, part.item)
+            read = _with_common(read, once | everyone, part.item)
             if read not in items:  # the same item twice is one item read twice
                 items.append(read)
                 yield {part.name: list(items)}

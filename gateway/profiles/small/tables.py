@@ -1,8 +1,11 @@
 """Tables written in text: lines of cells between ``|`` (Markdown and the like)."""
 
 import csv
+import functools
 import itertools
 import re
+
+from gateway.extraction.text_facts import TextFacts
 
 # A rule line between a table's heading and its rows ("|---|:--:|", "+----+").
 RULE_LINE = re.compile(r"^[\s|+:=-]+$")
@@ -214,10 +217,37 @@ def cell_per_line_tables(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        width = 0
-        while index + width < len(lines) and width < 9 and _heading_cell(lines[index + width]):
-            width += 1
-        rows = _cell_rows(lines, index + width, width) if 3 <= width <= 8 else []
+        run = 0
+        while index + run < len(lines) and run < 9 and _heading_cell(lines[index + run]):
+            run += 1
+        # The heading is the lines of the run that the most rows follow: a title can read like a heading cell
+        # before it ("Programme de l'après-midi"), a first row's short cell after it ("Preparing to negotiate").
+        # Of two that hold as many lines, the one with more columns of one kind of value (dates, lengths), then
+        # the one that leaves no short line hanging after its rows, then the first.
+        rows: list[list[str]] = []
+        width = skip = 0
+        best: tuple[int, int, int] = (0, 0, 0)
+        for offset in range(run - 2):
+            for size in range(min(run - offset, 8), 2, -1):
+                found = _cell_rows(lines, index + offset + size, size)
+                after = index + offset + size * (len(found) + 1)
+                hanging = int(after < len(lines) and _heading_cell(lines[after]))
+                typed = (
+                    sum(
+                        1
+                        for column in range(size)
+                        if _cell_kind(found[0][column]) and len({_cell_kind(row[column]) for row in found}) == 1
+                    )
+                    if found
+                    else 0
+                )
+                # (rows keyed by a date or a length alone: three at least - a flyer's two events are no table)
+                keyed = {_cell_kind(cell) for cell in found[0]} & {"time", "number"} if found else set()
+                enough = len(found) >= (2 if keyed else 3)
+                if enough and (score := (len(found) * size, typed, -hanging)) > best:
+                    rows, width, skip, best = found, size, offset, score
+        out += lines[index : index + skip]
+        index += skip
         if len(rows) >= 2:
             out.append(" | ".join(line.strip() for line in lines[index : index + width]))
             out += [" | ".join(row) for row in rows]
@@ -257,8 +287,19 @@ def _cell_rows(lines: list[str], start: int, width: int) -> list[list[str]]:
 _CELL_TIME = re.compile(r"\d{1,2}(?:[:.h]\d{2}|\s?[ap]\.?m\b)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # each line is tried as a cell of several headings' rows
 def _cell_kind(cell: str) -> str | None:
-    """A cell's value as a table's key column holds it: a time of day opening it, or a number alone."""
+    """A cell's value as a table's key column holds it: a time of day opening it, a number alone, a date alone
+    ("Mon 9 Mar 2026", "09.03.2026") or a number with its unit ("3.5 hrs", "€120")."""
     if _CELL_TIME.match(cell):
         return "time"
-    return "number" if re.fullmatch(r"\d{1,3}", cell) else None
+    if re.fullmatch(r"\d{1,3}", cell):
+        return "number"
+    if _CELL_MEASURE.fullmatch(cell):
+        return "measure"
+    facts = TextFacts(cell)
+    dates = [found for found in (*facts.dates, *facts.yearless_dates) if found.end - found.start >= len(cell) - 5]
+    return "date" if dates else None
+
+
+_CELL_MEASURE = re.compile(r"(?:[^\w\s]{1,2}\s?)?\d+(?:[.,]\d+)?\s?(?:[^\W\d_]{1,6}\.?)?")
