@@ -327,6 +327,9 @@ def test_a_yes_no_answer_ignores_booking_words_and_reads_more_negations() -> Non
     explicit = "true if the episode is marked explicit or warned for strong language; false if marked clean."
     assert _answered(explicit, "Runs 1h 34m. Heads-up: contains strong language.", {"explicit"}) is True
     assert _answered(explicit, "1 hr 8 min · Clean", {"explicit"}) is False
+    direct = "true if the flight is direct (nonstop), false if it has one or more stops or a layover"
+    assert _answered(direct, "Stops: 0. Layover: none", set()) is True  # a count of none, "none" after a label
+    assert _answered(direct, "1 stop, with a layover in Doha", set()) is False
     # What the thing is said to be, not a noun ending the clause: "rate" tells nothing of breakfast.
     breakfast = "true if breakfast is included in the rate, false if it is charged extra"
     assert _answered(breakfast, "Room rate: CHF 210 per night.", set()) is None

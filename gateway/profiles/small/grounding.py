@@ -1596,8 +1596,9 @@ _DONE_SO = re.compile(
 
 def _answer_terms(clause: str, ignored: set[str]) -> list[str]:
     """The words a clause of a yes/no description gives its answer by: each bracketed item of one or two words
-    ("virtual", "live stream", "e.g. via Zoom" -> "via Zoom"), and the last word of each part between commas and
-    "or" that says no "not" ("the dish vegetarian" -> "vegetarian"; "held only in person" -> "in person")."""
+    ("virtual", "live stream", "e.g. via Zoom" -> "via Zoom"), and of each part between commas and "or" that says
+    no "not", what the thing is said to be ("calls the dish vegetarian" -> "vegetarian", "is held only in person"
+    -> "in person", "warned for strong language" -> "strong language", a list's next word alone: "vegan")."""
     terms = []
     for inner in re.findall(r"\(([^()]*)\)", clause):
         for item in re.split(r",|/|\bor\b|\band\b", _EXAMPLE_LEAD.sub("", inner)):
@@ -1648,7 +1649,9 @@ def _answered(description: str, text: str, ignored: set[str]) -> bool | None:
             _NEGATED_BEFORE.search(before[-24:])
             or _NEGATED_VERB.search(before)
             or _NEGATED_AFTER.match(text, end)
-            or re.search(r"(?i)(?:\b0|\bzero)[ \t]*$|:[ \t]*0\b", before[-8:] + ":" + text[end : end + 4])
+            or re.search(r"(?i)(?:\b0|\bzero)[ \t]*$", before[-8:])  # "0 stops"
+            or re.match(r"[ \t]*:[ \t]*0\b", text[end : end + 6])  # "Stops: 0"
+            or _ANSWERED_NO.match(text, end)  # "Layover: none"
         )
         found.add(side != bool(negated))
     return found.pop() if len(found) == 1 else None

@@ -1577,7 +1577,8 @@ def _segment_choices(
     people's names, a text field not named for a person (a title) takes no words of the names the line writes - a
     part made of names alone, or a name after "from", "by" or "with"; a title takes none of a part in brackets
     ("(Feedzai)"), nor of one another item writes alike ("Talk - ...": a kind, not a title), nor a time it
-    opens with. A field keeps its choices where these would leave it none."""
+    opens with. A field keeps its choices where these would leave it none. A field for one person ("trainer")
+    takes the names the line marks as a person's (``_cued``, ``_persons_side``)."""
     if labelled_cells(piece):
         return {}
     lines = [line.strip() for line in piece.splitlines() if line.strip()]  # an item over lines: each parted alike
@@ -1596,8 +1597,8 @@ def _segment_choices(
     names = [person for line in lines for person in _names_written(line) if not _a_venue(person)] if people else []
     unsure = False
     if single and not persons and not listed and names:
-        # One person per item ("trainer"): the names of the last part of the line that writes any - the title
-        # comes first ("Safety Culture and Human Factors (Ingrid Solberg)", "Leading yourself — 4 Feb, Karin Ek").
+        # One person per item ("trainer"): the names the line writes ("Leading yourself — 4 Feb, Karin Ek"), where
+        # they sit in one of its parts.
         holding = [
             part
             for line in lines
@@ -1892,7 +1893,7 @@ _TITLE_BEFORE = r"(?:\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|Mtra|Ing|Lic|Dott|Prof\.ssa|Dra|S
 def _persons_side(siblings: tuple[str, ...], piece: str) -> int | None:
     """Where the other items' lines mark their one person - in the last of their parts that hold names (-1) or
     the first (0) - where all that mark one agree; None where none does."""
-    sides = set()
+    sides: set[int | None] = set()
     for other in siblings:
         if other == piece:
             continue
@@ -1997,7 +1998,7 @@ _NUMBERED_PARTS = frozenset(
     "module modul módulo modulo day tag día jour giorno dag week woche semana semaine settimana session séance sesión "
     "sessione sitzung sessie part teil parte partie lesson lektion lección leçon lezione les unit einheit unidad "
     "unité unità block chapter kapitel capítulo chapitre capitolo step schritt paso étape round runde class clase "
-    "lecture vorlesung clase workshop talk track seminar".split()
+    "lecture vorlesung workshop talk track seminar".split()
 )
 _NUMBERING = re.compile(r"\W*([^\W\d_]+)\.?\s+\d{1,3}(?:\s*[-–]\s*\d{1,3})?\b")
 
