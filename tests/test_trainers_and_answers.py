@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gateway.profiles.small.grounding import _answered
-from gateway.profiles.small.nested import _named_for_all, _numbering, piece_choices, pieces
+from gateway.profiles.small.nested import _named_for_all, _numbering, left_out, piece_choices, pieces
 from gateway.profiles.small.tables import cell_per_line_tables
 from gateway.schemas.compiler import CompiledSchema
 from tests.test_nested_items import compiled
@@ -446,3 +446,17 @@ def test_a_trainer_named_once_under_another_word_for_the_part_is_every_modules()
     assert _named_for_all("Facilitator: Dr. Gareth Hughes", "trainer") == "Gareth Hughes"
     assert _named_for_all("Dozentin: Dr. Sabine Krüger", "trainer") == "Sabine Krüger"
     assert _named_for_all("Moderator: Dr. Gareth Hughes", "trainer") is None
+
+
+def test_a_list_after_must_be_left_out_names_what_is_no_item() -> None:
+    described = (
+        "Every session in the programme: keynotes, talks and panels. These are NOT sessions and must be left out: "
+        "breaks and coffee, lunch, dinners and other meals, registration, networking and social events."
+    )
+    found = left_out(described, frozenset({"sess"}))
+    assert {"break", "coffee", "lunch", "dinner", "meal", "registration", "networking"} <= found
+    assert not found & {"these", "event", "session"}  # a pronoun, a word any item may write, the items themselves
+    # A sentence without the list's colon leaves nothing out: "Items that belong to another order are not included."
+    assert left_out("Every line item. Items that belong to another order are not included.", frozenset({"item"})) == (
+        frozenset()
+    )

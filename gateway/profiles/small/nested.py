@@ -108,7 +108,11 @@ class Part:
 
 # What an array's description says is no item: "Leave out breaks, coffee, meals and other social items.",
 # "Trains, buses and hotels are not legs."
-_LEAVE_OUT = re.compile(r"(?i)(?:^|[.;:]\s+)(?:leave out|exclude|do not include)\s+([^.;:]+)")
+_LEAVE_OUT = re.compile(
+    r"(?i)(?:^|[.;:]\s+)(?:leave out|exclude|do not include)\s+([^.;:]+)"
+    # ... or a list after "must be left out:", "are excluded:", "should be omitted:"
+    r"|\b(?:left out|excluded|omitted|not included|not items|not sessions)\s*:\s*([^.;:]+)"
+)
 _ARE_NOT = re.compile(r"(?i)(?:^|[.;:]\s+)([^.;:]{1,200}?)\s+are not (?:an? )?([^\W\d_]+)")
 _LIST_WORDS = frozenset("and or other others any such as the a an etc items item".split())
 
@@ -125,7 +129,7 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
             if pattern is _ARE_NOT and match.group(2).casefold()[:4] not in nouns:
                 continue  # "Times are not in UTC", "Taxes are not included": not what the items are
             # A remark in brackets lists examples: "weeks with no class (holidays, reading weeks, breaks)".
-            listed = _EXCEPT.sub("", match.group(1))  # "(other than keynotes)" names no thing left out
+            listed = _EXCEPT.sub("", match.group(1) or match.group(2) or "")  # "(other than keynotes)": none
             elements = [element.strip() for element in re.split(r"[,()]|\band\b|\bor\b", listed)]
             words = [
                 # "weeks with no class" is what writes "no class"
@@ -158,7 +162,8 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
 # The last word of "coffee break" names the thing; "exhibition time", "reading weeks" name no word to match ("time"
 # and "week" are any item's, "reading" a course's).
 _GENERIC_NOUNS = frozenset(
-    "time times slot slots session sessions period periods hour hours day days week weeks month months".split()
+    "time times slot slots session sessions period periods hour hours day days week weeks month months event events "
+    "these those they them it".split()  # (and a pronoun names nothing: "These are not sessions")
 )
 
 
