@@ -1704,7 +1704,7 @@ def _segment_choices(
             cued = _SPEAKER_CUE.search(piece[: max(piece.find(written[0]), 0)]) is not None
             fixed[name] = [named] if cued else named
             continue
-        titled = bool(words & _TITLE_WORDS) or (words == {"name"} and _names_a_title(spec))
+        titled = _holds_a_title(name, spec)
         if _kind(spec, definitions) != "string" or lists_people(name) or (words & {"name", "person"} and not titled):
             continue
         # What follows a name after a comma is who the person is, no part of a title ("Marcus Webb, Senior
@@ -1929,10 +1929,14 @@ _NICKNAMED = re.compile(
 _QUOTED_TITLE = re.compile(r"(?<!\w)[\"“«„]([^\"“”«»„\n]{3,150})[\"”»“](?!\w)")
 
 
-def _names_a_title(spec: dict[str, Any]) -> bool:
-    """Whether a field's description says it holds a title or topic (before anything it rules out)."""
+def _holds_a_title(name: str, spec: dict[str, Any]) -> bool:
+    """Whether a field holds an item's title: named for one ("title", "topic", "session"), or a "name" its
+    description calls a title or topic (before anything it rules out: "The module's name or topic as written")."""
+    words = {word.casefold() for word in name_words(name)}
+    if words & _TITLE_WORDS:
+        return True
     said = re.split(r"(?i)\b(?:not|without|never)\b", spec.get("description") or "")[0]
-    return _A_TITLE.search(said) is not None
+    return words == {"name"} and _A_TITLE.search(said) is not None
 
 
 def _kind_of_list(spec: dict[str, Any]) -> bool:
@@ -2137,13 +2141,16 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
     required = set(item.model_schema.get("required", []))
     # A word any field may end with ("name") tells no column apart: "Session name" is not a venue_name's.
     stems = {name: _word_stems(" ".join(name_words(name))) - {"name"} for name in properties}
+    titles = {
+        name for name, spec in properties.items() if _kind(spec, definitions) == "string" and _holds_a_title(name, spec)
+    }
     for name, spec in properties.items():  # a column named for what the field holds: "Speaker", "Session", "Room"
         words = {word.casefold() for word in name_words(name)}
         if _person_object(name, spec, definitions, properties) is not None or _one_person(name, spec, definitions):
             stems[name] |= _PEOPLE_STEMS - {"who"}
         elif _kind(spec, definitions) == "string" and words & _TITLE_WORDS:
             stems[name] |= _TITLE_STEMS - _PEOPLE_STEMS  # a "Presenter" column is no "presentation"
-        elif _kind(spec, definitions) == "string" and words == {"name"} and _names_a_title(spec):
+        elif name in titles:
             # an item's name that is its title: under "Topic", "Session", else "Module" (the item's own kind; not
             # where a "Thema" column holds it beside a "Modul" one of numbers)
             own = _word_stems(" ".join(name_words(item.model.__name__)))
@@ -2153,16 +2160,6 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
             stems[name] |= _PLACE_STEMS
         elif _kind(spec, definitions) == "string" and words & {"room"}:
             stems[name] |= {"sall", "sala", "raum", "lieu"}  # a room's column in French, Spanish, German
-
-    titles = {
-        name
-        for name, spec in properties.items()
-        if _kind(spec, definitions) == "string"
-        and (
-            {word.casefold() for word in name_words(name)} & _TITLE_WORDS
-            or ({word.casefold() for word in name_words(name)} == {"name"} and _names_a_title(spec))
-        )
-    }
 
     def claimant(label: str) -> str | None:
         scores = {name: len(_word_stems(label) & own) for name, own in stems.items()}
