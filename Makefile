@@ -53,6 +53,7 @@ eval: $(INSTALLED)
 	$(BIN)/gateway eval --suite evals/dev6 --no-misses
 	$(BIN)/gateway eval --suite evals/dev7 --no-misses
 	$(BIN)/gateway eval --suite evals/dev8 --no-misses
+	$(BIN)/gateway eval --suite evals/dev9 --no-misses
 	$(BIN)/gateway eval --suite evals/fresh --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail.jsonl --no-misses
 	$(BIN)/gateway eval user_detail evals/user_detail_dev2.jsonl --no-misses

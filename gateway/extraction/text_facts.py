@@ -176,7 +176,11 @@ def written_as_age(text: str, start: int, end: int) -> bool:
 
 # A number marked as a quantity: "2 x", "2x", "×2", "x 2", "Qty: 2", "Qty 2", "2 pcs".
 _QUANTITY_BEFORE = re.compile(r"(?:(?<![^\W\d_])[x×]|\bqty\.?:?|\bquantity:?)[ \t]*$", re.IGNORECASE)
-_QUANTITY_AFTER = re.compile(r"[ \t]*(?:[x×](?![^\W\d_])|pcs?\b|pieces?\b|units?\b)", re.IGNORECASE)
+_QUANTITY_AFTER = re.compile(
+    r"[ \t]*(?:[x×](?![^\W\d_])|pcs?\b|pieces?\b|units?\b|@(?=[ \t]*[^\w\s]{0,2}[ \t]*\d)"
+    r"|(?:szt|stk|st|uds?|pz|kpl|ks)\.|(?:stück|stuks|pezzi|unidades|unités|szt|stk|uds)\b)",
+    re.IGNORECASE,
+)
 
 
 # A quantity written against its "x" ("2x Bohnen", "Serum x1"), which a number in digits is not.
@@ -184,8 +188,22 @@ _GLUED_QUANTITY = re.compile(r"(?<![\w.,])(\d{1,4})(?=[x×](?![^\W\d_]))|(?<![^\
 
 
 def marked_as_quantity(text: str, start: int, end: int) -> bool:
-    """Whether the number at ``text[start:end]`` is written as a quantity ("2 x Socks", "Socks ×2", "Qty: 2")."""
+    """Whether the number at ``text[start:end]`` is written as a quantity ("2 x Socks", "Socks ×2", "Qty: 2",
+    "2,000 @ £0.62"), not as a side of a size ("305 x 215 x 75 mm")."""
+    if any(match.start() <= start < match.end() for match in _SIZE.finditer(text, max(0, start - 24), end + 40)):
+        return False
+    if _MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text, max(0, start - 4), start):
+        return False  # "3 pcs × 289.00 PLN": a price
     return bool(_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text, end))
+
+
+_MONEY_AFTER = re.compile(r"[ \t]?(?:[A-Z]{3}\b|[$€£¥₹](?![ \t]?\d)|zł|kr\b)")  # not "x1 $42": the next one's
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|[A-Z]{3})[ \t]?$")
+# A size: numbers joined by "x" ending with a unit of length ("305 x 215 x 75 mm", "60\" x 24\"", "85 x 200 cm").
+_SIZE = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?[\"”]?(?:[ \t]*[x×][ \t]*\d+(?:[.,]\d+)?[\"”]?)+[ \t]*(?:mm|cm|m|in|inch(?:es)?|ft)?"
+    r"(?:(?<=[\"”a-z])(?![\w])|(?<=[\"”])|(?=[ \t]*(?:mm|cm|m|in|ft)\b))"
+)
 
 
 # Units of measure a number is written with ("200 g", "225g", "2 tbsp", "1.2 litres", "3 cloves", "2 hours").

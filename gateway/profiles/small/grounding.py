@@ -32,6 +32,7 @@ from gateway.extraction.text_facts import (
 from gateway.profiles import Choices
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
+from gateway.profiles.small.organisations import holds_an_organisation, on_the_side, organisations, party_side
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -176,7 +177,10 @@ class _Narrowing:
         stems = {name: _name_stems(name) for name in properties}
         for name, own in stems.items():
             shared = set().union(*(other for key, other in stems.items() if key != name))
-            self.labels[f"{path}.{name}" if path else name] = own - shared
+            label = own - shared
+            self.labels[f"{path}.{name}" if path else name] = label | {
+                alias for stem in label for alias in _LABEL_ALIASES.get(stem, ())
+            }
         outer, self.owner = self.owner, spec
         for name, prop in properties.items():
             inner = f"{path}.{name}" if path else name
@@ -390,6 +394,35 @@ class _Narrowing:
 
         return [value for value in values if not said_apart(value)] or values
 
+    def organisations(self, path: str, labelled: list[str]) -> list[str]:
+        """For a field holding an organisation's name: the value its own label marks ("Customer: Café Aurora"),
+        then the organisations the text names ("Brightwell Packaging Ltd", "Escuela Nexo de Negocios") but those
+        of a kind the description rules out ("not the venue, hotel or building": no "Radisson Blu Hotel"); of a
+        document's party (a supplier, a customer) those on its side. Where the field may hold a person's name
+        instead, only an organisation the text marks as that party. None otherwise (the field keeps the text's
+        runs)."""
+        field = path.rsplit(".", 1)[-1]
+        kind = holds_an_organisation(field, self.described.get(path, ""))
+        if kind is None:
+            return []
+        unwanted = set(ruled_out(self.described.get(path, ""), field))
+        named_found = [
+            found
+            for found in organisations(self.facts.text)
+            if not {word.casefold().strip(".,") for word in found.value.split()} & unwanted
+        ]
+        named = [found.value for found in named_found]
+        if labelled or not named:
+            return labelled  # "Customer: Café Aurora" states it
+        if (side := party_side(path)) is None:
+            return named if kind == "organisation" else []
+        # "supplier_name": the organisation the text marks as the supplier, else any it does not mark as the
+        # customer - for a company or a person, only where it marks one so (the letterhead's company is not the
+        # customer: the other company named is).
+        marked, possible = on_the_side(named_found, self.facts.text, side)
+        others = kind == "organisation" or len(possible) < len(named_found)
+        return [found.value for found in marked or (possible if others else [])]
+
     def leaf(self, spec: dict[str, Any], path: str, *, required: bool = True) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
@@ -431,6 +464,25 @@ class _Narrowing:
                 # is not stated: a small model given the text's counts and years takes one.
                 unpriced = unnamed and not (required or self.in_array or self.an_item) and not _currency_in(facts.text)
                 labelled = paid or ([] if unpriced else labelled)
+                if {"unit", "each"} & {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:
+                    # unit_price: "2,000 @ £0.62 = £1,240.00" - after "@" or before "each", "/ud.", not after "="
+                    each = [
+                        found
+                        for found in labelled
+                        if _PER_UNIT.search(facts.text, max(0, found.start - 6), found.start)
+                        or _PER_UNIT_AFTER.match(facts.text, found.end)
+                    ]
+                    labelled = (
+                        each
+                        or [
+                            found
+                            for found in labelled
+                            if not _A_LINES_SUM.search(facts.text, max(0, found.start - 6), found.start)
+                        ]
+                        or labelled
+                    )
+            if not unnamed and "total" in {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:
+                labelled = _taxed_as_described(labelled, facts.text, self.described.get(path, ""))
             labelled = self.not_ruled_out(labelled, path)
             # "Bedrooms: 2", "Deposit: £1,096" opening a line: a form's answer for the field, written for it.
             formed = {found.value for found in labelled if set() < _form_label(facts.text, found.start) <= label}
@@ -591,6 +643,8 @@ class _Narrowing:
                     *(value for value in others if value in anywhere),
                     *(value for value in others if value not in anywhere),
                 ]
+            if not (self.in_array or self.an_item) and (parties := self.organisations(path, one_labelled)):
+                values = parties
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
             # A list of people's names: capitalised words that may name a person, without what brackets add.
             people = [
@@ -764,12 +818,12 @@ def _names_a_postal_code(path: str) -> bool:
 
 def _names_a_title(path: str, model_name: str = "") -> bool:
     """A field named for the text's own heading ("title", "headline"), not a thing's ("job_title") - but for the
-    thing the object is ("meeting_title" of ``MeetingMinutes``)."""
+    thing the object is ("meeting_title" of ``MeetingMinutes``, "course_title" of ``TrainingCourse``)."""
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     if len(words) == 1:
         return words[0] in {"title", "headline", "heading"}
-    first = name_words(model_name)[:1]
-    return len(words) == 2 and words[1] == "title" and bool(first) and first[0].casefold()[:4] == words[0][:4]
+    own = {word.casefold()[:4] for word in name_words(model_name)}
+    return len(words) == 2 and words[1] == "title" and words[0][:4] in own
 
 
 # Where a heading's name of a thing ends: its date, weekday or time, or where or when it was held.
@@ -1233,6 +1287,17 @@ def _counts_or_prices(owner: dict[str, Any]) -> bool:
     )
 
 
+# A unit's price: after "@" ("2,000 @ £0.62"), or written per unit ("24,90 € / ud.", "$12 each"); a line's sum after
+# "=" is none.
+_PER_UNIT = re.compile(r"@[ \t]*[^\w\s]{0,2}[ \t]*$")
+_PER_UNIT_AFTER = re.compile(
+    r"[ \t]*(?:[A-Z]{3}|[^\w\s]{1,2})?[ \t]*"
+    r"(?:/[ \t]*(?:ud|unit|pc|pcs|stk|st|ea|piece|item)\b|each\b|per[ \t]+(?:unit|piece|item)\b|ea\b)",
+    re.IGNORECASE,
+)
+_A_LINES_SUM = re.compile(r"=[ \t]*[^\w\s]{0,2}[ \t]*$")
+
+
 def _names_money(path: str) -> bool:
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     last = words[-1] if words else ""
@@ -1273,7 +1338,55 @@ def _name_stems(name: str) -> set[str]:
     return stems - _KIND_STEMS or stems
 
 
+# A total's label saying it includes tax, or that it does not ("Total TTC", "Total incl. VAT"; "Total HT",
+# "Nettobetrag", "Total excl. VAT").
+_WITH_TAX = re.compile(
+    r"(?i)\b(?:incl|inkl|inc|including|ttc|gross|brutto|grand|due|payable|to pay|à payer|zu zahlen|a pagar|final)\b"
+)
+_WITHOUT_TAX = re.compile(
+    r"(?i)\b(?:excl|exkl|ex|excluding|ht|net|nett|netto|nettobetrag|before tax|pre-tax|sans tva|sin iva|subtotal|"
+    r"zwischentotal|zwischensumme)\b"
+)
+
+
+def _taxed_as_described(found: list[Found], text: str, description: str) -> list[Found]:
+    """Of several totals the text labels, the one its label says includes tax ("Total TTC", "Total incl. VAT") -
+    or excludes it, where the field's description asks for the total before tax; else those not labelled the
+    other way; else all of them."""
+    said = re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", description)
+    before = bool(re.search(r"(?i)\b(?:before tax|excluding tax|excl|net|without tax|pre-tax)\b", said))
+    if re.search(r"(?i)\b(?:including tax|incl|gross|with tax|after tax)\b", said):
+        before = False
+    if len({item.value for item in found}) < 2:
+        return found
+
+    def taxed(item: Found) -> bool | None:
+        # its label: the words before it on its line, after any other number ("ex VAT: £216.20 / inc VAT: £259.44")
+        line = re.split(r"\d[\d.,']*", text[text.rfind("\n", 0, item.start) + 1 : item.start])[-1]
+        if _WITHOUT_TAX.search(line):
+            return False
+        return True if _WITH_TAX.search(line) else None
+
+    wanted = not before
+    return (
+        [item for item in found if taxed(item) is wanted]
+        or [item for item in found if taxed(item) is not (not wanted)]
+        or found
+    )
+
+
+# The labels other languages write for a line item's quantity, price and total, by the English word's stem: "Menge",
+# "Anzahl", "Cantidad", "Qté", "Aantal", "Antal", "Ilość"; "Preis", "Einzelpreis", "Prix", "Precio", "Prezzo",
+# "Prijs", "Pris", "Cena"; "Gesamt", "Summe", "Totale", "Totaal", "Summa", "Suma".
+_LABEL_ALIASES = {
+    "quan": frozenset("meng anza cant qté quan aant anta ilo ilość".split()),
+    "pric": frozenset("prei einz prix prec prez prij pris cena".split()),
+    "tota": frozenset("gesa summ tota totaa summa suma".split()),
+}
+
+
 # A clause ends at these: a label before one of them labels another value.
+_ABBREVIATED = re.compile(r"(?i)\b(incl|excl|inkl|exkl|zzgl|approx|ca|no|nr|ref)\.")
 _CLAUSE = re.compile(r"[,;.·|()\n—]")
 
 
@@ -1362,7 +1475,12 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
     """Whether a word of ``label`` labels ``item``: in its clause just before it, or just after it."""
     if not label:
         return False
-    before = _CLAUSE.split(text[max(0, item.start - 30) : item.start])[-1]
+    # Before it on its line, a wide gap closed ("Total incl. VAT            46 500") and a bracket's currency or
+    # unit passed over ("Total (USD): $17,436.00").
+    line_start = text.rfind("\n", max(0, item.start - 200), item.start) + 1
+    written = re.sub(r"\([^()\n]{1,12}\)|[ \t]{2,}", " ", text[max(line_start, item.start - 200) : item.start])
+    written = _ABBREVIATED.sub(r"\1", written)  # "Total incl. VAT": one clause
+    before = _CLAUSE.split(written[-30:])[-1]
     # After the value up to the next label's colon: "Grade: 7   Age: 12" labels 7 with Grade alone.
     after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
     words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]

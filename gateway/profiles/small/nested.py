@@ -1172,18 +1172,22 @@ def _prose(line: str) -> bool:
 
 
 def _tables(text: str) -> Iterator[list[str]]:
-    """The text's tables of three rows or more: runs of consecutive lines holding a ``|``, without their rule
-    lines (``|---|---|``); a row whose first cell is empty continues the row above ("| Ola Zielińska |" under
-    "09:00 | Opening |": a talk's speaker below its title), its cells joined to that row's."""
+    """The text's tables of three rows or more (two where a rule sets the first apart): runs of consecutive lines
+    holding a ``|``, without their rule lines (``|---|---|``); a row whose first cell is empty continues the row
+    above ("| Ola Zielińska |" under "09:00 | Opening |": a talk's speaker below its title), its cells joined to
+    that row's."""
     table: list[str] = []
+    ruled = False
     for line in [*text.splitlines(), ""]:
         if "|" in line:
             if not RULE_LINE.match(line):
                 table.append(line.rstrip())
+            ruled = ruled or (RULE_LINE.match(line) is not None and len(table) == 1)
             continue
-        if len(table) >= 3:
+        if len(table) >= 3 or (ruled and len(table) == 2):  # a heading ruled off from one row: a table too
             yield _joined_rows(table)
         table = []
+        ruled = False
 
 
 def _joined_rows(table: list[str]) -> list[str]:
@@ -1376,15 +1380,15 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
         if -1 not in places and len(set(places)) == len(places):
             ordered = [value for _, value in sorted(zip(places, values, strict=True))]
             fixed |= {name: [value] for name, value in zip(names, ordered, strict=True)}
-    start = _place_in(text, piece)
+    start, end = _place_in(text, piece)
     required = set(item.model_schema.get("required", []))
     # A day of a month the piece writes without its year ("Jan 15 — Wedging"), in the text's one year.
     facts = facts_of(text)
-    times = [found.end for found in facts.times if start <= found.start < start + len(piece)]
+    times = [found.end for found in facts.times if start <= found.start < end]
     own = [
         found.value
         for found in facts.yearless_dates
-        if start <= found.start < start + len(piece)
+        if start <= found.start < end
         # not the day a later time falls on: "11:59 PM -> 8:05 AM (Sat, Feb 22)", in brackets after the last time
         and not (len(times) >= 2 and found.start > times[-1] and _BRACKET_OPEN.match(text[times[-1] : found.start]))
     ]
@@ -1403,7 +1407,7 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
             below = [
                 found.value
                 for found in sorted(every, key=lambda found: found.start)
-                if found.start >= start + len(piece) and _stems(_label_before(text, found)) & stems
+                if found.start >= end and _stems(_label_before(text, found)) & stems
             ]
             if below and not any(found.end <= start and not _labelled_at(text, found) for found in every):
                 fixed[name] = below[:1]
@@ -1426,6 +1430,19 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
                 ),
                 None,
             )
+            # A time of day on a programme that names one day, in a heading of its first lines, or anywhere above
+            # where the field's description says a one-day event's date is its items': on that day ("Retail Futures
+            # Summit 2026 | Wednesday 25 February 2026"; not "Tickets sold out on 14 March").
+            written = [*facts.dates, *facts.yearless_dates]
+            days = {found.value for found in written}
+            one_day = _ONE_DAY.search(str(item.model_schema["properties"][name].get("description") or ""))
+            if (
+                before is None
+                and times
+                and len(days) == 1
+                and any(_in_the_heading(text, found) or (one_day and found.end <= start) for found in written)
+            ):
+                before = next(iter(days))
             fixed |= {name: [before]} if before is not None else {}
     return (
         _segment_choices(piece, text, siblings, item, narrowed)
@@ -1442,7 +1459,8 @@ _WITH_VARIANT = re.compile(r"(?i)\b(?:including|with any|with its)\b[^.;]{0,40}\
 # What ends a product's words on its line: a wide gap, a bar, a dash or dots before the price, "@", a SKU's bracket,
 # a count after it ("×2", "x1").
 _PRODUCT_END = re.compile(
-    r"\s{2,}|\t|\s\|\s|\s(?:\.{2,}|…|@)\s|\s[—–]\s(?=[$€£¥₹]|\d)|\s*\((?:SKU|Art|Ref|Item|Code|Part|#)\b|"
+    r"\s{2,}|\t|\s\|\s|\s(?:\.{2,}|…|@)\s|\s[—–]\s(?=[$€£¥₹]|\d)|\s-\s(?=\d[\d,.']*\s*(?:@|[x×]\s|pcs?\b|units?\b))|"
+    r"\s*\((?:SKU|Art|Ref|Item|Code|Part|#)\b|"
     r"\s[x×]\s?\d+\b(?=\s*(?:$|[—–@=|…(]|\.{2,}|\s{2,}))",
     re.IGNORECASE,
 )
@@ -1454,8 +1472,8 @@ _COUNT_FIRST = re.compile(
 )
 # A label before the product: "Item: Blue Mug large".
 _PRODUCT_LABEL = re.compile(r"(?i)^(?:item|product|article|artikel|produkt|description)\s*:\s*")
-# ... or one after them: "× 6", "x1", "Qty: 4".
-_COUNT_AFTER = re.compile(r"(?i)\s[x×]\s?\d+\b|\bqty\b|\bquantity\b")
+# ... or one after them: "× 6", "x1", "Qty: 4", "- 10 @ £85.00".
+_COUNT_AFTER = re.compile(r"(?i)\s[x×]\s?\d+\b|\bqty\b|\bquantity\b|\s\d[\d,.']*\s?@\s")
 # A code in brackets after them: "(PR-A3-DOL)", "(S-17582)".
 _CODE_AFTER = re.compile(r"\s*\([A-Z0-9]+(?:-[A-Z0-9]+)+\)$")
 
@@ -1812,6 +1830,16 @@ def _segment_choices(
 
 
 # A column of people ("Speaker", "Presenter(s)", "Host", "Moderator", "Trainer", "Facilitator").
+# A line item's product, and the columns a table writes it under in English, German, French, Spanish, Italian, Dutch,
+# Swedish and Polish.
+_PRODUCT_WORDS = frozenset("description product item article goods".split())
+_PRODUCT_STEMS = frozenset(
+    word[:4]
+    for word in "item description product article artikel bezeichnung beschreibung produkt désignation designation "
+    "libellé descripción descripcion concepto articolo descrizione omschrijving beskrivning varubeskrivning opis "
+    "towar".split()
+)
+_CODE_LABEL = re.compile(r"(?i)\b(?:no|nr|n[º°o]|number|num|code|id|ref|sku)\b|#")
 _PEOPLE_STEMS = frozenset(
     word[:4]
     for word in "speaker presenter host moderator facilitator lecturer trainer teacher instructor panellist "
@@ -2160,9 +2188,12 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
             stems[name] |= _PLACE_STEMS
         elif _kind(spec, definitions) == "string" and words & {"room"}:
             stems[name] |= {"sall", "sala", "raum", "lieu"}  # a room's column in French, Spanish, German
+        elif _kind(spec, definitions) == "string" and words & _PRODUCT_WORDS:
+            stems[name] |= _PRODUCT_STEMS  # "Item", "Bezeichnung", "Désignation", "Descripción"
 
     def claimant(label: str) -> str | None:
-        scores = {name: len(_word_stems(label) & own) for name, own in stems.items()}
+        said = _word_stems(label) - (_PRODUCT_STEMS if _CODE_LABEL.search(label) else set())  # "Item no." is a code's
+        scores = {name: len(said & own) for name, own in stems.items()}
         best = max(scores.values(), default=0)
         winners = [name for name, score in scores.items() if score == best]
         return winners[0] if best and len(winners) == 1 else None
@@ -2202,6 +2233,8 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
             value = cell.get(column_of[name])
             if value is None:  # the row leaves this column empty
                 fixed |= {name: []} if name not in required else {}
+            elif kind == "string" and _WITH_VARIANT.search(spec.get("description") or "") and _safe_cell(value, spec):
+                fixed[name] = [value]  # a product with its variant: the cell whole ('Table lamp "Kväll", oak/linen')
             elif kind == "strings":
                 fixed[name] = [_cell_values(value)] if _cell_values(value) else []
             elif within := [choice for choice in _enum_of(narrowed.get(name, {})) if choice in value]:
@@ -2465,14 +2498,24 @@ def _subset(item: CompiledSchema, names: list[str]) -> CompiledSchema:
     )
 
 
-def _place_in(text: str, piece: str) -> int:
-    """Where ``text`` writes ``piece``, or the longest part of its first line that it writes (a grid's cell: a
-    time repeats from day to day, a title does not); -1 if none."""
+_CELL_HEADING = re.compile(r"^[^\W\d_][\w ()/.-]{0,30}: ")
+
+
+def _place_in(text: str, piece: str) -> tuple[int, int]:
+    """Where ``text`` writes ``piece`` (its start, and its start and the piece's length on), or the longest part of
+    its first line that it writes (a grid's cell: a time repeats from day to day, a title does not); -1, -1 if
+    none."""
     parts = re.split(r" \| | — ", piece.strip().splitlines()[0]) if piece.strip() else []
     for part in (piece.strip(), *sorted(parts, key=len, reverse=True)):
         if part and (place := text.find(part[:40])) >= 0:
-            return place
-    return -1
+            return place, place + len(piece)
+    # A table's row read as "Heading: cell | ...": the line the table writes it on, found by its longest cell.
+    cells = [cell for part in parts if (cell := _CELL_HEADING.sub("", part, count=1)) != part]
+    for cell in sorted(cells, key=len, reverse=True):
+        if (place := text.find(cell[:40])) >= 0:
+            end = text.find("\n", place)
+            return text.rfind("\n", 0, place) + 1, len(text) if end < 0 else end
+    return -1, -1
 
 
 def _ends(part: Part, items: list[dict[str, Any]]) -> dict[str, str]:
@@ -2498,6 +2541,20 @@ def _ends(part: Part, items: list[dict[str, Any]]) -> dict[str, str]:
 def _stems_of(description: str) -> set[str]:
     """A description's words, lower case and singular."""
     return {_singular(word) for word in re.findall(r"[^\W\d_]+", description.casefold())}
+
+
+_ONE_DAY = re.compile(r"(?i)\b(?:one|single)[- ]day\b")
+
+
+def _in_the_heading(text: str, found: Found) -> bool:
+    """Whether a date stands in the text's first five lines, on one that is no sentence ("Mittwoch, 14. Mai 2025 |
+    Kongresshalle, Pfaffendorfer Str. 31"; not "Tickets sold out on 14 March 2025, thanks to all of you.")."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    if len([line for line in text[:line_start].splitlines() if line.strip()]) >= 5:
+        return False
+    line_end = text.find("\n", found.end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return not re.search(r"[^\W\d_]{2}[.!?](?:\s+[A-Z]|$)|[.!?]$", line)
 
 
 def _heading_date(text: str, found: Found) -> bool:

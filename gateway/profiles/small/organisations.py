@@ -1,0 +1,216 @@
+"""Organisations a text names: the values a field holding a company's, a school's or another organisation's name
+may take (``grounding``).
+
+An organisation is written with its legal form last ("Brightwell Packaging Ltd", "Textiles del Bajío S.A. de
+C.V.", "Drukarnia Wisła Sp. z o.o.") or with a word that names a kind of organisation ("Keystone IT Solutions",
+"Escuela Nexo de Negocios", "Volkshochschule Köln"). Runs of a text's words stop at the dots of "Sp. z o.o." and
+"S.A.", and a small model offered every run takes a street, a signer or a date for a company: where the text writes
+organisations, a field that holds one is offered them.
+"""
+
+import functools
+import re
+from typing import Literal
+
+from gateway.extraction.text_facts import Found, places_written
+from gateway.profiles.small.choices import name_words
+
+# Legal forms as companies write them after their name (and the upper-case forms a letterhead in capitals writes).
+_LEGAL_FORMS = "|".join(
+    re.escape(form)
+    for form in (
+        "GmbH & Co. KG|GmbH & Co KG|S.A. de C.V.|S. de R.L.|Sp. z o.o.|Sp.z o.o.|Pty. Ltd.|Pty Ltd|Co., Ltd.|Co. Ltd."
+        "|S.à r.l.|S.p.A.|S.r.l.|S.A.S.|S.L.U.|S.A.|S.L.|B.V.|N.V.|L.L.C.|e.V.|A/S|Ltd.|Ltd|Limited|LLC|LLP|PLLC|Inc."
+        "|Inc|Incorporated|Corp.|Corp|Corporation|Co.|plc|PLC|GmbH|gGmbH|AG|KG|OHG|UG|SE|SAS|SARL|SA|SL|SpA|Srl|SRL|BV"
+        "|NV|AB|ASA|AS|ApS|Oy|Oyj|Kft.|Kft|Zrt.|s.r.o.|a.s.|d.o.o.|Lda|Ltda.|Ltda|K.K.|KK|LTD.|LTD|LIMITED|INC.|INC"
+        "|CORP.|CORP|GMBH"
+    ).split("|")
+)
+# A word of a name: capitalised ("Wisła", "KubeSkills", "O'Neill", "Smith-Jones") or in capitals ("IT", "HALLAM").
+_WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University Hospital"
+# The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
+_JOINING = r"(?:&|\+|and|und|et|y|e|of|for|für|för|de|del|della|des|du|der|den|di|da|van|von|la|le|og|och)"
+_NAMED = re.compile(rf"(?<![\w&])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,6}}),?[ \t]+({_LEGAL_FORMS})(?![\w])")
+# Words naming a kind of organisation, last or first in its name ("Nordic Leadership Institute", "Colegio
+# Montessori Arboleda"); a German compound ends with one ("Volkshochschule", "Weinakademie").
+_KIND_WORDS = frozenset(
+    "academy academia akademie agency associates association bakery bäckerei café cafe center centre clinic "
+    "club college colegio collège company conseil consultancy consulting consultants council escuela foundation "
+    "fundación fondation group gruppe hochschule hospital hotel hôtel hotell institute institut instituto istituto "
+    "interiors laboratories labs logistics lycée partners restaurant restaurante ristorante school schule "
+    "services society solutions studio studios systems technologies trust universidad university universität "
+    "université università verein werkstatt".split()
+)
+_COMPOUND_ENDS = ("schule", "akademie", "institut", "verein", "werkstatt")
+# A run of capitalised words (and the small words between them) on one line.
+_RUN = re.compile(rf"(?<![\w&'’-])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,7}})(?![\w'’])")
+# Capitalised words a sentence opens with before a name, not part of it ("Join Harbour Leadership Group").
+_OPENERS = frozenset(
+    "a an about am at au beim by call contact dear en for from hello hi im in join meet our please re register thanks "
+    "the this to visit vom welcome with your zum zur".split()
+)
+
+
+def organisations(text: str) -> list[Found]:
+    """The organisations ``text`` names, in text order, each once: a name written with its legal form, one holding
+    a word for a kind of organisation (none inside another's name), and a letterhead's: the first cell of a first
+    line cut into cells."""
+    return list(_organisations(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _organisations(text: str) -> tuple[Found, ...]:
+    found: dict[str, Found] = {}
+    spans: list[tuple[int, int]] = []
+    for match in _NAMED.finditer(text):
+        start = _without_openers(text, match.start(1), match.start(2))
+        value = text[start : match.end()]
+        found.setdefault(value, Found(value, start, match.end()))
+        spans.append((start, match.end()))
+    for match in _RUN.finditer(text):
+        start, end = _without_openers(text, match.start(1), match.end(1)), match.end(1)
+        end -= 2 if text[end - 2 : end] in ("'s", "’s") else 0  # "Harbour Leadership Group's"
+        words = [word.casefold().rstrip(".") for word in text[start:end].split()]
+        if len(words) < 2 or not any(_a_kind(word) for word in words) or all(_a_kind(word) for word in words):
+            continue  # "Hotel" alone, "Services" or "Learning Services" names none
+        if any(first <= start < last or first < end <= last for first, last in spans):
+            continue  # a part of a name with its legal form
+        value = text[start:end].rstrip(".")
+        found.setdefault(value, Found(value, start, start + len(value)))
+    if (first := _LETTERHEAD.match(text)) is not None and not any(
+        start <= first.start(1) < end for start, end in spans
+    ):
+        value = first.group(1)  # "Northbeam Health | Senior Product Designer | Lisbon": its writer, perhaps
+        found.setdefault(value, Found(value, first.start(1), first.end(1)))
+    return tuple(sorted(found.values(), key=lambda item: item.start))
+
+
+# The first cell of a text's first line, where the line is cut into cells: a letterhead's name.
+_LETTERHEAD = re.compile(
+    rf"\A\s*[#*]*[ \t]*((?!(?:subject|re|fwd?|from|to|dear|hi|hello)\b)"
+    rf"{_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,4}})"
+    r"\**(?:[ \t]*[|·]|[ \t]+[–—])[ \t]",
+    re.IGNORECASE,
+)
+
+
+def _a_kind(word: str) -> bool:
+    return word in _KIND_WORDS or (len(word) > 8 and word.endswith(_COMPOUND_ENDS))
+
+
+def _without_openers(text: str, start: int, end: int) -> int:
+    """Where a name starts once the words a sentence opens with are cut off its front."""
+    while True:
+        word = re.match(r"[^\s]+[ \t]+", text[start:end])
+        if word is None or word.group().strip().casefold() not in _OPENERS:
+            return start
+        start += word.end()
+
+
+# A field holds an organisation's name where its name or its description (not what it rules out) says so.
+_ORGANISATION_WORDS = re.compile(
+    r"(?i)\b(?:compan(?:y|ies)|organi[sz]ations?|business|firm|employer|supplier|vendor|school|university|"
+    r"college|institution|agency|academy)\b"
+)
+_PERSON_WORDS = re.compile(r"(?i)\b(?:person|people|individual|someone|customer's name|contact person)\b")
+_RULED_OUT = re.compile(r"(?i)\b(?:not|no|never|rather than|instead of)\b[^.;]*")
+_ORGANISATION_NAMES = frozenset("company supplier vendor employer provider organisation organization school".split())
+
+
+def holds_an_organisation(field: str, description: str) -> Literal["organisation", "or a person"] | None:
+    """Whether a string field holds an organisation's name ("supplier_name": "The company ... making the offer"),
+    one that may be a person's instead ("The company, organisation or person the quote is made out to"), or
+    neither."""
+    said = _RULED_OUT.sub("", description.split(". ")[0])
+    words = {word.casefold() for word in name_words(field)}
+    if not (_ORGANISATION_WORDS.search(said) or (words & _ORGANISATION_NAMES and not said.strip())):
+        return None
+    return "or a person" if _PERSON_WORDS.search(said) else "organisation"
+
+
+# Which party of a document a field names: the one selling (a quote's supplier, an invoice's vendor) or the one
+# buying (the customer), by a word of its name - its own or its object's ("vendor.name").
+_SELLERS = frozenset("supplier vendor seller merchant consignor".split())
+_BUYERS = frozenset("customer client buyer purchaser addressee consignee".split())
+Side = Literal["seller", "buyer"]
+# What marks an organisation as the buyer: a label for one before it on its line ("Client :", "Prepared for:",
+# "Kunde:"), or "for" before it ("our quotation for Harlow Foods Ltd", "el presupuesto para Restaurante La Marina").
+_FOR_BUYER = re.compile(
+    r"(?i)(?:\b(?:client|customer|kunde|kundin|cliente|klant|kund|buyer|käufer|comprador|acheteur|prepared[ \t]+for|"
+    r"bill(?:ed)?[ \t]+to|invoice[ \t]+to|sold[ \t]+to|attn|attention|an|à)[ \t]*:|\b(?:for|para|pour|für|per)\b)"
+    r"[ \t]*\**[ \t]*$"
+)
+# ... as the seller: a label for one ("Supplier:", "Vendor:").
+_FOR_SELLER = re.compile(
+    r"(?i)\b(?:supplier|vendor|seller|lieferant|anbieter|verkäufer|proveedor|vendedor|fournisseur|vendeur|"
+    r"leverancier|leverantör|dostawca|fornitore)[ \t]*:[ \t]*\**[ \t]*$"
+)
+# The writer's organisation: the letterhead's, the footer's, the one a letter is signed for, or after "From:".
+_FROM = re.compile(r"(?i)\b(?:from|von|de|da)[ \t]*:[ \t]*$")
+_CLOSING = re.compile(
+    r"(?im)^[ \t]*(?:(?:best|kind|warm|many)[ \t]+(?:regards|wishes)|regards|(?:yours[ \t]+)?(?:sincerely|"
+    r"faithfully|truly)|thanks|best|cheers|mit[ \t]+freundlichen[ \t]+grüßen|freundliche[ \t]+grü(?:ß|ss)e|"
+    r"viele[ \t]+grüße|beste[ \t]+grüße|atentamente|un[ \t]+saludo|saludos(?:[ \t]+cordiales)?|cordialement|"
+    r"bien[ \t]+cordialement|(?:med[ \t]+)?vänliga?[ \t]+hälsningar?|vennlig[ \t]+hilsen|med[ \t]+venlig[ \t]+hilsen|"
+    r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|cordiali[ \t]+saluti|distinti[ \t]+saluti|pozdrawiam|"
+    r"z[ \t]+poważaniem|atenciosamente|cumprimentos)[ \t]*[,.!]?[ \t]*$"
+)
+# The lines a letterhead takes at the top (a subject or an e-mail's header is none).
+_HEADER_LINE = re.compile(r"(?i)^[ \t#*]*(?:subject|re|fwd?|asunto|betreff|objet|oggetto|ämne|to|cc|an|para)\b")
+# A purchase order is written by the buyer: its title opens one of the first lines ("PURCHASE ORDER No. PO-88213";
+# not a label for the buyer's reference on an invoice, "Purchase order: 4500123").
+_ORDER_TITLE = re.compile(
+    r"(?im)^[ \t#*]*(?:purchase[ \t]+order|bestellung|orden[ \t]+de[ \t]+compra|bon[ \t]+de[ \t]+commande|"
+    r"ordine[ \t]+(?:di[ \t]+)?acquisto|inköpsorder|zamówienie|inkooporder)\b(?![ \t]*:)"
+)
+
+
+def party_side(path: str) -> Side | None:
+    """The party a field's name says it holds - the seller, the buyer - or neither."""
+    words = {word.casefold() for part in path.split(".") for word in name_words(part)}
+    if words & _SELLERS and not words & _BUYERS:
+        return "seller"
+    if words & _BUYERS and not words & _SELLERS:
+        return "buyer"
+    return None
+
+
+def on_the_side(found: list[Found], text: str, side: Side) -> tuple[list[Found], list[Found]]:
+    """Of the organisations ``found``, those the text marks as the party on ``side``, and those it does not mark
+    as the other party. A label marks one ("Client :", "Prepared for:", "Vendor:"), and "for" the buyer; else the
+    writer's (the letterhead's, the footer's, the one a letter is signed for) is the seller - the buyer in a
+    purchase order."""
+    head = text[: sum(len(line) + 1 for line in text.splitlines()[:6])]
+    writer: Side = "buyer" if _ORDER_TITLE.search(head) else "seller"
+    sides = {item.value: _side(item.value, text, writer) for item in found}
+    other = "buyer" if side == "seller" else "seller"
+    return [item for item in found if sides[item.value] == side], [item for item in found if sides[item.value] != other]
+
+
+def _side(value: str, text: str, writer: Side) -> Side | None:
+    places = list(places_written(value, text, 20))
+    for at in places:
+        before = text[max(0, at - 40) : at]
+        if "\n" in before:
+            before = before[before.rindex("\n") + 1 :]
+        if _FOR_BUYER.search(before):
+            return "buyer"
+        if _FOR_SELLER.search(before):
+            return "seller"
+    return writer if any(_written_by(text, at) for at in places) else None
+
+
+def _written_by(text: str, at: int) -> bool:
+    """Whether the organisation at ``at`` is the writer's: the letterhead's, the footer's, signed for, "From:"."""
+    line_start = text.rfind("\n", 0, at) + 1
+    if _FROM.search(text, line_start, at):
+        return True
+    if text[line_start:at].strip(" \t*#"):
+        return False  # a writer's name opens its line
+    head = text[:line_start].lstrip()
+    if "\n\n" not in head and head.count("\n") < 4 and not _HEADER_LINE.match(head):
+        return True  # the letterhead: the text's first lines, up to a blank line
+    if not text[at:].strip().count("\n"):
+        return True  # the footer: the last line
+    closing = list(_CLOSING.finditer(text, 0, at))
+    return bool(closing) and text.count("\n", closing[-1].end(), at) <= 6

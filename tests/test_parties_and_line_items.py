@@ -1,0 +1,362 @@
+"""A document's parties (a quote's supplier and customer, a course's provider) offered the organisations the text
+names, on the side the text marks them; a line item's product as written, beside sizes and counts; and the day a
+programme's item falls on. No model runs here: these are the choices the reader hands it."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.extraction.text_facts import marked_as_quantity
+from gateway.profiles.small.organisations import holds_an_organisation, organisations
+from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
+from gateway.schemas.compiler import CompiledSchema
+from tests.test_nested_items import compiled
+from tests.test_presenters_and_spans import offered
+from tests.test_trainers_and_answers import choices_of as piece_choices_of
+
+QUOTE = """
+title: Quote
+type: object
+properties:
+  supplier_name:
+    type: string
+    description: The company or organisation making the offer, as written. Not the customer.
+  customer_name:
+    type: string
+    description: The company, organisation or person the quote is made out to, as written. Not the supplier.
+  line_items:
+    type: array
+    items: {$ref: "#/$defs/Line"}
+required: [supplier_name, line_items]
+$defs:
+  Line:
+    type: object
+    properties:
+      description:
+        type: string
+        description: The product as written, including any size, colour or variant given with it.
+      quantity: {type: number}
+      unit_price: {type: number}
+    required: [description]
+"""
+
+COURSE = """
+title: Course
+type: object
+properties:
+  course_title: {type: string}
+  provider:
+    type: string
+    description: The school or organisation running the course. Not the venue, hotel or building where it is held.
+required: [course_title]
+"""
+
+PROGRAMME = """
+title: Programme
+type: object
+properties:
+  event_name: {type: string}
+  talks:
+    type: array
+    items: {$ref: "#/$defs/Talk"}
+required: [event_name, talks]
+$defs:
+  Talk:
+    type: object
+    properties:
+      title: {type: string}
+      day: {type: string, format: date, description: The date of the talk.}
+      start_time: {type: string, format: time}
+    required: [title]
+"""
+
+MINUTES = """
+title: Minutes
+type: object
+properties:
+  meeting_title: {type: string}
+  actions:
+    type: array
+    items: {$ref: "#/$defs/Action"}
+required: [meeting_title, actions]
+$defs:
+  Action:
+    type: object
+    properties:
+      task: {type: string}
+      owner: {type: string}
+      due: {type: string, format: date, description: When the task is due.}
+    required: [task]
+"""
+
+
+def choices_of(schema: CompiledSchema, text: str) -> list[dict[str, Any]]:
+    """Each item's fixed choices, its tables read as the reader reads them."""
+    return piece_choices_of(schema, cell_per_line_tables(spaced_tables(comma_tables(text))))
+
+
+@pytest.fixture
+def quote(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "quote", QUOTE)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "course", COURSE)
+
+
+@pytest.fixture
+def programme(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "programme", PROGRAMME)
+
+
+@pytest.fixture
+def minutes(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "minutes", MINUTES)
+
+
+def test_organisations_are_named_with_their_legal_form_or_a_kind_of_organisation() -> None:
+    text = (
+        "Join Harbour Learning Academy's spring course, run with Drukarnia Wisła Sp. z o.o. and Tejidos del Norte "
+        "S.A. de C.V.\nVenue: Hotel\nHALLAM & PRICE LTD\nEscuela Nexo de Negocios · Calle Mayor 4"
+    )
+    assert [found.value for found in organisations(text)] == [
+        "Harbour Learning Academy",
+        "Drukarnia Wisła Sp. z o.o.",
+        "Tejidos del Norte S.A. de C.V.",
+        "HALLAM & PRICE LTD",
+        "Escuela Nexo de Negocios",
+    ]
+
+
+def test_a_table_gap_ends_an_organisations_name() -> None:
+    text = "Cloud Services & Networking          Aiko Tanaka\nKubeSkills Inc. runs it."
+    assert [found.value for found in organisations(text)] == ["Cloud Services & Networking", "KubeSkills Inc."]
+
+
+def test_a_field_holds_an_organisation_by_its_description_not_what_it_rules_out() -> None:
+    assert holds_an_organisation("provider", "The school or organisation running the course.") == "organisation"
+    assert holds_an_organisation("customer_name", "The company or person the quote is for.") == "or a person"
+    assert holds_an_organisation("organiser", "The person who booked. Not a company.") is None
+    assert holds_an_organisation("supplier", "") == "organisation"  # no description: its name says it
+
+
+LETTER = """Falkner Druck GmbH · Ringstraße 4 · 80331 München
+
+Hofmann Bau AG
+Herr Peter Lang
+Hauptstraße 9
+70173 Stuttgart
+
+Angebot Nr. A-2231
+
+Sehr geehrter Herr Lang, gerne bieten wir an:
+- 500 x Broschüre A4, 16 Seiten — 2,40 € / Stk.
+
+Mit freundlichen Grüßen
+Anna Keller"""
+
+
+def test_the_letterhead_is_the_supplier_and_the_other_company_the_customer(quote: CompiledSchema) -> None:
+    assert offered(quote, LETTER, "supplier_name") == ["Falkner Druck GmbH"]
+    assert offered(quote, LETTER, "customer_name") == ["Hofmann Bau AG"]
+
+
+EMAIL = """Subject: Your quote
+
+Dear Ms Osei,
+
+Please find our offer for Lindqvist Dental Group below. Prices are valid for 30 days.
+
+1. Mobile whiteboard, 120 x 90 cm, double-sided - 4 @ £540.00 = £2,160.00
+2. Flip chart easel - 10 @ £85.00 = £850.00
+
+Kind regards,
+
+Tom Berry
+Brightwell Office Supplies Ltd"""
+
+
+def test_the_company_signed_for_is_the_supplier_and_the_one_after_for_the_customer(quote: CompiledSchema) -> None:
+    assert offered(quote, EMAIL, "supplier_name") == ["Brightwell Office Supplies Ltd"]
+    assert offered(quote, EMAIL, "customer_name") == ["Lindqvist Dental Group"]
+
+
+def test_a_label_states_the_customer(quote: CompiledSchema) -> None:
+    text = "Nordljus Design AB\nCustomer: Café Aurora\nOur reference: Sara Ek\n\n8 x Pendant lamp — 2 450 SEK"
+    assert offered(quote, text, "customer_name") == ["Café Aurora"]
+    assert offered(quote, text, "supplier_name") == ["Nordljus Design AB"]
+
+
+def test_a_purchase_order_is_written_by_the_buyer(quote: CompiledSchema) -> None:
+    text = (
+        "Lakeside School District - Purchasing\nPURCHASE ORDER No. PO-4410\nVendor: Summit Classroom Supply Inc.\n\n"
+        "30 x Stacking chair, blue — $42.50"
+    )
+    assert offered(quote, text, "customer_name") == ["Lakeside School District"]
+    assert offered(quote, text, "supplier_name") == ["Summit Classroom Supply Inc."]
+
+
+def test_a_customer_who_may_be_a_person_keeps_the_texts_words_where_no_company_is_marked(
+    quote: CompiledSchema,
+) -> None:
+    text = "Quote for Maria Jensen\n\n2 x Oak shelf, 80 cm — €45.00\n\nThanks, Acme Joinery Ltd"
+    choices = offered(quote, text, "customer_name")
+    assert choices is not None and "Maria Jensen" in choices
+
+
+def test_an_organisation_of_a_kind_the_description_rules_out_is_not_offered(course: CompiledSchema) -> None:
+    text = "Negotiation Skills\nRun by Harbour Leadership Group at the Radisson Blu Hotel, Oslo."
+    assert offered(course, text, "provider") == ["Harbour Leadership Group"]
+
+
+def test_a_side_of_a_size_is_no_quantity_and_a_count_before_at_is() -> None:
+    line = "Kraft box, 305 x 215 x 75 mm, printed - 2,000 @ £0.62"
+    marked = [
+        word
+        for word in ("305", "215", "75", "2,000")
+        if marked_as_quantity(line, at := line.index(word), at + len(word))
+    ]
+    assert marked == ["2,000"]
+    assert marked_as_quantity("2 x Socks", 0, 1)
+
+
+def test_a_line_items_product_leaves_its_count_and_price_out(quote: CompiledSchema) -> None:
+    found = choices_of(quote, EMAIL)
+    assert [choice["description"] for choice in found] == [
+        ["Mobile whiteboard, 120 x 90 cm, double-sided"],
+        ["Flip chart easel"],
+    ]
+
+
+TABLE = """Müller Werkzeugbau GmbH
+
+Pos.  Art.-Nr.  Bezeichnung                               Menge   Einzelpreis
+1     SV-200    Spannvorrichtung SV-200, Stahl verzinkt   4       1.250,00 €
+2     SB-80     Spannbacken, gehärtet, 80 mm              20      37,50 €
+"""
+
+
+def test_a_products_column_in_another_language_gives_the_cell_whole(quote: CompiledSchema) -> None:
+    assert [choice.get("description") for choice in choices_of(quote, TABLE)] == [
+        ["Spannvorrichtung SV-200, Stahl verzinkt"],
+        ["Spannbacken, gehärtet, 80 mm"],
+    ]
+
+
+def test_an_item_number_column_is_no_products_column(quote: CompiledSchema) -> None:
+    text = (
+        "QTY  ITEM NO.   DESCRIPTION                    UNIT PRICE\n"
+        "30   CS-1184    Student desk, adjustable        89.00\n"
+        " 2   CS-7702    Mobile whiteboard 48x36         219.00\n"
+    )
+    assert [choice.get("description") for choice in choices_of(quote, text)] == [
+        ["Student desk, adjustable"],
+        ["Mobile whiteboard 48x36"],
+    ]
+
+
+GRID = """# Harbour Tech Day 2026
+
+## Day 1 - Wednesday 20 May
+
+| Time | Room | Session |
+|---|---|---|
+| 09:00 | Hall A | Heat Pumps at District Scale |
+| 10:00 | Hall B | Carbon Accounting for SMEs |
+
+## Day 2 - Thursday 21 May
+
+| Time | Room | Session |
+|---|---|---|
+| 09:00 | Hall A | Batteries Beyond Lithium |
+
+Tickets: 21 May 2026 is sold out."""
+
+
+def test_a_table_row_takes_the_day_of_the_heading_it_sits_under_a_days_one_row_too(programme: CompiledSchema) -> None:
+    assert [choice.get("day") for choice in choices_of(programme, GRID)] == [
+        ["2026-05-20"],
+        ["2026-05-20"],
+        ["2026-05-21"],
+    ]
+
+
+def test_a_timed_item_of_a_programme_whose_heading_names_one_day_takes_that_day(programme: CompiledSchema) -> None:
+    text = (
+        "Subject: Programme for Northern Data Day 2025 - Friday 14 November 2025\n\nSee you in Leeds!\n\n"
+        "09:30  Why Lakehouses Still Need Schemas\n10:15  Streaming Joins That Don't Fall Over\n"
+    )
+    assert [choice.get("day") for choice in choices_of(programme, text)] == [["2025-11-14"], ["2025-11-14"]]
+
+
+def test_an_untimed_item_does_not_take_the_texts_one_date(minutes: CompiledSchema) -> None:
+    text = (
+        "The team met on 3 March 2025 to plan the fair.\n\nActions:\n- Sam to send the budget\n"
+        "- Rosa to book the venue\n"
+    )
+    assert all("due" not in choice for choice in choices_of(minutes, text))
+
+
+TOTALS = """
+title: Quote
+type: object
+properties:
+  total:
+    type: number
+    description: The final total as stated; the total including tax where both are given.
+  currency: {type: string}
+required: [total]
+"""
+
+
+@pytest.fixture
+def totals(tmp_path: Path) -> CompiledSchema:
+    return compiled(tmp_path, "totals", TOTALS)
+
+
+def test_the_total_including_tax_is_offered_where_the_text_gives_both(totals: CompiledSchema) -> None:
+    text = "Lampe Orba   12   385,00 €\n\nTotal HT : 8 598,00 €\nTVA 20 % : 1 719,60 €\nTotal TTC : 10 317,60 €"
+    assert offered(totals, text, "total") == [10317.6]
+
+
+def test_a_wide_gap_or_a_currency_in_brackets_stands_between_a_label_and_its_value(totals: CompiledSchema) -> None:
+    spaced = "Item        Qty   Amount (SEK)\nLamp        8     19 600\n\nTotal incl. VAT                 46 500"
+    assert offered(totals, spaced, "total") == [46500]
+    bracketed = "12 | Dell Pro Dock | $219.00 | $2,628.00\n\nTotal (USD): $2,628.00"
+    assert offered(totals, bracketed, "total") == [2628]
+
+
+def test_a_percentage_in_a_totals_label_is_no_total(totals: CompiledSchema) -> None:
+    text = "Five packs of bibs, AED 92 per pack.\n\nTotal including 5% VAT: AED 483.00."
+    assert offered(totals, text, "total") == [483]
+
+
+TRAINING = """
+title: TrainingCourse
+type: object
+properties:
+  course_title:
+    type: string
+    description: The course's name as written.
+  modules:
+    type: array
+    items: {type: string}
+required: [course_title]
+"""
+
+
+def test_the_course_a_training_courses_heading_names_comes_first(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "training", TRAINING)
+    text = "Curso: Marketing Digital para PyMEs\nImparte: Escuela Nexo de Negocios\n\nFechas: sábados de marzo"
+    choices = offered(schema, text, "course_title")
+    assert choices is not None and choices[0] == "Marketing Digital para PyMEs"
+
+
+def test_a_total_described_as_before_tax_takes_the_net_one(tmp_path: Path) -> None:
+    schema = compiled(
+        tmp_path, "net", TOTALS.replace("The final total as stated; the total including tax", "The total before tax")
+    )
+    text = "Lampe Orba   12   385,00 €\n\nTotal HT : 8 598,00 €\nTVA 20 % : 1 719,60 €\nTotal TTC : 10 317,60 €"
+    assert offered(schema, text, "total") == [8598]
