@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from gateway.extraction.text_facts import marked_as_quantity
+from gateway.profiles.small.nested import _left_out_piece, pieces
 from gateway.profiles.small.organisations import holds_an_organisation, organisations
 from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
 from gateway.schemas.compiler import CompiledSchema
 from tests.test_nested_items import compiled
-from tests.test_presenters_and_spans import offered
+from tests.test_presenters_and_spans import offered, part_of
 from tests.test_trainers_and_answers import choices_of as piece_choices_of
 
 QUOTE = """
@@ -360,3 +361,177 @@ def test_a_total_described_as_before_tax_takes_the_net_one(tmp_path: Path) -> No
     )
     text = "Lampe Orba   12   385,00 €\n\nTotal HT : 8 598,00 €\nTVA 20 % : 1 719,60 €\nTotal TTC : 10 317,60 €"
     assert offered(schema, text, "total") == [8598]
+
+
+AGENDA = """
+title: Agenda
+type: object
+properties:
+  event_name: {type: string}
+  items:
+    type: array
+    description: >-
+      Every programme item: keynotes, talks, panels, welcomes, openings and closing sessions. These are NOT items and
+      must be left out: breaks and coffee, lunch and other meals, registration, arrival or doors opening,
+      receptions and drinks.
+    items: {$ref: "#/$defs/Item"}
+required: [event_name, items]
+$defs:
+  Item:
+    type: object
+    properties:
+      title: {type: string}
+      start_time: {type: string, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$'}
+    required: [title]
+"""
+
+
+def kept_titles(schema: CompiledSchema, text: str) -> list[str]:
+    part = part_of(schema)
+    found = pieces(text, part.item, part.about, part.others, optional=not part.required)
+    return [piece.split("  ")[-1].strip() for piece in found if not _left_out_piece(piece, part.left_out)]
+
+
+def test_what_a_programme_leaves_out_is_read_in_other_languages_and_an_opening_stays(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "agenda", AGENDA)
+    text = (
+        "Datentag 2027\n\n09:00  Anmeldung und Kaffee\n09:30  Opening\n10:00  Keynote: Offene Daten\n"
+        "11:00  Kaffeepause\n12:30  Mittagessen\n13:30  Pausa café\n14:00  Déjeuner\n15:00  Abschluss\n"
+        "16:00  Borrel\n"
+    )
+    assert kept_titles(schema, text) == ["Opening", "Keynote: Offene Daten", "Abschluss"]
+
+
+def test_an_item_may_open_with_a_word_for_at_before_its_time(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "agenda", AGENDA)
+    text = (
+        "BiblioIA 2027\n\nore 9.30   Saluti istituzionali\n           Assessora alla Cultura\n"
+        "ore 10.00  Keynote – L'IA generativa\n           prof.ssa Chiara Mancini\nore 16.30  Conclusioni\n"
+    )
+    part = part_of(schema)
+    found = pieces(text, part.item, part.about, part.others, optional=not part.required)
+    assert [piece.splitlines()[0] for piece in found] == [
+        "ore 9.30   Saluti istituzionali",
+        "ore 10.00  Keynote – L'IA generativa",
+        "ore 16.30  Conclusioni",
+    ]
+
+
+KIND = """
+title: PurchaseDocument
+type: object
+properties:
+  document_type:
+    type: string
+    enum: [purchase_order, order_confirmation, quote]
+    description: >-
+      The kind of document: purchase_order (an order issued by the buyer to a supplier, "Purchase Order", "PO",
+      "Bestellung"), order_confirmation (the seller confirming an order, "Order confirmation",
+      "Auftragsbestätigung", "Ordrebekreftelse"), quote (an offer made before any order, "Quote", "Angebot", "Devis",
+      "Offert", "Offerte").
+  buyer_name:
+    type: string
+    description: The company or person buying or being offered the goods, as written.
+required: [document_type]
+"""
+
+
+def test_a_documents_kind_is_the_one_its_heading_names_first(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "kind", KIND)
+    text = "ANGEBOT Nr. 2027-118\n\nSehr geehrte Damen und Herren,\nbei Bestellung bis Freitag gilt der Preis."
+    assert offered(schema, text, "document_type") == ["quote"]
+
+
+def test_a_verb_in_a_descriptions_opening_is_no_label_for_the_field(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "kind", KIND)
+    text = "OFFERTE\n\nOffertenummer: 2027-0412\nVan: Hoveniersbedrijf De Wilg\nAan: VvE De Lindenhof, t.a.v. S. Bakker"
+    assert offered(schema, text, "buyer_name") == ["VvE De Lindenhof"]
+
+
+EVENT = """
+title: Event
+type: object
+properties:
+  event_name: {type: string}
+  organiser:
+    type: string
+    description: The company, association or institution that organises the event, as written. Not a sponsor.
+required: [event_name]
+"""
+
+
+@pytest.mark.parametrize(
+    ("footer", "organiser"),
+    [
+        ("Organised by Northern Web Collective CIC. Sponsored by Acme Labs Ltd.", "Northern Web Collective CIC"),
+        ("Veranstalter: Netzwerk Offene Kommune e.V. · Partner: Hochschule Kehl", "Netzwerk Offene Kommune e.V."),
+        ("Organisées par l'association Circul'R Rhône-Alpes, avec le soutien de l'ADEME.", "Circul'R Rhône-Alpes"),
+        ("Il convegno è promosso dall'Associazione Italiana Biblioteche.", "Associazione Italiana Biblioteche"),
+        ("Hosted by Kestrel Analytics' People Ops team at the University of Leeds.", "Kestrel Analytics"),
+    ],
+)
+def test_an_organiser_is_the_one_the_text_says_organises_it(tmp_path: Path, footer: str, organiser: str) -> None:
+    schema = compiled(tmp_path, "event", EVENT)
+    assert offered(schema, f"Data Day 2027\n\n09:00 Welcome\n10:00 Talks\n\n{footer}", "organiser") == [organiser]
+
+
+PURCHASE_ORDER = """RIVERSIDE DENTAL
+14 Quay Street, Bristol BS1 4DJ
+
+PURCHASE ORDER
+
+Deliver to: Riverside Dental, 14 Quay Street (rear entrance)
+
+Nitrile exam gloves, size M, powder-free (box of 100) - 40 @ £5.85
+Impression trays, lower, size 3 - 200 @ £0.62
+
+Order total: £283.00"""
+
+LINES = """
+title: Order
+type: object
+properties:
+  total: {type: number}
+  lines:
+    type: array
+    description: >-
+      Every good or service line, in the order listed. These are NOT lines and must be left out: subtotal, tax,
+      shipping or delivery charge rows and total rows.
+    items: {$ref: "#/$defs/Line"}
+required: [lines]
+$defs:
+  Line:
+    type: object
+    properties:
+      description:
+        type: string
+        description: The product as written, including any size, colour or variant given with it.
+      quantity: {type: number}
+      unit_price: {type: number}
+    required: [description]
+"""
+
+
+def test_what_a_description_leaves_out_labels_no_items_and_an_amount_alone_is_none(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "order", LINES)
+    part = part_of(schema)
+    found = pieces(PURCHASE_ORDER, part.item, part.about, part.others, optional=not part.required)
+    assert [piece.split(" - ")[0] for piece in found] == [
+        "Nitrile exam gloves, size M, powder-free (box of 100)",
+        "Impression trays, lower, size 3",
+    ]
+
+
+def test_a_spaced_rows_product_ends_at_its_count_column_and_decimal_commas_cut_nothing(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "order", LINES)
+    text = (
+        "DEVIS N° D-2027-044\n\n"
+        "Suspension laiton brossé Ø 45 cm, câble 2 m         12    189,00 €    2 268,00 €\n"
+        "Applique murale LED 3000 K, blanc mat               24     76,50 €    1 836,00 €\n"
+        "Ruban LED IP65, 5 m, blanc chaud                    10     42,90 €      429,00 €\n"
+    )
+    assert [choice.get("description") for choice in choices_of(schema, text)] == [
+        ["Suspension laiton brossé Ø 45 cm, câble 2 m"],
+        ["Applique murale LED 3000 K, blanc mat"],
+        ["Ruban LED IP65, 5 m, blanc chaud"],
+    ]

@@ -32,7 +32,13 @@ from gateway.extraction.text_facts import (
 from gateway.profiles import Choices
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
-from gateway.profiles.small.organisations import holds_an_organisation, on_the_side, organisations, party_side
+from gateway.profiles.small.organisations import (
+    holds_an_organisation,
+    on_the_side,
+    organisations,
+    organised_by,
+    party_side,
+)
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -284,6 +290,9 @@ class _Narrowing:
                 # Hermes") and names none of the values.
                 thing = [word for word in _thing_words(path) if word not in _GENERIC_WORDS]
                 named = ["other"] if any(_labelled_with_a_value(word, self.facts.text) for word in thing) else []
+            if len(named) > 1 and not self.in_array and {"type", "kind"} & set(_thing_words(path)):
+                # The document's own kind: the one its heading names first ("ANGEBOT" over a later "Bestellung").
+                named = _named_first(named, synonyms, self.facts.text) or named
             if named:
                 return {**spec, "enum": named}
             return spec if required else None  # an optional choice the text never names stays out
@@ -405,6 +414,8 @@ class _Narrowing:
         kind = holds_an_organisation(field, self.described.get(path, ""))
         if kind is None:
             return []
+        if hosts := organised_by(field, self.facts.text):
+            return hosts  # "Organised by ...", "Veranstalter: ..."
         unwanted = set(ruled_out(self.described.get(path, ""), field))
         named_found = [
             found
@@ -1445,6 +1456,8 @@ def _synonyms(description: str) -> set[str]:
     elements = [element.split() for element in re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", match.group(1))]
     if len(elements) < 2 or any(not element or len(element) > 2 for element in elements):
         return set()
+    # nouns, not what is done ("The company or person buying or being offered ...")
+    elements = [element for element in elements if not element[-1].casefold().endswith(("ing", "ed"))]
     return {element[-1].casefold()[:4] for element in elements if len(element[-1]) >= 4}
 
 
@@ -1632,13 +1645,27 @@ def _bracketed_synonyms(description: str, values: list[Any]) -> dict[Any, list[s
         return {}
     alternatives = "|".join(re.escape(value) for value in sorted(strings, key=len, reverse=True))
     found: dict[Any, list[str]] = {}
-    for match in re.finditer(rf"(?<![\w-])({alternatives})\s*\(([^()]{{2,120}})\)", description):
+    for match in re.finditer(rf"(?<![\w-])({alternatives})\s*\(([^()]{{2,300}})\)", description):
         phrases = [part.strip(" .\"'") for part in re.split(r",|\bor\b|\band\b|/", match.group(2))]
         words = [phrase for phrase in phrases if len(phrase) >= 3 and not phrase.casefold().startswith(("e.g", "i.e"))]
         found.setdefault(strings[match.group(1)], []).extend(words)
     # A phrase two values share tells neither ("order received" for "pending" and for "processing").
     counts = collections.Counter(phrase.casefold() for phrases in found.values() for phrase in set(phrases))
     return {value: [phrase for phrase in phrases if counts[phrase.casefold()] == 1] for value, phrases in found.items()}
+
+
+def _named_first(values: list[Any], synonyms: dict[Any, list[str]], text: str) -> list[Any]:
+    """The one of ``values`` the text's first five lines name first (by the value or a word its description gives
+    it); none where they name none."""
+    heading_end = _second_line_end(text, 5)
+    first: dict[Any, int] = {}
+    for value in values:
+        for word in [str(value).replace("_", " "), *synonyms.get(value, [])]:
+            short = len(word) <= 3 and word.isupper()  # "PO": as written
+            found = re.search(rf"{'' if short else '(?i)'}(?<!\w){re.escape(word)}(?!\w)", text[:heading_end])
+            if found is not None:
+                first[value] = min(first.get(value, found.start()), found.start())
+    return [min(first, key=lambda value: first[value])] if first else []
 
 
 _NEGATED_BEFORE = re.compile(r"(?i)\b(?:not|no|never|without|nicht|kein\w*|pas|sin)\b(?:[ \t]+[\w'’-]+){0,2}[ \t]+$")

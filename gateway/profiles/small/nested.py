@@ -155,6 +155,13 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
                 for word in element[:-1]
                 if word.casefold().endswith("ed")
             }
+    # Not what the description names as an item elsewhere ("openings" of "welcomes, openings, pitches", beside "doors
+    # opening" left out).
+    outside = description
+    for pattern in (_LEAVE_OUT, _ARE_NOT):
+        outside = pattern.sub(" ", outside)
+    named = {_singular(word) for word in re.findall(r"[^\W\d_]+", outside.casefold())}
+    stems -= named
     stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
     return frozenset(stem for stem in stems if len(stem) >= 3 or not stem.isascii())  # "休講" is a word
 
@@ -181,13 +188,45 @@ _CANCELLED = (
 ) + ["fällt aus"]
 
 
-# What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks".
+# What a programme writes for a word a description uses: "meals" leaves out "Lunch", "social items" "Drinks" - in
+# English, German, French, Spanish, Italian, Dutch, Swedish and Polish.
+_LUNCH = ("lunch", "mittagessen", "déjeuner", "almuerzo", "comida", "pranzo", "lunchpauze", "obiad")
+_DINNER = ("dinner", "abendessen", "dîner", "cena", "diner", "kolacja")
+_MEALS = (*_LUNCH, *_DINNER, "breakfast", "brunch", "supper", "frühstück", "petit-déjeuner", "desayuno", "buffet")
+_DRINKS = ("drink", "getränke", "apéritif", "apéro", "aperitivo", "aperitif", "borrel", "cóctel", "cocktail")
+_RECEPTIONS = (
+    "reception",
+    "empfang",
+    "abendempfang",
+    "réception",
+    "recepción",
+    "vino de honor",
+    "rinfresco",
+    "receptie",
+)
 _KINDS_OF = {
-    "meal": ("lunch", "dinner", "breakfast", "brunch", "supper"),
-    "break": ("pause", "intermission", "recess"),
-    "coffee": ("tea", "fika"),
-    "social": ("drink", "mixer", "reception", "happy hour"),
-    "networking": ("mingling",),
+    "meal": _MEALS,
+    "lunch": _LUNCH,
+    "dinner": _DINNER,
+    "break": ("pause", "intermission", "recess", "pausa", "pauze", "paus", "przerwa"),
+    "coffee": ("tea", "fika", "kaffee", "koffie", "kaffe", "caffè", "kawa", "thé"),
+    "social": (*_DRINKS, "mixer", *_RECEPTIONS, "happy hour"),
+    "drink": _DRINKS,
+    "reception": _RECEPTIONS,
+    "networking": ("mingling", "netzwerken", "réseautage"),
+    "registration": (
+        "anmeldung",
+        "registrierung",
+        "inscription",
+        "acreditación",
+        "registro",
+        "registrazione",
+        "accredito",
+        "registratie",
+        "registrering",
+        "rejestracja",
+    ),
+    "arrival": ("ankommen", "ankunft", "arrivée", "llegada", "arrivo", "inloop", "aankomst", "ankomst"),
     "cancelled": _CANCELLED,
     "canceled": _CANCELLED,
 }
@@ -293,7 +332,14 @@ def _part(schema: CompiledSchema) -> Part | None:
         for word in re.split(r"[_\W]+", other.casefold())
         if len(word) >= 4
     )
-    about = f"{name} {spec.get('description', '')}"
+    # What the description says the items are, not what it leaves out ("Not ... delivery charge rows" is no label
+    # for the items: "Deliver to:" labels an address).
+    said = re.sub(
+        r"(?i)(?:^|(?<=[.;:]))\s*(?:not|these are not|leave out|exclude|do not include)\b[^.;]*",
+        " ",
+        str(spec.get("description", "")),
+    )
+    about = f"{name} {_LEAVE_OUT.sub(' ', said)}"
     required = schema.model.model_fields[name].is_required()
     nouns = frozenset(word[:4] for word in re.findall(r"[^\W\d_]{3,}", f"{name} {item.__name__}".casefold()))
     left = left_out(f"{spec.get('description', '')} {item.__doc__ or ''}", nouns)
@@ -575,7 +621,8 @@ def pieces(
     )
     for index, (label, run, share) in enumerate((*lines, *_inline_runs(text, item))):
         kept = [piece for piece in run if not _names_other(piece, others)]
-        labelled = bool(_stems(label) & words)
+        # (pieces without a word are no items a label lists: "Order total: £637.92")
+        labelled = bool(_stems(label) & words) and any(re.search(r"[^\W\d_]{3}", piece) for piece in kept)
         if not typed and not labelled:
             continue  # an item of strings alone looks like any other line: only the array's own label tells
         # Unlabelled, an optional array's run must look like items: each piece begins with a value ("3 x ...").
@@ -1260,6 +1307,8 @@ def _split(sentence: str) -> list[str]:
     for match in _PIECE_BREAK.finditer(sentence):
         if any(start <= match.start() < end for start, end in kept):
             continue
+        if re.fullmatch(r"\d,\d", sentence[max(0, match.start() - 1) : match.end() + 1]):
+            continue  # a decimal comma: "42,90 €"
         parts.append(sentence[position : match.start()])
         position = match.end()
     parts.append(sentence[position:])
@@ -1472,8 +1521,8 @@ _COUNT_FIRST = re.compile(
 )
 # A label before the product: "Item: Blue Mug large".
 _PRODUCT_LABEL = re.compile(r"(?i)^(?:item|product|article|artikel|produkt|description)\s*:\s*")
-# ... or one after them: "× 6", "x1", "Qty: 4", "- 10 @ £85.00".
-_COUNT_AFTER = re.compile(r"(?i)\s[x×]\s?\d+\b|\bqty\b|\bquantity\b|\s\d[\d,.']*\s?@\s")
+# ... or one after them: "× 6", "x1", "Qty: 4", "- 10 @ £85.00", a column of its own ("...   12    189,00 €").
+_COUNT_AFTER = re.compile(r"(?i)\s[x×]\s?\d+\b|\bqty\b|\bquantity\b|\s\d[\d,.']*\s?@\s|\S\s{2,}\d{1,5}\s{2,}\S")
 # A code in brackets after them: "(PR-A3-DOL)", "(S-17582)".
 _CODE_AFTER = re.compile(r"\s*\([A-Z0-9]+(?:-[A-Z0-9]+)+\)$")
 
@@ -1831,13 +1880,13 @@ def _segment_choices(
 
 # A column of people ("Speaker", "Presenter(s)", "Host", "Moderator", "Trainer", "Facilitator").
 # A line item's product, and the columns a table writes it under in English, German, French, Spanish, Italian, Dutch,
-# Swedish and Polish.
+# Swedish, Norwegian and Polish.
 _PRODUCT_WORDS = frozenset("description product item article goods".split())
 _PRODUCT_STEMS = frozenset(
     word[:4]
     for word in "item description product article artikel bezeichnung beschreibung produkt désignation designation "
     "libellé descripción descripcion concepto articolo descrizione omschrijving beskrivning varubeskrivning opis "
-    "towar".split()
+    "towar vare vara".split()
 )
 _CODE_LABEL = re.compile(r"(?i)\b(?:no|nr|n[º°o]|number|num|code|id|ref|sku)\b|#")
 _PEOPLE_STEMS = frozenset(
@@ -2140,7 +2189,9 @@ def _names_written(line: str) -> list[str]:
 # number of "10 Lessons from Scaling Kafka").
 _CLOCK_TIME = r"\d{1,2}(?:[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
 _TIME_FIRST = re.compile(
-    rf"^\s*(?:{_CLOCK_TIME}(?:\s*[-–]\s*(?:{_CLOCK_TIME}|\d{{1,2}}))?|\d{{1,2}}\s*[-–]\s*{_CLOCK_TIME})(?:\s+|$)",
+    # (after a word for "at" some languages write first: "ore 9.00", "um 9:30", "kl. 10.15", "à 14h")
+    r"^\s*(?:(?:ore|um|kl\.?|klo|om|à|a las|alle|dalle|at)\s+)?"
+    rf"(?:{_CLOCK_TIME}(?:\s*[-–]\s*(?:{_CLOCK_TIME}|\d{{1,2}}))?|\d{{1,2}}\s*[-–]\s*{_CLOCK_TIME})(?:\s+|$)",
     re.IGNORECASE,
 )
 

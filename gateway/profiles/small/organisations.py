@@ -29,7 +29,10 @@ _LEGAL_FORMS = "|".join(
 # A word of a name: capitalised ("Wisła", "KubeSkills", "O'Neill", "Smith-Jones") or in capitals ("IT", "HALLAM").
 _WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University Hospital"
 # The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
-_JOINING = r"(?:&|\+|and|und|et|y|e|of|for|für|för|de|del|della|des|du|der|den|di|da|van|von|la|le|og|och)"
+_JOINING = (
+    r"(?:&|\+|and|und|et|y|e|en|of|for|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|van|von|la|le"
+    r"|og|och)"
+)
 _NAMED = re.compile(rf"(?<![\w&])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,6}}),?[ \t]+({_LEGAL_FORMS})(?![\w])")
 # Words naming a kind of organisation, last or first in its name ("Nordic Leadership Institute", "Colegio
 # Montessori Arboleda"); a German compound ends with one ("Volkshochschule", "Weinakademie").
@@ -39,9 +42,11 @@ _KIND_WORDS = frozenset(
     "fundación fondation group gruppe hochschule hospital hotel hôtel hotell institute institut instituto istituto "
     "interiors laboratories labs logistics lycée partners restaurant restaurante ristorante school schule "
     "services society solutions studio studios systems technologies trust universidad university universität "
-    "université università verein werkstatt".split()
+    "université università verein werkstatt firma kanzlei stiftung stichting fundacja fondazione bedrijf empresa "
+    "entreprise società spółka företag selskap vve alliance allianz associazione asociación asociacion association "
+    "verband vereniging förening forening stowarzyszenie network netzwerk collective kollektiv".split()
 )
-_COMPOUND_ENDS = ("schule", "akademie", "institut", "verein", "werkstatt")
+_COMPOUND_ENDS = ("schule", "akademie", "institut", "verein", "werkstatt", "bedrijf", "kanzlei", "stiftung")
 # A run of capitalised words (and the small words between them) on one line.
 _RUN = re.compile(rf"(?<![\w&'’-])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,7}})(?![\w'’])")
 # Capitalised words a sentence opens with before a name, not part of it ("Join Harbour Leadership Group").
@@ -137,7 +142,8 @@ Side = Literal["seller", "buyer"]
 # "Kunde:"), or "for" before it ("our quotation for Harlow Foods Ltd", "el presupuesto para Restaurante La Marina").
 _FOR_BUYER = re.compile(
     r"(?i)(?:\b(?:client|customer|kunde|kundin|cliente|klant|kund|buyer|käufer|comprador|acheteur|prepared[ \t]+for|"
-    r"bill(?:ed)?[ \t]+to|invoice[ \t]+to|sold[ \t]+to|attn|attention|an|à)[ \t]*:|\b(?:for|para|pour|für|per)\b)"
+    r"bill(?:ed)?[ \t]+to|invoice[ \t]+to|sold[ \t]+to|attn|attention|an|à|aan|dla)[ \t]*:"
+    r"|\b(?:for|para|pour|für|per)\b)"
     r"[ \t]*\**[ \t]*$"
 )
 # ... as the seller: a label for one ("Supplier:", "Vendor:").
@@ -146,7 +152,7 @@ _FOR_SELLER = re.compile(
     r"leverancier|leverantör|dostawca|fornitore)[ \t]*:[ \t]*\**[ \t]*$"
 )
 # The writer's organisation: the letterhead's, the footer's, the one a letter is signed for, or after "From:".
-_FROM = re.compile(r"(?i)\b(?:from|von|de|da)[ \t]*:[ \t]*$")
+_FROM = re.compile(r"(?i)\b(?:from|von|de|da|van|från|fra|od)[ \t]*:[ \t]*$")
 _CLOSING = re.compile(
     r"(?im)^[ \t]*(?:(?:best|kind|warm|many)[ \t]+(?:regards|wishes)|regards|(?:yours[ \t]+)?(?:sincerely|"
     r"faithfully|truly)|thanks|best|cheers|mit[ \t]+freundlichen[ \t]+grüßen|freundliche[ \t]+grü(?:ß|ss)e|"
@@ -214,3 +220,31 @@ def _written_by(text: str, at: int) -> bool:
         return True  # the footer: the last line
     closing = list(_CLOSING.finditer(text, 0, at))
     return bool(closing) and text.count("\n", closing[-1].end(), at) <= 6
+
+
+# What names an event's organiser before it: "Organised by", "Veranstalter:", "Organiza:", "promosso da".
+_ORGANISED_BY = re.compile(
+    r"(?i)(?:\b(?:organi[sz]ed|hosted|run|presented|convened)[ \t]+by|\b(?:organi[sz]er|host|veranstalter(?:in)?|"
+    r"organisateur|organizador|organizzatore|organisator|organizator|arrangør|arrangör|organisatie|organiza|"
+    r"organise|organisiert[ \t]+von|veranstaltet[ \t]+von)[ \t]*:?|\borganis[ée]e?s?[ \t]+par|\borganizado[ \t]+por|"
+    r"\b(?:promosso|organizzato)[ \t]+da(?:ll['’])?|\bgeorganiseerd[ \t]+door)"
+    r"[ \t]*(?:(?:the|la|le|die|der|el)[ \t]+|l['’])?(?:association|verein|stiftung|foundation|fondation)?[ \t]*"
+)
+_RUN_AT = re.compile(rf"({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,7}})")
+_HOSTS = frozenset("organiser organizer host hosts promoter convener organisers organizers".split())
+
+
+def organised_by(field: str, text: str) -> list[str]:
+    """For an organiser's field: the names the text writes right after words saying who organises the event
+    ("Organised by Northern Web Collective CIC", "Veranstalter: Netzwerk Offene Kommune e.V.", "Il convegno è
+    promosso dall'Associazione Italiana Biblioteche – Sezione Emilia-Romagna"); none for another field."""
+    if not {word.casefold() for word in name_words(field)} & _HOSTS:
+        return []
+    named = {item.start: item.value for item in _organisations(text)}
+    found: list[str] = []
+    for cue in _ORGANISED_BY.finditer(text):
+        if cue.end() in named:
+            found.append(named[cue.end()])
+        elif (run := _RUN_AT.match(text, cue.end())) is not None and len(run.group(1).split()) <= 6:
+            found.append(re.split(r"['’]s?(?:\s|$)", run.group(1))[0])  # "Kestrel Analytics' People Ops team"
+    return list(dict.fromkeys(found))
