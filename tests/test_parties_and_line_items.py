@@ -535,3 +535,28 @@ def test_a_spaced_rows_product_ends_at_its_count_column_and_decimal_commas_cut_n
         ["Applique murale LED 3000 K, blanc mat"],
         ["Ruban LED IP65, 5 m, blanc chaud"],
     ]
+
+
+def test_an_events_name_is_what_the_heading_names(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "event", EVENT.replace("title: Event", "title: EventAgenda"))
+    text = "Subject: Agenda – ML Reading Group Mini-Symposium\n\nHi all,\n\n09:00 Welcome\n10:00 Talks"
+    assert offered(schema, text, "event_name") == ["ML Reading Group Mini-Symposium"]
+
+
+NUMBERED = """
+title: Quote
+type: object
+properties:
+  quote_number: {type: string, description: "The quote's own number as written. Not a customer or tax number."}
+  order_number: {type: string}
+required: [quote_number]
+"""
+
+
+def test_a_documents_number_is_the_first_its_heading_marks_as_a_number(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "numbered", NUMBERED)
+    text = (
+        "Nordljus Design AB · Org.nr 556123-4567\n\nOrder #SO-7781\nAngebotsnummer: AN-2025-1187\n"
+        "Kundennummer: 40213\n\n4 x Spannvorrichtung SV-200 — 1.250,00 €"
+    )
+    assert offered(schema, text, "quote_number") == ["AN-2025-1187"]

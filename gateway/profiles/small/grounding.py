@@ -593,7 +593,15 @@ class _Narrowing:
                 if not _names_a_postal_code(path):  # "28803", not "NC 28803"
                     values = [value for value in values if not any(_inside(value, other) for other in values)]
                     # "tracking 1234567890", not the "order NX-48213" beside it.
-                    values = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
+                    coded = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
+                    # Else, a document's number: the first the text marks as a number ("Angebotsnummer:", "N°").
+                    siblings = {
+                        stem
+                        for name in self.owner.get("properties", {})
+                        if name != path.rsplit(".", 1)[-1]
+                        for stem in _name_stems(name)
+                    }
+                    values = _numbered_first(values, facts.text, siblings) or values if coded is values else coded
             if (noun := _numbered_by(path)) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
@@ -834,7 +842,16 @@ def _names_a_title(path: str, model_name: str = "") -> bool:
     if len(words) == 1:
         return words[0] in {"title", "headline", "heading"}
     own = {word.casefold()[:4] for word in name_words(model_name)}
+    if len(words) == 2 and words[1] == "name" and words[0] in _EVENTS:
+        return True  # "event_name" of a ConferenceSchedule: what its heading names
     return len(words) == 2 and words[1] == "title" and words[0][:4] in own
+
+
+# Things a text is the programme, agenda or notice of, whose name its heading writes.
+_EVENTS = frozenset(
+    "event conference congress forum summit symposium festival meetup meeting workshop seminar course "
+    "training webinar hackathon".split()
+)
 
 
 # Where a heading's name of a thing ends: its date, weekday or time, or where or when it was held.
@@ -1933,6 +1950,38 @@ def _labelled_codes(values: list[str], text: str, label: set[str]) -> list[str]:
         if any(word[:4] in label or word in label or any(stem.startswith(word) for stem in label) for word in words):
             labelled.append(item.value)
     return list(dict.fromkeys(labelled)) or values
+
+
+# A number's mark before a code: "No.", "Nr.", "N°", "#", "Number:", "Angebotsnummer:", "número".
+_NUMBER_MARK = re.compile(
+    r"(?i)(?:(?<![\w-])(?:no|nr|n[°º]|number|nummer|numéro|número|numero|numer)|[^\W\d_]{3,}(?:nummer|number|nr))"
+    r"\.?[ \t]*[:#.]?[ \t]*$|#[ \t]*$"
+)
+
+
+def _numbered_first(values: list[str], text: str, others: set[str]) -> list[str]:
+    """Of a document number's candidates, the one its first lines mark first as a number ("ANGEBOT Nr. 2027-118"
+    before "Kundennummer: 40213") - not another field's ("Order #", where the object has an order number) nor a
+    registration, tax, account or phone number's ("Org.nr", "USt-IdNr."); none if no code there is so marked."""
+    heading_end = _second_line_end(text, 15)
+    marked = []
+    for value in values:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text[:heading_end]):
+            mark = _NUMBER_MARK.search(text, max(0, match.start() - 30), match.start())
+            if mark is None:
+                continue
+            words = re.findall(r"[^\W\d_]+", text[max(0, mark.start() - 20) : mark.end()].casefold())
+            if not words or not ({word[:4] for word in words[-2:]} & (others | _REGISTRATION_STEMS)):
+                marked.append((match.start(), value))
+    return [min(marked)[1]] if marked else []
+
+
+# The first letters of the words that mark a company's, a tax office's, an account's or a phone's number.
+_REGISTRATION_STEMS = frozenset(
+    word[:4]
+    for word in "org organisation reg registration vat ust ustid steuer tax siret siren nip kvk cvr ein abn rfc iban "
+    "kunden kundennummer customer account konto tel telefon phone fax mobile hrb handelsregister".split()
+)
 
 
 def only_in_dates(value: str, facts: TextFacts) -> bool:
