@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.extraction.text_facts import marked_as_quantity
-from gateway.profiles.small.nested import _left_out_piece, pieces
+from gateway.profiles.small.nested import _left_out_piece, left_out, pieces
 from gateway.profiles.small.organisations import holds_an_organisation, organisations
 from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
 from gateway.schemas.compiler import CompiledSchema
@@ -334,27 +334,6 @@ def test_a_percentage_in_a_totals_label_is_no_total(totals: CompiledSchema) -> N
     assert offered(totals, text, "total") == [483]
 
 
-TRAINING = """
-title: TrainingCourse
-type: object
-properties:
-  course_title:
-    type: string
-    description: The course's name as written.
-  modules:
-    type: array
-    items: {type: string}
-required: [course_title]
-"""
-
-
-def test_the_course_a_training_courses_heading_names_comes_first(tmp_path: Path) -> None:
-    schema = compiled(tmp_path, "training", TRAINING)
-    text = "Curso: Marketing Digital para PyMEs\nImparte: Escuela Nexo de Negocios\n\nFechas: sábados de marzo"
-    choices = offered(schema, text, "course_title")
-    assert choices is not None and choices[0] == "Marketing Digital para PyMEs"
-
-
 def test_a_total_described_as_before_tax_takes_the_net_one(tmp_path: Path) -> None:
     schema = compiled(
         tmp_path, "net", TOTALS.replace("The final total as stated; the total including tax", "The total before tax")
@@ -371,8 +350,8 @@ properties:
   items:
     type: array
     description: >-
-      Every programme item: keynotes, talks, panels, welcomes, openings and closing sessions. These are NOT items and
-      must be left out: breaks and coffee, lunch and other meals, registration, arrival or doors opening,
+      Every programme item, such as keynotes, talks, panels, welcomes, openings and closing sessions. These are NOT
+      items and must be left out: breaks and coffee, lunch and other meals, registration, arrival or doors opening,
       receptions and drinks.
     items: {$ref: "#/$defs/Item"}
 required: [event_name, items]
@@ -560,3 +539,81 @@ def test_a_documents_number_is_the_first_its_heading_marks_as_a_number(tmp_path:
         "Kundennummer: 40213\n\n4 x Spannvorrichtung SV-200 — 1.250,00 €"
     )
     assert offered(schema, text, "quote_number") == ["AN-2025-1187"]
+
+
+def test_an_organisations_number_address_or_phone_holds_no_organisations_name() -> None:
+    assert holds_an_organisation("company_number", "The company's registration number.") is None
+    assert holds_an_organisation("phone", "The company's phone number.") is None
+    assert holds_an_organisation("carrier", "The delivery company.") is None  # no name, no party: its own runs
+    assert holds_an_organisation("employer_name", "The employer's name.") == "organisation"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Agreement between Acme Ltd and Beta Services GmbH.", ["Acme Ltd", "Beta Services GmbH"]),
+        (
+            "Quote prepared by Brightwell Design Studio for Harlow Foods Ltd.",
+            ["Brightwell Design Studio", "Harlow Foods Ltd"],
+        ),
+        ("INVOICE\nWeb Design Services   £400.00\nPAYMENT DUE AS AGREED", []),
+        ("Dear Customer Services Team,\nplease find attached.", []),
+    ],
+)
+def test_what_names_no_organisation(text: str, names: list[str]) -> None:
+    assert [found.value.rstrip(".") for found in organisations(text)] == names
+
+
+def test_a_signatures_for_marks_no_customer_and_to_marks_one(quote: CompiledSchema) -> None:
+    text = (
+        "QUOTATION Q-7781\n\nTo: Harlow Foods Ltd\n\n2 x Mobile whiteboard — £540.00\n\n"
+        "For Brightwell Office Supplies Ltd\nAuthorised Signatory"
+    )
+    assert offered(quote, text, "customer_name") == ["Harlow Foods Ltd"]
+    assert offered(quote, text, "supplier_name") == ["Brightwell Office Supplies Ltd"]
+
+
+def test_a_count_in_capitals_or_of_a_length_is_still_a_count() -> None:
+    for line, number in (
+        ("Cable 2 PCS @ £9.99", "2"),
+        ("QTY 2  Hex bolt M8 x 40 mm", "2"),
+        ("3 x 2 m HDMI cable", "3"),
+    ):
+        at = line.index(number)
+        assert marked_as_quantity(line, at, at + len(number)), line
+
+
+def test_a_total_due_after_payment_is_no_total_with_tax_and_excluding_vat_is_before_tax(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "totals", TOTALS)
+    assert offered(schema, "Invoice total: $1,200.00\nAmount paid: $1,200.00\nTotal due: $0.00", "total") == [1200, 0]
+    net = compiled(
+        tmp_path, "net", TOTALS.replace("The final total as stated; the total including tax", "The total excluding VAT")
+    )
+    text = "Lamp   12   100,00 €\n\nTotal excl. VAT: 100,00 €\nTotal incl. VAT: 120,00 €"
+    assert offered(net, text, "total") == [100]
+
+
+def test_a_date_a_label_gives_is_no_one_day_programmes_day(programme: CompiledSchema) -> None:
+    text = "Harbour Tech Day - Saturday\nRegistration closes: 3 March 2025\n\n09:00  Opening keynote\n10:00  Rust at scale\n"
+    assert all("day" not in choice for choice in choices_of(programme, text))
+
+
+def test_a_word_only_like_a_left_out_one_keeps_it_out_and_a_talk_in_another_language_stays(tmp_path: Path) -> None:
+    described = "Every session, with its break-out room where one is given. Leave out breaks, lunch and registration."
+    assert {"break", "lunch", "registration"} <= left_out(described)
+    schema = compiled(tmp_path, "agenda", AGENDA)
+    text = (
+        "Jornada 2027\n\n09:00  Comida sostenible: menús escolares\n10:00  Keynote – Prof. Ana Pausa\n11:00  Almuerzo\n"
+    )
+    assert kept_titles(schema, text) == ["Comida sostenible: menús escolares", "Keynote – Prof. Ana Pausa"]
+
+
+def test_a_products_column_named_for_the_field_comes_before_an_items_code_column(quote: CompiledSchema) -> None:
+    text = (
+        "| Item | Description | Qty | Unit price |\n|---|---|---|---|\n"
+        "| WM-100 | Wireless mouse, black | 2 | 19.90 |\n| KB-200 | Keyboard, grey | 1 | 49.00 |\n"
+    )
+    assert [choice.get("description") for choice in choices_of(quote, text)] == [
+        ["Wireless mouse, black"],
+        ["Keyboard, grey"],
+    ]

@@ -190,15 +190,26 @@ _GLUED_QUANTITY = re.compile(r"(?<![\w.,])(\d{1,4})(?=[x×](?![^\W\d_]))|(?<![^\
 def marked_as_quantity(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` is written as a quantity ("2 x Socks", "Socks ×2", "Qty: 2",
     "2,000 @ £0.62"), not as a side of a size ("305 x 215 x 75 mm")."""
-    if any(match.start() <= start < match.end() for match in _SIZE.finditer(text, max(0, start - 24), end + 40)):
+    if any(
+        match.start() <= start < match.end() and _a_size(match.group())
+        for match in _SIZE.finditer(text, max(0, start - 24), end + 40)
+    ):
         return False
     if _MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text, max(0, start - 4), start):
         return False  # "3 pcs × 289.00 PLN": a price
     return bool(_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text, end))
 
 
-_MONEY_AFTER = re.compile(r"[ \t]?(?:[A-Z]{3}\b|[$€£¥₹](?![ \t]?\d)|zł|kr\b)")  # not "x1 $42": the next one's
-_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|[A-Z]{3})[ \t]?$")
+def _a_size(written: str) -> bool:
+    """Whether numbers joined by "x" are a size, not a count of a length ("3 x 2 m HDMI cable"): three of them, an
+    inch mark, millimetres or centimetres, a decimal, or both ten or more."""
+    numbers = [float(number.replace(",", ".")) for number in re.findall(r"\d+(?:[.,]\d+)?", written)]
+    return len(numbers) >= 3 or bool(re.search(r"[\"”]|\d[.,]\d|(?:mm|cm)$", written)) or min(numbers, default=0) >= 10
+
+
+_CURRENCY_CODES = r"(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK|HUF|JPY|CNY|INR|AUD|CAD|NZD|SGD|HKD|ZAR|MXN|BRL|AED|TRY)"
+_MONEY_AFTER = re.compile(rf"[ \t]?(?:{_CURRENCY_CODES}\b|[$€£¥₹](?![ \t]?\d)|zł|kr\b)")  # not "x1 $42": the next one's
+_MONEY_BEFORE = re.compile(rf"(?:[$€£¥₹]|{_CURRENCY_CODES})[ \t]?$")
 # A size: numbers joined by "x" ending with a unit of length ("305 x 215 x 75 mm", "60\" x 24\"", "85 x 200 cm").
 _SIZE = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)?[\"”]?(?:[ \t]*[x×][ \t]*\d+(?:[.,]\d+)?[\"”]?)+[ \t]*(?:mm|cm|m|in|inch(?:es)?|ft)?"

@@ -290,7 +290,12 @@ class _Narrowing:
                 # Hermes") and names none of the values.
                 thing = [word for word in _thing_words(path) if word not in _GENERIC_WORDS]
                 named = ["other"] if any(_labelled_with_a_value(word, self.facts.text) for word in thing) else []
-            if len(named) > 1 and not self.in_array and {"type", "kind"} & set(_thing_words(path)):
+            if (
+                len(named) > 1
+                and not self.in_array
+                and {"type", "kind"} & set(_thing_words(path))
+                and "document" in f"{path} {self.described.get(path, '')}".casefold()
+            ):
                 # The document's own kind: the one its heading names first ("ANGEBOT" over a later "Bestellung").
                 named = _named_first(named, synonyms, self.facts.text) or named
             if named:
@@ -423,8 +428,14 @@ class _Narrowing:
             if not {word.casefold().strip(".,") for word in found.value.split()} & unwanted
         ]
         named = [found.value for found in named_found]
-        if labelled or not named:
-            return labelled  # "Customer: Café Aurora" states it
+        # (the organisation a label's words open: "Bill to: Blue Harbor Coffee Roasters, Inc.")
+        if labelled and (
+            stated := [org for org in named if any(org.startswith(v) or v.startswith(org) for v in labelled)]
+            or labelled
+        ):
+            return [value for value in stated if _balanced(value)] or stated  # "Customer: Café Aurora" states it
+        if not named:
+            return []
         if (side := party_side(path)) is None:
             return named if kind == "organisation" else []
         # "supplier_name": the organisation the text marks as the supplier, else any it does not mark as the
@@ -504,6 +515,7 @@ class _Narrowing:
         fmt = spec.get("format")
         pattern = spec.get("pattern")
         one_labelled: list[str] = []
+        own_label: list[str] = []
         if fmt in _FORMATS:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
@@ -559,6 +571,10 @@ class _Narrowing:
             aliases = _synonyms(self.described.get(path, "")) if label else set()
             values = [item.value for item in _labelled(words, facts.text, label, colon=True, any_of=aliases)]
             one_labelled = values if len(values) == 1 < len(words) else []  # "Neighbourhood: Oud-West"
+            # "Carrier: DHL Paket": its runs, the longest ones (not "Café" of "Customer: Café Aurora")
+            own_label = (
+                [v for v in values if not any(v != o and v in o for o in values)] if len(values) < len(words) else []
+            )
             # A piece of one line (an item read alone) offers its description whole, commas and all.
             if (described := item_description(facts.text)) is not None and described not in values:
                 values.append(described)
@@ -662,7 +678,7 @@ class _Narrowing:
                     *(value for value in others if value in anywhere),
                     *(value for value in others if value not in anywhere),
                 ]
-            if not (self.in_array or self.an_item) and (parties := self.organisations(path, one_labelled)):
+            if not (self.in_array or self.an_item) and (parties := self.organisations(path, own_label)):
                 values = parties
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
             # A list of people's names: capitalised words that may name a person, without what brackets add.
@@ -837,21 +853,19 @@ def _names_a_postal_code(path: str) -> bool:
 
 def _names_a_title(path: str, model_name: str = "") -> bool:
     """A field named for the text's own heading ("title", "headline"), not a thing's ("job_title") - but for the
-    thing the object is ("meeting_title" of ``MeetingMinutes``, "course_title" of ``TrainingCourse``)."""
+    thing the object is ("meeting_title" of ``MeetingMinutes``)."""
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     if len(words) == 1:
         return words[0] in {"title", "headline", "heading"}
-    own = {word.casefold()[:4] for word in name_words(model_name)}
     if len(words) == 2 and words[1] == "name" and words[0] in _EVENTS:
         return True  # "event_name" of a ConferenceSchedule: what its heading names
-    return len(words) == 2 and words[1] == "title" and words[0][:4] in own
+    first = name_words(model_name)[:1]
+    return len(words) == 2 and words[1] == "title" and bool(first) and first[0].casefold()[:4] == words[0][:4]
 
 
 # Things a text is the programme, agenda or notice of, whose name its heading writes.
-_EVENTS = frozenset(
-    "event conference congress forum summit symposium festival meetup meeting workshop seminar course "
-    "training webinar hackathon".split()
-)
+# (Not a course's: measured, its heading's whole line offered first, a course's name was read less often.)
+_EVENTS = frozenset("event conference congress forum summit symposium festival meetup webinar hackathon".split())
 
 
 # Where a heading's name of a thing ends: its date, weekday or time, or where or when it was held.
@@ -1368,9 +1382,7 @@ def _name_stems(name: str) -> set[str]:
 
 # A total's label saying it includes tax, or that it does not ("Total TTC", "Total incl. VAT"; "Total HT",
 # "Nettobetrag", "Total excl. VAT").
-_WITH_TAX = re.compile(
-    r"(?i)\b(?:incl|inkl|inc|including|ttc|gross|brutto|grand|due|payable|to pay|à payer|zu zahlen|a pagar|final)\b"
-)
+_WITH_TAX = re.compile(r"(?i)\b(?:incl|inkl|inc|including|ttc|gross|brutto|grand)\b")
 _WITHOUT_TAX = re.compile(
     r"(?i)\b(?:excl|exkl|ex|excluding|ht|net|nett|netto|nettobetrag|before tax|pre-tax|sans tva|sin iva|subtotal|"
     r"zwischentotal|zwischensumme)\b"
@@ -1382,7 +1394,9 @@ def _taxed_as_described(found: list[Found], text: str, description: str) -> list
     or excludes it, where the field's description asks for the total before tax; else those not labelled the
     other way; else all of them."""
     said = re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", description)
-    before = bool(re.search(r"(?i)\b(?:before tax|excluding tax|excl|net|without tax|pre-tax)\b", said))
+    before = bool(
+        re.search(r"(?i)\b(?:(?:before|excluding|without|ex|net of)\s+(?:tax|vat|gst|mwst)|excl|net|pre-tax)\b", said)
+    )
     if re.search(r"(?i)\b(?:including tax|incl|gross|with tax|after tax)\b", said):
         before = False
     if len({item.value for item in found}) < 2:
@@ -1403,13 +1417,14 @@ def _taxed_as_described(found: list[Found], text: str, description: str) -> list
     )
 
 
-# The labels other languages write for a line item's quantity, price and total, by the English word's stem: "Menge",
-# "Anzahl", "Cantidad", "Qté", "Aantal", "Antal", "Ilość"; "Preis", "Einzelpreis", "Prix", "Precio", "Prezzo",
-# "Prijs", "Pris", "Cena"; "Gesamt", "Summe", "Totale", "Totaal", "Summa", "Suma".
+# The labels other languages write for a line item's quantity, price and total, by the English word's stem: their
+# first four letters, or the whole word where those are a common word's ("Summe", not the "Summ" of "Summer"):
+# "Menge", "Anzahl", "Cantidad", "Qté", "Aantal", "Antal", "Ilość"; "Preis", "Einzelpreis", "Prix", "Precio",
+# "Prezzo", "Prijs", "Pris", "Cena"; "Gesamt", "Summe", "Totale", "Totaal", "Summa", "Suma".
 _LABEL_ALIASES = {
-    "quan": frozenset("meng anza cant qté quan aant anta ilo ilość".split()),
+    "quan": frozenset("meng cant qté quan aant anta iloś anzahl".split()),
     "pric": frozenset("prei einz prix prec prez prij pris cena".split()),
-    "tota": frozenset("gesa summ tota totaa summa suma".split()),
+    "tota": frozenset("gesa tota suma summe summa totaal".split()),
 }
 
 
@@ -1473,8 +1488,11 @@ def _synonyms(description: str) -> set[str]:
     elements = [element.split() for element in re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", match.group(1))]
     if len(elements) < 2 or any(not element or len(element) > 2 for element in elements):
         return set()
-    # nouns, not what is done ("The company or person buying or being offered ...")
-    elements = [element for element in elements if not element[-1].casefold().endswith(("ing", "ed"))]
+    # nouns, not what is done ("The company or person buying or being offered ..."; "The building, hall" keeps
+    # its building)
+    elements = [
+        element for element in elements if len(element) < 2 or not element[-1].casefold().endswith(("ing", "ed"))
+    ]
     return {element[-1].casefold()[:4] for element in elements if len(element[-1]) >= 4}
 
 
@@ -1515,7 +1533,7 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
     after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
     words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
     short = {stem for stem in label if len(stem) == 3}  # "Age: 12", "aged 12": a short word labels before
-    return any(word.casefold()[:4] in label for word in words) or any(
+    return any(word.casefold()[:4] in label or word.casefold() in label for word in words) or any(
         word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:]
     )
 

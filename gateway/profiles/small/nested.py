@@ -155,13 +155,10 @@ def left_out(description: str, nouns: frozenset[str] = frozenset()) -> frozenset
                 for word in element[:-1]
                 if word.casefold().endswith("ed")
             }
-    # Not what the description names as an item elsewhere ("openings" of "welcomes, openings, pitches", beside "doors
+    # Not what the description gives as an example of an item ("such as welcomes, openings, pitches", beside "doors
     # opening" left out).
-    outside = description
-    for pattern in (_LEAVE_OUT, _ARE_NOT):
-        outside = pattern.sub(" ", outside)
-    named = {_singular(word) for word in re.findall(r"[^\W\d_]+", outside.casefold())}
-    stems -= named
+    examples = " ".join(_SUCH_AS.findall(description))
+    stems -= {_singular(word) for word in re.findall(r"[^\W\d_]+", examples.casefold())}
     stems |= {kind for stem in stems for kind in _KINDS_OF.get(stem, ())}
     return frozenset(stem for stem in stems if len(stem) >= 3 or not stem.isascii())  # "休講" is a word
 
@@ -178,6 +175,7 @@ def _head_word(element: list[str]) -> str:
     return "" if element[-1].casefold() in _GENERIC_NOUNS else element[-1]
 
 
+_SUCH_AS = re.compile(r"(?i)\b(?:such as|including|e\.g\.|for example)\s+([^.;:]+)")
 _EXCEPT = re.compile(r"(?i)\((?:other than|except|not|unless|but)\b[^)]*\)")
 # "with no class", "without lectures": what a thing lacks names it.
 _LACKING = re.compile(r"(?i)\bno [^\W\d_]+$")
@@ -203,6 +201,17 @@ _RECEPTIONS = (
     "vino de honor",
     "rinfresco",
     "receptie",
+)
+# (Words of other languages: matched only in the first words of a short line.)
+_TRANSLATED = frozenset(
+    word
+    for words in (_LUNCH, _DINNER, _MEALS, _DRINKS, _RECEPTIONS)
+    for word in words
+    if word not in {"lunch", "dinner", "drink", "reception", "breakfast", "brunch", "supper", "buffet", "cocktail"}
+) | frozenset(
+    "pausa pauze paus przerwa kaffee koffie kaffe caffè kawa thé netzwerken réseautage anmeldung registrierung "
+    "inscription acreditación registro registrazione accredito registratie registrering rejestracja ankommen ankunft "
+    "arrivée llegada arrivo inloop aankomst ankomst cocktail".split()
 )
 _KINDS_OF = {
     "meal": _MEALS,
@@ -245,14 +254,30 @@ _COMPOUND_ENDS = frozenset({"pause"})  # "Kaffeepause", "Mittagspause" - not "Ou
 def _left_out_piece(piece: str, left: frozenset[str]) -> bool:
     """Whether ``piece`` names one of the things ``left`` out, as a word ("Coffee break"; "bus", not "business"), or
     a compound's known end ("Kaffeepause", "Mittagspause") - not as what comes before or after it ("At 10.45,
-    after tea, ... until lunch": the item between them)."""
+    after tea, ... until lunch": the item between them). A word of another language than the description's only as
+    the first word of a short line without a title's colon ("12:30 Mittagessen", "11:00 Pausa café"; not "Comida
+    sostenible: menús escolares", not a speaker called Pausa)."""
+    # The item's words: its first line (or table cell) holding any, without the times before them.
+    cells = [value for _, value in labelled_cells(piece)] or piece.strip().splitlines()
+    lines = [_WORDS_AFTER_TIMES.sub("", cell).strip() for cell in cells]
+    line = next((line for line in lines if re.search(r"[^\W\d_]{3}", line)), "")
+    head = line if len(line.split()) <= 6 and ":" not in line else ""
     return any(
-        not _BESIDE.search(piece, max(0, found.start() - 20), found.start())
+        not _BESIDE.search(text, max(0, found.start() - 20), found.start())
+        and (word not in _TRANSLATED or found.start() == 0)
         for word in left
+        for text in ([head] if word in _TRANSLATED else [piece])
         for found in re.finditer(
-            rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", piece
+            rf"(?i){'' if word in _COMPOUND_ENDS else _WORD_START}{re.escape(word)}(?:e?s)?\b", text
         )
     )
+
+
+# A line's times and marks before its words ("12:30 – ", "ore 9.30 ", "- 08:30 h · ").
+_TIME_WORD = r"\d{1,2}(?:[:.h]\d{2})?(?:[ \t]*(?:h|uhr|am|pm|a\.m\.|p\.m\.)\b)?"
+_WORDS_AFTER_TIMES = re.compile(
+    rf"^\W*(?:(?:ore|um|kl\.?|at|à|ab)\s+)?(?:{_TIME_WORD}(?:\s*[-–—]\s*{_TIME_WORD})?)?[\W\d]*", re.IGNORECASE
+)
 
 
 # Words that set a thing beside an item rather than name it: "after tea", "until lunch", "followed by drinks".
@@ -1489,7 +1514,11 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
                 before is None
                 and times
                 and len(days) == 1
-                and any(_in_the_heading(text, found) or (one_day and found.end <= start) for found in written)
+                and any(
+                    (not _labelled_at(text, found) or _SUBJECT.match(text, text.rfind("\n", 0, found.start) + 1))
+                    and (_in_the_heading(text, found) or (one_day and found.end <= start))
+                    for found in written
+                )
             ):
                 before = next(iter(days))
             fixed |= {name: [before]} if before is not None else {}
@@ -1888,7 +1917,7 @@ _PRODUCT_STEMS = frozenset(
     "libellé descripción descripcion concepto articolo descrizione omschrijving beskrivning varubeskrivning opis "
     "towar vare vara".split()
 )
-_CODE_LABEL = re.compile(r"(?i)\b(?:no|nr|n[º°o]|number|num|code|id|ref|sku)\b|#")
+_CODE_LABEL = re.compile(r"(?i)\b(?:no|nr|n[º°o]|number|num|code|id|ref|sku)\b|#|\w(?:nr|nummer|number|code)\b")
 _PEOPLE_STEMS = frozenset(
     word[:4]
     for word in "speaker presenter host moderator facilitator lecturer trainer teacher instructor panellist "
@@ -2220,6 +2249,7 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
     required = set(item.model_schema.get("required", []))
     # A word any field may end with ("name") tells no column apart: "Session name" is not a venue_name's.
     stems = {name: _word_stems(" ".join(name_words(name))) - {"name"} for name in properties}
+    own_stems = {name: set(own) for name, own in stems.items()}
     titles = {
         name for name, spec in properties.items() if _kind(spec, definitions) == "string" and _holds_a_title(name, spec)
     }
@@ -2249,7 +2279,16 @@ def _cell_choices(piece: str, text: str, item: CompiledSchema, narrowed: dict[st
         winners = [name for name, score in scores.items() if score == best]
         return winners[0] if best and len(winners) == 1 else None
 
-    column_of = {claimant(label): label for label in reversed(columns_of(text, [label for label, _ in pairs]))}
+    # Each field's column: the first that names it, one naming the field's own word before one naming it another
+    # way ("| Item | Description |": the description's column is "Description").
+    column_of: dict[str | None, str] = {}
+    for label in reversed(columns_of(text, [label for label, _ in pairs])):
+        if (claimed := claimant(label)) is None or not (
+            claimed in column_of
+            and _word_stems(column_of[claimed]) & own_stems[claimed]
+            and not _word_stems(label) & own_stems[claimed]
+        ):
+            column_of[claimed] = label
     cell = {label: value for label, value in pairs if label}
     free = [value for label, value in pairs if not label or claimant(label) is None]
     loose = [name for name in properties if name not in column_of and _kind(properties[name], definitions) == "string"]
@@ -2594,6 +2633,8 @@ def _stems_of(description: str) -> set[str]:
     return {_singular(word) for word in re.findall(r"[^\W\d_]+", description.casefold())}
 
 
+# A mail's subject line: a heading, though a label opens it.
+_SUBJECT = re.compile(r"(?i)[ \t]*(?:subject|betreff|asunto|objet|oggetto|onderwerp|ämne|emne|temat)[ \t]*:")
 _ONE_DAY = re.compile(r"(?i)\b(?:one|single)[- ]day\b")
 
 

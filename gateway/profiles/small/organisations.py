@@ -14,6 +14,7 @@ from typing import Literal
 
 from gateway.extraction.text_facts import Found, places_written
 from gateway.profiles.small.choices import name_words
+from gateway.profiles.small.people import looks_like_a_name
 
 # Legal forms as companies write them after their name (and the upper-case forms a letterhead in capitals writes).
 _LEGAL_FORMS = "|".join(
@@ -29,11 +30,15 @@ _LEGAL_FORMS = "|".join(
 # A word of a name: capitalised ("Wisła", "KubeSkills", "O'Neill", "Smith-Jones") or in capitals ("IT", "HALLAM").
 _WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University Hospital"
 # The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
-_JOINING = (
-    r"(?:&|\+|and|und|et|y|e|en|of|for|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|van|von|la|le"
-    r"|og|och)"
-)
+# (Not "and" - "Acme Ltd and Beta GmbH" are two -, and "for" only in a name of a kind: "Academy for Digital Skills",
+# not "Brightwell Design Studio for Harlow Foods Ltd".)
+_JOINING = r"(?:&|\+|of|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|van|von|la|le)"
+_JOINING_KIND = rf"(?:{_JOINING}|for)"
+# A legal form of two capitals ("AS", "SA", "SE") ends a name only where no capitalised word follows it ("PAYMENT
+# DUE AS AGREED" names no company).
+_SHORT_FORMS = frozenset("AG KG UG SE SA SL BV NV AB AS KK".split())
 _NAMED = re.compile(rf"(?<![\w&])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,6}}),?[ \t]+({_LEGAL_FORMS})(?![\w])")
+_CAPITALISED_NEXT = re.compile(r"[ \t][^\W\d_a-z]")
 # Words naming a kind of organisation, last or first in its name ("Nordic Leadership Institute", "Colegio
 # Montessori Arboleda"); a German compound ends with one ("Volkshochschule", "Weinakademie").
 _KIND_WORDS = frozenset(
@@ -48,18 +53,20 @@ _KIND_WORDS = frozenset(
 )
 _COMPOUND_ENDS = ("schule", "akademie", "institut", "verein", "werkstatt", "bedrijf", "kanzlei", "stiftung")
 # A run of capitalised words (and the small words between them) on one line.
-_RUN = re.compile(rf"(?<![\w&'’-])({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,7}})(?![\w'’])")
+_RUN = re.compile(rf"(?<![\w&'’-])({_WORD}(?:[ \t](?:{_JOINING_KIND}[ \t])*{_WORD}){{0,7}})(?![\w'’])")
 # Capitalised words a sentence opens with before a name, not part of it ("Join Harbour Leadership Group").
 _OPENERS = frozenset(
-    "a an about am at au beim by call contact dear en for from hello hi im in join meet our please re register thanks "
-    "the this to visit vom welcome with your zum zur".split()
+    "a an about am at au beim between by call contact dear en for from hello hi im in join meet our please re "
+    "register thanks the this to visit vom welcome with your zum zur ceo cto cfo coo founder director manager "
+    "head".split()
 )
+_GREETINGS = frozenset("dear hello hi hey".split())
 
 
 def organisations(text: str) -> list[Found]:
-    """The organisations ``text`` names, in text order, each once: a name written with its legal form, one holding
-    a word for a kind of organisation (none inside another's name), and a letterhead's: the first cell of a first
-    line cut into cells."""
+    """The organisations ``text`` names, in text order, each once: a name written with its legal form, and one
+    holding a word for a kind of organisation (none inside another's name), but on a line that prices or counts
+    it (a product's)."""
     return list(_organisations(text))
 
 
@@ -68,35 +75,53 @@ def _organisations(text: str) -> tuple[Found, ...]:
     found: dict[str, Found] = {}
     spans: list[tuple[int, int]] = []
     for match in _NAMED.finditer(text):
+        if match.group(2) in _SHORT_FORMS and (
+            _CAPITALISED_NEXT.match(text, match.end()) or (match.group(1).isupper() and len(match.group(1).split()) > 1)
+        ):
+            continue  # "PAYMENT DUE AS AGREED", "Head Office SE London": a sentence's words, not a company
         start = _without_openers(text, match.start(1), match.start(2))
         value = text[start : match.end()]
-        found.setdefault(value, Found(value, start, match.end()))
+        if not _a_product(text, start):
+            found.setdefault(value, Found(value, start, match.end()))
         spans.append((start, match.end()))
     for match in _RUN.finditer(text):
         start, end = _without_openers(text, match.start(1), match.end(1)), match.end(1)
+        if start == len(text) or _greeted(text, match.start(1), start):
+            continue  # "Dear Customer Services Team" is whom a letter greets
         end -= 2 if text[end - 2 : end] in ("'s", "’s") else 0  # "Harbour Leadership Group's"
+        # A run reaching into a name with its legal form ends before it ("Brightwell Design Studio for Harlow
+        # Foods Ltd"): the words before, without the small word between.
+        inside = [first for first, last in spans if start < first < end]
+        if inside:
+            end = len(re.sub(rf"[ \t]+{_JOINING_KIND}[ \t]*$|[ \t]+$", "", text[: inside[0]]))
+        if (of := text.find(" of ", start, end)) > 0 and looks_like_a_name(text[start:of]):
+            start = of + 4  # "Kirsty Lam of Leeds Print Collective": the organisation after a person's name
         words = [word.casefold().rstrip(".") for word in text[start:end].split()]
         if len(words) < 2 or not any(_a_kind(word) for word in words) or all(_a_kind(word) for word in words):
             continue  # "Hotel" alone, "Services" or "Learning Services" names none
-        if any(first <= start < last or first < end <= last for first, last in spans):
-            continue  # a part of a name with its legal form
+        if any(first <= start < last for first, last in spans) or _a_product(text, start):
+            continue  # a part of a name with its legal form; a priced line's product ("Web Design Services £400")
         value = text[start:end].rstrip(".")
         found.setdefault(value, Found(value, start, start + len(value)))
-    if (first := _LETTERHEAD.match(text)) is not None and not any(
-        start <= first.start(1) < end for start, end in spans
-    ):
-        value = first.group(1)  # "Northbeam Health | Senior Product Designer | Lisbon": its writer, perhaps
-        found.setdefault(value, Found(value, first.start(1), first.end(1)))
     return tuple(sorted(found.values(), key=lambda item: item.start))
 
 
-# The first cell of a text's first line, where the line is cut into cells: a letterhead's name.
-_LETTERHEAD = re.compile(
-    rf"\A\s*[#*]*[ \t]*((?!(?:subject|re|fwd?|from|to|dear|hi|hello)\b)"
-    rf"{_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,4}})"
-    r"\**(?:[ \t]*[|·]|[ \t]+[–—])[ \t]",
-    re.IGNORECASE,
-)
+# A line that prices or counts what it names: an order's or an invoice's line, not a company.
+_PRICED = re.compile(r"[$€£¥₹]\s?\d|\d[\d.,]*\s?(?:€|EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr\b|zł)|\s@\s|^\W*\d+\s*[x×]\s")
+
+
+def _a_product(text: str, start: int) -> bool:
+    """Whether the name at ``start`` stands on a short line that prices or counts it ("Web Design Services
+    £400"; not a sentence that names a price too)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return len(line.split()) <= 12 and _PRICED.search(line) is not None
+
+
+def _greeted(text: str, start: int, name_start: int) -> bool:
+    """Whether the words cut off a run's front hold a greeting ("Dear")."""
+    return any(word.casefold() in _GREETINGS for word in text[start:name_start].split())
 
 
 def _a_kind(word: str) -> bool:
@@ -120,14 +145,21 @@ _ORGANISATION_WORDS = re.compile(
 _PERSON_WORDS = re.compile(r"(?i)\b(?:person|people|individual|someone|customer's name|contact person)\b")
 _RULED_OUT = re.compile(r"(?i)\b(?:not|no|never|rather than|instead of)\b[^.;]*")
 _ORGANISATION_NAMES = frozenset("company supplier vendor employer provider organisation organization school".split())
+# Words of a field's name saying it holds something of an organisation's other than its name.
+_NOT_A_NAME = frozenset(
+    "id number no nr code ref reference phone tel fax address email mail website url web date year industry sector "
+    "type kind size count city town country vat tax iban account logo".split()
+)
 
 
 def holds_an_organisation(field: str, description: str) -> Literal["organisation", "or a person"] | None:
     """Whether a string field holds an organisation's name ("supplier_name": "The company ... making the offer"),
     one that may be a person's instead ("The company, organisation or person the quote is made out to"), or
-    neither."""
+    neither: a field named for a name or a party, not an organisation's number, address or industry."""
     said = _RULED_OUT.sub("", description.split(". ")[0])
     words = {word.casefold() for word in name_words(field)}
+    if words & _NOT_A_NAME or not words & (_ORGANISATION_NAMES | _SELLERS | _BUYERS | _HOSTS | {"name"}):
+        return None
     if not (_ORGANISATION_WORDS.search(said) or (words & _ORGANISATION_NAMES and not said.strip())):
         return None
     return "or a person" if _PERSON_WORDS.search(said) else "organisation"
@@ -135,15 +167,15 @@ def holds_an_organisation(field: str, description: str) -> Literal["organisation
 
 # Which party of a document a field names: the one selling (a quote's supplier, an invoice's vendor) or the one
 # buying (the customer), by a word of its name - its own or its object's ("vendor.name").
-_SELLERS = frozenset("supplier vendor seller merchant consignor".split())
+_SELLERS = frozenset("supplier vendor seller consignor".split())  # (a bank alert's merchant is no writer)
 _BUYERS = frozenset("customer client buyer purchaser addressee consignee".split())
 Side = Literal["seller", "buyer"]
 # What marks an organisation as the buyer: a label for one before it on its line ("Client :", "Prepared for:",
 # "Kunde:"), or "for" before it ("our quotation for Harlow Foods Ltd", "el presupuesto para Restaurante La Marina").
 _FOR_BUYER = re.compile(
     r"(?i)(?:\b(?:client|customer|kunde|kundin|cliente|klant|kund|buyer|käufer|comprador|acheteur|prepared[ \t]+for|"
-    r"bill(?:ed)?[ \t]+to|invoice[ \t]+to|sold[ \t]+to|attn|attention|an|à|aan|dla)[ \t]*:"
-    r"|\b(?:for|para|pour|für|per)\b)"
+    r"bill(?:ed)?[ \t]+to|invoice[ \t]+to|sold[ \t]+to|attn|attention)[ \t]*:|^[ \t]*(?:to|an|à|aan|dla)[ \t]*:"
+    r"|(?<=\w[ \t])(?:for|para|pour|für|per)[ \t]*:?)"
     r"[ \t]*\**[ \t]*$"
 )
 # ... as the seller: a label for one ("Supplier:", "Vendor:").
@@ -224,12 +256,18 @@ def _written_by(text: str, at: int) -> bool:
 
 # What names an event's organiser before it: "Organised by", "Veranstalter:", "Organiza:", "promosso da".
 _ORGANISED_BY = re.compile(
-    r"(?i)(?:\b(?:organi[sz]ed|hosted|run|presented|convened)[ \t]+by|\b(?:organi[sz]er|host|veranstalter(?:in)?|"
-    r"organisateur|organizador|organizzatore|organisator|organizator|arrangør|arrangör|organisatie|organiza|"
-    r"organise|organisiert[ \t]+von|veranstaltet[ \t]+von)[ \t]*:?|\borganis[ée]e?s?[ \t]+par|\borganizado[ \t]+por|"
+    # a label's word with its colon or dash ("Organiser:", "Veranstalter –"), or a phrase saying so
+    r"(?i)(?:\b(?:organi[sz]er|host|veranstalter(?:in)?|organisateur|organizador|organizzatore|organisator|"
+    r"organizator|arrangør|arrangör|organisatie|organiza)[ \t]*[:–—-]|\b(?:organi[sz]ed|hosted|convened)[ \t]+by"
+    r"[ \t]*:?|\b(?:organisiert|veranstaltet)[ \t]+von|\borganis[ée]e?s?[ \t]+par|\borganizado[ \t]+por|"
     r"\b(?:promosso|organizzato)[ \t]+da(?:ll['’])?|\bgeorganiseerd[ \t]+door)"
     r"[ \t]*(?:(?:the|la|le|die|der|el)[ \t]+|l['’])?(?:association|verein|stiftung|foundation|fondation)?[ \t]*"
 )
+# A person's role after their name: "Sarah O'Neill, CEO of Brightpath Ventures Ltd".
+_A_ROLE_AFTER = re.compile(
+    r"(?i),?[ \t]+(?:ceo|cto|cfo|coo|founder|co-founder|director|head|manager|chair|president|professor|owner)\b"
+)
+_RUN_BY = re.compile(r"(?i)\b(?:run|presented)[ \t]+by[ \t]+(?:the[ \t]+)?")
 _RUN_AT = re.compile(rf"({_WORD}(?:[ \t](?:{_JOINING}[ \t])*{_WORD}){{0,7}})")
 _HOSTS = frozenset("organiser organizer host hosts promoter convener organisers organizers".split())
 
@@ -238,13 +276,18 @@ def organised_by(field: str, text: str) -> list[str]:
     """For an organiser's field: the names the text writes right after words saying who organises the event
     ("Organised by Northern Web Collective CIC", "Veranstalter: Netzwerk Offene Kommune e.V.", "Il convegno è
     promosso dall'Associazione Italiana Biblioteche – Sezione Emilia-Romagna"); none for another field."""
-    if not {word.casefold() for word in name_words(field)} & _HOSTS:
+    words = {word.casefold() for word in name_words(field)}
+    if not words & _HOSTS or words & _NOT_A_NAME:
         return []
     named = {item.start: item.value for item in _organisations(text)}
     found: list[str] = []
-    for cue in _ORGANISED_BY.finditer(text):
+    # (what "run by"/"presented by" name, only where nothing says who organises it: "Shuttle buses are run by ...")
+    cues = list(_ORGANISED_BY.finditer(text)) or list(_RUN_BY.finditer(text))
+    for cue in cues:
         if cue.end() in named:
             found.append(named[cue.end()])
         elif (run := _RUN_AT.match(text, cue.end())) is not None and len(run.group(1).split()) <= 6:
-            found.append(re.split(r"['’]s?(?:\s|$)", run.group(1))[0])  # "Kestrel Analytics' People Ops team"
+            value = re.split(r"['’]s?(?:\s|$)", run.group(1))[0]  # "Kestrel Analytics' People Ops team"
+            if not _A_ROLE_AFTER.match(text, run.end(1)):  # "Hosted by Sarah O'Neill, CEO of ...": a person
+                found.append(value)
     return list(dict.fromkeys(found))
