@@ -594,7 +594,10 @@ def test_a_total_due_after_payment_is_no_total_with_tax_and_excluding_vat_is_bef
 
 
 def test_a_date_a_label_gives_is_no_one_day_programmes_day(programme: CompiledSchema) -> None:
-    text = "Harbour Tech Day - Saturday\nRegistration closes: 3 March 2025\n\n09:00  Opening keynote\n10:00  Rust at scale\n"
+    text = (
+        "Harbour Tech Day - Saturday\nRegistration closes: 3 March 2025\n\n09:00  Opening keynote\n"
+        "10:00  Rust at scale\n"
+    )
     assert all("day" not in choice for choice in choices_of(programme, text))
 
 
@@ -617,3 +620,45 @@ def test_a_products_column_named_for_the_field_comes_before_an_items_code_column
         ["Wireless mouse, black"],
         ["Keyboard, grey"],
     ]
+
+
+SESSIONS = """
+title: Agenda
+type: object
+properties:
+  items:
+    type: array
+    items: {$ref: "#/$defs/Item"}
+required: [items]
+$defs:
+  Item:
+    type: object
+    properties:
+      title: {type: string}
+      speakers:
+        type: array
+        items: {type: string}
+        description: Each speaker's name as written, without titles.
+      organisation:
+        type: string
+        description: The first speaker's company, university or organisation, as written. Leave out if not stated.
+      start_time: {type: string, pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$'}
+    required: [title]
+"""
+
+
+def test_an_items_organisation_is_the_one_written_after_its_first_speaker(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "sessions", SESSIONS)
+    text = (
+        "| Time | Session | Speaker(s) |\n|---|---|---|\n"
+        "| 10:50 | Low-cost sonar SLAM | Erik Haugland, Kongsberg Maritime |\n"
+        "| 11:30 | Biofouling detection | Dr. Mei Tanaka, Tokyo University of Marine Science and Technology |\n"
+        "| 13:30 | Lightning talk: pg tricks | Katrin Vogt |\n"
+    )
+    found = choices_of(schema, text)
+    assert [choice.get("organisation") for choice in found] == [
+        ["Kongsberg Maritime"],
+        ["Tokyo University of Marine Science and Technology"],
+        [],
+    ]
+    assert found[0]["speakers"] == [["Erik Haugland"]]

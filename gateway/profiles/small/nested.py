@@ -43,6 +43,7 @@ from gateway.profiles.small.grounding import (
     unit_of,
     value_kind,
 )
+from gateway.profiles.small.organisations import holds_an_organisation, organisations
 from gateway.profiles.small.people import (
     lists_people,
     looks_like_a_name,
@@ -1522,13 +1523,53 @@ def piece_choices(piece: str, text: str, item: CompiledSchema, siblings: tuple[s
             ):
                 before = next(iter(days))
             fixed |= {name: [before]} if before is not None else {}
-    return (
+    chosen = (
         _segment_choices(piece, text, siblings, item, narrowed)
         | _cell_choices(piece, text, item, narrowed)
         | _assignment_choices(piece, text, item)
         | _product_choices(piece, item)
         | fixed
     )
+    return chosen | _first_speakers_organisation(piece, item, chosen)
+
+
+def _first_speakers_organisation(
+    piece: str, item: CompiledSchema, chosen: dict[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """An item's own organisation field beside a list of its people (``speakers`` and ``organisation``: "the first
+    speaker's organisation"): the one the piece writes right after the first person it names ("Erik Haugland,
+    Kongsberg Maritime", "Prof. Ingrid Solberg (NTNU)"), else an organisation it names ("... – Universität Wien"),
+    else none, where the field is optional (not the words of the title: "Lightning talk")."""
+    properties: dict[str, Any] = item.model_schema.get("properties", {})
+    group = next((name for name in properties if lists_people(name) and chosen.get(name)), None)
+    if group is None:
+        return {}
+    listed = chosen[group]
+    whole = isinstance(listed[0], list)
+    names = [str(person) for person in (listed[0] if whole else listed)]
+    required = set(item.model_schema.get("required", []))
+    found: dict[str, list[Any]] = {}
+    for name, spec in properties.items():
+        if _kind(spec, {}) != "string" or holds_an_organisation(name, str(spec.get("description") or "")) is None:
+            continue
+        after = _affiliations(piece, names[0], []) if piece.find(names[0]) >= 0 else []
+        # Not a role ("our COO", "periodista de ..."), nor more people ("Tom Ellery and Sofía Márquez")
+        after = [value for value in after if value[:1].isupper() and not _people_joined(value)]
+        written = after or [found.value for found in organisations(piece) if found.value not in names][:1]
+        if written or name not in required:
+            found[name] = written
+        if written and whole:
+            # and the people without it: "Erik Haugland, Kongsberg Maritime" is one speaker and his organisation
+            people = [person for person in names if person not in written[0]]
+            found[group] = [people] if people else listed
+    return found
+
+
+def _people_joined(value: str) -> bool:
+    """Whether ``value`` names two people joined by "and" ("Tom Ellery and Sofía Márquez"; not "Tokyo University of
+    Marine Science and Technology")."""
+    parts = re.split(r"\s(?:and|und|et|y|e|en|og|och|&)\s", value)
+    return len(parts) > 1 and all(map(looks_like_a_name, parts))
 
 
 # A field whose description keeps the variant with the product: "including variant details such as size or colour",
