@@ -516,12 +516,6 @@ def test_a_spaced_rows_product_ends_at_its_count_column_and_decimal_commas_cut_n
     ]
 
 
-def test_an_events_name_is_what_the_heading_names(tmp_path: Path) -> None:
-    schema = compiled(tmp_path, "event", EVENT.replace("title: Event", "title: EventAgenda"))
-    text = "Subject: Agenda – ML Reading Group Mini-Symposium\n\nHi all,\n\n09:00 Welcome\n10:00 Talks"
-    assert offered(schema, text, "event_name") == ["ML Reading Group Mini-Symposium"]
-
-
 NUMBERED = """
 title: Quote
 type: object

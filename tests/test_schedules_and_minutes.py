@@ -272,7 +272,6 @@ def test_the_objects_own_name_field_is_its_heading_and_a_choice_stated_for_every
     assert _names_a_title("meeting_title", "MeetingMinutes") and _names_a_title("title", "Recipe")
     # Nor a "<kind>_name" (measured: the heading's whole line first, a course's name read less often).
     assert not _names_a_title("course_name", "CourseTimetable")
-    assert _names_a_title("event_name", "ConferenceSchedule")  # an event's is: what its programme's heading names
     # Not a name field (a heading's parts would replace "Alex Rivera" of "Profile of Alex Rivera"), nor another's.
     assert not _names_a_title("user_name", "UserProfile") and not _names_a_title("job_title", "Invoice")
     course = nested_part(compiled(tmp_path, "course", COURSE))

@@ -857,15 +857,8 @@ def _names_a_title(path: str, model_name: str = "") -> bool:
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     if len(words) == 1:
         return words[0] in {"title", "headline", "heading"}
-    if len(words) == 2 and words[1] == "name" and words[0] in _EVENTS:
-        return True  # "event_name" of a ConferenceSchedule: what its heading names
     first = name_words(model_name)[:1]
     return len(words) == 2 and words[1] == "title" and bool(first) and first[0].casefold()[:4] == words[0][:4]
-
-
-# Things a text is the programme, agenda or notice of, whose name its heading writes.
-# (Not a course's: measured, its heading's whole line offered first, a course's name was read less often.)
-_EVENTS = frozenset("event conference congress forum summit symposium festival meetup webinar hackathon".split())
 
 
 # Where a heading's name of a thing ends: its date, weekday or time, or where or when it was held.
