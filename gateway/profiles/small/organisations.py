@@ -166,7 +166,7 @@ def holds_an_organisation(field: str, description: str) -> Literal["organisation
 
 
 # Which party of a document a field names: the one selling (a quote's supplier, an invoice's vendor) or the one
-# buying (the customer), by a word of its name - its own or its object's ("vendor.name").
+# buying (the customer), by a word of its name.
 _SELLERS = frozenset("supplier vendor seller consignor".split())  # (a bank alert's merchant is no writer)
 _BUYERS = frozenset("customer client buyer purchaser addressee consignee".split())
 Side = Literal["seller", "buyer"]
@@ -204,8 +204,9 @@ _ORDER_TITLE = re.compile(
 
 
 def party_side(path: str) -> Side | None:
-    """The party a field's name says it holds - the seller, the buyer - or neither."""
-    words = {word.casefold() for part in path.split(".") for word in name_words(part)}
+    """The party a field's own name says it holds - the seller, the buyer - or neither (not its object's: one
+    ``$defs`` party may be an invoice's vendor and its customer both)."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
     if words & _SELLERS and not words & _BUYERS:
         return "seller"
     if words & _BUYERS and not words & _SELLERS:
