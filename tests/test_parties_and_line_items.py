@@ -16,7 +16,21 @@ from tests.test_nested_items import compiled
 from tests.test_presenters_and_spans import offered, part_of
 from tests.test_trainers_and_answers import choices_of as piece_choices_of
 
-QUOTE = """
+# A quote's or an order's line, shared by the schemas below.
+LINE = """$defs:
+  Line:
+    type: object
+    properties:
+      description:
+        type: string
+        description: The product as written, including any size, colour or variant given with it.
+      quantity: {type: number}
+      unit_price: {type: number}
+    required: [description]
+"""
+
+QUOTE = (
+    """
 title: Quote
 type: object
 properties:
@@ -30,17 +44,9 @@ properties:
     type: array
     items: {$ref: "#/$defs/Line"}
 required: [supplier_name, line_items]
-$defs:
-  Line:
-    type: object
-    properties:
-      description:
-        type: string
-        description: The product as written, including any size, colour or variant given with it.
-      quantity: {type: number}
-      unit_price: {type: number}
-    required: [description]
 """
+    + LINE
+)
 
 COURSE = """
 title: Course
@@ -466,7 +472,8 @@ Impression trays, lower, size 3 - 200 @ £0.62
 
 Order total: £283.00"""
 
-LINES = """
+LINES = (
+    """
 title: Order
 type: object
 properties:
@@ -478,17 +485,9 @@ properties:
       shipping or delivery charge rows and total rows.
     items: {$ref: "#/$defs/Line"}
 required: [lines]
-$defs:
-  Line:
-    type: object
-    properties:
-      description:
-        type: string
-        description: The product as written, including any size, colour or variant given with it.
-      quantity: {type: number}
-      unit_price: {type: number}
-    required: [description]
 """
+    + LINE
+)
 
 
 def test_what_a_description_leaves_out_labels_no_items_and_an_amount_alone_is_none(tmp_path: Path) -> None:
