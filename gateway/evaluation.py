@@ -5,7 +5,8 @@ Every leaf of the expected object - a scalar at a path such as ``vendor.name`` o
 one item of a list of scalars - must be found at the same path in the answer: precision is the share of the
 answer's leaves that are expected, recall the share of expected leaves that are in the answer, F1 their harmonic
 mean; a whole object is right when both are 1. Strings are compared ignoring case, runs of spaces and a trailing
-full stop; numbers by value. Per field, the path is read without list positions (``line_items[].quantity``).
+full stop, date-times by the instant they name ("Z" is "+00:00"); numbers by value. Per field, the path is read
+without list positions (``line_items[].quantity``).
 """
 
 import asyncio
@@ -14,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,10 +118,19 @@ def load_cases(path: Path) -> list[LabelledCase]:
     return cases
 
 
+# An RFC 3339 date-time with its offset.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
+
+
 def normalize(value: Any) -> Any:
     """Strings without regard to case, runs of spaces or a trailing full stop (a URL without the slash of an empty
-    path: "https://x.io/" is "https://x.io"); numbers by value."""
+    path: "https://x.io/" is "https://x.io"); a date-time by the instant it names; numbers by value."""
     if isinstance(value, str):
+        if _DATE_TIME.fullmatch(value.strip()):  # one instant however its offset is written: "Z" is "+00:00"
+            try:
+                return datetime.fromisoformat(value.strip()).astimezone(UTC).isoformat()
+            except ValueError:
+                pass  # no date-time ("2026-02-30T10:00Z"): compared as written
         text = re.sub(r"\s+", " ", value).strip().rstrip(".").casefold()
         return re.sub(r"^([a-z][a-z0-9+.-]*://[^/?#\s]+)/$", r"\1", text)
     if isinstance(value, bool) or value is None:

@@ -226,3 +226,8 @@ def test_scoring_compares_values_as_written_not_as_spelled() -> None:
     # One URL, with or without the slash of an empty path; a slash ending a longer path is kept.
     assert normalize("https://Brightloop.io/") == normalize("https://brightloop.io")
     assert normalize("https://x.io/jobs/") != normalize("https://x.io/jobs")
+    # One instant, whichever way its offset is written; another instant is another value.
+    assert normalize("2026-11-16T17:25:00+00:00") == normalize("2026-11-16T17:25Z")
+    assert normalize("2026-11-16T19:25:00+02:00") == normalize("2026-11-16T17:25:00Z")
+    assert normalize("2026-11-16T17:25:00+01:00") != normalize("2026-11-16T17:25:00Z")
+    assert normalize("2026-02-30T10:00:00Z") == "2026-02-30t10:00:00z"  # no such day: compared as written

@@ -23,7 +23,7 @@ from gateway.profiles.small.nested import (
     pieces,
     sections,
 )
-from gateway.profiles.small.tables import comma_tables
+from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
 from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.settings import Settings
 from tests.conftest import SHIPPED_SCHEMAS
@@ -897,3 +897,71 @@ def test_an_items_choice_left_out_is_the_one_its_piece_names(tmp_path: Path) -> 
     assert _named_choices({"title": "AI"}, "09:00 Keynote: AI", session) == {"kind": "keynote"}
     assert _named_choices({"title": "AI", "kind": "talk"}, "09:00 Keynote: AI", session) == {}  # the model's stays
     assert _named_choices({"title": "AI"}, "09:00 Keynote and panel: AI", session) == {}  # two named: none
+
+
+PEOPLE = """
+title: Report
+type: object
+properties:
+  summary: {type: string}
+  people_involved:
+    type: array
+    description: People involved or witnesses.
+    items: {$ref: "#/$defs/InvolvedPerson"}
+required: [summary]
+$defs:
+  InvolvedPerson:
+    type: object
+    properties:
+      name: {type: string}
+      role: {type: string}
+      email: {type: string, format: email}
+    required: [name]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a line each, without the array's own label; what comes before and after it is no person
+        (
+            "Zeugen\nMonika Brandt, Schichtleiterin (auch Ersthelferin)\nJan Wilczek, Staplerfahrer\n\n"
+            "Sofortmaßnahmen\n- Erste Hilfe geleistet",
+            ["Monika Brandt, Schichtleiterin (auch Ersthelferin)", "Jan Wilczek, Staplerfahrer"],
+        ),
+        # a table's rows naming one each
+        (
+            "## People\n| Role | Name |\n|---|---|\n| Incident commander | Tomás Aguirre |\n"
+            "| Communications lead | Hannah Whitcombe |\n",
+            ["Role: Incident commander | Name: Tomás Aguirre", "Role: Communications lead | Name: Hannah Whitcombe"],
+        ),
+        # one line listing them with their footnote marks, over two lines; the citation naming them again adds none
+        (
+            "Katrin Vollmer1*, Tomasz Nowicki2 and\nLukas Brenner3\n\nAbstract\nCite as: Katrin Vollmer, "
+            "Tomasz Nowicki and Lukas Brenner",
+            ["Katrin Vollmer", "Tomasz Nowicki", "Lukas Brenner"],
+        ),
+        # a labelled list of other things, capitalised phrases, a closing: no people
+        (
+            "Keywords: Machine Learning, Neural Networks, Crop Science\nProduct Roadmap, Marketing Plan, Sales "
+            "Forecast\nKind Regards\nJohn Reed",
+            [],
+        ),
+        # columns: a person each, with what stands below the name
+        (
+            "Mei-Ling Chou                  Jonas Åkerlund                       Rahul Venkataraman\n"
+            "National Taiwan University     KTH Royal Institute of Technology     Microsoft Research\n"
+            "meiling.chou@ntu.edu.tw        jakerl@kth.se                         rvenkat@microsoft.com\n\nABSTRACT",
+            [
+                "Mei-Ling Chou / National Taiwan University / meiling.chou@ntu.edu.tw",
+                "Jonas Åkerlund / KTH Royal Institute of Technology / jakerl@kth.se",
+                "Rahul Venkataraman / Microsoft Research / rvenkat@microsoft.com",
+            ],
+        ),
+    ],
+)
+def test_people_listed_without_the_arrays_label_are_its_items(tmp_path: Path, text: str, expected: list[str]) -> None:
+    part = nested_part(compiled(tmp_path, "report", PEOPLE))
+    assert part is not None
+    laid_out = cell_per_line_tables(spaced_tables(comma_tables(text)))
+    assert pieces(laid_out, part.item, part.about, part.others, optional=not part.required) == expected

@@ -12,8 +12,9 @@ from gateway.profiles.small.nested import _left_out_piece, left_out, pieces
 from gateway.profiles.small.organisations import holds_an_organisation, organisations
 from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
 from gateway.schemas.compiler import CompiledSchema
+from tests.test_field_blocks import enum
 from tests.test_nested_items import compiled
-from tests.test_presenters_and_spans import offered, part_of
+from tests.test_presenters_and_spans import offered, parameters, part_of
 from tests.test_trainers_and_answers import choices_of as piece_choices_of
 
 # A quote's or an order's line, shared by the schemas below.
@@ -655,3 +656,51 @@ def test_an_items_organisation_is_the_one_written_after_its_first_speaker(tmp_pa
         [],
     ]
     assert found[0]["speakers"] == [["Erik Haugland"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Fernhill Robotics | Firmware Engineer | Leeds\nFernhill Robotics (fernhill.ai) was spun out of Dalton "
+            "Engineering Group.",
+            ["Fernhill Robotics", "Dalton Engineering Group"],
+        ),
+        ("Kettle & Crumb is hiring! Write to jobs@kettle-and-crumb.co.uk.", ["Kettle & Crumb"]),
+        # a person's own address, an address's mailbox and a placeholder host name no organisation
+        ("Anna Berg (anna@annaberg.se) and Tom Reyes, tom.reyes@example.com", []),
+        # the name without a team's or a page's words after it; a host's subdomain names none
+        ("Blue Harbor Careers Team (blueharbor.com). Support Hours: see support.acme.com", ["Blue Harbor"]),
+        # a meeting's platform, a file's or a library's name
+        ("Join Zoom Meeting https://zoom.us/j/123. Notes: Invoice in invoice.pdf; Node Summit on Node.js", []),
+    ],
+)
+def test_a_name_its_web_or_mail_address_spells_is_an_organisations(text: str, names: list[str]) -> None:
+    assert [found.value for found in organisations(text)] == names
+
+
+JOB = """
+title: Job
+type: object
+properties:
+  title: {type: string}
+  company:
+    $ref: "#/$defs/Company"
+    description: The employer that is hiring, not a recruitment agency posting on its behalf.
+required: [title]
+$defs:
+  Company:
+    type: object
+    properties:
+      name: {type: string, description: The employer's name as written.}
+    required: [name]
+"""
+
+
+def test_an_organisation_the_fields_object_rules_out_is_not_offered(tmp_path: Path) -> None:
+    text = (
+        "Posted by Talentbridge Recruitment for our client Fjordlys Energi AS: Service Technician, Bergen. "
+        "Apply at cv@talentbridge.no."
+    )
+    company = parameters(compiled(tmp_path, "job", JOB), text)["$defs"]["Company"]["properties"]["name"]
+    assert enum(company) == ["Fjordlys Energi AS"]

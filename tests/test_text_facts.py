@@ -107,6 +107,14 @@ def test_records_are_found_in_lists_tables_paragraphs_and_inline_numbers() -> No
         ("opened 5 Nov 2024, 08:30 (UTC-05:00) by", "2024-11-05T08:30:00-05:00"),
         ("at 2024-01-01 10:00 GMT+1 sharp", "2024-01-01T10:00:00+01:00"),
         ("on 3 May 2024 at 10:00 +05:30", "2024-05-03T10:00:00+05:30"),
+        # a zone's abbreviation, after "Uhr" or in brackets with words before it
+        ("Datum/Uhrzeit: Dienstag, 10.11.2026, 06:50 Uhr (MEZ)", "2026-11-10T06:50:00+01:00"),
+        ("Date and time of loss: 10/15/2026   03:12 AM EDT", "2026-10-15T03:12:00-04:00"),
+        ("el 23 de enero de 2026, hacia las 21:40 (hora peninsular, UTC+1)", "2026-01-23T21:40:00+01:00"),
+        ("Date/time ...... 03.09.2026, 11:05 CEST", "2026-09-03T11:05:00+02:00"),
+        # the time and its zone before the date; the time further on the date's line
+        ("At 08:37 UTC on Thursday 19 Nov 2026, a user entered", "2026-11-19T08:37:00Z"),
+        ("On 2026-10-21 the checkout API returned errors for most requests from 13:52 UTC", "2026-10-21T13:52:00Z"),
     ],
 )
 def test_a_date_time_keeps_the_utc_offset_written_after_it(text: str, aware: str) -> None:
@@ -114,6 +122,17 @@ def test_a_date_time_keeps_the_utc_offset_written_after_it(text: str, aware: str
     assert aware in {found.value for found in facts.datetimes}
     assert all(found.value.startswith(aware[:10]) for found in facts.datetimes)  # the offset is no time of day
     assert {found.value for found in facts.times} <= {aware[11:19]}  # and no time of day read from the offset
+
+
+def test_a_time_before_its_date_is_paired_with_it_and_no_time_across_another_date() -> None:
+    assert "2025-03-12T14:30:00" in {found.value for found in TextFacts("um 14:30 Uhr am 12.03.2025").datetimes}
+    due = {found.value for found in TextFacts("Dated 3 March 2025. Due by 17:00 on 10 March 2025.").datetimes}
+    assert "2025-03-10T17:00:00" in due
+    webinar = {found.value for found in TextFacts("Webinar: 14:00 UTC - 3 March 2026").datetimes}
+    assert "2026-03-03T14:00:00Z" in webinar and not any(value.endswith("-03:00") for value in webinar)
+    assert not any("-12:00" in found.value for found in TextFacts("Workshop 10:00-12:00, 3 May 2026").datetimes)
+    later = TextFacts("Opened 2025-03-03 by Ana; began 2025-03-02 at 14:05 CET").datetimes
+    assert "2025-03-03T14:05:00+01:00" not in {found.value for found in later}  # another date stands between
 
 
 def test_a_date_time_without_an_offset_is_offered_without_one() -> None:

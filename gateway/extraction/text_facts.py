@@ -306,6 +306,7 @@ for _index, _names in enumerate(
     start=1,
 ):
     _MONTHS |= dict.fromkeys(_names.split(), _index)
+MONTH_NAMES = frozenset(_MONTHS)  # in English and the languages above, in lower case
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # A day, its ordinal's ending ("3rd", German "13.") and a word before the month ("9th of March", "3 de marzo").
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.(?=\s))?"
@@ -416,10 +417,20 @@ _RANGE_START = re.compile(
 )
 _HALF = re.compile(r"[ap]\.?\s?m\b", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"\s*(?:[-–—]|to|until|till|bis)\s*", re.IGNORECASE)
-# A UTC offset after a date-time: "Z", "+02:00", "UTC", "GMT+1", "(UTC-05:00)".
+# Time zones written by their abbreviation, and their offsets from UTC in minutes (North America's "CST" and
+# India's "IST": the ones most texts mean).
+_ZONE_OFFSETS = {
+    "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "MEZ": 60, "CEST": 120, "MESZ": 120, "EET": 120, "OEZ": 120,
+    "EEST": 180, "OESZ": 180, "MSK": 180, "IST": 330, "SGT": 480, "HKT": 480, "JST": 540, "KST": 540,
+    "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
+    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+}  # fmt: skip
+# A UTC offset after a date-time: "Z", "+02:00", "UTC", "GMT+1", "(UTC-05:00)", "CEST", "Uhr (MEZ)", "(hora
+# peninsular, UTC+1)".
 _ZONE = re.compile(
-    r"[ \t]*\(?[ \t]*(?:(?P<name>UTC|GMT|Z)(?![A-Za-z])"
-    r"[ \t]*(?:(?P<sign>[+\-−])[ \t]*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
+    r"[ \t]*(?:(?:Uhr|h|hrs|local(?:[ \t]+time)?)\b[ \t]*)?(?:\((?:[^()\n,]{1,25},[ \t]*)?)?[ \t]*"
+    rf"(?:(?P<name>UTC|GMT|Z|{'|'.join(_ZONE_OFFSETS)})(?![A-Za-z])"
+    r"[ \t]*(?:(?P<sign>[+\-−])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
     r"|(?P<bare_sign>[+\-])(?P<bare_hours>\d{2}):?(?P<bare_minutes>\d{2})(?!\d))"
 )
 _OFFSET_END = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -767,13 +778,38 @@ class TextFacts:
                 continue
             found.append(Found(value, *match.span()))
             found.extend(_with_zone(self.text, value, match.start(), match.end()))
+        starts = [day.start for day in self.dates]
         for day in self.dates:
             for moment in self.times:
-                if 0 <= moment.start - day.end <= 40:
+                between = self.text[day.end : moment.start]
+                apart = any(day.end <= start < moment.start for start in starts)  # another date between
+                if not apart and (
+                    0 <= moment.start - day.end <= 40
+                    # further on in its sentence ("On 2026-10-21 the API returned 503s from 13:52 UTC")
+                    or (0 <= moment.start - day.end <= 160 and not re.search(r"\n|[.!?]\s", between))
+                ):
                     value = f"{day.value}T{moment.value}"
                     found.append(Found(value, day.start, moment.end))
                     found.extend(_with_zone(self.text, value, day.start, moment.end))
+                elif 0 <= day.start - moment.end <= 60:
+                    # a time (and its zone) before the date: "At 08:37 UTC on Thursday 19 Nov 2026", "um 14:30
+                    # Uhr am 12.03.2025", "by 17:00 on 10 March"
+                    # (a zone by its name only: "10:00-12:00, 3 May" holds no offset "-12:00")
+                    named = _ZONE.match(self.text, moment.end)
+                    zoned = _with_zone(self.text, "", 0, moment.end) if named and named["name"] else []
+                    end = zoned[0].end if zoned else moment.end
+                    if end <= day.start and _TIME_THEN_DATE.fullmatch(self.text[end : day.start]):
+                        value = f"{day.value}T{moment.value}"
+                        found.append(Found(value, moment.start, day.end))
+                        if zoned:
+                            found.append(Found(f"{value}{zoned[0].value}", moment.start, day.end))
         return found
+
+
+# What stands between a time and the date after it: "on", "am", "le", a weekday ("at 08:37 UTC on Thursday 19 Nov").
+_TIME_THEN_DATE = re.compile(
+    r"(?i)[ \t,]*(?:Uhr[ \t]*)?(?:on|am|le|el|il|op|the|[-–—·|])?[ \t,]*(?:[^\W\d_]{2,10}\.?,?[ \t]+)?"
+)
 
 
 def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
@@ -783,6 +819,11 @@ def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
         return []
     sign = match["sign"] or match["bare_sign"]
     hours, minutes = match["hours"] or match["bare_hours"], match["minutes"] or match["bare_minutes"]
+    if match["name"] in _ZONE_OFFSETS:
+        if hours is not None:
+            return []  # "CET+1" is no offset
+        east = _ZONE_OFFSETS[match["name"]]
+        sign, hours, minutes = "-" if east < 0 else "+", str(abs(east) // 60), f"{abs(east) % 60:02d}"
     if hours is None:
         if match["name"] is None:
             return []

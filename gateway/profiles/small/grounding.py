@@ -30,7 +30,7 @@ from gateway.extraction.text_facts import (
     written_as_age,
 )
 from gateway.profiles import Choices
-from gateway.profiles.small import addresses
+from gateway.profiles.small import addresses, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.organisations import (
     holds_an_organisation,
@@ -213,6 +213,8 @@ class _Narrowing:
     def property(self, spec: dict[str, Any], path: str, *, required: bool) -> dict[str, Any] | None:
         """One property narrowed, or None to take an optional one the text offers nothing for out of the tool."""
         if "$ref" in spec:
+            if "description" in spec:
+                self.described[path] = spec["description"]  # what its object's fields read of it
             if not required and self.an_address(spec["$ref"]) and not _writes_an_address(self.facts.text):
                 return None  # an optional address where the text writes none: no street, no postal code and town
             self.definition(spec["$ref"], path)
@@ -421,7 +423,13 @@ class _Narrowing:
             return []
         if hosts := organised_by(field, self.facts.text):
             return hosts  # "Organised by ...", "Veranstalter: ..."
-        unwanted = set(ruled_out(self.described.get(path, ""), field))
+        # (what the field's object rules out too: a company "not a recruitment agency posting on its behalf")
+        parent = path.rpartition(".")[0]
+        unwanted = {
+            *ruled_out(self.described.get(path, ""), field),
+            # (less the object's own name: "The hiring company, not a recruitment company")
+            *ruled_out(self.described.get(parent, ""), parent.rsplit(".", 1)[-1]),
+        } - {word.casefold() for word in name_words(field)}
         named_found = [
             found
             for found in organisations(self.facts.text)
@@ -594,6 +602,10 @@ class _Narrowing:
                 # names the document ("Minutes of the ..."), else first, then the heading's own words.
                 top = facts.text[: _second_line_end(facts.text)]
                 values = kinds if certain else [*kinds, *(v for v in values if v not in kinds and v in top)]
+            elif own and not self.an_item and (titles := _title_lines(facts.text, heading)):
+                # A paper's or an article's title under its journal's line, broken over lines: the lines near the
+                # top written as a title first, then the first line, then the rest.
+                values = [*titles, *(value for value in values if value not in titles)]
             elif heading is not None and "\n" not in facts.text.strip():
                 values += [heading] if heading not in values else []  # a piece's one line, commas and all
             elif heading is not None:
@@ -667,17 +679,30 @@ class _Narrowing:
                     value for value in values if _PLACE_WORD.search(value) and not _a_person_there(value, facts.text)
                 ]
                 values = placed or values
-            if _names_a_town(path) and "street" not in addresses.roles(self.owner.get("properties", {})).values():
-                # An event's town (not an address's part: those are read apart, street and all): the town an
-                # address line under the heading writes ("Münchenbryggeriet, Torkel Knutssonsgatan 2, Stockholm"),
-                # not the venue or street before it; else no street, building or firm, the towns of any address
-                # line (a footer's too) first.
+            described = self.described.get(path, "")
+            if (
+                _names_a_town(path, described)
+                and "street" not in addresses.roles(self.owner.get("properties", {})).values()
+            ):
+                # An event's, a listing's or a job's town (not an address's part: those are read apart, street and
+                # all): the towns the gazetteer knows and the address lines write, an address line's under the
+                # heading first ("Münchenbryggeriet, Torkel Knutssonsgatan 2, Stockholm": not the venue or street
+                # before it), with the region or country written after it where the description asks for it
+                # ("Boston, MA"). Where it names none so, no street, building or firm, the towns of any address
+                # line (a footer's too) first, then the rest.
                 first_lines, anywhere = _towns(facts.text)
+                known = _named_towns(
+                    facts.text, first_lines, anywhere, with_region=bool(_WITH_REGION.search(described))
+                )
                 others = [value for value in values if not _not_a_town(value)] or values
-                values = [value for value in values if value in first_lines] or [
+                rest = [value for value in values if value in first_lines] or [
                     *(value for value in others if value in anywhere),
                     *(value for value in others if value not in anywhere),
                 ]
+                # Where the text names towns so, those (and where it writes one, "Remote" or "Online"): measured,
+                # a small model offered the text's other words after them takes one of those.
+                remote = [value for value in values if value.casefold() in _NO_TOWN_WORDS]
+                values = [*known, *remote] if known else rest
             if not (self.in_array or self.an_item) and (parties := self.organisations(path, own_label)):
                 values = parties
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
@@ -960,6 +985,89 @@ def _heading(text: str) -> str | None:
     return first
 
 
+def _title_lines(text: str, heading: str | None) -> list[str]:
+    """Where the first line is a record's, not a title (a journal's line with its year, a link, "Originalien · 2026
+    · 20:412"): the lines of the text's top written as a title - five words or more; no sentence, label, address,
+    column gap, figure, capitals alone or list of names - each joined to the lines it runs on over ("Seasonal
+    shifts in gut microbiota composition / of the common vole ..."), then the titles the text quotes. Where the
+    first line is a title running on over the next, that whole; else none."""
+    lines = [line.strip(" #*_>") for line in text.splitlines()[:_TOP_LINES]]
+    first = next((index for index, line in enumerate(lines) if line), None)
+    if first is None:
+        return []
+    if _title_like(lines[first], first=True):
+        whole, _ = _run_on(lines[first], lines, first + 1)
+        return [whole] if whole != lines[first] else []
+    if (heading is not None and heading != lines[first]) or not _RECORD_LINE.search(lines[first]):
+        return []  # a labelled heading ("New episode: ..."), a sentence: the first line's rule reads it
+    found: list[str] = []
+    index = first + 1
+    while index < len(lines):
+        labelled = _TITLE_LABEL.match(lines[index])
+        line = lines[index][labelled.end() :] if labelled else lines[index]
+        index += 1
+        if labelled and labelled.group().rstrip().endswith("{"):
+            line = line.split("}", 1)[0]  # "title = {Humidity-Tolerant Carbon Capture ...},"
+        elif _title_like(line):
+            line, index = _run_on(line, lines, index)
+        if _title_like(line) and len(line.split()) >= 5 and not line.isupper():
+            found.append(line)
+    quoted = [
+        match.group(1)
+        for match in _QUOTED_TITLE.finditer(text)
+        if 4 <= len(match.group(1).split()) <= 30 and match.group(1) not in found
+    ]
+    return [*found[:3], *quoted[:2]]
+
+
+def _run_on(line: str, lines: list[str], index: int) -> tuple[str, int]:
+    """A title's line with the lines it runs on over joined, and the index after them."""
+    while index < len(lines) and lines[index] and len(line) < 250 and _runs_on(line, lines, index):
+        line = f"{line} {lines[index]}"
+        index += 1
+    return line, index
+
+
+# A record's line: figures, a link, a tag, items set apart by middle dots or bars, a column gap.
+_RECORD_LINE = re.compile(r"\d|https?:|www\.|#|·|\||\s{3,}")
+_TOP_LINES = 15
+_TITLE_LABEL = re.compile(r"(?i)^(?:title|titel|titre|título|titolo)(?:[ \t]*[:=][ \t]*\{?|[ \t]{2,})")
+# A title in quotes or braces: “...”, "...", «...», „...“, {...} after "title =".
+_QUOTED_TITLE = re.compile(r"[\"“„«{]([^\"“”„«»{}\n]{15,250})[\"”“»}]")
+_JOINING_WORDS = frozenset(
+    "a an the of in on for and or to with from across by at as via der die das und für von im des du de la le et "
+    "pour dans del el en y con".split()
+)
+
+
+def _title_like(line: str, *, first: bool = False) -> bool:
+    """Whether a line is written as a title (``first``: the text's first line, which may open with a figure: "2
+    BHK Semi-Furnished Flat for Rent")."""
+    words = line.split()
+    figures = sum(any(character.isdigit() for character in word) for word in words) - (first and line[:1].isdigit())
+    names = [part for part in re.split(r"\s*(?:[,;·]|\s(?:and|und|et|y)\s)\s*", line) if part]
+    return (
+        4 <= len(words) <= 30
+        and (line[:1].isupper() or (first and line[:1].isdigit()))
+        and not re.search(r"[.!?]\s|[.!?]$|@|https?:|www\.|\s{3,}|\||·", line)
+        and sum(looks_like_a_name(re.sub(r"[\d*¹²³⁴⁵⁶⁷⁸⁹⁰]+$", "", part)) for part in names) < 2
+        and not re.match(r"[^\W\d_][\w-]*(?: [\w-]+)?:\s", line)  # a label ("Job title:"), not "Less Is More: ..."
+        and figures <= 1
+    )
+
+
+def _runs_on(line: str, lines: list[str], index: int) -> bool:
+    """Whether a title's line goes on over ``lines[index]``: that line opens in lower case, the title's line ends
+    with a joining word, or it is a short last part before a blank line ("... On-Device Code / Completion")."""
+    following = lines[index]
+    if re.search(r"\s{3,}|@|https?:|[.!?](?:\s|$)", following):
+        return False  # no column, address or sentence
+    short_end = re.fullmatch(r"[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*){0,2}", following) is not None and (
+        index + 1 >= len(lines) or not lines[index + 1]
+    )
+    return following[:1].islower() or line.split()[-1].casefold() in _JOINING_WORDS or short_end
+
+
 def _names_a_code(path: str) -> bool:
     words = name_words(path)
     last = words[-1].casefold() if words else ""
@@ -1116,8 +1224,58 @@ def _a_date_field(spec: dict[str, Any]) -> bool:
     return any(branch.get("format") == "date" for branch in spec.get("anyOf", [spec]))
 
 
-def _names_a_town(path: str) -> bool:
-    return bool({word.casefold() for word in name_words(path.rsplit(".", 1)[-1])} & {"city", "town"})
+def _names_a_town(path: str, description: str) -> bool:
+    """Whether a field holds a town: named for one ("city", "town"), or for where something is ("location",
+    "based_in") and described as a town ("The city where the job is based"; not "... without street or city")."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    return (
+        bool(words & {"city", "town"})
+        or bool(words & {"location", "based", "place", "where"})
+        and bool(_A_TOWN.match(description))
+    )
+
+
+# Where a job or an event is when it is in no town.
+_NO_TOWN_WORDS = frozenset("remote online anywhere worldwide virtual hybrid".split())
+# A description saying first that the field is a town: "The city (with region ...) where the job is based" (not
+# "Full address of the venue, including ... city", "Venue name and city", "The city or 'Online'").
+_A_TOWN = re.compile(r"(?i)\s*(?:the |a )?(?:city|town)\b(?! and| or|,)")
+# A description asking for a town's region or country too: "The city (with region or country if written next to it)".
+_WITH_REGION = re.compile(r"(?i)\b(?:with|and|including|plus)\b[^.;]{0,20}\b(?:region|country|state|province|county)\b")
+# A region's or a country's name written after a town's: ", MA", ", Portugal", ", New South Wales".
+_REGION_AFTER = re.compile(
+    r",[ \t]*([^\W\d_][\w.'’-]*(?:[ \t][^\W\d_][\w.'’-]*){0,2})"
+    r"(?=[ \t]*(?:$|[\n|·•;,)(/]|[ \t]\d|\.(?:\s|$)|[ \t]+[-–—]))"
+)
+
+
+def _named_towns(text: str, first_lines: frozenset[str], anywhere: frozenset[str], *, with_region: bool) -> list[str]:
+    """The towns ``text`` names (``places``) and its address lines write, those of its first lines first; each
+    after the form with the region or country written after it, ``with_region``."""
+    found = [item for item in places.towns(text) if not _not_a_town(item.value)]
+    at = {item.value: item.start for item in reversed(found)}
+    for town in anywhere:
+        at.setdefault(town, text.find(town))
+    heading_end = sum(len(line) + 1 for line in text.split("\n")[:3])
+    # An address line's town under the heading, then any address line's (a footer's), then those the heading's
+    # lines name, then the rest.
+    ordered = sorted(
+        at,
+        key=lambda town: (
+            0 if town in first_lines else 1 if town in anywhere else 2 if at[town] < heading_end else 3,
+            at[town],
+        ),
+    )
+    if not with_region:
+        return ordered
+    named: list[str] = []
+    for town in ordered:
+        for item in [item for item in found if item.value == town] or [Found(town, at[town], at[town] + len(town))]:
+            region = _REGION_AFTER.match(text, item.end)
+            if region and (re.fullmatch(r"[A-Z]{2,3}", region.group(1)) or region.group(1) in places.countries()):
+                named.append(text[item.start : region.end(1)])
+        named.append(town)
+    return list(dict.fromkeys(named))
 
 
 def _one_value_for_both(narrowed: dict[str, Any], properties: dict[str, Any], facts: TextFacts) -> None:

@@ -659,7 +659,10 @@ def pieces(
         if share >= 0.8 or (share >= 0.5 and labelled):
             runs.append((labelled, kept, index < len(lines)))
     if not runs:
-        return []
+        # People (an item holding a person's name, and no value every item has) listed a line each or on one
+        # line, without the array's own label: "Zeugen / Monika Brandt, Schichtleiterin / Jan Wilczek, Staplerfahrer".
+        people = _people_lines(text) if not _typed_fields(item)[1] and _of_people(about, item) else []
+        return people[:MAX_PIECES]
     # Labelled runs first, then those laid out as items ("1 x Pack", "Spatula   Qty: 4"), then longer ones: an
     # address under "Shipping to:" offers numbers too.
     labelled, best, block = max(runs, key=lambda run: (run[0], sum(map(_laid_out_as_item, run[1])), len(run[1])))
@@ -689,6 +692,146 @@ def pieces(
     # A table's rows, not the line of totals below them; one "Subtotal: £26.00 | Shipping: £4.00" is no item.
     best = rows if len(rows) >= 2 else [piece for piece in best if piece not in rows] or best
     return best[:MAX_PIECES]
+
+
+# Words naming people an array may list ("people_involved", "witnesses"; an item type "InvolvedPerson").
+_PEOPLE = frozenset(
+    "people persons person speakers speaker guests guest authors author attendees attendee participants participant "
+    "members member panelists panellists presenters presenter witnesses witness contacts contact employees employee "
+    "staff crew players player students student applicants applicant candidates candidate owners owner tenants "
+    "patients patient volunteers volunteer contributors contributor editors editor inventors inventor".split()
+)
+# Where a line's parts end: a table's bars, commas, brackets, a label's colon or dots, a dash, a wide gap.
+_LINE_PARTS = re.compile(r"\s*(?:\||,|;|\(|\)|:|\s[-–—]\s|\t|\s{2,}|\.{3,})\s*")
+
+
+def _of_people(about: str, item: CompiledSchema) -> bool:
+    """Whether an array lists people: named for them, or its items' type is, and each item has a ``name``."""
+    words = {
+        word.casefold() for word in name_words(f"{about.split(maxsplit=1)[0] if about.strip() else ''} {item.title}")
+    }
+    named = {word.casefold() for field in item.model_schema.get("properties", {}) for word in name_words(field)}
+    return bool(words & _PEOPLE) and "name" in named
+
+
+def _people_lines(text: str) -> list[str]:
+    """Runs of two or more consecutive short lines (bullets, a table's rows, a form's labelled lines) each naming
+    a person among its first parts ("- Karim Benali, grutier", "| Incident commander | Tomás Aguirre |",
+    "Witness:   Samira El Idrissi (inventory clerk)"), in text order."""
+    found: list[str] = []
+    run: list[str] = []
+    signed = signature_start(text)  # a letter's signature names its writer, not one of the people it lists
+    lines = _joined_name_lists(text if signed is None else text[:signed]).splitlines()
+    for index, line in enumerate([*lines, ""]):
+        stripped = _BULLET.sub("", line).strip()
+        if (columns := _people_columns(lines, index)) is not None:
+            found += columns  # a table whose first row names people: a person a column, what stands below too
+            run = []
+            continue
+        label = re.match(r"([^:|]{1,30}):\s", stripped)
+        if label and not {word.casefold() for word in name_words(label.group(1))} & _LIST_LABELS:
+            names = []  # "Keywords: Machine Learning, Neural Networks" lists no people
+        else:
+            names = [_unmarked(part) for part in _NAME_LIST_PARTS.split(stripped[label.end() if label else 0 :])]
+            names = [name for name in names if name]
+        if len(names) >= 2 and sum(map(_a_persons_name, names)) >= max(2, 0.75 * len(names)):
+            # One line listing people: a paper's authors ("Katrin Vollmer1*, Tomasz Nowicki2 and ..."), columns
+            found += [name for name in names if _a_persons_name(name) and not _listed(name, found)]
+            run = []
+            continue
+        parts = [part for part in _LINE_PARTS.split(_CELL_LABEL.sub("", stripped)) if part]
+        # (a name among its first two parts; not a line of amounts or codes: an order's "Green Tea | 2 | 4.00",
+        # equipment's "Toyota Forklift (FL-02)")
+        if (
+            stripped
+            and len(stripped) <= 120
+            and any(_a_persons_name(part) for part in parts[:2])
+            and not any(_AMOUNT_OR_CODE.fullmatch(part) for part in parts)
+        ):
+            run.append(stripped)
+            continue
+        if len(run) >= 2:
+            # (not a line naming only people already listed: a citation of the authors above)
+            found += [line for line in run if not all(_listed(part, found) for part in _named_parts(line))]
+        run = []
+    return found
+
+
+# A part of a line that is an amount, a count or a code ("4.00", "€12", "FL-02"), not a phone number's digits.
+_AMOUNT_OR_CODE = re.compile(r"[$€£¥]?\d{1,6}(?:[.,]\d{1,2})?[ \t]?(?:€|EUR|USD|GBP|x)?|[A-Z]{1,4}-?\d{1,4}[A-Z]?")
+# A label before a line's or a cell's value: "Driver:", "Role:", "Name ......".
+_CELL_LABEL = re.compile(r"(?:^|(?<=\|))[ \t]*[^\W\d_][\w ]{0,25}?(?::|[ \t]*\.{3,})[ \t]*")
+
+
+def _named_parts(line: str) -> list[str]:
+    return [part for part in _LINE_PARTS.split(line) if _a_persons_name(part)]
+
+
+# Words of a role, an office or a record that a line writes capitalised as a name is ("Operations Director",
+# "Verletzte Person", "Report ID").
+_NOT_NAME_WORDS = frozenset(
+    "director manager coordinator officer lead head engineer assistant supervisor analyst administrator "
+    "operator driver witness person persons people team staff department office report id number ref "
+    "vehicle name role contact phone email date time total leiter leiterin person personne persona regards kind "
+    "best thanks keywords agenda topics steps takeaways plan forecast roadmap summary notes".split()
+)
+
+
+def _a_persons_name(part: str) -> bool:
+    """Whether a part of a line is written as a person's name, not a role's or a record's words."""
+    return looks_like_a_name(part) and not {word.casefold().strip(".") for word in part.split()} & _NOT_NAME_WORDS
+
+
+def _listed(name: str, pieces: list[str]) -> bool:
+    """Whether a piece already found opens with ``name``."""
+    return any(piece.startswith(name) for piece in pieces)
+
+
+# Labels a line of people's names is written after ("Authors:", "Present:", "With:").
+_LIST_LABELS = _PEOPLE | frozenset("present attending attendance with by von par por team teilnehmer présents".split())
+# Where the names a line lists end: commas, middle dots, semicolons, "and", "und", "et", "y", a wide gap.
+_NAME_LIST_PARTS = re.compile(r"\s*(?:[,;·•|]|\s(?:and|und|et|y|e|en|i|&)\s|\s{3,}|\t)\s*")
+# A name's markers: footnotes to an affiliation, a corresponding author's star ("Vollmer1*", "Kessler¹").
+_MARKERS = re.compile(r"[\d*†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰,]+$")
+
+
+def _people_columns(lines: list[str], index: int) -> list[str] | None:
+    """Where ``lines[index]`` opens a table's rows (``spaced_tables``' "a | b | c") whose cells all name people,
+    one piece a column: each cell of the rows below it joined to the name above ("Mei-Ling Chou / National Taiwan
+    University / Taipei, Taiwan")."""
+    line = lines[index] if index < len(lines) else ""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if "|" in line else []
+    if len(cells) < 2 or not all(_a_persons_name(_unmarked(cell)) for cell in cells):
+        return None
+    if index > 0 and lines[index - 1].count("|") == lines[index].count("|"):
+        return None  # not a table's first row
+    below: list[list[str]] = []
+    for line in lines[index + 1 :]:
+        if line.count("|") != lines[index].count("|"):
+            break
+        cells_below = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells_below):
+            return None  # a Markdown table's heading row: its columns' names, not people
+        if not below and all(_a_persons_name(_unmarked(cell)) for cell in cells_below if cell):
+            return None  # rows of people's names, no heading over columns: each row is read as a line of names
+        below.append(cells_below)
+    return [
+        " / ".join([_unmarked(cell), *(row[column] for row in below if column < len(row) and row[column])])
+        for column, cell in enumerate(cells)
+    ]
+
+
+def _unmarked(part: str) -> str:
+    return _MARKERS.sub("", part.strip()).strip()
+
+
+def _joined_name_lists(text: str) -> str:
+    """``text`` with a list of names broken over lines joined ("Ana Beatriz Ferreira1 and\nLukas Brenner3")."""
+    return re.sub(
+        r"(?<=[^\W\d_])[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]*(?:,| and| und| et)[ \t]*\n(?=[^\W\d_a-z])",
+        lambda m: m.group().replace("\n", " "),
+        text,
+    )
 
 
 def _field_blocks(text: str, item: CompiledSchema) -> list[str]:

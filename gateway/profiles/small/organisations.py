@@ -103,7 +103,80 @@ def _organisations(text: str) -> tuple[Found, ...]:
             continue  # a part of a name with its legal form; a priced line's product ("Web Design Services £400")
         value = text[start:end].rstrip(".")
         found.setdefault(value, Found(value, start, start + len(value)))
+    for named in _at_its_address(text):
+        # (not where the text writes it with its legal form too: "Blue Harbor Coffee Roasters, Inc.")
+        fuller = any(value.startswith(named.value) for value in found)
+        within = any(first < named.end and named.start < last for first, last in spans)
+        if not (fuller or within or _a_product(text, named.start)):
+            found.setdefault(named.value, named)
     return tuple(sorted(found.values(), key=lambda item: item.start))
+
+
+# A web or mail address's host ("https://northbeam.health", "jobs@kettle-and-crumb.co.uk", "brightloop.io").
+_HOST = re.compile(r"(?i)(?:(?<=@)|(?<![\w.@-]))((?:[a-z0-9-]{2,63}\.)+[a-z]{2,24})\b(?![@-]|\.\w)")
+# Labels of a host that name no organisation of the text's: the web's and free mail's own.
+_NO_NAME_LABELS = frozenset(
+    "www mail email web app apps shop jobs careers info com org net edu gov example gmail googlemail outlook "
+    "hotmail live yahoo icloud proton protonmail gmx aol wp onet interia orange free libero laposte "
+    # the platforms a text links to for a meeting, a ticket or a profile: not the organisation it is about
+    "zoom meet google teams microsoft eventbrite linkedin github gitlab youtube facebook instagram twitter slack "
+    "calendly docusign dropbox notion typeform".split()
+)
+
+
+def _at_its_address(text: str) -> list[Found]:
+    """Names the text writes whose first words spell the name of one of its web or mail addresses' hosts
+    ("Northbeam Health" beside "https://northbeam.health", not "Support" of "support.acme.com"): an
+    organisation's, however it is written, up to two words after the spelt ones but a team's or a page's word
+    ("Northbeam Health", not "... Careers Team"); not a person's own ("Anna Berg" of "anna@annaberg.se")."""
+    owners: dict[str, set[str]] = {}  # a host's own label -> the mailboxes written at it
+    for match in _HOST.finditer(text):
+        addressed = re.search(r"(?:@|https?://|www\.)$", text[max(0, match.start() - 8) : match.start()])
+        if not addressed and match.group(1).rsplit(".", 1)[-1].casefold() not in _COMMON_TLDS:
+            continue  # an address, not a file's or a library's name ("invoice.pdf", "Node.js", "README.md")
+        parts = match.group(1).casefold().split(".")
+        parts = parts[:-2] if len(parts) > 2 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL else parts[:-1]
+        label = parts[-1].replace("-", "") if parts else ""
+        if len(label) > 2 and label not in _NO_NAME_LABELS:
+            mailbox = re.search(r"([\w.+-]+)@$", text[max(0, match.start() - 65) : match.start()])
+            owners.setdefault(label, set()).update([mailbox.group(1).casefold()] if mailbox else [])
+    if not owners:
+        return []
+    named = []
+    for match in _RUN.finditer(text):
+        start, end = _without_openers(text, match.start(1), match.end(1)), match.end(1)
+        end -= 2 if text[end - 2 : end] in ("'s", "’s") else 0
+        if re.match(r"\.\w", text[end : end + 2]):
+            continue  # the address itself, capitalised: "DCAT-AP.de"
+        written = text[start:end].split()
+        words = [re.sub(r"\W", "", word.casefold().replace("&", "and")) for word in written]
+        spelt = next((k for k in range(1, len(words) + 1) if "".join(words[:k]) in owners), None)
+        if spelt is None:
+            continue
+        kept = spelt
+        while kept < min(len(written), spelt + 2) and words[kept] not in _PAGE_WORDS:
+            kept += 1
+        value = " ".join(written[:kept]).rstrip(".")
+        mailboxes = owners["".join(words[:spelt])]
+        if looks_like_a_name(value.title()) and any(box.startswith(words[0]) for box in mailboxes):
+            continue  # a person's own address: "anna@annaberg.se"
+        at = text.find(value, start)
+        named.append(Found(value, at, at + len(value)))
+    return named
+
+
+# Endings of hosts written bare ("fernhill.ai") that no file or library name ends with.
+_COMMON_TLDS = frozenset(
+    "com org net io ai co app dev de uk fr es it nl se no dk fi pl ch at be eu us ca au nz in jp ie pt cz hu "
+    "health tech agency studio digital online shop store art design energy bio info biz".split()
+)
+# The second level of a country's hosts: "co.uk", "com.au".
+_SECOND_LEVEL = frozenset("co com org net ac gov edu ne or".split())
+# Words after an organisation's name that name a part or a page of it, not the organisation.
+_PAGE_WORDS = frozenset(
+    "team teams careers jobs hours opening meeting meetings calendar actions support status docs help news blog "
+    "app website site page store newsletter".split()
+)
 
 
 # A line that prices or counts what it names: an order's or an invoice's line, not a company.
