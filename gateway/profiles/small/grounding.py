@@ -1226,7 +1226,8 @@ def _a_date_field(spec: dict[str, Any]) -> bool:
 
 def _names_a_town(path: str, description: str) -> bool:
     """Whether a field holds a town: named for one ("city", "town"), or for where something is ("location",
-    "based_in") and described as a town ("The city where the job is based"; not "... without street or city")."""
+    "based_in") whose description opens with the town ("The city where the job is based"; not "Venue name and
+    city")."""
     words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
     return (
         bool(words & {"city", "town"})

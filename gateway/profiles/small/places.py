@@ -84,8 +84,8 @@ def _towns(text: str) -> tuple[Found, ...]:
             if value[:1].isupper() and "\n" not in value and value in known:
                 end = start + len(value)
                 chance = _by_chance(text, start, end)
-                # (inside a longer name only in the heading's lines: "Cape Town Fintech Forum", "Rathaus Freiburg
-                # im Breisgau"; further down it is most often a person's: "Emma Taylor")
+                # (inside a longer name only in the text's first two lines: "Cape Town Fintech Forum", "Rathaus
+                # Freiburg im Breisgau"; further down it is most often a person's: "Emma Taylor")
                 named = chance is False or (chance is None and start < heading_end)
                 # (nor the region written after a town: "Portland, Oregon", "Melbourne, Victoria")
                 region = bool(found) and text[found[-1].end : start] == ", " and _ENDS_A_PLACE.match(text, end)
@@ -117,7 +117,7 @@ def _by_chance(text: str, start: int, end: int) -> bool | None:
     """True where the town's name at ``text[start:end]`` is a word that only looks like one here: a calendar's or
     a building's word, a street's name, a label ("Time: 18:00"), a greeted or signed name, a phrase's first word
     before a small one ("Best regards", "Mesa redonda"); None where it stands inside a longer name ("Cape Town
-    Fintech Forum", "Emma Taylor": a town only in the heading's lines); False where it names a town."""
+    Fintech Forum", "Emma Taylor": a town only in the text's first two lines); False where it names a town."""
     value = text[start:end]
     if value.casefold() in _CALENDAR_WORDS | _NOT_A_TOWN or text[end : end + 1] == ":":
         return True
@@ -134,8 +134,8 @@ def _by_chance(text: str, start: int, end: int) -> bool | None:
     before = re.search(r"([^\W\d_][\w'’-]*)[ \t]$", line)
     if before and before.group(1)[0].isupper() and not before.group(1).isupper():
         # A greeting's name ("Hi Victoria"); a word inside a longer name ("Emma Taylor", "Campus Madrid", a
-        # signature's "Anna Logan") - left to the heading's lines -; not after a sentence's small first word
-        # ("Then Freiburg im Breisgau and ...").
+        # signature's "Anna Logan") - left to the text's first two lines -; not after a sentence's small first
+        # word ("Then Freiburg im Breisgau and ...").
         word = before.group(1).casefold()
         if word in _GREETINGS:
             return True
