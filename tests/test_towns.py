@@ -136,3 +136,16 @@ def test_a_first_line_that_is_a_title_stays_the_first_offer(tmp_path: Path) -> N
     offers = offered(compiled(tmp_path, "paper", PAPER), text, "title")
     assert offers is not None and offers[0] == "Banana Bread"
     assert _title_lines(text, "Banana Bread") == []  # no line further down offered as a title
+
+
+def test_under_a_records_first_line_a_title_field_is_offered_titles_and_short_headings_not_runs(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "r/Cooking · Posted by u/flapjack_fiend · 6h\n\nMy fool-proof pancakes (finally nailed it after two years)\n\n"
+        "Fluffy Buttermilk-Free Pancakes\n\n1 cup flour\n2 eggs\n"
+    )
+    assert offered(compiled(tmp_path, "paper", PAPER), text, "title") == [
+        "My fool-proof pancakes (finally nailed it after two years)",
+        "Fluffy Buttermilk-Free Pancakes",
+    ]

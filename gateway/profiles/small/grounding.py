@@ -604,8 +604,11 @@ class _Narrowing:
                 values = kinds if certain else [*kinds, *(v for v in values if v not in kinds and v in top)]
             elif own and not self.an_item and (titles := _title_lines(facts.text, heading)):
                 # A paper's or an article's title under its journal's line, broken over lines: the lines near the
-                # top written as a title first, then the first line, then the rest.
-                values = [*titles, *(value for value in values if value not in titles)]
+                # top written as a title, the titles the text quotes, then the short lines standing alone as a
+                # heading ("Fluffy Buttermilk-Free Pancakes") - not every run (a small model offered the runs after
+                # them takes a run).
+                short = [line.strip(" #*_>") for line in facts.text.splitlines()[:_TOP_LINES]]
+                values = [*titles, *(line for line in short if line in values and _SHORT_HEADING.fullmatch(line))]
             elif heading is not None and "\n" not in facts.text.strip():
                 values += [heading] if heading not in values else []  # a piece's one line, commas and all
             elif heading is not None:
@@ -1031,6 +1034,8 @@ def _run_on(line: str, lines: list[str], index: int) -> tuple[str, int]:
 # A record's line: figures, a link, a tag, items set apart by middle dots or bars, a column gap.
 _RECORD_LINE = re.compile(r"\d|https?:|www\.|#|·|\||\s{3,}")
 _TOP_LINES = 15
+# A line of two to four capitalised words alone: a heading ("Fluffy Buttermilk-Free Pancakes").
+_SHORT_HEADING = re.compile(r"[^\W\d_a-z][\w'’-]*(?: [^\W\d_a-z][\w'’-]*){1,3}")
 _TITLE_LABEL = re.compile(r"(?i)^(?:title|titel|titre|título|titolo)(?:[ \t]*[:=][ \t]*\{?|[ \t]{2,})")
 # A title in quotes or braces: “...”, "...", «...», „...“, {...} after "title =".
 _QUOTED_TITLE = re.compile(r"[\"“„«{]([^\"“”„«»{}\n]{15,250})[\"”“»}]")
