@@ -778,15 +778,21 @@ class TextFacts:
                 continue
             found.append(Found(value, *match.span()))
             found.extend(_with_zone(self.text, value, match.start(), match.end()))
-        starts = [day.start for day in self.dates]
+        starts = sorted(day.start for day in self.dates)
         for day in self.dates:
             for moment in self.times:
-                between = self.text[day.end : moment.start]
-                apart = any(day.end <= start < moment.start for start in starts)  # another date between
-                if not apart and (
-                    0 <= moment.start - day.end <= 40
-                    # further on in its sentence ("On 2026-10-21 the API returned 503s from 13:52 UTC")
-                    or (0 <= moment.start - day.end <= 160 and not re.search(r"\n|[.!?]\s", between))
+                gap = moment.start - day.end
+                # (no other date between: bisected, a long text's many dates and times are read in time)
+                apart = 0 <= gap <= 160 and bisect.bisect_left(starts, day.end) < bisect.bisect_left(
+                    starts, moment.start
+                )
+                if (
+                    not apart
+                    and (
+                        0 <= gap <= 40
+                        # further on in its sentence ("On 2026-10-21 the API returned 503s from 13:52 UTC")
+                        or (0 <= gap <= 160 and not re.search(r"\n|[.!?]\s", self.text[day.end : moment.start]))
+                    )
                 ):
                     value = f"{day.value}T{moment.value}"
                     found.append(Found(value, day.start, moment.end))
