@@ -250,7 +250,8 @@ _OPEN, _CLOSE = "([{", ")]}"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 # A phone number: an optional +, then digits with spaces, dots, dashes, slashes or brackets; 7 to 15 digits.
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?!\w)")
+# A phone number: digits and the marks between them, never a wide gap ("06.2019   87 300" is two columns).
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\d()./-]| (?! )){5,22}\d(?!\w)")
 # A line's list numbering: "1. ", "2) ", "(3) ".
 _NUMBERING = re.compile(r"(?m)^[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)])(?=[ \t])")
 _NUMBER = re.compile(r"(?<![\w.,])(?<![A-Za-z]-)[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")

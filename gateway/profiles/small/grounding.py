@@ -10,11 +10,13 @@ is taken out of the tool (it stays absent); an optional email, URL, phone, date 
 required, when the text offers at least as many such values as the object has such fields.
 """
 
+import bisect
 import collections
 import functools
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +40,7 @@ from gateway.profiles.small.organisations import (
     organisations,
     organised_by,
     party_side,
+    writes_the_text,
 )
 from gateway.profiles.small.people import (
     TITLE_WORDS,
@@ -46,7 +49,9 @@ from gateway.profiles.small.people import (
     lists_people,
     looks_like_a_name,
     names_a_person,
+    names_a_role,
     present_people,
+    roles_beside_names,
     without_titles,
 )
 from gateway.profiles.small.runs import runs
@@ -151,6 +156,7 @@ class _Narrowing:
         self.described: dict[str, str] = {}  # each property's description (an optional one's is outside its type)
         # Optional fields the text states: a form's label's value ("Bedrooms: 2"), a yes/no every mention agrees on.
         self.stated: set[str] = set()
+        self.found_roles: list[str] | None = None
 
     def run(self, tool_name: str) -> dict[str, Any]:
         root = {key: value for key, value in self.parameters.items() if key != "$defs"}
@@ -287,6 +293,12 @@ class _Narrowing:
                 for value in spec["enum"]
                 if value not in named and any(_says_word(self.facts.text, word) for word in synonyms.get(value, []))
             ]
+            if named and (language := _other_language(self.facts.text)) is not None:
+                # Dutch "van", French "car": a value written as a small word of the text's own language is none.
+                named = [value for value in named if _apart_from_prose(value, self.facts.text, language)]
+            if not named and _other_language(self.facts.text) is not None:
+                # "Elektrisch", "Automaat", "híbrido": a value named in the text's own language by a word of its root.
+                named = _cognates(spec["enum"], self.facts.text)
             if not named and "other" in spec["enum"] and _OTHER_FOR.search(self.described.get(path, "")):
                 # "other for any carrier not in the list": where the text speaks of the field's thing ("Carrier:
                 # Hermes") and names none of the values.
@@ -302,6 +314,10 @@ class _Narrowing:
                 named = _named_first(named, synonyms, self.facts.text) or named
             if named:
                 return {**spec, "enum": named}
+            if _names_a_class(path, self.model_name) and not (self.in_array or self.an_item):
+                # A vehicle's type, a paper's field, a ticket's category: a judgement on the whole text, never
+                # written (an item's kind is its line's label, or what the description gives an unlabelled one).
+                return spec
             return spec if required else None  # an optional choice the text never names stays out
         if spec.get("type") == "boolean":
             if not _spoken_of(path, self.facts.text):
@@ -324,6 +340,21 @@ class _Narrowing:
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
+
+    def roles(self) -> list[str]:
+        """The roles the text writes beside people's names, but a town or an organisation written there ("Maria
+        Lopez, Madrid": where, not what); found once a request."""
+        if self.found_roles is not None:
+            return self.found_roles
+        text = self.facts.text
+        towns = {found.value.casefold() for found in places.towns(text)}
+        firms = [found.value.casefold() for found in organisations(text)]
+        self.found_roles = [
+            role
+            for role in roles_beside_names(text)
+            if role.casefold() not in towns and not any(role.casefold() in firm for firm in firms)
+        ]
+        return self.found_roles
 
     def schema_words(self) -> set[str]:
         """The words of the schema's own names (its title, every field's): no answer of a yes/no field."""
@@ -445,7 +476,11 @@ class _Narrowing:
         if not named:
             return []
         if (side := party_side(path)) is None:
-            return named if kind == "organisation" else []
+            if kind == "or a person":
+                # "Person or dealership name": the organisation that writes the text (its letterhead's, its
+                # footer's, the one it is signed for), where one does - else a person's name, read as such.
+                return [found.value for found in named_found if writes_the_text(found.value, self.facts.text)]
+            return named
         # "supplier_name": the organisation the text marks as the supplier, else any it does not mark as the
         # customer - for a company or a person, only where it marks one so (the letterhead's company is not the
         # customer: the other company named is).
@@ -459,6 +494,11 @@ class _Narrowing:
             return None
         facts = self.facts
         label = self.labels.get(path, set()) if not self.in_array else set()
+        if spec["type"] in ("integer", "number") and _names_a_year(path, spec):
+            # "year", "build_year": the years the text writes ("Build year 2020", "EZ 04/2017"), those its field's
+            # label marks first - not a mileage, a price or "5-year loan"'s 5.
+            years = self.not_ruled_out(_labelled(_years(facts), facts.text, label), path)
+            return _bounded([found.value for found in years], spec)
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             unit = unit_of(path)
@@ -745,6 +785,15 @@ class _Narrowing:
                 and (_TITLE.sub("", value) == value or _TITLE.sub("", value) not in offered)
                 and (_HONORIFIC_AFTER.sub("", value) == value or _HONORIFIC_AFTER.sub("", value) not in offered)
             ]
+        elif (
+            names_a_role(path.rsplit(".", 1)[-1])
+            and not own_label
+            and any(_names_a_persons_name(name) for name in self.owner.get("properties", {}))
+            and (roles := self.roles())
+        ):
+            # A person's role (beside its name field): what the text writes beside a name first ("Joost de Wit
+            # (Warehouse Supervisor, Shift 2)", "Agnieszka Dudek, Fleet Coordinator"), then the other runs.
+            values = [*roles, *(value for value in values if value not in roles)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -980,11 +1029,11 @@ def _joined_as_written(parts: list[str], line: str) -> str:
 
 def _heading(text: str) -> str | None:
     """A text's first line as a heading, without a label or Markdown's marks ("To let: Bright 2-bed flat,
-    Headingley" -> "Bright 2-bed flat, Headingley"); None if it is long or a sentence."""
+    Headingley" -> "Bright 2-bed flat, Headingley"); None if it is long, a sentence or ends with a colon."""
     first = next((line.strip(" #*_>") for line in text.splitlines() if line.strip(" #*_>")), "")
     first = re.sub(r"^[^:]{1,20}:\s+", "", first)
-    if not first or len(first) > 120 or re.search(r"[.!?]\s", first) or first.endswith((".", "!", "?")):
-        return None
+    if not first or len(first) > 120 or re.search(r"[.!?]\s", first) or first.endswith((".", "!", "?", ":")):
+        return None  # (nor a line that leads into what follows: "Two quick dips for Saturday:")
     return first
 
 
@@ -1632,8 +1681,10 @@ def _form_label(text: str, start: int) -> set[str]:
 
 
 # A description that opens by naming its value several ways: "The district, neighbourhood, suburb or borough of".
-_NOUN = r"(?!(?:or|and|of|as|in|on|at|to|by|for|from|with|the|that|which|is)\b)[^\W\d_]+"
-_NAMED_AS = re.compile(rf"(?i)^(?:the|an?)\s+((?:{_NOUN}\s+)?{_NOUN}(?:\s*(?:,|\bor\b)\s*(?:{_NOUN}\s+)?{_NOUN})+)\b")
+_NOUN = r"(?!(?:or|and|of|as|in|on|at|to|by|for|from|with|the|that|which|is|where|when|who|whose|what)\b)[^\W\d_]+"
+_NAMED_AS = re.compile(
+    rf"(?i)^(?:(?:the|an?)\s+)?((?:{_NOUN}\s+)?{_NOUN}(?:\s*(?:,|\bor\b)\s*(?:{_NOUN}\s+)?{_NOUN})+)\b"
+)
 
 
 def _synonyms(description: str) -> set[str]:
@@ -1650,29 +1701,56 @@ def _synonyms(description: str) -> set[str]:
     elements = [
         element for element in elements if len(element) < 2 or not element[-1].casefold().endswith(("ing", "ed"))
     ]
-    return {element[-1].casefold()[:4] for element in elements if len(element[-1]) >= 4}
+    # "Person or dealership name": a name's noun is its first word
+    nouns = [element[0] if element[-1].casefold() == "name" else element[-1] for element in elements]
+    return {noun.casefold()[:4] for noun in nouns if len(noun) >= 4}
 
 
-_LABEL_HEADING = re.compile(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*[:=–-]\s*$")
+_LABEL_HEADING = re.compile(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\**\s*[:=–-]\s*\**\s*$")  # "**Dealer:** "
 _FIRST_WORD = re.compile(r"[\w'’-]+|\S")
 _COLON_LABEL = re.compile(
-    r"(?<![^\W\d_])((?:[^\W\d_]{1,30}[ \t]+){0,2}[^\W\d_]{1,30})[ \t]*[:=][ \t]*(?=([\w'’-]+|\S))"
+    r"(?<![^\W\d_])((?:[^\W\d_]{1,30}[ \t]+){0,2}[^\W\d_]{1,30})[ \t]*\**[ \t]*[:=][ \t]*\**[ \t]*(?=([\w'’-]+|\S))"
 )
 
 
+# A data sheet's label: a line's first one to three words, then a wide gap, a table's rule or dot leaders ("Make
+# Mazda", "| Make | Ford |", "| **Make** | Ford |", "Report ID ....... FLT-2026-2291").
+_SPACED_LABEL = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:\|[ \t]*)?\**((?:[^\W\d_]+ ){0,2}[^\W\d_]+)\**"
+    r"(?:[ \t]*\|[ \t]*|[ \t]{2,}|\t|[ \t]*(?:\.{3,}|…+)[ \t]*)"
+)
+
+
+_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
+_CELL_GAP = re.compile(r"[ \t]*\|[ \t]*|[ \t]{2,}|\t|[ \t]*(?:\.{3,}|…+)[ \t]*")
+
+
 def _label_before(text: str, start: int) -> frozenset[str]:
-    """The stems of the label just before ``start`` in its clause ("Product name: X"); none if there is none."""
+    """The stems of the label just before ``start`` in its clause ("Product name: X"), or opening its line a wide
+    gap or a table's rule before it ("Make              Mazda", "| Make | Ford |"); none if there is none."""
     heading = _LABEL_HEADING.search(_CLAUSE.split(text[max(0, start - 30) : start])[-1])
+    if heading is None:
+        line_start = text.rfind("\n", 0, start) + 1
+        heading = _SPACED_LABEL.fullmatch(text, line_start, start) if start - line_start <= 60 else None
+        line = text[line_start : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+        if heading is not None and (
+            _TABLE_RULE.match(text, text.find("\n", start) + 1 or len(text))
+            or len([cell for cell in _CELL_GAP.split(line.strip(" \t|")) if cell.strip()]) != 2
+        ):
+            heading = None  # a table's header row ("| Role | Name |" over "|---|---|"), a row of three or more cells
     return frozenset(word.casefold()[:4] for word in heading.group(1).split()) if heading else frozenset()
 
 
 @functools.lru_cache(maxsize=8)
 def _after_labels(text: str) -> dict[str, list[tuple[int, frozenset[str]]]]:
-    """Where a value after a "Label:" starts, with the label's stems, by the value's first word (the text's every
-    "Neighbourhood: Oud-West", found once)."""
+    """Where a value after a "Label:" (or a data sheet's label) starts, with the label's stems, by the value's first
+    word (the text's every "Neighbourhood: Oud-West", found once)."""
     found: dict[str, list[tuple[int, frozenset[str]]]] = {}
     for match in _COLON_LABEL.finditer(text):
         found.setdefault(match.group(2), []).append((match.end(), _label_before(text, match.end())))
+    for line in re.finditer(r"(?m)^", text):  # and after a data sheet's labels ("| Make | Ford |")
+        if (spaced := _SPACED_LABEL.match(text, line.start())) and (first := _FIRST_WORD.match(text, spaced.end())):
+            found.setdefault(first.group(), []).append((spaced.end(), _label_before(text, spaced.end())))
     return found
 
 
@@ -1888,6 +1966,110 @@ def mentioned(values: list[Any], text: str) -> list[Any]:
     return found
 
 
+# The commonest short words of English and of other languages a text may be written in: a text is in another
+# language only on that evidence (a terse English list - "prio low pls", "brand new sofa, grey" - writes few of
+# either).
+_ENGLISH_WORDS = frozenset("the and of to is are was with you your this that from have for in on at it we our".split())
+_LANGUAGE_WORDS = {
+    "de": "und der die das ist mit nicht ein eine für auf im den dem zu sich auch wir sie bei nach vom zum zur dies "
+    "diese dieser dieses diesem diesen",
+    "nl": "het een de van en niet voor met op zijn deze ook naar bij wij uw er aan",
+    "fr": "le la les est et des une pour avec dans du au sur pas nous vous sont aux ce cette car",
+    "es": "el los las con para por una del es en y que se al su sus muy",
+    "it": "il di che con per una della sono gli nel alla delle dei anche",
+    "pt": "os com para uma não são em do da dos das ao",
+    "sv": "och att det är för med som på inte av till vi ni har",
+    "pl": "się jest nie na do że jak oraz od po dla przez",
+}
+_OTHER_WORDS = {language: frozenset(words.split()) for language, words in _LANGUAGE_WORDS.items()}
+_ANY_OTHER_WORD = frozenset().union(*_OTHER_WORDS.values())
+
+
+@functools.lru_cache(maxsize=8)
+def _other_language(text: str) -> str | None:
+    """The language other than English a text is written in, by its commonest words (three or more of them, more
+    than of English's); None for English or a text too terse to tell."""
+    words = collections.Counter(re.findall(r"[^\W\d_]+", text.casefold()))
+    english = sum(count for word, count in words.items() if word in _ENGLISH_WORDS)
+    counts = {
+        language: sum(count for word, count in words.items() if word in own) for language, own in _OTHER_WORDS.items()
+    }
+    language = max(counts, key=lambda key: counts[key])
+    return language if counts[language] >= 3 and counts[language] > english else None
+
+
+def _apart_from_prose(value: Any, text: str, language: str) -> bool:
+    """Whether an enum value is named as itself, not as a small word of the text's language written in lower case
+    between two lower-case words ("komt van de eerste eigenaar": Dutch, no van; French "car")."""
+    if not isinstance(value, str) or value.casefold() not in _OTHER_WORDS[language]:
+        return True
+    written = list(re.finditer(rf"(?i)(?<![\w-]){re.escape(value)}(?![\w-])", text))
+    return (
+        not written
+        or any(  # not written: named by its symbol ("€" for EUR)
+            not (
+                match.group().islower()
+                and re.search(r"(?<![^\W\d_])[^\W\d_]*[a-zà-ÿ] $", text[max(0, match.start() - 30) : match.start()])
+                and re.match(r" [a-zà-ÿ]", text[match.end() : match.end() + 2])
+            )
+            for match in written
+        )
+    )
+
+
+def _root(word: str) -> str:
+    """A word as many languages spell it alike: no accents, c as k, ph as f, y as i, a doubled letter once."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(char))
+    return re.sub(r"(.)\1", r"\1", bare.replace("ph", "f").replace("c", "k").replace("y", "i"))
+
+
+# A form's answer: a line's value after its label (a colon, a wide gap, a table's rule), one or two words with
+# perhaps a bracket after them ("Brandstof: Elektrisch", "| Getriebe | Automatik (7-Gang) |").
+_FORM_ANSWER = re.compile(
+    r"(?m)^[ \t]*[-*•|]?[ \t]*\**[^\W\d_][^:|\n\t]{0,40}?\**(?::|[ \t]*\||[ \t]{2,}|\t)[ \t]*\**"
+    r"([^\W\d_]+(?:[ -][^\W\d_]+)?)\**[ \t]*(?:\([^()\n]*\))?[ \t]*\|?[ \t]*$"
+)
+
+
+def _cognates(values: list[Any], text: str) -> list[Any]:
+    """The one-word enum values (five letters or more) a text's form answers ("Brandstof: Elektrisch") name by
+    another word of the same root: their first five letters, or all but the last two of a longer one, opening a
+    word at most six letters longer - not a small word of a language ("Automaat", "automatique" for automatic;
+    "Elektrisch" for electric; "híbrido" for hybrid; "manuale" for manual; not "Dieses" for diesel, nor the
+    "elektrische Fensterheber" of a list of equipment)."""
+    answers = " ".join(match.group(1) for match in _FORM_ANSWER.finditer(text))
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]{5,}", answers)} - _ANY_OTHER_WORD
+    found = []
+    for value in values:
+        if isinstance(value, str) and re.fullmatch(r"[^\W\d_]{5,}", value):
+            root = _root(value)[: max(5, len(value) - 2)]
+            if any(_root(word).startswith(root) and len(word) <= len(value) + 6 for word in words):
+                found.append(value)
+    return found
+
+
+# The last word of an enum's name that makes it a classification: a judgement the text need not write.
+_CLASS_WORDS = frozenset("type category kind class genre field topic sector domain industry discipline".split())
+
+
+# ... of the whole text's subject, where a word qualifies it: "vehicle_type", "document_type", "ticket_category"
+# (not an attribute's: "fuel_type", "blood_type", "payment_type", "employment_type").
+_SUBJECTS = frozenset(
+    "document item product vehicle property ticket issue event article listing job incident request case post "
+    "message book paper course business report claim".split()
+)
+
+
+def _names_a_class(path: str, model_name: str) -> bool:
+    """Whether an enum names a classification of the text's subject: a class word alone ("category", "genre"), or
+    qualified by the model's own name or a subject's word ("vehicle_type" of a VehicleListing, "document_type")."""
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    if not words or words[-1] not in _CLASS_WORDS:
+        return False
+    own = {word.casefold() for word in name_words(model_name)}
+    return all(word in own or word in _SUBJECTS for word in words[:-1])
+
+
 def _thing_words(path: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
     """The words of a yes/no field's name that name its thing: four letters or more, no participle, none of
     ``leave_out`` (all of them where that leaves none)."""
@@ -2052,6 +2234,62 @@ def _only(spec: dict[str, Any], values: list[Any]) -> dict[str, Any]:
     if spec.get("type") == "array" and all(isinstance(value, str) for value in values):  # else: whole arrays
         return {**spec, "items": {"type": "string", "minLength": 1, "enum": values}}
     return {**spec, "enum": values}
+
+
+# The words of a field's name that make it a person's name ("name", "full_name", "contact_name"), not a company's.
+_PERSONS_NAME_WORDS = frozenset("name full first last given family contact person fullname".split())
+
+
+def _names_a_persons_name(field: str) -> bool:
+    words = {word.casefold() for word in name_words(field)}
+    return bool(words & {"name", "fullname"}) and words <= _PERSONS_NAME_WORDS
+
+
+_NOT_A_CALENDAR_YEAR = frozenset("per over group study level grade school form old count".split())
+
+
+def _names_a_year(path: str, spec: dict[str, Any]) -> bool:
+    """Whether a number field is named for a calendar year ("year", "build_year", "year_built", "yearPublished"; not
+    "years" of a count, "salary_per_year", "year_of_study", "year_group"), where its bounds allow one."""
+    words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
+    if "year" not in words or set(words) & _NOT_A_CALENDAR_YEAR:
+        return False
+    return bool(spec.get("maximum", 9999) >= 1000 and spec.get("exclusiveMaximum", 9999) > 1000)
+
+
+# A year as written: four digits from 1000 to 2199, not a piece of a longer number ("12,2020", "2.500") or a code
+# ("PAG2019"); a month or a day before it is fine ("04/2017", "06.2019", "March 3 2021"), and a month after it
+# ("2019.03.14", "2019年").
+_YEAR = re.compile(r"(?:(?<![\w,.])|(?<=\d[./]))(?:1\d|2[01])\d\d(?![\w,]\d|\.\d{3}|\d)")
+
+
+# What makes four digits something else than a year: a unit or a currency after them ("1995 cm³", "2100 km",
+# "1500 €"), a currency or "at" before them ("£1500", "pickup at 1930").
+_NOT_A_YEAR_AFTER = re.compile(
+    r"(?i)[ \t]?(?:km|kms|mi|miles|cc|ccm|cm³|cm3|cm|mm|kg|kw|ps|hp|bhp|nm|m²|m2|l|g|€|eur|usd|chf|gbp|pln|sek|\$|%|h|"
+    r"hrs?|min|pages?|seiten|pp)(?![^\W\d_])"
+)
+_NOT_A_YEAR_BEFORE = re.compile(r"(?i)(?:[$€£¥]|\b(?:at|um|à|alle|om|kl)\b)[ \t]?$")
+
+
+def _years(facts: TextFacts) -> list[Found]:
+    """The years a text writes, in order: not a measure's, a price's or a time's four digits, nor those of a phone
+    number (of nine digits or more: "2019-2021" is two years)."""
+    text = facts.text
+    phones = sorted(
+        (found.start, found.end) for found in facts.phones if sum(char.isdigit() for char in found.value) >= 9
+    )
+    starts = [low for low, _ in phones]
+    found = []
+    for match in _YEAR.finditer(text):
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if at >= 0 and phones[at][0] <= match.start() < phones[at][1]:
+            continue
+        before = text[max(0, match.start() - 6) : match.start()]
+        if _NOT_A_YEAR_AFTER.match(text, match.end()) or _NOT_A_YEAR_BEFORE.search(before):
+            continue
+        found.append(Found(int(match.group()), match.start(), match.end()))
+    return found
 
 
 def _bounded(values: list[Any], spec: dict[str, Any]) -> list[Any]:

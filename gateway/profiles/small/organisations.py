@@ -214,6 +214,11 @@ def _without_openers(text: str, start: int, end: int) -> int:
 _ORGANISATION_WORDS = re.compile(
     r"(?i)\b(?:compan(?:y|ies)|organi[sz]ations?|business|firm|employer|supplier|vendor|school|university|"
     r"college|institution|agency|academy)\b"
+    # ... or a kind of organisation as the head of its name: "Person or dealership name", "the clinic's name",
+    # "name of the club" (not "the patient seen at the clinic")
+    r"|\b(?:dealer(?:ship)?|shop|store|retailer|club|association|charity|clinic|hospital|practice)(?:'s)?[ \t]+name\b"
+    r"|\bname[ \t]+of[ \t]+the[ \t]+(?:dealer(?:ship)?|shop|store|retailer|club|association|charity|clinic|hospital|"
+    r"practice)\b(?![ \t]+(?!(?:that|which|who|where|in|at|of|as|or|and|for|it|is)\b)[^\W\d_])"
 )
 _PERSON_WORDS = re.compile(r"(?i)\b(?:person|people|individual|someone|customer's name|contact person)\b")
 _RULED_OUT = re.compile(r"(?i)\b(?:not|no|never|rather than|instead of)\b[^.;]*")
@@ -297,6 +302,19 @@ def on_the_side(found: list[Found], text: str, side: Side) -> tuple[list[Found],
     sides = {item.value: _side(item.value, text, writer) for item in found}
     other = "buyer" if side == "seller" else "seller"
     return [item for item in found if sides[item.value] == side], [item for item in found if sides[item.value] != other]
+
+
+def writes_the_text(value: str, text: str) -> bool:
+    """Whether an organisation the text names is the one writing it: its letterhead's, its footer's, signed for -
+    standing on its line alone or before its address or contact ("E-Drive Utrecht B.V.", "GARAGE BÜHLMANN AG ·
+    Zürcherstrasse 214"), not opening a sentence ("Acme Motors Ltd has nothing to do with this sale.")."""
+    return any(
+        _written_by(text, at) and _ALONE_AFTER.match(text, at + len(value)) is not None
+        for at in places_written(value, text, 20)
+    )
+
+
+_ALONE_AFTER = re.compile(r"[ \t]*(?:$|\n|[,·|–—•]|[ \t]-[ \t])", re.MULTILINE)
 
 
 def _side(value: str, text: str, writer: Side) -> Side | None:

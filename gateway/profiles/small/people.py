@@ -347,3 +347,92 @@ def _names_listed(listing: str) -> list[str]:
                 names.append(name)
                 break
     return names
+
+
+# A role a text writes beside a person's name: in brackets after it ("Joost de Wit (Warehouse Supervisor, Shift
+# 2)") or after a comma, up to the next comma, bracket, dash or line end ("Agnieszka Dudek, Fleet Coordinator").
+_ROLE_AFTER = re.compile(
+    r"(?:[ \t]*\(([^()\n]{2,60})\)|,[ \t]*([^\W\d_][^,;()\n|·–—]{1,58}?)(?=[ \t]*(?:[,;(\n|·–—]|[ \t]-[ \t]|$)))"
+)
+_ROLE_NAMES = frozenset("role occupation relation relationship job".split())  # (a "position" may be a player's)
+
+
+def names_a_role(field: str) -> bool:
+    """Whether a string field holds a person's role: "role", "job_title", "occupation", "relationship"."""
+    words = [word.casefold() for word in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", field) if word]
+    return bool(words) and (words[-1] in _ROLE_NAMES or words[-2:] == ["job", "title"])
+
+
+def roles_beside_names(text: str) -> list[str]:
+    """The roles the text writes beside a person's name, in order: up to five words of one sentence, not another
+    name of a list ("Attendees: Leo Martins, Sofia Reyes"), a phone number, an e-mail, a code ("reg. MX68 RFO"), a
+    date or a remark ("(see attached)")."""
+    found: list[tuple[int, str]] = []
+    for named in _NAME.finditer(text):
+        if (match := _ROLE_AFTER.match(text, named.end())) is None:
+            continue
+        name, role = named.group(), (match.group(1) or match.group(2) or "").strip()
+        if {word.casefold() for word in name.split()} & (_FUNCTION | CALENDAR_WORDS):
+            continue  # "On Monday, Chiara Benedetti": no name
+        role = re.split(r"(?<=[^\W\d_]{4})[.?!](?:\s|$)|\?", role)[0].strip()  # one sentence's words
+        role = re.sub(r"^(?:a|an|the)[ \t]+", "", role)  # "a retired horticulture teacher"
+        words = role.split()
+        if not looks_like_a_name(untitled(name)) or not 1 <= len(words) <= 5 or "@" in role:
+            continue
+        line_start = text.rfind("\n", 0, named.start()) + 1
+        listed = re.search(r"[:,][ \t]*$", text[line_start : named.start()]) or re.match(
+            r"[ \t]*(?:[,&;]|and\b)", text[match.end() :]
+        )
+        if match.group(2) and looks_like_a_name(role) and listed:
+            continue  # a list of names: "Leo Martins, Sofia Reyes, Hannah Ojo"
+        if re.search(r"\s(?:and|&)\s", role) and any(
+            looks_like_a_name(part) for part in re.split(r"\s(?:and|&)\s", role)
+        ):
+            continue  # "Sarah Jones, Tom Hardy and Lee Chan"
+        if sum(map(str.isdigit, role)) > 2 or any(re.search(r"[^\W\d_]\d|\d[^\W\d_]", word) for word in words):
+            continue
+        if role[0].isdigit() or _REMARK_ROLE.match(role) or _MONTH_IN.search(role):
+            continue  # "(22 May)", "(see attached)", "(on behalf of ...)"
+        found.append((match.start(), role))
+    for match in _NAME.finditer(text):  # ... or before it: "with semiconductor analyst Ravi Menon"
+        if looks_like_a_name(match.group()) and (role := _role_before(text, match.start())):
+            found.append((match.start(), role))
+    return list(dict.fromkeys(role for _, role in sorted(found)))
+
+
+_REMARK_ROLE = re.compile(r"(?i)(?:see|cf|via|cc|on behalf|per|re|ref|tel|phone|mobile|email|e-mail|fax)\b")
+_MONTH_IN = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|sept|oct|nov|dec)"
+)
+
+
+_NAME = re.compile(rf"(?<![\w'’.-])[^\W\d_a-z][\w'’-]*(?: (?:[^\W\d_a-z][\w'’-]*|{_PARTICLES})){{1,3}}(?![\w'’-])")
+_WORD_BEFORE = re.compile(r"(?<![\w'’.-])([\w'’-]+)[ \t]+$")
+_VERBS = frozenset(
+    "said say says told tell contact contacts thank thanks meet met call called ask asked join joined please welcome "
+    "dear hello introduce invite invited congratulate congrats email mail wrote write reply cc attn signed".split()
+)
+_FUNCTION = frozenset(
+    "a an the and or with by of to for from at in on as is was are our your his her their its my feat ft".split()
+)
+
+
+def _role_before(text: str, start: int) -> str | None:
+    """The words just before a name that say who the person is ("semiconductor analyst", "former Intel engineer",
+    "NASA engineer"): up to four, back to a function word, a short lower-case word or a mark, the last a lower-case
+    noun (not a verb's "-ed" or "-s")."""
+    words: list[tuple[int, str]] = []
+    at = start
+    while len(words) < 4 and (before := _WORD_BEFORE.search(text, max(0, at - 40), at)) is not None:
+        word = before.group(1)
+        if word.casefold() in _FUNCTION or (len(word) <= 3 and word.islower()):
+            break  # (a short lower-case word is another language's "en", "de", "mit")
+        words.insert(0, (before.start(1), word))
+        at = before.start(1)
+    if not words or not words[-1][1].islower() or len(words[-1][1]) < 4 or words[-1][1].endswith(("ed", "s")):
+        return None
+    first = words[0][1]
+    if first[:1].isupper() and not first.isupper() or any(word.casefold() in _VERBS for _, word in words):
+        return None  # "Please contact Anna Berg", "said Ravi Menon", "We thank Maria Lopez"
+    return text[words[0][0] : start].strip()

@@ -112,11 +112,12 @@ def _is_word(word: str) -> bool:
 
 
 def _ends_phrase(text: str, word: tuple[int, int], following: tuple[int, int]) -> bool:
-    """Whether a run of words stops between ``word`` and ``following``: after , ; : ! ?, a line break, or a full
-    stop that ends a sentence (after a short abbreviation - "Dr.", "ul." - only when the next word is not
-    capitalised)."""
+    """Whether a run of words stops between ``word`` and ``following``: after , ; : ! ?, a line break, a tab or
+    three spaces, or a full stop that ends a sentence (after a short abbreviation - "Dr.", "ul." - only when the next
+    word is not capitalised)."""
     after = text[word[1] : word[1] + 1]
-    if after in _PHRASE_ENDS or "\n" in text[word[1] : following[0]]:
+    gap = text[word[1] : following[0]]
+    if after in _PHRASE_ENDS or "\n" in gap or "\t" in gap or "   " in gap:  # a wide gap parts a sheet's columns
         return True
     if after != ".":
         return False
