@@ -14,6 +14,7 @@ import bisect
 import collections
 import functools
 import itertools
+import json
 import math
 import re
 import unicodedata
@@ -341,6 +342,12 @@ class _Narrowing:
             return spec if required else None
         return {**spec, "enum": candidates}
 
+    def shared_object(self) -> bool:
+        """Whether the object being narrowed is a ``$defs`` entry more than one property refers to (an invoice's
+        Party: its vendor's and its customer's)."""
+        names = [name for name, spec in self.parameters.get("$defs", {}).items() if spec == self.owner]
+        return any(json.dumps(self.parameters).count(f'"#/$defs/{name}"') > 1 for name in names)
+
     def roles(self) -> list[str]:
         """The roles the text writes beside people's names, but a town or an organisation written there ("Maria
         Lopez, Madrid": where, not what); found once a request."""
@@ -476,11 +483,12 @@ class _Narrowing:
         if not named:
             return []
         if (side := party_side(path)) is None:
-            if kind == "or a person":
-                # "Person or dealership name": the organisation that writes the text (its letterhead's, its
-                # footer's, the one it is signed for), where one does - else a person's name, read as such.
+            if kind == "or a person" and party_side(parent) == "seller" and not self.shared_object():
+                # A seller's "Person or dealership name": the organisation that writes the text (its letterhead's,
+                # its footer's, the one it is signed for), where one does - else a person's name, read as such. (Not
+                # an object a buyer shares: an invoice's Party.)
                 return [found.value for found in named_found if writes_the_text(found.value, self.facts.text)]
-            return named
+            return named if kind == "organisation" else []
         # "supplier_name": the organisation the text marks as the supplier, else any it does not mark as the
         # customer - for a company or a person, only where it marks one so (the letterhead's company is not the
         # customer: the other company named is).
