@@ -379,9 +379,8 @@ def roles_beside_names(text: str) -> list[str]:
         words = role.split()
         if not looks_like_a_name(untitled(name)) or not 1 <= len(words) <= 5 or "@" in role:
             continue
-        line_start = text.rfind("\n", 0, named.start()) + 1
-        listed = re.search(r"[:,][ \t]*$", text[line_start : named.start()]) or re.match(
-            r"[ \t]*(?:[,&;]|and\b)", text[match.end() :]
+        listed = _LISTED_BEFORE.search(text, max(0, named.start() - 8), named.start()) or _LISTED_AFTER.match(
+            text, match.end()
         )
         if match.group(2) and looks_like_a_name(role) and listed:
             continue  # a list of names: "Leo Martins, Sofia Reyes, Hannah Ojo"
@@ -400,6 +399,8 @@ def roles_beside_names(text: str) -> list[str]:
     return list(dict.fromkeys(role for _, role in sorted(found)))
 
 
+_LISTED_BEFORE = re.compile(r"[:,][ \t]*$")
+_LISTED_AFTER = re.compile(r"[ \t]*(?:[,&;]|and\b)")
 _REMARK_ROLE = re.compile(r"(?i)(?:see|cf|via|cc|on behalf|per|re|ref|tel|phone|mobile|email|e-mail|fax)\b")
 _MONTH_IN = re.compile(
     r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|"
