@@ -290,6 +290,9 @@ def test_only_a_calendar_years_field_takes_years_and_only_years_as_written(tmp_p
     properties = narrowed_properties(tmp_path, "Car", schema, text)
     assert properties["year"]["anyOf"][0]["enum"] == [2019]  # not a measure, a price or a time
     assert 15000 in properties["km_per_year"]["anyOf"][0]["enum"]  # a rate per year is no year
+    # A year of study (its maximum under 1000) is a small number the text writes, not a calendar year.
+    studies = narrowed_properties(tmp_path, "Car", schema, "Year 2 undergraduate, registered March 3 2019.")
+    assert studies["year_of_study"]["anyOf"][0]["enum"] == [2]
 
 
 def test_a_row_of_three_cells_labels_nothing(listing: CompiledSchema) -> None:
