@@ -107,6 +107,18 @@ _NOT_COUNTED = _AGE_UNITS | frozenset(
 )
 
 
+# Words for people a number counts, in the languages texts come in ("5 Personen", "7 personas", "4 persone",
+# "12 personen", "3 osoby", "22 guests").
+PEOPLE_NOUNS = frozenset(
+    "people persons person guests guest adults adult pax covers diners attendees participants passengers travellers "
+    "travelers kids children personen personnes personne gäste gaeste erwachsene couverts convives invités invites "
+    "personas comensales adultos persone coperti ospiti adulti gasten volwassenen personer gäster vuxna osób osob "
+    "osoby gości gosci pers leute teilnehmer teilnehmende kinder enfants niños ninos bambini kinderen barn dzieci "
+    "mensen deelnemers partecipanti participantes huéspedes huespedes pasajeros passagiere reisende".split()
+)
+_PEOPLE_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
 def _plural(word: str) -> bool:
     if word in _VERBS:
         return False
@@ -117,6 +129,8 @@ def counted_noun(text: str, end: int) -> str | None:
     """The word naming what the number ending at ``end`` counts or measures, written just after it ("90-minute",
     "2 nights", "3 high chairs", "18 Orchard Lane", "5°C", "20 kg"); None if there is none."""
     after = text[end : end + 40]
+    if (people := _PEOPLE_AFTER.match(after)) and people.group(1).casefold() in PEOPLE_NOUNS:
+        return people.group(1).casefold()
     if measure := _MEASURE.match(after):
         return _SYMBOLS.get(measure.group(1), measure.group(2) or "").casefold()
     if hyphen := _COUNTED_HYPHEN.match(after):
@@ -183,6 +197,8 @@ _QUANTITY_AFTER = re.compile(
 )
 
 
+# Two numbers of ten or more glued by an "x", without a unit: a size ("240x260", "11x14", "65x65"), no quantity.
+_GLUED_SIZE = re.compile(r"(?<![\w.,])\d{2,4}[x×]\d{2,4}(?!\w|[.,]\d|[x×]?\d)")
 # A quantity written against its "x" ("2x Bohnen", "Serum x1"), which a number in digits is not.
 _GLUED_QUANTITY = re.compile(r"(?<![\w.,])(\d{1,4})(?=[x×](?![^\W\d_]))|(?<![^\W\d_])[x×](\d{1,4})(?![\w.,])")
 
@@ -193,6 +209,8 @@ def marked_as_quantity(text: str, start: int, end: int) -> bool:
     if any(
         match.start() <= start < match.end() and _a_size(match.group())
         for match in _SIZE.finditer(text, max(0, start - 24), end + 40)
+    ) or any(
+        match.start() <= start < match.end() for match in _GLUED_SIZE.finditer(text, max(0, start - 12), end + 12)
     ):
         return False
     if _MONEY_AFTER.match(text, end) or _MONEY_BEFORE.search(text, max(0, start - 4), start):
@@ -235,6 +253,99 @@ class Found:
     value: Any
     start: int
     end: int
+
+
+# A mail header's line ("From:", "Betreff:", "Envoyé :"), and those of them that date the message.
+_HEADER_LINE = re.compile(
+    r"(?i)[ \t>*]*(?P<label>from|to|cc|subject|date|sent|von|an|betreff|gesendet|datum|objet|de|à|envoyé|envoye|"
+    r"asunto|para|enviado|fecha|oggetto|da|a|inviato|data|onderwerp|van|aan|verzonden|ämne|från|till|skickat|"
+    r"temat|od|do|wysłano|wyslano|received|submitted)(?:[ \t]+el)?[ \t*]*:"
+)
+_SUBJECT_LABELS = frozenset("subject betreff objet asunto oggetto onderwerp ämne temat".split())
+_DATING_LABELS = frozenset(
+    "date sent gesendet datum envoyé envoye enviado fecha inviato data verzonden skickat wysłano wyslano received "
+    "submitted".split()
+)
+# A quoted reply's opening ("On 16 Nov 2025, at 12:31, Anna wrote:", "Il giorno 18 ott 2026 ... ha scritto:"), a
+# chat's time stamp ("[03/04/2026, 14:12] Jamie:").
+_REPLY_OPENING = re.compile(
+    r"(?im)^[ \t>]*(?:on|le|am|el|il[ \t]+giorno|op|den|w[ \t]+dniu|dnia)\b[^\n]{0,120}?"
+    r"(?:wrote|schrieb|a[ \t]+écrit|escribió|ha[ \t]+scritto|schreef|skrev|napisał)[^\n]*"
+    r"|^[ \t]*\[[^\]\n]{6,30}\]"
+)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A score the text gives something: ``score`` out of ``scale`` (None: the scale is not written, as with "4
+    stars"), and whether it is an average of many ratings ("4.3 out of 5 (2,184 ratings)")."""
+
+    score: float
+    scale: float | None
+    average: bool
+    start: int
+    end: int
+
+
+_SCORE = r"(?P<score>\d{1,3}(?:[.,]\d{1,2})?)"
+# "4/5", "3,5/5", "8/10", "4 out of 5", "4,2 von 5", "3 de 5", "4 sur 5", "4 av 5", "3 su 5", "2 z 5", "4 van 5".
+_OUT_OF = re.compile(
+    rf"(?<![\d.,/]){_SCORE}[ \t]*(?:/|(?:out[ \t]+of|von|sur|de|su|av|z|van|na|of)(?=[ \t]))[ \t]*"
+    r"(?P<scale>5|10|20|100)(?![\d.,/]\d)",
+    re.IGNORECASE,
+)
+_STAR_WORDS = (
+    r"(?:stars?|Sterne?n?|étoiles?|etoiles?|estrellas?|stelle|sterren|ster|stjärnor|stjärna|gwiazdk[aiy]|gwiazdek)"
+)
+_COUNTED = "one two three four five".split()
+# "4 stars", "4.5-star", "four stars", "5 Sterne" (the field's own scale).
+_STARS_WRITTEN = re.compile(
+    rf"(?<![\d.,/])(?:{_SCORE}|(?P<word>{'|'.join(_COUNTED)}))[ \t-]*{_STAR_WORDS}\b", re.IGNORECASE
+)
+# "★★★★☆" (the filled stars of five), "★ 4.1" (the score after one star).
+_STAR_GLYPHS = re.compile(
+    r"(?P<filled>(?:[★⭐🌟]\ufe0f?)+)(?P<half>½)?(?P<empty>[☆✩✰]*)(?:[ \t]*(?P<after>\d(?:[.,]\d{1,2})?)(?![\d.,]))?"
+)
+# "4 ★", "4.5⭐": a score before one star.
+_SCORE_STAR = re.compile(r"(?<![\d.,])(?P<score>\d(?:[.,]\d{1,2})?)[ \t]*[★⭐🌟]\ufe0f?(?![★⭐🌟☆✩✰])")
+# What marks a score as many people's: "Average 4.2", "Durchschnitt 4,2 von 5", "4.3 out of 5 (2,184 ratings)".
+_AVERAGE_BEFORE = re.compile(
+    r"(?i)\b(?:average|avg|customers?[ \t]+rating|durchschnitt\w*|moyenne|media|promedio|gemiddeld\w*|"
+    r"genomsnitt\w*|[śs]rednia|valoraci[óo]n[ \t]+media|note[ \t]+moyenne)\b[^\n]{0,25}$"
+)
+_AVERAGE_AFTER = re.compile(
+    r"(?i)[^\n]{0,30}?\(?[ \t]*\d[\d.,  ]*[ \t]+(?:global[ \t]+|customer[ \t]+)?(?:ratings?|reviews?|votes?|"
+    r"Bewertungen|Rezensionen|avis|notes|opiniones|opinii|ocen|valoraciones|rese[ñn]as|recensioni|valutazioni|"
+    r"recensioner|betyg|omdömen|beoordelingen|recensies|stemmen)\b"
+)
+
+
+def _ratings_in(text: str) -> list[Rating]:
+    found: dict[int, Rating] = {}
+
+    def add(score: float, scale: float | None, start: int, end: int) -> None:
+        line_start = text.rfind("\n", 0, start) + 1
+        average = bool(_AVERAGE_BEFORE.search(text[line_start:start]) or _AVERAGE_AFTER.match(text, end))
+        inside = any(item.start <= start < item.end for item in found.values())  # the "5 stars" of "4 out of 5 stars"
+        if not inside and (scale is None or score <= scale):
+            found.setdefault(start, Rating(score, scale, average, start, end))
+
+    for match in _STAR_GLYPHS.finditer(text):
+        if match["after"]:
+            add(float(match["after"].replace(",", ".")), None, match.start(), match.end())
+        else:
+            stars = len(match["filled"].replace("\ufe0f", ""))
+            if match["empty"] or match["half"] or stars > 1:
+                filled, empty = stars + (0.5 if match["half"] else 0), len(match["empty"])
+                add(filled, float(stars + bool(match["half"]) + empty) if empty else None, *match.span())
+    for match in _SCORE_STAR.finditer(text):
+        add(float(match["score"].replace(",", ".")), None, *match.span())
+    for match in _OUT_OF.finditer(text):
+        add(float(match["score"].replace(",", ".")), float(match["scale"]), *match.span())
+    for match in _STARS_WRITTEN.finditer(text):
+        score = float(match["score"].replace(",", ".")) if match["score"] else _COUNTED.index(match["word"].lower()) + 1
+        add(score, None, *match.span())
+    return sorted(found.values(), key=lambda item: item.start)
 
 
 def units_written(text: str) -> list[Found]:
@@ -358,6 +469,63 @@ _YEARLESS = [
     # An airline's "02MAR" (its year on the ticket's other dates: "Date of Issue: 15JAN2025").
     re.compile(r"\b(?P<day>\d{2})(?P<month>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b"),
 ]
+# Weekdays written out in the languages above and Polish and Swedish, and English's short forms, Monday first: what
+# anchors a day written without its month or year ("jueves 24", "this Friday, the ninth").
+_FULL_WEEKDAYS = [
+    "monday mon montag lundi lunes lunedì lunedi maandag poniedziałek poniedzialek måndag segunda-feira",
+    "tuesday tue tues dienstag mardi martes martedì martedi dinsdag wtorek tisdag terça-feira terca-feira",
+    "wednesday wed weds mittwoch mercredi miércoles miercoles mercoledì mercoledi woensdag środa środę sroda onsdag "
+    "quarta-feira",
+    "thursday thu thur thurs donnerstag jeudi jueves giovedì giovedi donderdag czwartek torsdag quinta-feira",
+    "friday fri freitag vendredi viernes venerdì venerdi vrijdag piątek piatek fredag sexta-feira",
+    "saturday sat samstag samedi sábado sabado sabato zaterdag sobota sobotę sobote lördag lordag",
+    "sunday sun sonntag dimanche domingo domenica zondag niedziela niedzielę niedziele söndag sondag",
+]
+_ENGLISH_WEEKDAYS = frozenset(
+    "monday mon tuesday tue tues wednesday wed weds thursday thu thur thurs friday fri saturday sat sunday sun".split()
+)
+WEEKDAY_NUMBERS = {name: index for index, names in enumerate(_FULL_WEEKDAYS) for name in names.split()}
+_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(map(re.escape, WEEKDAY_NUMBERS), key=len, reverse=True)) + r")\.?"
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+    "twenty-fourth twenty-fifth twenty-sixth twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first"
+).split()
+_ORDINAL_DAYS = {word: index for index, word in enumerate(_ORDINAL_WORDS, start=1)}
+_ORDINAL_DAY_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
+# A weekday and a day of the month alone: "Friday the 9th", "this Friday, the ninth", "jueves 24", "sabato 31",
+# "Saturday the 6th" - not a weekday's time ("Friday 7pm", "Fri 19:30", "Freitag 19 Uhr"), nor a count ("Friday 12
+# guests") nor a day with its month (read as such above).
+_WEEKDAY_DAY = re.compile(
+    rf"\b{_WEEKDAY},?[ \t]+(?:(?:the|den|le|el|il|de)[ \t]+)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er|e|:e)?|(?P<word>{_ORDINAL_DAY_WORD}))"
+    r"(?![\w:./-]|[ \t]*(?:[ap]\.?[ \t]?m\b|h\b|uhr\b|uur\b|o'clock\b|\d|(?:of[ \t]+|de[ \t]+|del[ \t]+)?"
+    rf"{_MONTH_WORD}(?![^\W\d_])))",
+    re.IGNORECASE,
+)
+# A weekday and a day and month in digits without their year: "Freitag, 14.03.", "jueves 24/09", "Sat 21/11".
+# ... and the short forms other languages write before a date in digits ("Fr., 14.03.", "ven. 14/03", "sáb
+# 15/03", "śr. 12.03"), each the weekdays it may be (Spanish "do" is Sunday, German "Do" Thursday).
+_SHORT_WEEKDAYS: dict[str, set[int]] = {}
+for _index, _names in enumerate(
+    (
+        "mo lu lun ma maa pon mån man",
+        "di tu ma mar mart di din wt tis",
+        "mi mer mié mie mier woe wo śr sr ons",
+        "do jeu je ju jue gio gi don czw tor",
+        "fr ven vi vie ve vr pt piątek fre",
+        "sa sam sá sáb sab za zat sob lör lor",
+        "so dim do dom zo zon ndz nd sön son",
+    )
+):
+    for _name in _names.split():
+        _SHORT_WEEKDAYS.setdefault(_name, set()).add(_index)
+_SHORT_WEEKDAY = "(?P<short>" + "|".join(sorted(map(re.escape, _SHORT_WEEKDAYS), key=len, reverse=True)) + r")\.?"
+_WEEKDAY_NUMERIC = re.compile(
+    rf"\b(?:{_WEEKDAY}|{_SHORT_WEEKDAY}),?[ \t]+(?:(?:the|den|le|el|il|de)[ \t]+)?"
+    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})\.?(?![\d./:])",
+    re.IGNORECASE,
+)
 # Airline and military style: "18MAR24", "02MAR2024" (a two-digit year is this century's).
 _COMPACT_DATE = re.compile(
     r"\b(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<year>\d{4}|\d{2})\b",
@@ -408,7 +576,7 @@ _TIMES = [
     re.compile(r"\b(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\b\.?", re.IGNORECASE),
     re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:h](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?\b"),
     re.compile(r"\b(?P<noon>noon|midday|midnight)\b", re.IGNORECASE),
-    re.compile(r"\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?=[ \t]*Uhr\b)"),  # "9.20 Uhr"
+    re.compile(r"\b(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?=[ \t]*(?:Uhr|uur)\b)"),  # "9.20 Uhr", "18.45 uur"
 ]
 # The start of a range of times written in the end's style: "9-10:30", "2-3pm", "9.00 - 9.20 Uhr".
 _RANGE_START = re.compile(
@@ -416,6 +584,15 @@ _RANGE_START = re.compile(
     r"|(?P<end>\d{1,2})(?:[:.][0-5]\d)?[ \t]*(?P<half>[ap])\.?[ \t]?m\b|\d{1,2}\.[0-5]\d[ \t]*Uhr\b))",
     re.IGNORECASE,
 )
+# A time in words with its half of the day: "seven thirty p.m.", "eleven am", "quarter to eight pm".
+_WORD_TIME = re.compile(
+    r"\b(?:(?P<part>half[ \t]+past|quarter[ \t]+(?:past|to))[ \t]+)?"
+    rf"(?P<word>{'|'.join(_CLOCK_WORDS)})(?:[ \t-]+(?P<minutes>fifteen|thirty|forty[ -]five|o'clock))?"
+    r"[ \t]*(?P<half>[ap])\.?[ \t]?m\b\.?",
+    re.IGNORECASE,
+)
+# Words saying how long, before a number: "Fahrzeit ca.", "Reistijd:", "Flugdauer", "durée".
+_HOW_LONG = re.compile(r"(?i)(?:dauer|duur|zeit|tijd|durée|duree|duración|duracion|durata|duration)\b[^\n\d]{0,12}$")
 _HALF = re.compile(r"[ap]\.?\s?m\b", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"\s*(?:[-–—]|to|until|till|bis)\s*", re.IGNORECASE)
 # Time zones written by their abbreviation, and their offsets from UTC in minutes (North America's "CST" and
@@ -622,21 +799,89 @@ class TextFacts:
         ]
 
     @cached_property
+    def message_dates(self) -> list[tuple[int, int]]:
+        """The lines that date the message itself: a mail's header ("Sent: Monday, 10 March 2025", "Gesendet:",
+        "Data:"), a quoted reply's ("On 16 Nov 2025, at 12:31, Anna wrote:", "Il giorno 18 ott 2026 ... ha
+        scritto:"), a chat's time stamps ("[03/04/2026, 14:12] Jamie: ...")."""
+        spans = [match.span() for match in _REPLY_OPENING.finditer(self.text)]
+        block: list[tuple[str, int, int]] = []  # a run of header lines: (label, start, end)
+        position = 0
+        for line in [*self.text.split("\n"), ""]:
+            header = _HEADER_LINE.match(line)
+            if header:
+                block.append((header["label"].casefold(), position, position + len(line)))
+            else:
+                # A mail's header: two lines or more, one of them its subject or an address ("From: Anna
+                # <anna@example.org>") - not a form's "Date: / From: 10:00 / To: 16:00".
+                lines = self.text[block[0][1] : block[-1][2]] if block else ""
+                subject = any(label in _SUBJECT_LABELS for label, _, _ in block)
+                if len(block) >= 2 and (subject or "@" in lines):
+                    spans += [(low, high) for label, low, high in block if label in _DATING_LABELS]
+                block = []
+            position += len(line) + 1
+        return sorted(spans)
+
+    @cached_property
+    def ratings(self) -> list[Rating]:
+        """The scores the text gives: "4/5", "3,5 von 5", "8/10", "4 stars", "four stars", "★★★★☆", "★ 4.1"."""
+        return _ratings_in(self.text)
+
+    @cached_property
     def yearless_dates(self) -> list[Found]:
-        """Days of a month written without a year ("Wednesday 17 September", "SAT 22 NOV"), as YYYY-MM-DD in the
-        one year of every date the text writes with one; none where those dates span years or there are none."""
-        years = {found.value[:4] for found in self.dates}
-        if len(years) != 1:
-            return []
-        year = int(years.pop())
+        """Days written without a year, dated by the dates the text writes with one: a day of a named month
+        ("Wednesday 17 September", "SAT 22 NOV") in their one year (in the year its weekday names where they span
+        years); a weekday's day, its month in digits ("Freitag, 14.03.", "jueves 24/09") or not written ("jueves
+        24", "this Friday, the ninth"), on the date that falls on that weekday near a dated one. None without a
+        dated one."""
+        dated = sorted({date.fromisoformat(found.value) for found in self.dates})
+        years = sorted({day.year for day in dated})
         found: dict[tuple[str, int], Found] = {}
+        if not dated:
+            return []
         for pattern in _YEARLESS:
             for match in pattern.finditer(self.text):
                 # (English months in capitals: "may 5" is no date; "7 de marzo" is.)
-                if (match["month"][0].isupper() or match["month"].lower() not in _ENGLISH_MONTHS) and not _inside_date(
-                    self, match.start()
-                ):
-                    _add_date(found, year, _month_number(match["month"]), int(match["day"]), *match.span())
+                month = _month_number(match["month"])
+                if month is None or _inside_date(self, match.start()):
+                    continue
+                if match["month"][0].islower() and match["month"].lower() in _ENGLISH_MONTHS:
+                    continue
+                weekday = _weekday_before(self.text, match.start())
+                fitting = [
+                    year
+                    for year in years
+                    if weekday is None
+                    or (
+                        _a_day(year, month, int(match["day"]))
+                        and date(year, month, int(match["day"])).weekday() == weekday
+                    )
+                ]
+                if len(years) == 1 or len(fitting) == 1:
+                    _add_date(found, (fitting or years)[0], month, int(match["day"]), *match.span())
+        for match in _WEEKDAY_NUMERIC.finditer(self.text):
+            if (match["weekday"] and not _a_weekday(match["weekday"])) or _inside_date(self, match.start()):
+                continue
+            named = {WEEKDAY_NUMBERS[match["weekday"].lower()]} if match["weekday"] else set()
+            weekdays = named or _SHORT_WEEKDAYS[match["short"].lower()]
+            first, second = int(match["a"]), int(match["b"])
+            for year in {*years, years[-1] + 1}:
+                for month, day in {(second, first), (first, second)}:
+                    if _a_day(year, month, day) and date(year, month, day).weekday() in weekdays:
+                        if any(-62 <= (date(year, month, day) - near).days <= 366 for near in dated):
+                            _add_date(found, year, month, day, *match.span())
+        for match in _WEEKDAY_DAY.finditer(self.text):
+            if not _a_weekday(match["weekday"]):
+                continue
+            weekday = WEEKDAY_NUMBERS[match["weekday"].lower()]
+            day = int(match["day"]) if match["day"] else _ORDINAL_DAYS[match["word"].lower()]
+            for near in dated:
+                # The first such day from the dated one's week on ("vendredi 7" after 20 February: 7 March).
+                for ahead in (0, 1, 2):
+                    year, month = near.year + (near.month + ahead - 1) // 12, (near.month + ahead - 1) % 12 + 1
+                    if _a_day(year, month, day) and date(year, month, day).weekday() == weekday:
+                        if -6 <= (date(year, month, day) - near).days <= 62:
+                            _add_date(found, year, month, day, *match.span())
+                            break
         return sorted(found.values(), key=lambda item: item.start)
 
     @cached_property
@@ -709,6 +954,8 @@ class TextFacts:
             for match in pattern.finditer(self.text):
                 if match.start() in found or _inside_date(self, match.start()) or _is_offset(self.text, match.start()):
                     continue
+                if _HOW_LONG.search(self.text, max(0, match.start() - 25), match.start()):
+                    continue  # "Reistijd: 1.45 uur", "Fahrzeit 2.30 Uhr": how long, not when
                 parsed = _time_of(match)
                 if parsed is not None:
                     found[match.start()] = Found(parsed.isoformat(), match.start(), match.end())
@@ -738,6 +985,17 @@ class TextFacts:
             if 0 < hour <= 23:
                 found[match.start("time")] = Found(time(hour % 24, minute).isoformat(), *match.span("time"))
                 self._weak_times.add(match.start("time"))
+        for match in _WORD_TIME.finditer(self.text):
+            hour = _CLOCK_WORDS.index(match["word"].casefold()) % 12 + 1
+            minute = {"fifteen": 15, "thirty": 30}.get(
+                (match["minutes"] or "").casefold(), 45 if match["minutes"] else 0
+            )
+            minute = 0 if (match["minutes"] or "").casefold() == "o'clock" else minute
+            if match["part"]:  # "half past seven pm", "quarter to eight pm" (19:45)
+                minute = _CLOCK_PARTS[" ".join(match["part"].split()).casefold()]
+                hour, minute = ((hour - 2) % 12 + 1, 45) if minute < 0 else (hour, minute)
+            hour = hour % 12 + (12 if match["half"].casefold() == "p" else 0)
+            found.setdefault(match.start(), Found(time(hour, minute).isoformat(), match.start(), match.end()))
         for match in _RANGE_START.finditer(self.text):
             if match.start() in found or _inside_date(self, match.start()) or not self._free_of_numbers(match.start()):
                 continue
@@ -841,6 +1099,17 @@ def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
         offset = f"{'-' if sign in ('-', '−') else '+'}{int(hours):02d}:{minutes or '00'}"
         offset = "Z" if offset in ("+00:00", "-00:00") and match["name"] else offset
     return [Found(f"{value}{offset}", start, match.end())]
+
+
+def _a_weekday(word: str) -> bool:
+    """Whether a weekday's word is one: English's in capitals ("sat 2 hours" is no Saturday)."""
+    return word[0].isupper() or word.lower() not in _ENGLISH_WEEKDAYS
+
+
+def _weekday_before(text: str, start: int) -> int | None:
+    """The weekday named just before ``start`` ("Sat 4th April", "jeudi, 12 juin"), Monday 0."""
+    said = re.search(rf"(?i)\b{_WEEKDAY},?[ \t]+(?:(?:the|den|le|el|il)[ \t]+)?$", text[max(0, start - 25) : start])
+    return WEEKDAY_NUMBERS[said["weekday"].lower()] if said and _a_weekday(said["weekday"]) else None
 
 
 def _month_number(name: str) -> int | None:

@@ -7,6 +7,7 @@ before the street are whom it is addressed to, and those after the city its regi
 fields are named for these parts (``street``, ``city``, ``postal_code``, ``state``, ``country``, ``recipient``...)
 takes them as read, without a call."""
 
+import itertools
 import re
 from typing import Any
 
@@ -95,9 +96,11 @@ def roles(properties: dict[str, Any], *, top: bool = False) -> dict[str, str]:
 
 def parse(line: str) -> dict[str, str]:
     """The parts of one address line by their shape: part -> value as written. Empty unless the line holds a
-    street or a postal code and a city."""
+    street or a postal code and a city. An address written over lines is read line by line first (``_block``)."""
     if len(line) > 400:
         return {}  # no address line is that long
+    if "\n" in line.strip() and (block := _block([part.strip(" >") for part in line.strip().split("\n")])):
+        return block
     # Without a remark in brackets ("The Netherlands (loading dock B)"), a sentence's full stop after a number
     # ("TX 78681.") or a quoted mail's ">" - or the address is the remark ("the Loft (Stralauer Allee 2, 10245
     # Berlin)").
@@ -177,6 +180,107 @@ def _parts(line: str) -> dict[str, str]:
     if after:
         found["country"] = after[-1]
     return {role: value.strip() for role, value in found.items() if value and value.strip()}
+
+
+# A line of a postal code and its town: "04177 Leipzig", "31-147 Kraków", "Asheville, NC 28801", "LONDON SE15";
+# or a postal code alone ("SA19 6AB", under its town).
+_US_CITY_LINE = re.compile(rf"({_WORDS}),?\s+([A-Z]{{2}})\s+({_POSTAL})")
+
+
+def _postal_line(line: str) -> dict[str, str] | None:
+    if not any(character.isdigit() for character in line):
+        return None
+    if match := _US_CITY_LINE.fullmatch(line):
+        return _named(city=match.group(1).rstrip(","), region=match.group(2), postal_code=match.group(3))
+    if (match := _POSTAL_CITY.fullmatch(line)) and not _house_number(line):
+        return _named(postal_code=match.group(1), city=match.group(2), region=match.group(3))
+    if match := _CITY_POSTAL.fullmatch(line):
+        return _named(city=match.group(1).rstrip(","), region=match.group(2), postal_code=match.group(3))
+    if re.fullmatch(_POSTAL, line) and len(line) >= 5:
+        return {"postal_code": line}
+    return None
+
+
+# A line a number labels, not a street: "Order 4471", "Tel 0161 496 0732".
+_NUMBERED_LINE = re.compile(
+    r"(?i)^(?:order|invoice|ref|reference|tel|phone|fax|mobile|tracking|parcel|item|qty|page|total|account|customer|"
+    r"case|ticket|no|nr)\b"
+)
+
+
+def _street_line(line: str) -> bool:
+    """Whether a line of an address written over lines is its street: a house number, or a word for a street -
+    not a sentence ("Your 2 parcels are on the way"), a time's ("Table for 4 at 19:30") or a numbered thing's."""
+    small = [word for word in re.findall(r"[^\W\d_][\w'’]*", line) if word.islower()]
+    sentence = len([word for word in small if not _STREET_WORD.fullmatch(word) and word not in _JOINING]) > 2
+    return bool(
+        len(line) <= 80
+        and (re.search(r"\d", line) or _STREET_WORD.search(line))
+        and not _postal_line(line)
+        and not _NUMBERED_LINE.match(line)
+        and not sentence
+        and not re.search(r"\d[:.]\d\d\b(?![.,]\d)|[!?]", line)
+    )
+
+
+# A greeting or a closing line: nobody's address.
+_GREETING = re.compile(
+    r"(?i)^(?:dear|hi|hello|hey|hallo|liebe|lieber|sehr|bonjour|cher|chère|hola|estimad[oa]|ciao|gentile|beste|"
+    r"hej|dzień|thanks|thank|regards|best)\b"
+)
+
+
+def _words_line(line: str) -> bool:
+    """Whether a line of an address written over lines is words alone: a town, a county ("woj. małopolskie"), a
+    country - not a sentence."""
+    return 0 < len(line) <= 40 and line[:1].isalpha() and not re.search(r"\d|[!?:;]|\.$", line)
+
+
+def _block(lines: list[str]) -> dict[str, str]:
+    """An address written a part per line, whole lines as written: whom it is for, the street (commas and all:
+    "Lindenstraße 44, 2. OG links", "Ty Gwyn, 3 Heol y Felin"), the town with its postal code ("04177 Leipzig",
+    "Asheville, NC 28801") or on lines of their own over it ("Llandeilo / Carmarthenshire / SA19 6AB"), then the
+    region and the country. Empty where the lines are not so."""
+    lines = [line for line in lines if line]
+    if not 2 <= len(lines) <= 8:
+        return {}
+    postal = next((index for index, line in enumerate(lines) if _postal_line(line)), None)
+    if postal is None or postal == 0:
+        return {}
+    found = dict(_postal_line(lines[postal]) or {})
+    above = lines[:postal]
+    if "city" not in found:
+        # Over the postal code alone: the street, the town and perhaps its county ("Llandeilo / Carmarthenshire").
+        words = list(itertools.takewhile(_words_line, reversed(above)))
+        if not words or len(words) > 2:
+            return {}
+        found["city"] = words[-1]
+        if len(words) == 2:
+            found["region"] = words[0]
+        above = above[: len(above) - len(words)]
+    if not above or not _street_line(above[-1]):
+        return {}
+    if len(above) >= 2 and _UNIT.fullmatch(above[-1]) and _street_line(above[-2]):
+        above = [*above[:-2], f"{above[-2]}, {above[-1]}"]  # "123 Main St" over "Apt 4B"
+    found["street"] = above[-1]
+    if len(above) >= 2 and _STREET.fullmatch(above[-1]) is None and _street_line(above[-2]):
+        return {}  # two street-like lines: read as parts instead
+    recipient = above[-2] if len(above) >= 2 else ""
+    if (
+        recipient
+        and not re.search(r"\d|[.!?:,]$", recipient)
+        and len(recipient) <= 60
+        and not _GREETING.match(recipient)
+    ):
+        found["recipient"] = recipient  # the line over the street (not "Order A-1 is on its way to" over that)
+    below = lines[postal + 1 :]
+    if len(below) > 2 or not all(_words_line(line) for line in below):
+        below = below[:0] if below and not _words_line(below[0]) else below[:1]
+    if len(below) == 2 and "region" not in found:
+        found["region"] = below[0]
+    if below:
+        found["country"] = below[-1]
+    return {role: value.strip() for role, value in found.items() if value.strip()}
 
 
 def _street_after(part: str) -> str:

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from gateway.extraction.text_facts import TextFacts, counted_noun, integer_spans, numbered_noun
+from gateway.extraction.text_facts import PEOPLE_NOUNS, TextFacts, counted_noun, integer_spans, numbered_noun
 
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
@@ -86,6 +86,60 @@ _WORD_AFTER = re.compile(r"[- \t]([^\W\d_]{3,})")
 _LABEL_BEFORE = re.compile(r"([^\W\d_]{3,})[ \t]*[:=][ \t]*$")
 
 
+_PEOPLE_STEMS = frozenset(word[:4] for word in PEOPLE_NOUNS)
+# A number that bounds a count rather than gives it: "more than 6", "ab 10", "vanaf 10", "à partir de 8".
+_BOUND_BEFORE = re.compile(
+    r"(?i)\b(?:more[ \t]+than|over|above|at[ \t]+least|up[ \t]+to|max(?:imum)?|min(?:imum)?|from|ab|vanaf|"
+    r"mehr[ \t]+als|plus[ \t]+de|à[ \t]+partir[ \t]+de|más[ \t]+de|a[ \t]+partir[ \t]+de|oltre|più[ \t]+di|"
+    r"fler[ \t]+än|över|powyżej|gruppen?[ \t]+ab)[ \t]*$"
+)
+# ... or after: "groups of 8 or more", "10+", "ab 10 Personen und mehr".
+_BOUND_AFTER = re.compile(
+    r"(?i)[ \t]*(?:\+|(?:[^\W\d_]+[ \t]+)?(?:or|and|oder|und|ou|et|o|e|of|en|eller|lub)[ \t]+"
+    r"(?:more|over|above|mehr|plus|más|mas|più|piu|meer|fler|więcej))"
+)
+
+
+# Words before a number of people: "table for 4", "party of 8", "we are 6", "somos 7", "wir sind 5".
+_PEOPLE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:table|tisch|mesa|tavolo|tafel|bord|stolik)[ \t]+(?:for|für|fuer|pour|para|per|voor|för|dla)|"
+    r"\b(?:party|group|gruppe|groupe|grupo|gruppo|groep|grupp|grupa)[ \t]+(?:of|von|de|di|van|på|z)|"
+    r"\b(?:we|wir|nous|nosotros|noi|wij|vi|nas)[ \t]+(?:are|sind|sommes|somos|siamo|zijn|är|jest)|"
+    r"\b(?:somos|siamo|sommes|sind)|\bfor[ \t]+(?:a[ \t]+)?(?:party|group)[ \t]+of)[ \t]+$"
+)
+# A field counting a bound: "max_guests", "minimum participants", "capacity".
+_A_BOUND = re.compile(r"(?i)\b(?:max|maximum|min|minimum|capacity|limit|up to|at least|at most)\b|max_|min_")
+
+
+def _counts_people(own: list[str], description: str) -> bool:
+    """Whether a whole-number field counts people: its name says guests, people, passengers ... (``guest_count``,
+    ``attendees``; ``party_size``), or its description's first clause counts them ("The number of guests the table
+    is for"; not "The person's age")."""
+    named = {word.casefold() for word in own}
+    if any(word[:4] in _PEOPLE_STEMS for word in named if len(word) >= 4) or {"party", "size"} <= named:
+        return True
+    clause = re.split(r"[.;(]", description)[0]
+    counted = re.finditer(r"(?i)\b(?:number|count|how[ \t]+many|total)\b(?:[ \t]+of)?(?:[ \t]+[^\W\d_]+){0,2}", clause)
+    return any(
+        word.casefold()[:4] in _PEOPLE_STEMS for match in counted for word in match.group().split() if len(word) >= 4
+    )
+
+
+def _counted_people(text: str, start: int, end: int, *, bound: bool) -> bool:
+    """Whether the number at ``text[start:end]`` counts people ("5 Personen", "Guests: 7", "a table for 4", "we
+    are 6") and, unless ``bound``, bounds nothing ("more than 6 people")."""
+    if not bound and (_BOUND_BEFORE.search(text, max(0, start - 30), start) or _BOUND_AFTER.match(text, end)):
+        return False
+    noun = counted_noun(text, end)
+    if noun is not None and noun[:4] in _PEOPLE_STEMS:
+        return True
+    label = _LABEL_BEFORE.search(text, max(0, start - 30), start)
+    if label is not None and label.group(1).casefold()[:4] in _PEOPLE_STEMS | {"part", "size"}:
+        return True
+    # "a table for 4", "a party of 8", "we are 6", "somos 7": nothing else counted after it
+    return noun is None and bool(_PEOPLE_BEFORE.search(text, max(0, start - 30), start))
+
+
 def uncounted(
     spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
 ) -> list[_Span]:
@@ -96,6 +150,14 @@ def uncounted(
     counting what the field's own name names where there are such. Every number if each counts another thing and
     ``all_if_none``."""
     own = name_words(field)
+    if _counts_people(own, spec.get("description", "")):
+        # party_size, "The number of guests": the numbers the text counts people with ("für 5 Personen",
+        # "Guests: 7", "a table for 4", "we are 6"), not a lower or upper bound ("groups of more than 6 people")
+        # unless the field is one ("max_guests") - where it writes such.
+        bound = bool(_A_BOUND.search(" ".join([*own, spec.get("description", "")])))
+        people = [span for span in spans if _counted_people(text, span[0], span[1], bound=bound)]
+        if people:
+            return people
     if {word.casefold()[:4] for word in own if len(word) >= 3} & _COUNT_STEMS:
         return spans
     stems = {word.casefold()[:4] for word in own}

@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.extraction.text_facts import (
+    MONTH_NAMES,
     NUMBERED_NOUNS,
+    WEEKDAY_NUMBERS,
     Found,
+    Rating,
     TextFacts,
     has_offset,
     marked_as_quantity,
@@ -507,6 +510,18 @@ class _Narrowing:
             # label marks first - not a mileage, a price or "5-year loan"'s 5.
             years = self.not_ruled_out(_labelled(_years(facts), facts.text, label), path)
             return _bounded([found.value for found in years], spec)
+        if spec["type"] in ("integer", "number") and (scale := _rating_scale(path, spec, self.described.get(path, ""))):
+            # "rating" out of 5: the scores the text gives ("★★★★☆", "3,5/5", "8/10" as 4, "four stars"), a
+            # reviewer's before an average of many ("4.3 out of 5 (2,184 ratings)"); where it gives none, its numbers.
+            if scores := _scores(facts.ratings, scale, spec):
+                # ... and a number its own label marks ("My rating: 2", "Score: 7.5"), where one does.
+                numbers = facts.integers if spec["type"] == "integer" else facts.numbers
+                marked = _labelled(numbers, facts.text, label) if label else numbers
+                inside = [(rating.start, rating.end) for rating in facts.ratings]
+                marked = (
+                    [] if marked is numbers else [f for f in marked if not any(a <= f.start < b for a, b in inside)]
+                )
+                return _bounded(list(dict.fromkeys([*scores, *(found.value for found in marked)])), spec)
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             unit = unit_of(path)
@@ -574,6 +589,8 @@ class _Narrowing:
         own_label: list[str] = []
         if fmt in _FORMATS:
             found: list[Found] = getattr(facts, _FORMATS[fmt])
+            if fmt == "date" and facts.yearless_dates:  # "Sat 4th April", "jueves 24": dated by the text's dates
+                found = sorted([*found, *facts.yearless_dates], key=lambda item: item.start)
             if fmt == "date-time":  # a date-time without its offset is not one (RFC 3339), and fails validation
                 found = [item for item in found if has_offset(item.value)]
             by_name = _labelled(found, facts.text, label)
@@ -582,6 +599,12 @@ class _Narrowing:
                 # 8 March", "ETA:", "is due Thu 14/03", "should arrive tomorrow, 13-11-2024", "Zustellung:".
                 by_name = [item for item in found if _arrival_before(facts.text, item.start)] or found
             kept = self.not_ruled_out(by_name, path)
+            said_not = ruled_out(self.described.get(path, ""), path)
+            if fmt in ("date", "date-time") and any(word.startswith(_MESSAGE_WORDS) for word in said_not):
+                # "The date of the booking (not the date the message was sent)": not the dates of a mail's header,
+                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps.
+                sent = facts.message_dates
+                kept = [item for item in kept if not any(low <= item.start < high for low, high in sent)] or kept
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
             thing = {word.casefold()[:4] for word in name_words(self.model_name)}
             if by_name is found and (said := _described_stems(self.described.get(path, "")) - thing):
@@ -710,15 +733,25 @@ class _Narrowing:
                 values = [value for value in values if not _amount_at_an_end(value, facts.text)] or values
             # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
             values = [value for value in values if _balanced(value)] or values
-            if named_as := {"name", "title"} & {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}:
-                # A name or a title, not a date ("23 Oct", "13 and 14 June 2026"); a name not "2025" either (a
-                # title may be "1917").
+            field_words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+            if (
+                field_words
+                and field_words <= {word.casefold() for word in name_words(self.model_name)[:1]}
+                and "pattern" not in spec
+                and not _A_NUMBER_SAID.search(self.described.get(path, ""))
+            ):
+                field_words.add("name")  # a RestaurantReservation's "restaurant": the restaurant's name
+            if named_as := {"name", "title"} & field_words:
+                # A name or a title, not a date ("23 Oct", "13 and 14 June 2026"), nor a month or a weekday alone
+                # ("März"); a name not "2025" or a phone's digits either (a title may be "1917").
                 dates = _written_dates(facts) | {facts.text[found.start : found.end] for found in facts.yearless_dates}
                 dates |= {facts.text[first.start : last.end] for first, last in facts.date_ranges}
                 values = [
                     value
                     for value in values
-                    if (_A_LETTER.search(value) or "name" not in named_as) and value not in dates
+                    if (_A_LETTER.search(value) or "name" not in named_as)
+                    and value not in dates
+                    and value.casefold().rstrip(".") not in _CALENDAR_WORDS
                 ] or values
             if (self.in_array or self.an_item) and _names_a_venue(path):
                 # Where an item takes place (a lesson's, a session's): a value naming a room, a hall, a campus or a
@@ -929,6 +962,44 @@ def _capitalised_name(value: str) -> bool:
     """Whether ``value`` opens with a capital and its last word too (or letters of a script without case)."""
     last = value.split()[-1]
     return value[:1].isalpha() and not value[:1].islower() and last[:1].isalpha() and not last[:1].islower()
+
+
+# A description saying its field holds a number or a code ("The order number"), not a name.
+_A_NUMBER_SAID = re.compile(r"(?i)\b(?:number|no\.|id|identifier|code|reference|ref)\b")
+# A month's or a weekday's name alone, in the languages dates are read in: no name of a thing.
+_CALENDAR_WORDS = MONTH_NAMES | WEEKDAY_NUMBERS.keys()
+# What a description's "not the date the message was sent" rules out (the openings of its words).
+_MESSAGE_WORDS = ("sent", "messag", "writt", "email", "e-mail", "mail", "receiv", "post", "timestamp")
+_RATING_WORDS = frozenset({"rating", "ratings", "stars"})
+_REVIEWED = re.compile(r"(?i)\bstars?\b|\bout of\b|\breview")
+
+
+def _rating_scale(path: str, spec: dict[str, Any], description: str) -> float | None:
+    """The scale of a field holding a reviewer's rating ("rating" with a maximum of 5, 10 or 100, or described in
+    stars or "out of"; a "score" only where its description speaks of stars or a review - not a test's, a game's or
+    a survey's 0-10): its maximum, else 5."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    if not (words & _RATING_WORDS or "score" in words and _REVIEWED.search(description)):
+        return None
+    maximum = spec.get("maximum")
+    if maximum in (5, 10, 100):
+        return float(maximum)
+    return 5.0 if maximum is None and re.search(r"(?i)\bstars?\b|\bout of\b", description) else None
+
+
+def _scores(found: list[Rating], scale: float, spec: dict[str, Any]) -> list[Any]:
+    """The ratings on the field's scale that are a single person's (not an average of many); none where the text
+    gives none."""
+    own = [rating for rating in found if not rating.average]
+    values: list[Any] = []
+    for rating in own:  # (averages alone: the field keeps its numbers)
+        value = round(rating.score * scale / rating.scale, 2) if rating.scale else rating.score
+        if spec.get("type") == "integer":
+            if not float(value).is_integer():
+                continue
+            value = int(value)
+        values.append(value)
+    return list(dict.fromkeys(values))
 
 
 def _names_a_postal_code(path: str) -> bool:
@@ -2186,16 +2257,87 @@ def _answered(description: str, text: str, ignored: set[str]) -> bool | None:
 
 def _spoken_of(path: str, text: str) -> bool:
     """Whether the text names the thing of a yes/no field: a word of its name that is not a participle
-    ("signature_required" - "signature"; "refund_requested" - "refund", not the "request" of any request)."""
+    ("signature_required" - "signature"; "refund_requested" - "refund", not the "request" of any request); in a
+    text in another language, a word of its own root ("Achat vérifié", "Verifizierter Kauf")."""
     words = _thing_words(path)
     lowered = text.casefold()
-    return any(word[: max(4, len(word) - 2)] in lowered for word in words)
+    return any(word[: max(4, len(word) - 2)] in lowered for word in words) or bool(_cognate_mentions(path, text))
+
+
+# A word of a name's, as other languages write it: its root's first five letters ("verified": "Verifizierter",
+# "vérifié", "verificada", "Verifierat"; "recommend": "recommande", "recomendaría", "rekommendera").
+_COGNATE_STEM = 5
+# What says no in each language, before the word ("no verificada", "je ne la recommande", "nicht empfohlen") or
+# after it ("recommande pas", "empfehle ich nicht").
+_NEGATION_WORDS = {
+    "de": "nicht kein keine keinen keiner nie niemals",
+    "nl": "niet geen nooit",
+    "fr": "ne n' pas non jamais",
+    "es": "no nunca",
+    "it": "non mai",
+    "pt": "não nao nunca",
+    "sv": "inte ej aldrig",
+    "pl": "nie",
+}
+_NEGATION_AFTER_WORDS = {"de": "nicht", "nl": "niet", "fr": "pas", "sv": "inte"}
+# A sentence that doubts it: "si je le recommanderais", "ob ich ihn empfehlen würde".
+_DOUBTED = re.compile(r"(?i)\b(?:si|ob|whether|if|se|of|om|czy)\b(?:[ \t]+[\w'’-]+){0,3}[ \t]*$")
+# A noun made of the word ("la recommandation d'une amie", "Empfehlung"): no answer.
+_NOUN_ENDING = re.compile(r"(?i)(?:tion|ción|cion|zione|ung|atie|ação|acao|acja|ering)$")
+
+
+def _badge_part(text: str, start: int, end: int) -> str:
+    """The part of its line ``text[start:end]`` stands in, between marks that part a line's badges ("·", "|", "✓")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    offset, low = start - line_start, 0
+    for piece in re.split(r"([·•|✓✔:])", line):
+        if low <= offset < low + len(piece):
+            return piece
+        low += len(piece)
+    return line
+
+
+def _cognate_mentions(path: str, text: str) -> list[tuple[int, int, bool]]:
+    """Where a text in another language than English writes a word of a yes/no field's name by its root, and
+    whether that place says no; none in an English text. A participle's ("verified", "included") only as a badge or
+    a label - its line's part of four words or fewer ("Achat vérifié ✓", "· Verifizierter Kauf"), not a sentence's
+    ("Frühstück nicht inbegriffen"); no noun made of the word; nothing a sentence doubts."""
+    language = _other_language(text)
+    if language is None:
+        return []
+    words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= _COGNATE_STEM]
+    stems = {_root(word)[:_COGNATE_STEM]: word.endswith(("ed", "ing")) for word in words if word not in _AUXILIARIES}
+    negation = "|".join(re.escape(word) for word in _NEGATION_WORDS.get(language, "").split())
+    before_no = re.compile(rf"(?i)(?<![\w'’])(?:{negation})(?![\w'’])(?:[ \t]+[\w'’-]+){{0,2}}[ \t]*$|n['’]$")
+    after = _NEGATION_AFTER_WORDS.get(language)
+    after_no = re.compile(rf"(?i)[\w'’-]*(?:[ \t]+[\w'’-]+)?[ \t]+{after}\b") if after else None
+    found = []
+    for match in re.finditer(r"[^\W\d_]{5,}", text):
+        stem = _root(match.group())[:_COGNATE_STEM]
+        if stem not in stems or _NOUN_ENDING.search(match.group()):
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _DOUBTED.search(before):
+            continue
+        if stems[stem] and len(_badge_part(text, match.start(), match.end()).split()) > 4:
+            continue
+        negated = bool(before_no.search(before) or (after_no and after_no.match(text, match.end())))
+        found.append((match.start(), match.end(), negated))
+    return found
 
 
 # A word that says no to what follows it in its clause ("would not recommend", "No signature required").
 _NEGATION = re.compile(r"(?i)(?:\b(?:not|no|never|nor|cannot|out[ \t]+of)\b|n['’]t\b)(?:[ \t]+[\w'’-]+)?[ \t]+$")
 # ... or answers no right after it ("Remote: No", "Verified purchase: no", "Issue resolved? No, still broken").
 _ANSWERED_NO = re.compile(r"(?i)[\w'’-]*(?:[ \t]+[\w'’-]+)?[ \t]*[:?=–-][ \t]*(?:no|none|false|n/?a)\b")
+# ... or its question is answered no on the next line or after a word ("Would I recommend it? Honestly, no",
+# "Would you recommend this product to a friend?\n    No").
+_QUESTION_ANSWERED_NO = re.compile(
+    r"(?i)[^?.!\n]{0,80}\?[ \t]*\n?[ \t]*(?:[^\W\d_]+[,:][ \t]*)?(?:no|nope|nein|non|nee|nej|nie)"
+    r"(?=[ \t]*(?:[,.;!)–—-]|\n|$))"
+)
 
 
 _AUXILIARIES = frozenset({"would", "should", "could", "will", "does", "have", "been", "with", "from", "that"})
@@ -2210,8 +2352,10 @@ def _said(path: str, text: str) -> bool | None:
     for stem in stems:
         for match in re.finditer(rf"(?i)(\b(?:un|non-?|in)?){re.escape(stem)}", text):
             before = text[max(0, match.start() - 40) : match.start()]
-            answered = _ANSWERED_NO.match(text, match.end())
+            answered = _ANSWERED_NO.match(text, match.end()) or _QUESTION_ANSWERED_NO.match(text, match.end())
             said.add(not (match.group(1) or _NEGATION.search(before) or answered))
+    for _, end, negated in _cognate_mentions(path, text):
+        said.add(not (negated or _ANSWERED_NO.match(text, end) or _QUESTION_ANSWERED_NO.match(text, end)))
     return said.pop() if len(said) == 1 else None
 
 

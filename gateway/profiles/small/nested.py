@@ -475,9 +475,9 @@ def _address(
     for index, line in enumerate(lines):
         if index in covered:
             continue
-        # "Ship to:", "Delivery address" above an address written over lines
-        if len(line) <= 40 and (line.endswith(":") or re.search(r"(?i)\baddress\b", line)) and ":" not in line[:-1]:
-            block = list(itertools.takewhile(bool, lines[index + 1 : index + 6]))
+        # "Ship to:", "Delivery address", "Lieferadresse", "Ship to" above an address written over lines
+        if len(line) <= 40 and (line.endswith(":") or _ADDRESS_LABEL.search(line)) and ":" not in line[:-1]:
+            block = list(itertools.takewhile(bool, lines[index + 1 : index + 8]))
             label, body = line, "\n".join(block)
             covered.update(range(index + 1, index + 1 + len(block)))
         else:
@@ -499,8 +499,17 @@ def _address(
     holding = [entry for entry in found if home is not None and (home in entry[1] or entry[1] in home)]
     if holding:
         return max(holding, key=lambda entry: len(entry[2]))[2]
-    # Labelled with the field's own words, else "Location:": the one labelled most.
-    scores = [2 * len(_stems(label) & own) + len(_stems(label) & _ADDRESS_STEMS) for label, _, _ in found]
+    # Labelled with the field's own words, else "Location:": the one labelled most. A delivery's address
+    # (``ship_to``, ``delivery_address``) is labelled so in many languages ("Delivering to:", "Lieferadresse",
+    # "Adresse de livraison", "Adres dostawy").
+    delivery = own & _DELIVERY_OWN
+    scores = [
+        2 * len(_stems(label) & own)
+        + 2 * bool(delivery and _DELIVERY_LABEL.search(label))
+        - 2 * bool(delivery and _SENDER_LABEL.search(label))
+        + len(_stems(label) & _ADDRESS_STEMS)
+        for label, _, _ in found
+    ]
     if scores and max(scores) > 0 and scores.count(max(scores)) == 1:
         return found[scores.index(max(scores))][2]
     # An address in a letter's signature is its writer's ("Head office: ..."), where the letter gives another.
@@ -510,6 +519,21 @@ def _address(
     return found[0][2] if read and (len(found) == 1 or first and found) else None
 
 
+# A line naming the address under it: "Delivery address", "Lieferadresse", "Dirección de entrega", "Ship to".
+_ADDRESS_LABEL = re.compile(
+    r"(?i)(?:address|adresse|adres|adress|anschrift)\b|\b(?:dirección|direccion|indirizzo|endereço|endereco|"
+    r"osoite)\b|^[ \t]*(?:ship(?:ping)?|deliver(?:ing|y)?|send(?:ing)?)[ \t]+to\b"
+)
+_DELIVERY_OWN = frozenset({"ship", "deli"})  # ship_to, shipping_address, delivery_address
+_DELIVERY_LABEL = re.compile(
+    r"(?i)\b(?:ship(?:ping)?[ \t]+to|ship[ \t]*-?[ \t]*to|deliver|liefer|zustell|livraison|livr[ée]|entrega|"
+    r"consegna|bezorg|aflever|leverans|dostaw|destinat|empfänger|recipient)"
+)
+# ... and the sender's: "Ship from", "Expéditeur", "Absender", "Return address".
+_SENDER_LABEL = re.compile(
+    r"(?i)\b(?:ship(?:ped)?[ \t]+from|from|sender|shipper|return|expéditeur|expediteur|absender|remitente|mittente|"
+    r"afzender|avsändare|nadawca|retour|rücksend)"
+)
 _ADDRESS_STEMS = frozenset({"loca"})  # "Location:"; "address" alone labels anyone's ("Organisation address:")
 
 

@@ -1,0 +1,182 @@
+"""What the small profile offers a booking's, a review's and a delivery's fields: days written without their year,
+the dates that only date a message, scores out of a scale, yes/no in another language, counts of people, times in
+words, and an address written over lines."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.extraction.text_facts import TextFacts, marked_as_quantity
+from gateway.profiles.small import addresses
+from gateway.profiles.small.grounding import Grounding, narrow_tool
+from gateway.schemas.compiler import CompiledSchema, compile_schema
+
+BOOKING = """
+title: Booking
+type: object
+properties:
+  restaurant: {type: string}
+  party_size: {type: integer, minimum: 1, description: The number of guests the table is for.}
+  date: {type: string, format: date, description: "The date of the booking (not the date the message was sent)."}
+  time: {type: string, format: time}
+required: [party_size, date]
+"""
+
+REVIEW = """
+title: Review
+type: object
+properties:
+  product_name: {type: string}
+  rating: {type: number, minimum: 0, maximum: 5, description: The rating out of 5 as a number.}
+  review_date: {type: string, format: date, description: The date the review was written or posted.}
+  verified_purchase: {type: boolean, description: true if the review is marked as a verified purchase.}
+  would_recommend: {type: boolean, description: true if the reviewer says they would recommend the product.}
+required: [product_name, rating]
+"""
+
+
+def _compiled(folder: Path, name: str, source: str) -> CompiledSchema:
+    (folder / f"{name}.yaml").write_text(source)
+    return compile_schema(folder / f"{name}.yaml", folder / "cache")
+
+
+@pytest.fixture(scope="module")
+def booking(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return _compiled(tmp_path_factory.mktemp("booking"), "booking", BOOKING)
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return _compiled(tmp_path_factory.mktemp("review"), "review", REVIEW)
+
+
+def offered(schema: CompiledSchema, text: str) -> dict[str, Any]:
+    """Each field's offered values (its spec where it is left free); a field left out is missing."""
+    tool = {"type": "function", "function": {"name": schema.model.__name__, "parameters": schema.model_schema}}
+    properties = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]["properties"]
+    return {
+        name: [value for value in branch["enum"] if value is not None]
+        if (branch := next((b for b in spec.get("anyOf", [spec]) if "enum" in b), None))
+        else spec
+        for name, spec in properties.items()
+    }
+
+
+def _yearless(text: str) -> list[tuple[str, str]]:
+    facts = TextFacts(text)
+    return [(found.value, text[found.start : found.end]) for found in facts.yearless_dates]
+
+
+def test_a_day_written_without_its_year_takes_the_year_and_weekday_the_text_gives() -> None:
+    assert _yearless("[03/04/2026, 14:12] Jamie: booked Sat 4th April 7:30pm") == [("2026-04-04", "4th April")]
+    assert _yearless("Gesendet: Montag, 10. März 2025\nam Freitag, 14.03., um 19:30 Uhr") == [
+        ("2025-03-14", "Freitag, 14.03.")
+    ]
+    # A weekday and a day alone: the date near a dated one that falls on that weekday.
+    assert _yearless("received Wed, Oct 7, 2026\nthis Friday, the ninth, at 7pm") == [
+        ("2026-10-09", "Friday, the ninth")
+    ]
+    assert _yearless("mar., 15 sept. 2026\npara el jueves 24, somos 7") == [("2026-09-24", "jueves 24")]
+    # Not a weekday's time, a count, a verb, nor anything without a dated day to count from.
+    assert _yearless("Dated 1 May 2025. I sat 2 hours. Friday 7pm, Fri 19:30, Friday 12 guests") == []
+    assert _yearless("See you Friday the 9th") == []
+
+
+def test_a_booking_date_is_offered_its_days_and_not_the_dates_of_the_mail_around_it(booking: CompiledSchema) -> None:
+    text = (
+        "From: Gasthaus Zum Anker <info@anker.example>\nSent: Monday, 10 March 2025 09:05\nTo: Henrike Albers\n"
+        "Subject: Tischreservierung\n\nGerne bestätigen wir einen Tisch für 5 Personen am Freitag, 14.03., um 19:30"
+        " Uhr.\n\n> On 8 March 2025, at 22:31, Henrike Albers wrote:\n> einen Tisch für fünf Personen, bitte."
+    )
+    fields = offered(booking, text)
+    assert fields["date"] == ["2025-03-14"]
+    assert fields["party_size"] == [5]  # "5 Personen", not the "22" or "31" of the header's times
+    # A form's "Date:" line is no mail's header: it stays the booking's.
+    assert offered(booking, "Your table is confirmed.\n  Date:  Saturday 6 December 2025\n  Guests: 6")["date"] == [
+        "2025-12-06"
+    ]
+
+
+def test_a_people_count_is_the_number_that_counts_people_not_a_bound(booking: CompiledSchema) -> None:
+    text = "Per gruppi di più di 6 persone chiediamo una caparra di 35 €. Prenotato: sabato 3 maggio 2025, 4 persone."
+    assert offered(booking, text)["party_size"] == [4]
+    # Where nothing counts people, the numbers stay.
+    assert 4 in offered(booking, "Table for 4 on 3 May 2025 at 8pm please")["party_size"]
+
+
+def test_a_time_in_words_with_its_half_of_the_day_is_a_time() -> None:
+    text = "at seven thirty p.m., or eleven am, or six forty-five pm; om 18.45 uur"
+    assert [found.value for found in TextFacts(text).times] == ["19:30:00", "11:00:00", "18:45:00", "18:45:00"]
+
+
+def test_a_rating_is_the_reviewers_score_on_the_fields_scale(review: CompiledSchema) -> None:
+    page = (
+        "Brewmaster Duo Filter Coffee Machine\n4.3 out of 5 stars · 2,184 global ratings\n\nHannah R.\n"
+        "★★★★☆ Great coffee, noisy grinder\nReviewed on 3 March 2026"
+    )
+    assert offered(review, page)["rating"] == [4]  # not the average of many
+    assert offered(review, "Note : 3,5/5 - une belle cafetière")["rating"] == [3.5]
+    assert offered(review, "Kestrel KA-5 speakers after 2 months - 8/10")["rating"] == [4]
+    assert offered(review, "Three stars from me, it's fine.")["rating"] == [3]
+    assert offered(review, "App Store review · 4 ★ · by LenaK")["rating"] == [4]
+
+
+def test_a_yes_no_in_another_language_is_read_by_its_words_root(review: CompiledSchema) -> None:
+    french = "Achat vérifié ✓\nNote : 3/5\nLe café est correct, mais je ne la recommande pas à mes amis."
+    fields = offered(review, french)
+    assert fields["verified_purchase"] == [True]
+    assert fields["would_recommend"] == [False]
+    spanish = "⚠ Compra no verificada: la freidora me la regalaron. Valoración: 3 de 5. Es muy rápida y la cocina es"
+    assert offered(review, spanish)["verified_purchase"] == [False]
+    # An English text keeps English's words: "verified" is a participle there, not the thing named.
+    assert "verified_purchase" not in offered(review, "Verified by our team. Rating 4/5. Great kettle.")
+
+
+def test_a_question_answered_no_says_no(review: CompiledSchema) -> None:
+    text = "Updated rating: 3.5/5. Would I recommend it? Honestly, no - get something else."
+    assert offered(review, text)["would_recommend"] == [False]
+    survey = "Q2. Would you recommend this product to a friend or colleague?\n    No\nQ1. Rating: 2/5"
+    assert offered(review, survey)["would_recommend"] == [False]
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (
+            "Anja Schröder\nLindenstraße 44, 2. OG links\n04177 Leipzig\nDeutschland",
+            {"recipient": "Anja Schröder", "street": "Lindenstraße 44, 2. OG links", "city": "Leipzig"}
+            | {"postal_code": "04177", "country": "Deutschland"},
+        ),
+        (
+            "Ffion Pritchard\nTy Gwyn, 3 Heol y Felin\nLlandeilo\nCarmarthenshire\nSA19 6AB\nUnited Kingdom",
+            {"recipient": "Ffion Pritchard", "street": "Ty Gwyn, 3 Heol y Felin", "city": "Llandeilo"}
+            | {"region": "Carmarthenshire", "postal_code": "SA19 6AB", "country": "United Kingdom"},
+        ),
+        (
+            "Morgan Ellis\n77 Birch Lane, Unit 2\nAsheville, NC 28801",
+            {"recipient": "Morgan Ellis", "street": "77 Birch Lane, Unit 2", "city": "Asheville", "region": "NC"}
+            | {"postal_code": "28801"},
+        ),
+        (
+            "Katarzyna Nowicka\nul. Długa 47 m. 12\n31-147 Kraków\nwoj. małopolskie\nPolska",
+            {"recipient": "Katarzyna Nowicka", "street": "ul. Długa 47 m. 12", "city": "Kraków"}
+            | {"postal_code": "31-147", "region": "woj. małopolskie", "country": "Polska"},
+        ),
+    ],
+)
+def test_an_address_written_over_lines_is_read_a_line_per_part(block: str, expected: dict[str, str]) -> None:
+    assert addresses.parse(block) == expected
+
+
+def test_lines_without_a_street_over_a_postal_line_are_no_address() -> None:
+    assert addresses._block(["Order 4471", "04177 Leipzig"]) == {}
+    assert addresses._block(["Anja Schröder", "Shipped today", "04177 Leipzig"]) == {}
+    assert addresses.parse("Thanks for your order!\nSee you soon") == {}
+
+
+def test_two_numbers_glued_by_an_x_are_a_size_not_a_quantity() -> None:
+    line = "Parure de lit en lin lavé 240x260 – Terracotta (x1)"
+    marked = {line[f.start : f.end]: marked_as_quantity(line, f.start, f.end) for f in TextFacts(line).integers}
+    assert marked == {"240": False, "260": False, "1": True}
+    assert marked_as_quantity("10x Socks", 0, 2)
