@@ -79,7 +79,11 @@ def test_a_day_written_without_its_year_takes_the_year_and_weekday_the_text_give
     ]
     assert _yearless("mar., 15 sept. 2026\npara el jueves 24, somos 7") == [("2026-09-24", "jueves 24")]
     # Not a weekday's time, a count, a verb, nor anything without a dated day to count from.
-    assert _yearless("Dated 1 May 2025. I sat 2 hours. Friday 7pm, Fri 19:30, Friday 12 guests") == []
+    assert _yearless("Dated 1 Sep 2025. I sat 2 hours. Friday 7pm, Fri 19:30, Friday 12 guests, Sat 10 – 14") == []
+    # Nor a decimal after a language's short word ("di 1.5 litri"); a weekday names the year ("Saturday 3 January"
+    # written in December is next year's).
+    assert _yearless("Ordine del 3 marzo 2026: confezione di 1.5 litri") == []
+    assert _yearless("Sent: 28 December 2025\nYour table on Saturday 3 January") == [("2026-01-03", "3 January")]
     assert _yearless("See you Friday the 9th") == []
 
 
@@ -180,3 +184,39 @@ def test_two_numbers_glued_by_an_x_are_a_size_not_a_quantity() -> None:
     marked = {line[f.start : f.end]: marked_as_quantity(line, f.start, f.end) for f in TextFacts(line).integers}
     assert marked == {"240": False, "260": False, "1": True}
     assert marked_as_quantity("10x Socks", 0, 2)
+
+
+def test_a_forms_date_and_time_lines_are_no_mails_header(booking: CompiledSchema) -> None:
+    text = "Summer workshop\nDate: 3 May 2026\nFrom: 10:00\nTo: 16:00\nRegistration closes 20 April 2026."
+    assert "2026-05-03" in offered(booking, text)["date"]
+    times = TextFacts("Datum: 14.03.2026\nUhrzeit: 19:30 Uhr\nReistijd: 1.45 uur").times
+    assert [found.value for found in times] == ["19:30:00"]  # a time under "Uhrzeit", not a journey's length
+
+
+def test_a_count_of_one_kind_of_people_keeps_its_own(tmp_path: Path) -> None:
+    schema = _compiled(
+        tmp_path,
+        "stay",
+        "title: Stay\ntype: object\nproperties:\n  adults: {type: integer}\n  children: {type: integer}\n"
+        "  max_guests: {type: integer, description: The most guests the flat sleeps.}\n",
+    )
+    fields = offered(schema, "Booking for 2 adults and 3 children, 4 nights. Sleeps up to 6 guests.")
+    assert fields["adults"] == [2] and fields["children"] == [3]
+    assert 6 in fields["max_guests"]  # a bound, for a field that is one
+
+
+def test_a_fraction_that_counts_something_else_is_no_rating(review: CompiledSchema) -> None:
+    assert offered(review, "Page 1 of 10 - I'd give it a 4. Photo 3 of 5.\nRating: 4")["rating"] == [4]
+    assert offered(review, "★★★★☆ 2 months ago - 3 people found this helpful")["rating"] == [4]
+
+
+def test_a_foreign_phrase_that_only_looks_negative_says_yes(review: CompiledSchema) -> None:
+    text = "Je ne peux que recommander cette bouilloire, elle est rapide et le prix est correct pour la qualité."
+    assert offered(review, text)["would_recommend"] == [True]
+
+
+def test_a_remark_under_an_address_is_not_its_country() -> None:
+    parts = addresses.parse("Anja Schröder\nLindenstraße 44\n04177 Leipzig\nPlease ring twice")
+    assert parts == {"recipient": "Anja Schröder", "street": "Lindenstraße 44", "city": "Leipzig"} | {
+        "postal_code": "04177"
+    }

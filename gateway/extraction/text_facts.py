@@ -270,8 +270,8 @@ _DATING_LABELS = frozenset(
 # chat's time stamp ("[03/04/2026, 14:12] Jamie:").
 _REPLY_OPENING = re.compile(
     r"(?im)^[ \t>]*(?:on|le|am|el|il[ \t]+giorno|op|den|w[ \t]+dniu|dnia)\b[^\n]{0,120}?"
-    r"(?:wrote|schrieb|a[ \t]+écrit|escribió|ha[ \t]+scritto|schreef|skrev|napisał)[^\n]*"
-    r"|^[ \t]*\[[^\]\n]{6,30}\]"
+    r"(?:wrote|schrieb|a[ \t]+écrit|escribió|ha[ \t]+scritto|schreef|skrev|napisał)[ \t]*:?[ \t]*$"
+    r"|^[ \t]*\[[^\]\n]{0,24}\d{1,2}:\d{2}[^\]\n]{0,8}\](?=[ \t]*[^\W\d_][^:\n]{0,40}:)"
 )
 
 
@@ -291,16 +291,16 @@ _SCORE = r"(?P<score>\d{1,3}(?:[.,]\d{1,2})?)"
 # "4/5", "3,5/5", "8/10", "4 out of 5", "4,2 von 5", "3 de 5", "4 sur 5", "4 av 5", "3 su 5", "2 z 5", "4 van 5".
 _OUT_OF = re.compile(
     rf"(?<![\d.,/]){_SCORE}[ \t]*(?:/|(?:out[ \t]+of|von|sur|de|su|av|z|van|na|of)(?=[ \t]))[ \t]*"
-    r"(?P<scale>5|10|20|100)(?![\d.,/]\d)",
+    r"(?P<scale>5|10|100)(?![\d.,/]\d)",
     re.IGNORECASE,
 )
 _STAR_WORDS = (
     r"(?:stars?|Sterne?n?|étoiles?|etoiles?|estrellas?|stelle|sterren|ster|stjärnor|stjärna|gwiazdk[aiy]|gwiazdek)"
 )
 _COUNTED = "one two three four five".split()
-# "4 stars", "4.5-star", "four stars", "5 Sterne" (the field's own scale).
+# "4 stars", "four stars", "5 Sterne" (the field's own scale; not a "5-star hotel").
 _STARS_WRITTEN = re.compile(
-    rf"(?<![\d.,/])(?:{_SCORE}|(?P<word>{'|'.join(_COUNTED)}))[ \t-]*{_STAR_WORDS}\b", re.IGNORECASE
+    rf"(?<![\d.,/])(?:{_SCORE}|(?P<word>{'|'.join(_COUNTED)}))[ \t]+{_STAR_WORDS}\b", re.IGNORECASE
 )
 # "★★★★☆" (the filled stars of five), "★ 4.1" (the score after one star).
 _STAR_GLYPHS = re.compile(
@@ -314,24 +314,34 @@ _AVERAGE_BEFORE = re.compile(
     r"genomsnitt\w*|[śs]rednia|valoraci[óo]n[ \t]+media|note[ \t]+moyenne)\b[^\n]{0,25}$"
 )
 _AVERAGE_AFTER = re.compile(
-    r"(?i)[^\n]{0,30}?\(?[ \t]*\d[\d.,  ]*[ \t]+(?:global[ \t]+|customer[ \t]+)?(?:ratings?|reviews?|votes?|"
+    r"(?i)[^\n.!?]{0,30}?\(?[ \t]*\d[\d.,  ]*[ \t]+(?:global[ \t]+|customer[ \t]+)?(?:ratings?|reviews?|votes?|"
     r"Bewertungen|Rezensionen|avis|notes|opiniones|opinii|ocen|valoraciones|rese[ñn]as|recensioni|valutazioni|"
     r"recensioner|betyg|omdömen|beoordelingen|recensies|stemmen)\b"
 )
 
 
+# What a fraction counts instead: "Page 1 of 10", "Photo 3 of 5", "Step 2/5".
+_NO_SCORE_BEFORE = re.compile(
+    r"(?i)\b(?:page|pages|p\.|photo|image|picture|slide|step|question|item|part|episode|seite|página|pagina|foto|"
+    r"bild|frage|schritt|teil|étape|etape|pregunta|paso|domanda|vraag|stap|fråga|steg|strona|pytanie)[ \t#.]*$"
+)
+
+
 def _ratings_in(text: str) -> list[Rating]:
     found: dict[int, Rating] = {}
+    covered: list[tuple[int, int]] = []  # the spans read, by start: a score inside one is none of its own
 
     def add(score: float, scale: float | None, start: int, end: int) -> None:
-        line_start = text.rfind("\n", 0, start) + 1
-        average = bool(_AVERAGE_BEFORE.search(text[line_start:start]) or _AVERAGE_AFTER.match(text, end))
-        inside = any(item.start <= start < item.end for item in found.values())  # the "5 stars" of "4 out of 5 stars"
+        line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
+        average = bool(_AVERAGE_BEFORE.search(text, line_start, start) or _AVERAGE_AFTER.match(text, end))
+        index = bisect.bisect_right(covered, (start, len(text))) - 1
+        inside = index >= 0 and covered[index][0] <= start < covered[index][1]  # the "5 stars" of "4 out of 5 stars"
         if not inside and (scale is None or score <= scale):
             found.setdefault(start, Rating(score, scale, average, start, end))
+            bisect.insort(covered, (start, end))
 
     for match in _STAR_GLYPHS.finditer(text):
-        if match["after"]:
+        if match["after"] and len(match["filled"].replace("\ufe0f", "")) == 1 and not match["empty"]:
             add(float(match["after"].replace(",", ".")), None, match.start(), match.end())
         else:
             stars = len(match["filled"].replace("\ufe0f", ""))
@@ -341,6 +351,11 @@ def _ratings_in(text: str) -> list[Rating]:
     for match in _SCORE_STAR.finditer(text):
         add(float(match["score"].replace(",", ".")), None, *match.span())
     for match in _OUT_OF.finditer(text):
+        noun = counted_noun(text, match.end())
+        if _NO_SCORE_BEFORE.search(text, max(0, match.start() - 16), match.start()) or (
+            noun and not re.fullmatch(_STAR_WORDS, noun, re.IGNORECASE)
+        ):
+            continue  # "Page 1 of 10", "3 of 5 parcels", "9/10 dentists" (not "4 out of 5 stars")
         add(float(match["score"].replace(",", ".")), float(match["scale"]), *match.span())
     for match in _STARS_WRITTEN.finditer(text):
         score = float(match["score"].replace(",", ".")) if match["score"] else _COUNTED.index(match["word"].lower()) + 1
@@ -499,7 +514,8 @@ _ORDINAL_DAY_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 _WEEKDAY_DAY = re.compile(
     rf"\b{_WEEKDAY},?[ \t]+(?:(?:the|den|le|el|il|de)[ \t]+)?"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|º|er|e|:e)?|(?P<word>{_ORDINAL_DAY_WORD}))"
-    r"(?![\w:./-]|[ \t]*(?:[ap]\.?[ \t]?m\b|h\b|uhr\b|uur\b|o'clock\b|\d|(?:of[ \t]+|de[ \t]+|del[ \t]+)?"
+    r"(?![\w:./-]|[ \t]*(?:[ap]\.?[ \t]?m\b|h\b|uhr\b|uur\b|o'clock\b|\d|[-–—][ \t]*\d|(?:to|bis|until|till)[ \t]+\d|"
+    r"(?:of[ \t]+|de[ \t]+|del[ \t]+)?"
     rf"{_MONTH_WORD}(?![^\W\d_])))",
     re.IGNORECASE,
 )
@@ -509,20 +525,21 @@ _WEEKDAY_DAY = re.compile(
 _SHORT_WEEKDAYS: dict[str, set[int]] = {}
 for _index, _names in enumerate(
     (
-        "mo lu lun ma maa pon mån man",
-        "di tu ma mar mart di din wt tis",
-        "mi mer mié mie mier woe wo śr sr ons",
-        "do jeu je ju jue gio gi don czw tor",
-        "fr ven vi vie ve vr pt piątek fre",
-        "sa sam sá sáb sab za zat sob lör lor",
-        "so dim do dom zo zon ndz nd sön son",
+        "mo lu lun maa pon mån",
+        "di mar mart din wt tis",
+        "mi mer mié mie mier woe wo śr ons",
+        "do jeu ju jue gio czw tor",
+        "ven vi vie vr pt fre",
+        "sa sá sáb sab za zat sob lör",
+        "so dim dom zo zon ndz sön",
     )
 ):
     for _name in _names.split():
         _SHORT_WEEKDAYS.setdefault(_name, set()).add(_index)
-_SHORT_WEEKDAY = "(?P<short>" + "|".join(sorted(map(re.escape, _SHORT_WEEKDAYS), key=len, reverse=True)) + r")\.?"
+# (a short form only with its full stop or comma: "di 1.5 litri", "so 4.5 out of 5" name no day)
+_SHORT_WEEKDAY = "(?P<short>" + "|".join(sorted(map(re.escape, _SHORT_WEEKDAYS), key=len, reverse=True)) + r")[.,]"
 _WEEKDAY_NUMERIC = re.compile(
-    rf"\b(?:{_WEEKDAY}|{_SHORT_WEEKDAY}),?[ \t]+(?:(?:the|den|le|el|il|de)[ \t]+)?"
+    rf"\b(?:{_WEEKDAY},?|{_SHORT_WEEKDAY},?)[ \t]+(?:(?:the|den|le|el|il|de)[ \t]+)?"
     r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})\.?(?![\d./:])",
     re.IGNORECASE,
 )
@@ -592,7 +609,10 @@ _WORD_TIME = re.compile(
     re.IGNORECASE,
 )
 # Words saying how long, before a number: "Fahrzeit ca.", "Reistijd:", "Flugdauer", "durée".
-_HOW_LONG = re.compile(r"(?i)(?:dauer|duur|zeit|tijd|durée|duree|duración|duracion|durata|duration)\b[^\n\d]{0,12}$")
+_HOW_LONG = re.compile(
+    r"(?i)\b(?:dauer|flugdauer|fahrzeit|reisezeit|laufzeit|fahrtdauer|duur|reistijd|looptijd|reisduur|durée|duree|"
+    r"duración|duracion|durata|duration|travel[ \t]+time|journey[ \t]+time)\b[^\n\d]{0,12}$"
+)
 _HALF = re.compile(r"[ap]\.?\s?m\b", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"\s*(?:[-–—]|to|until|till|bis)\s*", re.IGNORECASE)
 # Time zones written by their abbreviation, and their offsets from UTC in minutes (North America's "CST" and
@@ -799,6 +819,13 @@ class TextFacts:
         ]
 
     @cached_property
+    def date_index(self) -> tuple[list[int], list[int]]:
+        """The dates' starts in order, with the furthest end reached so far: whether a position is inside one, at
+        once."""
+        ordered = sorted((found.start, found.end) for found in self.dates)
+        return [start for start, _ in ordered], list(itertools.accumulate((end for _, end in ordered), max))
+
+    @cached_property
     def message_dates(self) -> list[tuple[int, int]]:
         """The lines that date the message itself: a mail's header ("Sent: Monday, 10 March 2025", "Gesendet:",
         "Data:"), a quoted reply's ("On 16 Nov 2025, at 12:31, Anna wrote:", "Il giorno 18 ott 2026 ... ha
@@ -838,50 +865,60 @@ class TextFacts:
         found: dict[tuple[str, int], Found] = {}
         if not dated:
             return []
+        # Each weekday's day is dated by the dated day written nearest before it (else the first), not by every one.
+        written = sorted(self.dates, key=lambda item: item.start)
+        starts = [item.start for item in written]
+
+        def anchor(position: int) -> date:
+            index = max(bisect.bisect_right(starts, position) - 1, 0)
+            return date.fromisoformat(written[index].value)
+
         for pattern in _YEARLESS:
             for match in pattern.finditer(self.text):
                 # (English months in capitals: "may 5" is no date; "7 de marzo" is.)
                 month = _month_number(match["month"])
                 if month is None or _inside_date(self, match.start()):
                     continue
-                if match["month"][0].islower() and match["month"].lower() in _ENGLISH_MONTHS:
+                if match["month"][0].islower() and match["month"].casefold() in _ENGLISH_MONTHS:
                     continue
-                weekday = _weekday_before(self.text, match.start())
+                day, weekday = int(match["day"]), _weekday_before(self.text, match.start())
+                if weekday is None:
+                    if len(years) == 1:
+                        _add_date(found, years[0], month, day, *match.span())
+                    continue
+                # Its weekday names the year: of the text's years and the next ("Saturday 3 January" written in
+                # December).
                 fitting = [
                     year
-                    for year in years
-                    if weekday is None
-                    or (
-                        _a_day(year, month, int(match["day"]))
-                        and date(year, month, int(match["day"])).weekday() == weekday
-                    )
+                    for year in {*years, years[-1] + 1}
+                    if _a_day(year, month, day) and date(year, month, day).weekday() == weekday
                 ]
-                if len(years) == 1 or len(fitting) == 1:
-                    _add_date(found, (fitting or years)[0], month, int(match["day"]), *match.span())
+                if len(fitting) == 1:
+                    _add_date(found, fitting[0], month, day, *match.span())
         for match in _WEEKDAY_NUMERIC.finditer(self.text):
             if (match["weekday"] and not _a_weekday(match["weekday"])) or _inside_date(self, match.start()):
                 continue
-            named = {WEEKDAY_NUMBERS[match["weekday"].lower()]} if match["weekday"] else set()
-            weekdays = named or _SHORT_WEEKDAYS[match["short"].lower()]
-            first, second = int(match["a"]), int(match["b"])
-            for year in {*years, years[-1] + 1}:
+            named = WEEKDAY_NUMBERS.get(match["weekday"].casefold()) if match["weekday"] else None
+            weekdays = {named} if named is not None else _SHORT_WEEKDAYS.get(match["short"].casefold(), set())
+            first, second, near = int(match["a"]), int(match["b"]), anchor(match.start())
+            for year in (near.year, near.year + 1):
                 for month, day in {(second, first), (first, second)}:
                     if _a_day(year, month, day) and date(year, month, day).weekday() in weekdays:
-                        if any(-62 <= (date(year, month, day) - near).days <= 366 for near in dated):
+                        if -31 <= (date(year, month, day) - near).days <= 183:
                             _add_date(found, year, month, day, *match.span())
         for match in _WEEKDAY_DAY.finditer(self.text):
-            if not _a_weekday(match["weekday"]):
-                continue
-            weekday = WEEKDAY_NUMBERS[match["weekday"].lower()]
-            day = int(match["day"]) if match["day"] else _ORDINAL_DAYS[match["word"].lower()]
-            for near in dated:
-                # The first such day from the dated one's week on ("vendredi 7" after 20 February: 7 March).
-                for ahead in (0, 1, 2):
-                    year, month = near.year + (near.month + ahead - 1) // 12, (near.month + ahead - 1) % 12 + 1
-                    if _a_day(year, month, day) and date(year, month, day).weekday() == weekday:
-                        if -6 <= (date(year, month, day) - near).days <= 62:
-                            _add_date(found, year, month, day, *match.span())
-                            break
+            if not _a_weekday(match["weekday"]) or counted_noun(self.text, match.end()):
+                continue  # "Friday 12 guests"
+            weekday = WEEKDAY_NUMBERS.get(match["weekday"].casefold())
+            day = int(match["day"]) if match["day"] else _ORDINAL_DAYS.get(match["word"].casefold(), 0)
+            near = anchor(match.start())
+            # The first such day from the dated one's week on ("vendredi 7" after 20 February: 7 March).
+            for ahead in (0, 1, 2):
+                year, month = near.year + (near.month + ahead - 1) // 12, (near.month + ahead - 1) % 12 + 1
+                if _a_day(year, month, day) and date(year, month, day).weekday() == weekday:
+                    if -6 <= (date(year, month, day) - near).days <= 62:
+                        _add_date(found, year, month, day, *match.span())
+                        break
         return sorted(found.values(), key=lambda item: item.start)
 
     @cached_property
@@ -1103,13 +1140,13 @@ def _with_zone(text: str, value: str, start: int, end: int) -> list[Found]:
 
 def _a_weekday(word: str) -> bool:
     """Whether a weekday's word is one: English's in capitals ("sat 2 hours" is no Saturday)."""
-    return word[0].isupper() or word.lower() not in _ENGLISH_WEEKDAYS
+    return word.casefold() in WEEKDAY_NUMBERS and (word[0].isupper() or word.casefold() not in _ENGLISH_WEEKDAYS)
 
 
 def _weekday_before(text: str, start: int) -> int | None:
     """The weekday named just before ``start`` ("Sat 4th April", "jeudi, 12 juin"), Monday 0."""
     said = re.search(rf"(?i)\b{_WEEKDAY},?[ \t]+(?:(?:the|den|le|el|il)[ \t]+)?$", text[max(0, start - 25) : start])
-    return WEEKDAY_NUMBERS[said["weekday"].lower()] if said and _a_weekday(said["weekday"]) else None
+    return WEEKDAY_NUMBERS.get(said["weekday"].casefold()) if said and _a_weekday(said["weekday"]) else None
 
 
 def _month_number(name: str) -> int | None:
@@ -1228,7 +1265,9 @@ def _is_offset(text: str, position: int) -> bool:
 
 
 def _inside_date(facts: TextFacts, position: int) -> bool:
-    return any(found.start <= position < found.end for found in facts.dates)
+    starts, reach = facts.date_index
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and reach[index] > position
 
 
 def _looks_like_date(value: str) -> bool:

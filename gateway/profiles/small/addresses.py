@@ -219,8 +219,16 @@ def _street_line(line: str) -> bool:
         and not _postal_line(line)
         and not _NUMBERED_LINE.match(line)
         and not sentence
-        and not re.search(r"\d[:.]\d\d\b(?![.,]\d)|[!?]", line)
+        and not re.search(r"\d[:.]\d\d\b(?![.,]\d)|[!?:]", line)
     )
+
+
+def _a_sentence(line: str, most: int = 2) -> bool:
+    """Whether a line reads as a sentence: more than ``most`` small words that are no particles ("Your parcel is
+    on its way to"; with ``most`` 0, "Please ring twice" - not "woj. małopolskie", an abbreviation's county)."""
+    words = re.findall(r"[^\W\d_][\w'’]*\.?", line)
+    small = [word for word in words if word.islower() and word not in _JOINING and not word.endswith(".")]
+    return len(small) > (most if not words or not words[0].endswith(".") else 2) or bool(re.search(r"[!?:]", line))
 
 
 # A greeting or a closing line: nobody's address.
@@ -262,6 +270,8 @@ def _block(lines: list[str]) -> dict[str, str]:
         return {}
     if len(above) >= 2 and _UNIT.fullmatch(above[-1]) and _street_line(above[-2]):
         above = [*above[:-2], f"{above[-2]}, {above[-1]}"]  # "123 Main St" over "Apt 4B"
+    elif len(above) >= 2 and _UNIT.fullmatch(above[-2]):
+        above = [*above[:-2], above[-1]]  # "Flat 3" over "12 Mill Lane": the street (its name over the flat)
     found["street"] = above[-1]
     if len(above) >= 2 and _STREET.fullmatch(above[-1]) is None and _street_line(above[-2]):
         return {}  # two street-like lines: read as parts instead
@@ -271,11 +281,12 @@ def _block(lines: list[str]) -> dict[str, str]:
         and not re.search(r"\d|[.!?:,]$", recipient)
         and len(recipient) <= 60
         and not _GREETING.match(recipient)
+        and not _a_sentence(recipient)
     ):
         found["recipient"] = recipient  # the line over the street (not "Order A-1 is on its way to" over that)
-    below = lines[postal + 1 :]
-    if len(below) > 2 or not all(_words_line(line) for line in below):
-        below = below[:0] if below and not _words_line(below[0]) else below[:1]
+    # Below it, a region and a country: lines of words, not a sentence ("Please ring twice").
+    below = list(itertools.takewhile(lambda line: _words_line(line) and not _a_sentence(line, 0), lines[postal + 1 :]))
+    below = below[:2]
     if len(below) == 2 and "region" not in found:
         found["region"] = below[0]
     if below:

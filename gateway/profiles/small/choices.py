@@ -111,11 +111,17 @@ _PEOPLE_BEFORE = re.compile(
 _A_BOUND = re.compile(r"(?i)\b(?:max|maximum|min|minimum|capacity|limit|up to|at least|at most)\b|max_|min_")
 
 
+# People of one kind: a field counting them counts only them.
+_SOME_PEOPLE = frozenset("adult adults child children kid kids infant infants senior seniors student students".split())
+
+
 def _counts_people(own: list[str], description: str) -> bool:
     """Whether a whole-number field counts people: its name says guests, people, passengers ... (``guest_count``,
     ``attendees``; ``party_size``), or its description's first clause counts them ("The number of guests the table
     is for"; not "The person's age")."""
     named = {word.casefold() for word in own}
+    if named & _SOME_PEOPLE:
+        return False  # "adults", "children": their own noun tells them apart, not any count of people
     if any(word[:4] in _PEOPLE_STEMS for word in named if len(word) >= 4) or {"party", "size"} <= named:
         return True
     clause = re.split(r"[.;(]", description)[0]

@@ -734,12 +734,13 @@ class _Narrowing:
             # A bracket a value opens, it closes: "Parafilm M roll 4in (SKU PF-M-4" is parts of two values.
             values = [value for value in values if _balanced(value)] or values
             field_words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
-            if (
-                field_words
+            own_thing = (
+                bool(field_words)
                 and field_words <= {word.casefold() for word in name_words(self.model_name)[:1]}
                 and "pattern" not in spec
                 and not _A_NUMBER_SAID.search(self.described.get(path, ""))
-            ):
+            )
+            if own_thing:
                 field_words.add("name")  # a RestaurantReservation's "restaurant": the restaurant's name
             if named_as := {"name", "title"} & field_words:
                 # A name or a title, not a date ("23 Oct", "13 and 14 June 2026"), nor a month or a weekday alone
@@ -751,8 +752,8 @@ class _Narrowing:
                     for value in values
                     if (_A_LETTER.search(value) or "name" not in named_as)
                     and value not in dates
-                    and value.casefold().rstrip(".") not in _CALENDAR_WORDS
-                ] or values
+                    and (not (own_thing or "title" in named_as) or value.casefold().rstrip(".") not in _CALENDAR_WORDS)
+                ] or values  # (a person may be "May" or "June")
             if (self.in_array or self.an_item) and _names_a_venue(path):
                 # Where an item takes place (a lesson's, a session's): a value naming a room, a hall, a campus or a
                 # video call ("Seminar Room B", "St. James Campus, Room C412", "Zoom"; not a person's: "with Ann
@@ -2272,7 +2273,7 @@ _COGNATE_STEM = 5
 _NEGATION_WORDS = {
     "de": "nicht kein keine keinen keiner nie niemals",
     "nl": "niet geen nooit",
-    "fr": "ne n' pas non jamais",
+    "fr": "pas non jamais",  # (French "ne" alone is no no: "je ne peux que recommander")
     "es": "no nunca",
     "it": "non mai",
     "pt": "não nao nunca",
@@ -2308,15 +2309,23 @@ def _cognate_mentions(path: str, text: str) -> list[tuple[int, int, bool]]:
     if language is None:
         return []
     words = [word for word in re.split(r"[_\W]+", path.rsplit(".", 1)[-1].casefold()) if len(word) >= _COGNATE_STEM]
-    stems = {_root(word)[:_COGNATE_STEM]: word.endswith(("ed", "ing")) for word in words if word not in _AUXILIARIES}
+    # (a long word by more of it: "international" is not "Interesse", "confidential" not "confirmée")
+    stems = {
+        _root(word)[: _COGNATE_STEM if len(word) < 10 else 7]: word.endswith(("ed", "ing"))
+        for word in words
+        if word not in _AUXILIARIES
+    }
     negation = "|".join(re.escape(word) for word in _NEGATION_WORDS.get(language, "").split())
-    before_no = re.compile(rf"(?i)(?<![\w'’])(?:{negation})(?![\w'’])(?:[ \t]+[\w'’-]+){{0,2}}[ \t]*$|n['’]$")
+    # (right before it, a pronoun between at most: "no verificada", "nicht empfohlen", "non la consiglio"; not "no
+    # dudaría en recomendarlo")
+    before_no = re.compile(rf"(?i)(?<![\w'’])(?:{negation})(?![\w'’])(?:[ \t]+[\w'’-]{{1,4}})?[ \t]*$")
     after = _NEGATION_AFTER_WORDS.get(language)
     after_no = re.compile(rf"(?i)[\w'’-]*(?:[ \t]+[\w'’-]+)?[ \t]+{after}\b") if after else None
     found = []
+    lengths = {len(stem) for stem in stems}
     for match in re.finditer(r"[^\W\d_]{5,}", text):
-        stem = _root(match.group())[:_COGNATE_STEM]
-        if stem not in stems or _NOUN_ENDING.search(match.group()):
+        stem = next((_root(match.group())[:size] for size in lengths if _root(match.group())[:size] in stems), None)
+        if stem is None or _NOUN_ENDING.search(match.group()):
             continue
         before = text[max(0, match.start() - 40) : match.start()]
         if _DOUBTED.search(before):
