@@ -99,7 +99,8 @@ def parse(line: str) -> dict[str, str]:
     street or a postal code and a city. An address written over lines is read line by line first (``_block``)."""
     if len(line) > 400:
         return {}  # no address line is that long
-    if "\n" in line.strip() and (block := _block([part.strip(" >") for part in line.strip().split("\n")])):
+    bare = re.sub(r"[ \t]*\([^()\n]{0,60}\)", "", line).strip()  # (a remark in brackets is no part: "(2nd floor)")
+    if "\n" in bare and (block := _block([part.strip(" >") for part in bare.split("\n")])):
         return block
     # Without a remark in brackets ("The Netherlands (loading dock B)"), a sentence's full stop after a number
     # ("TX 78681.") or a quoted mail's ">" - or the address is the remark ("the Loft (Stralauer Allee 2, 10245
