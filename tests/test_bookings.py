@@ -220,3 +220,8 @@ def test_a_remark_under_an_address_is_not_its_country() -> None:
     assert parts == {"recipient": "Anja Schröder", "street": "Lindenstraße 44", "city": "Leipzig"} | {
         "postal_code": "04177"
     }
+
+
+def test_a_remark_in_brackets_is_no_part_of_an_address_over_lines() -> None:
+    parts = addresses.parse("Eerste Helmersstraat 102 (2nd floor)\n1054 EH Amsterdam")
+    assert parts == {"street": "Eerste Helmersstraat 102", "postal_code": "1054 EH", "city": "Amsterdam"}
