@@ -512,7 +512,7 @@ class _Narrowing:
             return _bounded([found.value for found in years], spec)
         if spec["type"] in ("integer", "number") and (scale := _rating_scale(path, spec, self.described.get(path, ""))):
             # "rating" out of 5: the scores the text gives ("★★★★☆", "3,5/5", "8/10" as 4, "four stars"), a
-            # reviewer's before an average of many ("4.3 out of 5 (2,184 ratings)"); where it gives none, its numbers.
+            # reviewer's, not an average of many ("4.3 out of 5 (2,184 ratings)"); where it gives none, its numbers.
             if scores := _scores(facts.ratings, scale, spec):
                 # ... and a number its own label marks ("My rating: 2", "Score: 7.5"), where one does.
                 numbers = facts.integers if spec["type"] == "integer" else facts.numbers
