@@ -3,14 +3,13 @@ the dates that only date a message, scores out of a scale, yes/no in another lan
 words, and an address written over lines."""
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from gateway.extraction.text_facts import TextFacts, marked_as_quantity
 from gateway.profiles.small import addresses
-from gateway.profiles.small.grounding import Grounding, narrow_tool
-from gateway.schemas.compiler import CompiledSchema, compile_schema
+from gateway.schemas.compiler import CompiledSchema
+from tests.offering import compiled, offered
 
 BOOKING = """
 title: Booking
@@ -36,31 +35,14 @@ required: [product_name, rating]
 """
 
 
-def _compiled(folder: Path, name: str, source: str) -> CompiledSchema:
-    (folder / f"{name}.yaml").write_text(source)
-    return compile_schema(folder / f"{name}.yaml", folder / "cache")
-
-
 @pytest.fixture(scope="module")
 def booking(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
-    return _compiled(tmp_path_factory.mktemp("booking"), "booking", BOOKING)
+    return compiled(tmp_path_factory.mktemp("booking"), "booking", BOOKING)
 
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
-    return _compiled(tmp_path_factory.mktemp("review"), "review", REVIEW)
-
-
-def offered(schema: CompiledSchema, text: str) -> dict[str, Any]:
-    """Each field's offered values (its spec where it is left free); a field left out is missing."""
-    tool = {"type": "function", "function": {"name": schema.model.__name__, "parameters": schema.model_schema}}
-    properties = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]["properties"]
-    return {
-        name: [value for value in branch["enum"] if value is not None]
-        if (branch := next((b for b in spec.get("anyOf", [spec]) if "enum" in b), None))
-        else spec
-        for name, spec in properties.items()
-    }
+    return compiled(tmp_path_factory.mktemp("review"), "review", REVIEW)
 
 
 def _yearless(text: str) -> list[tuple[str, str]]:
@@ -194,7 +176,7 @@ def test_a_forms_date_and_time_lines_are_no_mails_header(booking: CompiledSchema
 
 
 def test_a_count_of_one_kind_of_people_keeps_its_own(tmp_path: Path) -> None:
-    schema = _compiled(
+    schema = compiled(
         tmp_path,
         "stay",
         "title: Stay\ntype: object\nproperties:\n  adults: {type: integer}\n  children: {type: integer}\n"

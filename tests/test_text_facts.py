@@ -211,6 +211,11 @@ def test_full_width_punctuation_ends_a_run() -> None:
         ("  Bamboo Cutting Board Set (3 pcs)       Qty: 1", "Bamboo Cutting Board Set (3 pcs)"),
         ("> Qty 3 - Balsam Fir Soy Candle 8oz", "Balsam Fir Soy Candle 8oz"),
         ("2x Bohnen 1 kg", "Bohnen 1 kg"),
+        # A quantity after the name, in brackets or after a dash, or counted in pieces - not a pack's size.
+        ("- Caja 6 botellas Rioja Crianza 2021 (x2)", "Caja 6 botellas Rioja Crianza 2021"),
+        ("• Star Map Print, 11x14, Navy — Qty 1", "Star Map Print, 11x14, Navy"),
+        ("- Filterpapier Gr. 4 (100 Stück) 2 Stk.", "Filterpapier Gr. 4 (100 Stück)"),
+        ("- Ziemia do roślin 5 l - 3 szt.", "Ziemia do roślin 5 l"),
         # Not laid out as an item: a sentence, a quantity in words of its own.
         ("Jason is 25 years old.", None),
         ("200 g plain flour", None),

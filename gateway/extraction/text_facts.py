@@ -417,24 +417,27 @@ _ENGLISH_MONTHS = frozenset(_MONTHS)
 # "3 de marzo de 2025", "12 octobre 2025"): German, French, Spanish, Italian, Portuguese, Dutch.
 for _index, _names in enumerate(
     (
-        "januar janvier enero gennaio janeiro januari jänner",
-        "februar février fevrier febrero febbraio fevereiro februari",
-        "märz mär mars marzo março maart",
-        "avril abril aprile",
-        "mai mayo maggio maio mei",
-        "juni juin junio giugno junho",
-        "juli juillet julio luglio julho",
-        "août aout agosto augustus",
-        "septembre septiembre settembre setembro",
-        "oktober okt octobre octubre ottobre outubro",
-        "novembre noviembre novembro",
-        "dezember dez décembre decembre diciembre dicembre dezembro",
+        "januar janvier enero gennaio janeiro januari jänner stycznia styczeń janv ene jän",
+        "februar février fevrier febrero febbraio fevereiro februari lutego luty févr fevr",
+        "märz mär mars marzo março maart marca marzec marts mrt",
+        "avril abril aprile kwietnia kwiecień avr abr kwi",
+        "mai mayo maggio maio mei maj maja",
+        "juni juin junio giugno junho czerwca czerwiec giu cze",
+        "juli juillet julio luglio julho lipca lipiec juil lug",
+        "août aout agosto augustus augusti sierpnia sierpień aoû",
+        "septembre septiembre settembre setembro września wrzesień wrz",
+        "oktober okt octobre octubre ottobre outubro października październik ott paź",
+        "novembre noviembre novembro listopada listopad",
+        "dezember dez décembre decembre diciembre dicembre dezembro grudnia grudzień desember déc dic gru",
     ),
     start=1,
 ):
     _MONTHS |= dict.fromkeys(_names.split(), _index)
+# Short forms that are words too ("set", "ago", "mag", "lis"): a month only with a year after it ("13 set 2026").
+_WITH_A_YEAR = {"set": 9, "ago": 8, "gen": 1, "mag": 5, "lip": 7, "sie": 8, "lis": 11, "sty": 1, "lut": 2}
 MONTH_NAMES = frozenset(_MONTHS)  # in English and the languages above, in lower case
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_OF_A_YEAR = r"(?P<month>" + "|".join(sorted([*_MONTHS, *_WITH_A_YEAR], key=len, reverse=True)) + r")\.?"
 # A day, its ordinal's ending ("3rd", German "13.") and a word before the month ("9th of March", "3 de marzo").
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.(?=\s))?"
 _OF = r"(?:\s+(?:of|de|del))?"
@@ -442,7 +445,7 @@ _YEAR = r"(?P<year>\d{4})"
 _DATES = [
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
     re.compile(r"\b(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b"),
-    re.compile(rf"\b{_DAY}{_OF}\s+{_MONTH},?{_OF}\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}{_OF}\s+{_MONTH_OF_A_YEAR},?{_OF}\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}(?P<sep>[-/]){_MONTH}(?P=sep){_YEAR}\b", re.IGNORECASE),  # "06-Sep-2025", "6/Sep/2025"
 ]
@@ -450,12 +453,14 @@ _DATES = [
 # "30 May - 2 June 2025", "March 12-14, 2025", "Mar 30 – Apr 2, 2025". Each end is a date of its own.
 _MONTH_WORD = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # Two days joined ("12 and 13 June 2025", "12./13. Juni", "Thu 12 & Fri 13 June") are both dates too.
-_TO = r"\s*(?:[-–—/]|to|until|till|through|thru|bis|au|al|and|&|und|et|y)\s*"
+_TO = r"\s*(?:[-–—/→]|->|to|until|till|through|thru|bis|au|al|and|&|und|et|y)\s*"
 _ORDINAL = r"(?:st|nd|rd|th|\.)?"
 _WEEKDAY_WORD = (
     r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|"
-    r"samedi|dimanche),?\s+"
+    r"samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|"
+    r"venerdì|sabato|domenica|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|måndag|tisdag|onsdag|"
+    r"torsdag|fredag|lördag|söndag|(?:lun|mar|mer|mié|jeu|jue|gio|ven|vie|sam|sáb|sab|dim|dom)\.?),?\s+"
 )
 _DAYS_APART = re.compile(rf"(?:st|nd|rd|th|\.)?{_TO}(?:{_WEEKDAY_WORD})?", re.IGNORECASE)
 _RANGES = [
@@ -563,7 +568,13 @@ _DURATION = re.compile(
     rf"\b\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b(?:\s+(?:and\s+)?\d+(?:[.,]\d+)?\s?{_TIME_UNIT}\b)*", re.IGNORECASE
 )
 # Day and month in either order: both readings are offered when both are dates.
-_NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
+# (a year of two digits after full stops or slashes only, not inside a longer figure: "3.3.26", "[3/7/26, 19:02]")
+_NUMERIC_DATE = re.compile(
+    r"\b(?<![.,/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)"
+    r"(?P<year>\d{4}\b|(?<=[./])[0-3]\d(?![\d/-]|[.,]\d))"
+)
+# Before a version's or an address's figures, not a date's: "Version 1.2.26", "IP 10.1.2.26".
+_NOT_A_DATE_BEFORE = re.compile(r"(?i)(?:version|release|ver|v|ip|build)[ \t.:]*$")
 # A range of times written with full stops opening a line ("09.15–10.00  Keynote", "- 10.45 - 11.00 Coffee"), each
 # on the quarter hour or five minutes (a programme's; not "14.07 - 18.07 Sommerkurs", a range of days), and no
 # amount's ("12.50 - 15.00 GBP", "2.50 - 3.00 kg").
@@ -810,8 +821,8 @@ class TextFacts:
     @cached_property
     def date_ranges(self) -> list[tuple[Found, Found]]:
         """The text's spans of days, as their first and last date: "9-10 October 2025", "June 12 and 13, 2025",
-        "Thu 12 & Fri 13 June 2025", "12 May 2025 to 14 May 2025"."""
-        ordered = sorted(self.dates, key=lambda found: found.start)
+        "Thu 12 & Fri 13 June 2025", "12 May 2025 to 14 May 2025", "mar. 5 mai → ven. 8 mai"."""
+        ordered = sorted([*self.dates, *self.yearless_dates], key=lambda found: found.start)
         return [
             (first, last)
             for first, last in itertools.pairwise(ordered)
@@ -847,6 +858,12 @@ class TextFacts:
                 block = []
             position += len(line) + 1
         return sorted(spans)
+
+    @cached_property
+    def currencies(self) -> list[Found]:
+        """The currencies the text writes, as ISO 4217 codes: a code ("EUR", "chf"), a symbol ("€", "£", "zł",
+        "US$", "Kč") or a name ("euros", "Pfund", "kronor"); "kr" as the crowns of the text's language."""
+        return _currencies_in(self.text)
 
     @cached_property
     def ratings(self) -> list[Rating]:
@@ -951,7 +968,7 @@ class TextFacts:
                 month = match["month"]
                 if re.match(r"\d{1,2}\.\s", match.group()) and month.lower().rstrip(".") in _ENGLISH_MONTHS:
                     continue  # a numbered line: "1. June 2025: Kickoff" (a day's full stop is German: "13. Juni")
-                number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+                number = int(month) if month.isdigit() else _month_number(month)
                 _add_date(found, int(match["year"]), number, int(match["day"]), match.start(), match.end())
         written = {item.start: item.end for item in found.values()}  # dates written whole, for the ranges
         for pattern in _RANGES:
@@ -972,6 +989,7 @@ class TextFacts:
             match
             for match in _NUMERIC_DATE.finditer(self.text)
             if not any(start <= match.start() < item.end for (_, start), item in found.items())
+            and not _NOT_A_DATE_BEFORE.search(self.text, max(0, match.start() - 10), match.start())
         ]
         # The order each separator's unambiguous dates show ("25/03/2025" is day first), once for all of them.
         orders: dict[str, set[str]] = {}
@@ -980,7 +998,7 @@ class TextFacts:
                 orders.setdefault(match["sep"], set()).add("day" if int(match["a"]) > 12 else "month")
         for match in numeric:
             for month, day in _readings(match, orders.get(match["sep"], set()), self.text):
-                _add_date(found, int(match["year"]), month, day, match.start(), match.end())
+                _add_date(found, _full_year(match["year"]), month, day, match.start(), match.end())
         return sorted(found.values(), key=lambda item: item.start)
 
     @cached_property
@@ -1150,7 +1168,7 @@ def _weekday_before(text: str, start: int) -> int | None:
 
 
 def _month_number(name: str) -> int | None:
-    return _MONTHS.get(name.lower().rstrip("."))
+    return _MONTHS.get(name.lower().rstrip("."), _WITH_A_YEAR.get(name.lower().rstrip(".")))
 
 
 # Weekdays as dates are headed ("Thu 06.03.2025", "So., 11.05.2025", "jeudi 06/03/2025"), Monday first.
@@ -1176,11 +1194,16 @@ _WEEKDAY_NAMES = [
 _WEEKDAY_BEFORE = re.compile(r"(?i)\b([^\W\d_]{2,10})\.?,?[ \t]*$")
 
 
+def _full_year(year: str) -> int:
+    """A year as written, with its century where it gives two digits ("26" is 2026)."""
+    return int(year) + (2000 if len(year) == 2 else 0)
+
+
 def _readings(match: re.Match[str], orders: set[str], text: str) -> list[tuple[int, int]]:
     """A numeric date's (month, day) readings: the one its weekday names ("Thu 06.03.2025" is 6 March); else the
     order the text's other dates with that separator show (``orders``: "day" for "25/03/2025"); else day first
     where full stops part it (as Europe writes them); else both, day first."""
-    first, second, year = int(match["a"]), int(match["b"]), int(match["year"])
+    first, second, year = int(match["a"]), int(match["b"]), _full_year(match["year"])
     both = [(second, first), (first, second)] if first != second else [(second, first)]
     valid = [(month, day) for month, day in both if month <= 12 and _a_day(year, month, day)]
     if len(valid) < 2:
@@ -1272,3 +1295,96 @@ def _inside_date(facts: TextFacts, position: int) -> bool:
 
 def _looks_like_date(value: str) -> bool:
     return bool(re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", value.strip()))
+
+
+# ISO 4217 codes most texts write (a code outside these is some other capitals: "AVE", "NIP").
+CURRENCY_CODES = frozenset(
+    "EUR USD GBP CHF JPY CNY INR KRW AUD CAD NZD HKD SGD SEK NOK DKK ISK PLN CZK HUF RON BGN HRK RSD TRY RUB UAH "
+    "BRL MXN ARS CLP COP PEN ZAR EGP MAD NGN KES AED SAR QAR ILS THB VND IDR MYR PHP TWD PKR BDT LKR".split()
+)
+# Symbols and names written for a currency, before or after an amount ("US$" before "$": the longest first).
+_CURRENCY_SIGNS = {
+    "US$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "€": "EUR",
+    "£": "GBP",
+    "$": "USD",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₺": "TRY",
+    "₽": "RUB",
+    "₴": "UAH",
+    "₪": "ILS",
+    "฿": "THB",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "Ft": "HUF",
+    "Fr.": "CHF",
+    "SFr.": "CHF",
+}
+_CURRENCY_NAMES = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "pfund": "GBP",
+    "dollar": "USD",
+    "dollars": "USD",
+    "dólares": "USD",
+    "dollari": "USD",
+    "złotych": "PLN",
+    "zlotys": "PLN",
+    "złoty": "PLN",
+    "zloty": "PLN",
+    "kronor": "SEK",
+    "franken": "CHF",
+    "francs": "CHF",
+    "yen": "JPY",
+    "rupees": "INR",
+    "forint": "HUF",
+}
+_CURRENCY_SIGN = re.compile(
+    "|".join(re.escape(sign) for sign in sorted(_CURRENCY_SIGNS, key=len, reverse=True)).join(("(?:", ")"))
+)
+_CURRENCY_WORD = re.compile(r"(?<![\w-])([A-Za-z]{3}|[^\W\d_]{3,9})(?![\w-])")
+# "kr" / "kr." is the crown of Sweden, Norway, Denmark or Iceland: the text's words tell which.
+_CROWN = re.compile(r"(?<![\w-])kr\.?(?![\w-])|(?<=\d),-(?=\s)", re.IGNORECASE)
+_CROWN_LANGUAGES = (
+    ("SEK", re.compile(r"(?i)\b(?:och|inte|för|är|köp|kvitto|hälsningar)\b")),
+    ("NOK", re.compile(r"(?i)\b(?:takk|vennlig|ikkje|mva|hilsen)\b")),
+    ("DKK", re.compile(r"(?i)\b(?:tak|venlig|moms|glæder|hilsen)\b")),
+)
+
+
+def _currencies_in(text: str) -> list[Found]:
+    found: list[Found] = []
+    for match in _CURRENCY_SIGN.finditer(text):
+        found.append(Found(_CURRENCY_SIGNS[match.group()], match.start(), match.end()))
+    for match in _CURRENCY_WORD.finditer(text):
+        word = match.group(1)
+        if word.upper() in CURRENCY_CODES and (word.isupper() or word.islower()):
+            found.append(Found(word.upper(), match.start(), match.end()))
+        elif word.casefold() in _CURRENCY_NAMES:
+            found.append(Found(_CURRENCY_NAMES[word.casefold()], match.start(), match.end()))
+    crowns = [match for match in _CROWN.finditer(text) if match.group().casefold().startswith("kr")]
+    if crowns:
+        codes = [code for code, words in _CROWN_LANGUAGES if words.search(text)] or ["SEK", "NOK", "DKK"]
+        found += [Found(code, match.start(), match.end()) for match in crowns for code in codes[:1]]
+    # (a lower-case code that is a word of the text's language is no code: "eur" stays, "try", "cad", "php" not)
+    return sorted(
+        (item for item in found if not (text[item.start : item.end].islower() and item.value in _LOWER_WORDS)),
+        key=lambda item: item.start,
+    )
+
+
+_LOWER_WORDS = frozenset("TRY CAD PHP ARS MAD PEN COP RUB".split())

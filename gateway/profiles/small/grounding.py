@@ -40,12 +40,14 @@ from gateway.profiles.small import addresses, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.organisations import (
     holds_an_organisation,
+    names_a_kind,
     on_the_side,
     organisations,
     organised_by,
     party_side,
     writes_the_text,
 )
+from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, own_names
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -429,6 +431,13 @@ class _Narrowing:
             )
         return 0
 
+    def _a_persons_name(self, path: str, spec: dict[str, Any]) -> bool:
+        return names_a_person(
+            path.rsplit(".", 1)[-1],
+            {"description": self.described.get(path, "")} | spec,
+            self.owner.get("description", ""),
+        )
+
     def not_ruled_out(self, found: list[Found], path: str) -> list[Found]:
         """The values of ``found`` not written in a clause about what the field's description rules out ("not a
         set-up or access time": not the "7:30" of "access from 7:30"); all of them where each is."""
@@ -585,6 +594,12 @@ class _Narrowing:
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
+        if fmt is None and _names_a_currency(path, self.described.get(path, "")):
+            # "currency" as an ISO 4217 code: the codes of the currencies the text writes ("€" is EUR, "zł" PLN,
+            # "kr" in a Swedish text SEK), the most written first - not any three capitals ("NIP", "AVE").
+            codes = [found.value for found in facts.currencies]
+            ordered = sorted(dict.fromkeys(codes), key=lambda code: -codes.count(code))
+            return _matching(ordered, pattern) if pattern is not None else ordered
         one_labelled: list[str] = []
         own_label: list[str] = []
         if fmt in _FORMATS:
@@ -643,6 +658,7 @@ class _Narrowing:
                 values = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
         else:
             dates = _written_dates(facts)
+            field_name = path.rsplit(".", 1)[-1]
             words = [
                 found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
             ]
@@ -664,6 +680,26 @@ class _Narrowing:
                 and described not in values
             ):
                 values.insert(0, described)  # an order's line over lines: "Item: Merino jumper, navy, size M"
+            if (
+                not (self.in_array or self.an_item or own_label)
+                and (
+                    names_its_own_thing(field_name, self.model_name)
+                    or names_a_kind(field_name)
+                    or (path == field_name == "name" and not self._a_persons_name(path, spec))
+                )
+                and item_description(facts.text) is None
+            ):  # (not an item's line read alone: its description)
+                # The product a review is of, the restaurant a booking is at, the clinic an appointment is at: the
+                # names the text gives the thing it is about (its heading's, footer's and sender's, those written
+                # again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s" of "Zensor
+                # 1s").
+                thing_word = name_words(self.model_name)[0]
+                given = [value for value in own_names(facts.text, thing_word) if not _calendar_only(value)]
+                runs_of_capitals = [value for value in capitalised_runs(facts.text) if not _calendar_only(value)]
+                values = given or runs_of_capitals or values
+                if given:
+                    # (stated: a small model offered a null takes it, and the nulls of the fields after it)
+                    self.stated.add(path)
             own = not self.in_array and _names_a_title(path, self.model_name)
             heading = _heading(facts.text) if own else None
             kind = own and len(name_words(path.rsplit(".", 1)[-1])) == 2
@@ -694,6 +730,7 @@ class _Narrowing:
                 # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
                 if not _names_a_postal_code(path):  # "28803", not "NC 28803"
                     values = [value for value in values if not any(_inside(value, other) for other in values)]
+                    codes_offered = values
                     # "tracking 1234567890", not the "order NX-48213" beside it.
                     coded = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
                     # Else, a document's number: the first the text marks as a number ("Angebotsnummer:", "N°").
@@ -704,6 +741,10 @@ class _Narrowing:
                         for stem in _name_stems(name)
                     }
                     values = _numbered_first(values, facts.text, siblings) or values if coded is values else coded
+                    if field_words_of(path) & _TRACKING_WORDS and (linked := _in_a_link(codes_offered, facts)):
+                        # A parcel's number is the one its tracking link carries ("Numéro de suivi : 6A 234 567
+                        # 890 12" beside "...suivre-vos-envois?code=6A23456789012"), whatever the label's language.
+                        values = linked
             if (noun := _numbered_by(path)) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
@@ -800,14 +841,11 @@ class _Narrowing:
                 and (" " not in value or looks_like_a_name(value) or value.isupper())
             ]
             values = could_name_a_person(people, facts.text, about_an_age=False) if people else values
-        elif names_a_person(
-            path.rsplit(".", 1)[-1],
-            {"description": self.described.get(path, "")} | spec,
-            self.owner.get("description", ""),
-        ):
+        elif self._a_persons_name(path, spec):
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
-            values = labelled_as_a_person(could_name_a_person(values, facts.text, about_an_age=ages), facts.text)
+            values = could_name_a_person(values, facts.text, about_an_age=ages)
+            values = labelled_as_a_person(values, facts.text, path.rsplit(".", 1)[-1])
             # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
             values = _holding(values, facts.text, path.rsplit(".", 1)[-1]) or values
             # A name without a title or honorific before or after it ("Professeure Sylvie Lapointe", "Yamamoto
@@ -1003,6 +1041,33 @@ def _scores(found: list[Rating], scale: float, spec: dict[str, Any]) -> list[Any
     return list(dict.fromkeys(values))
 
 
+# A field for a parcel's number: its tracking link carries it.
+_TRACKING_WORDS = frozenset("tracking track parcel shipment consignment waybill".split())
+
+
+def field_words_of(path: str) -> set[str]:
+    """A field's name's words in lower case ("tracking_number" -> {"tracking", "number"})."""
+    return {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+
+
+def _in_a_link(values: list[str], facts: TextFacts) -> list[str]:
+    """The codes a web address of the text carries whole, written with their spaces or without ("6A 234 567 890 12"
+    in "...?code=6A23456789012"); eight characters or more."""
+    links = [found.value for found in facts.urls]
+    return [
+        value
+        for value in values
+        if len(compact := re.sub(r"[\s-]", "", value)) >= 8
+        and any(re.search(rf"(?<![A-Za-z0-9]){re.escape(compact)}(?![A-Za-z0-9])", link) for link in links)
+    ]
+
+
+def _names_a_currency(path: str, description: str) -> bool:
+    """Whether a string field holds a currency's code ("currency", "salary_currency"; "The ISO 4217 code ...")."""
+    words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    return bool(words & {"currency", "curr", "ccy"}) or "ISO 4217" in description
+
+
 def _names_a_postal_code(path: str) -> bool:
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     return bool({"zip", "postcode", "zipcode", "postal"} & set(words))
@@ -1096,6 +1161,14 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
         # A second line naming the document names its thing; the first names who held it ("Claddagh Rowing Club").
         found = candidates if labelled and index == 1 and candidates else found + candidates
     return [value for value in dict.fromkeys(found) if _safe_literal(value) and len(value) <= 200], certain
+
+
+def _calendar_only(value: str) -> bool:
+    """Whether words are a date's alone ("December 2024", "Sat 4th April")."""
+    return all(
+        word.casefold().strip(".,") in _CALENDAR_WORDS or any(character.isdigit() for character in word)
+        for word in value.split()
+    )
 
 
 def _joined_as_written(parts: list[str], line: str) -> str:
@@ -1350,8 +1423,8 @@ def _not_a_town(value: str) -> bool:
     return not words or words[-1].casefold().rstrip(".") in _NOT_TOWNS or any(c.isdigit() for c in value)
 
 
-_STARTS = frozenset("start starts starting begin begins first from opening".split())
-_ENDS = frozenset("end ends ending last until closing finish".split())
+_STARTS = frozenset("start starts starting begin begins first from opening in checkin pickup".split())
+_ENDS = frozenset("end ends ending last until closing finish out checkout dropoff".split())
 
 
 def _a_date_field(spec: dict[str, Any]) -> bool:

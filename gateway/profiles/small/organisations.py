@@ -197,6 +197,13 @@ def _greeted(text: str, start: int, name_start: int) -> bool:
     return any(word.casefold() in _GREETINGS for word in text[start:name_start].split())
 
 
+def names_a_kind(field: str) -> bool:
+    """Whether a field is named for a kind of organisation alone ("clinic", "hotel_name", "school"; not
+    "clinic_phone")."""
+    words = {word.casefold() for word in name_words(field)} - {"name"}
+    return bool(words) and all(_a_kind(word) for word in words)
+
+
 def _a_kind(word: str) -> bool:
     return word in _KIND_WORDS or (len(word) > 8 and word.endswith(_COMPOUND_ENDS))
 
@@ -279,6 +286,11 @@ _ORDER_TITLE = re.compile(
     r"(?im)^[ \t#*]*(?:purchase[ \t]+order|bestellung|orden[ \t]+de[ \t]+compra|bon[ \t]+de[ \t]+commande|"
     r"ordine[ \t]+(?:di[ \t]+)?acquisto|inköpsorder|zamówienie|inkooporder)\b(?![ \t]*:)"
 )
+
+
+def a_closing(line: str) -> bool:
+    """Whether a line is a letter's closing ("Kind regards,", "Mit freundlichen Grüßen", "Cordiali saluti")."""
+    return _CLOSING.fullmatch(line.strip()) is not None
 
 
 def party_side(path: str) -> Side | None:

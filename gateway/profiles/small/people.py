@@ -26,6 +26,13 @@ _ROLES = frozenset(
     "traveller traveler attendee participant presenter reviewer requester reporter caller".split()
 )
 
+# A role only a person holds: a field named so alone holds a person's name ("patient", "practitioner", "guest").
+_PERSONS_ROLES = frozenset(
+    "patient practitioner doctor dentist physician nurse therapist guest reviewer passenger driver tenant teacher "
+    "instructor trainer tutor student speaker presenter applicant candidate employee traveller traveler caller "
+    "attendee participant requester reporter assignee author policyholder".split()
+)
+
 # ... and not of an organisation ("the company or person the parcel is addressed to").
 # A description that opens by saying the field is a person: "The person responsible ...", "The name of the person
 # who ...".
@@ -84,7 +91,8 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
     ("organiser_name") its own description says is a person's ("the person who booked", "not a company")."""
     words = {word.casefold() for word in name_words(field)}
     own = spec.get("description", "")
-    if len(words) == 1 and _A_PERSON.match(own) and "format" not in spec:  # "chair": "The person who chaired"
+    if len(words) == 1 and "format" not in spec and (_A_PERSON.match(own) or words <= _PERSONS_ROLES):
+        # "chair": "The person who chaired"; "patient", "practitioner": "The name of the doctor, dentist ..."
         return not _ORGANISATION.search(re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", own))
     if not words or not words & {"name", "person"} or not (words <= _NAME_WORDS or words & _ROLES):
         return False
@@ -99,17 +107,45 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
 _PERSON_LABEL = re.compile(
     r"(?im)(?:^[ \t]*|(?<=[|;])[ \t]*|(?<=[ \t]{2}))(?:full[ \t]+)?"
     r"(?:name|patient|passenger|traveller|traveler|employee|applicant|candidate|resident|student|pupil|driver|"
-    r"policyholder|person|defendant|accused|claimant|plaintiff|deceased|tenant|athlete)"
+    r"policyholder|person|defendant|accused|claimant|plaintiff|deceased|tenant|athlete|"
+    r"patientin|patiënt|paciente|paziente|pacjent|guest|gast|huésped|ospite|"
+    r"doctor|practitioner|dentist|therapist|physician|nurse|arzt|ärztin|zahnarzt|zahnärztin|behandler|behandlerin|"
+    r"médecin|praticien|praticienne|médico|médica|medico|dottore|dottoressa|arts|tandarts|läkare|tandläkare|lekarz)"
     r"[ \t]*(?:name)?[ \t]*[:=][ \t]*"
+)
+# Roles whose labels name the same person: a clinician's in any language; a patient's; a guest's.
+_ROLE_GROUPS = (
+    frozenset(
+        "doctor practitioner dentist therapist physician nurse arzt ärztin zahnarzt zahnärztin behandler behandlerin "
+        "médecin praticien praticienne médico médica medico dottore dottoressa arts tandarts läkare tandläkare "
+        "lekarz".split()
+    ),
+    frozenset("patient patientin patiënt paciente paziente pacjent".split()),
+    frozenset("guest gast huésped ospite".split()),
 )
 
 
-def labelled_as_a_person(values: list[str], text: str) -> list[str]:
+def _role_group(word: str) -> frozenset[str]:
+    return next((group for group in _ROLE_GROUPS if word in group), frozenset({word}))
+
+
+def labelled_as_a_person(values: list[str], text: str, field: str = "") -> list[str]:
     """The strings of ``values`` a form writes right after a person's label ("Patient: Hiroshi Yamamoto"), if
-    any; else all of them."""
-    starts = {match.end() for match in _PERSON_LABEL.finditer(text)}
-    if not starts:
+    any; else all of them. For a field named for a role (``practitioner``), not those a label of another role
+    marks (the patient's): those a label of its own role or a plain "Name:" marks, else the others."""
+    words = {word.casefold() for word in name_words(field)}
+    labels = [(match.end(), match.group().strip(" \t:=").casefold()) for match in _PERSON_LABEL.finditer(text)]
+    if not labels:
         return values
+    role = {member for word in words & _PERSONS_ROLES for member in _role_group(word)}
+    if role:
+        # (a label naming another role is another's: "Patient name:" is not the practitioner's)
+        others = {word for group in _ROLE_GROUPS for word in group} - role
+        own = {end for end, label in labels if set(label.split()) & role or not set(label.split()) & others}
+        other = {end for end, label in labels if end not in own}
+        labelled = [value for value in values if any(text.startswith(value, start) for start in own)]
+        return labelled or [value for value in values if not any(text.startswith(value, at) for at in other)] or values
+    starts = {end for end, _ in labels}
     labelled = [value for value in values if any(text.startswith(value, start) for start in starts)]
     return labelled or values
 

@@ -1,0 +1,253 @@
+"""The names a text gives the thing it is about - the product a review page reviews, the restaurant a booking is
+at, the hotel a confirmation comes from: what a field named for its object's own thing is offered ("product_name" of
+a ``ProductReview``, "restaurant" of a ``RestaurantReservation``, "hotel_name" of a ``HotelBooking``).
+
+A small model offered every run of a text's words takes a reviewer's name, a price's words or a town for such a
+field. The thing a text is about stands where a reader looks for it: in its heading - a line of its own near the top,
+a part of one set apart by a dash, a bar or a middle dot, the last crumb of a page's breadcrumbs, the words a label
+or quotes set apart there, a mail's sender and subject - in its footer, or it is named again and again.
+"""
+
+import functools
+import re
+import unicodedata
+
+from gateway.extraction.text_facts import places_written
+from gateway.profiles.small.choices import name_words
+from gateway.profiles.small.organisations import a_closing
+from gateway.profiles.small.people import looks_like_a_name
+
+# How many of a text's first lines (not blank, not a page's menu) may be its heading; and its last ones, a footer.
+_HEAD_LINES = 8
+_FOOT_LINES = 2
+_MAX_WORDS = 12
+_MAX_NAMES = 12
+
+# A mail's header line: the sender's (whose display name may be the thing's: "From: Gasthaus Zum Goldenen Anker
+# <info@...>"), the subject's, and the others, which name nothing of the thing.
+_SENDER = re.compile(r"(?i)^(?:from|von|de|da|van|från|fra|od|remitente|expéditeur)[ \t]*:[ \t]*")
+_SUBJECT = re.compile(
+    r"(?i)^(?:subject|betreff|objet|asunto|oggetto|onderwerp|ämne|emne|temat|assunto)[ \t]*:[ \t]*"
+    r"(?:(?:re|aw|wg|fw|fwd|tr|rv|r|i|sv|vs|odp)[ \t]*:[ \t]*)*"
+)
+_OTHER_HEADER = re.compile(
+    r"(?i)^(?:to|an|à|a|para|aan|till|til|do|cc|bcc|date|datum|data|fecha|sent|gesendet|envoyé|enviado|inviato|"
+    r"verzonden|skickat|sendt|wysłano|reply-to)[ \t]*:"
+)
+# A reply's own mark before a heading ("Re: ...", "AW: ...") and a tag in brackets ("[Review] ...").
+_REPLY_MARK = re.compile(r"(?i)^(?:(?:re|aw|wg|fw|fwd|tr|rv|sv|odp)[ \t]*:[ \t]*)+|^\[[^\]\n]{1,20}\][ \t]*")
+# A greeting opens a letter's body, not its heading ("Dear Ms Raman,", "Sehr geehrte Frau Dr. Albers,").
+_GREETING = re.compile(
+    r"(?i)^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|sehr geehrte[rn]?|liebe[rn]?|hallo|guten tag|"
+    r"bonjour|bonsoir|cher|chère|madame|monsieur|hola|estimad[oa]s?|querid[oa]s?|gentile|egregi[oa]|buongiorno|"
+    r"ciao|geachte|beste|hoi|hej|kära|szanown[aiy]|dzień dobry|witam)\b"
+)
+# Where a line's parts part: a dash, bar, middle dot, bullet, slash or breadcrumb's arrow standing between spaces,
+# a column's gap, a label's colon.
+_PARTS = re.compile(r"[ \t]+[-–—|·•›»>/][ \t]+|[ \t]{3,}|\t+|(?<=[^\W\d_])[ \t]*:[ \t]+|^[‹<][ \t]*")
+_QUOTED_PARTS = re.compile(r"[ \t]+[-–—|·•›>/][ \t]+|[ \t]{3,}|\t+|(?<=[^\W\d_])[ \t]*:[ \t]+|^[‹<][ \t]*")
+# A remark in brackets after a name ("Halvorsen Trekker 3 (18 months, 6,200 km)"), a copyright's mark and year.
+_REMARK = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]]")
+_COPYRIGHT = re.compile(r"^(?:©|\(c\))[ \t]*(?:\d{4}(?:[-–]\d{4})?)?[ \t]*", re.IGNORECASE)
+# Words set in quotes: „Nordlicht Akku-Staubsauger S9 Pro“, « ... », "...", “...”.
+_QUOTED = re.compile(r"[„“\"«»]\s?([^„“”\"«»\n]{2,80}?)\s?[“”\"»«]")
+# A sentence (not "1.5L" or "St. Kilda"): a stop, an exclamation or a question mark before a space or at the end.
+_SENTENCE = re.compile(r"(?<![A-Z\d])(?<!\b[A-Za-z]{2})[.!?](?:\s|$)|[!?]")
+# A run of capitalised words (and the small words between them, and a model's figures after the first) inside a
+# sentence: "The Copper Heron", "Breville Aura 1.7L", "Fellow Ode Gen 2".
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’.-])(?:(?:The|Le|La|Les|Il|Lo|El|Los|Las|De|Het|Der|Die|Das)[ \t])?[^\W\d_a-z][\w'’-]*"
+    r"(?:[ \t](?:(?:&|and|und|et|e|y|of|de|del|della|di|da|do|du|des|zum|zur|am|im|van|von|op)[ \t])?"
+    r"(?:[^\W\d_a-z][\w'’-]*|\d[\w.,-]*[^\W\d_][\w-]*|\d+(?![\w.,/-]|:\d)))+"
+)
+# A name of one word: written in two capitals ("PocketLedger", "SoundHarbor") or after a place's word ("at Marrow").
+_ONE_WORD = re.compile(
+    r"(?<![\w'’.-])(?:([^\W\d_a-z][^\W\d_A-Z]+[^\W\d_a-z][\w'’-]*)|(?<=\bat )([^\W\d_a-z][^\W\d_A-Z]{2,}))"
+    r"(?![\w'’-]|[ \t][^\W\d_a-z])"
+)
+# A place's name follows these words ("booked at Sushi Kaze", "dinner at Casa Verde"): not a person's.
+_AT_A_PLACE = re.compile(
+    r"(?i)\b(?:at|in|bei|im|zum|chez|au|à|en|da|presso|op|bij|i|på|w|we|choosing|called|from)[ \t]+$"
+)
+
+
+def names_its_own_thing(field: str, model_name: str) -> bool:
+    """Whether a field names the object's own thing: its name without "name" is the model's first word
+    ("product_name" of ``ProductReview``, "restaurant" of ``RestaurantReservation``; not "reviewer")."""
+    words = {word.casefold() for word in name_words(field)}
+    first = [word.casefold() for word in name_words(model_name)[:1]]
+    return bool(first) and len(name_words(model_name)) > 1 and words - {"name"} == {first[0]}
+
+
+def own_names(text: str, thing: str = "") -> list[str]:
+    """The names ``text`` may give the thing it is about, the likeliest first: the parts of its heading's lines
+    and those of its footer that stand as names, then the runs of capitalised words it writes more than once - only
+    the name a label of the ``thing`` marks, where one does ("Product purchased: ...", "Hôtel : ...")."""
+    if thing and (labelled := _labelled_thing(text, thing)):
+        return labelled
+    return list(_own_names(text))
+
+
+def _labelled_thing(text: str, thing: str) -> list[str]:
+    """What a line labelled with the thing's word (or its first five letters: "Produkt", "Restaurante") writes."""
+    stem = _plain(thing)[:5]
+    found: list[str] = []
+    for line in text.splitlines():
+        line = line.strip(" \t#*_>|").replace("**", "")
+        label = _LABEL.match(line)
+        if label is not None and any(_plain(word).startswith(stem) for word in re.findall(r"\w+", label.group())):
+            value = _REMARK.sub("", line[label.end() :]).strip(" ,;")
+            found += [value] if _a_name(value) else []
+    return list(dict.fromkeys(found))
+
+
+def _plain(word: str) -> str:
+    """A word in lower case without its accents ("Hôtel" -> "hotel")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=16)
+def _own_names(text: str) -> tuple[str, ...]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head = [line for line in lines if not _a_menu(line)][:_HEAD_LINES]
+    foot = lines[-_FOOT_LINES:] if len(lines) > _HEAD_LINES + _FOOT_LINES else []
+    found: list[str] = []
+    for line in head:
+        found += _line_names(line, text)
+    # (a signature's lines after a letter's closing: "Kind regards, / Tom Whitfield / The Harbourview Hotel | ...")
+    closing = next((index for index, line in enumerate(lines) if a_closing(line)), None)
+    signature = lines[closing + 1 : closing + 5] if closing is not None else []
+    found += [name for line in signature for name in _standing(line, text)]
+    # (a footer's name of more words than one: not a signature's "Giulia")
+    found += [name for line in foot for name in _line_names(line, text) if " " in name]
+    found += _repeated(text)
+    # A person's name is a reviewer's or a guest's - but where the text's first line or a mail's sender writes it
+    # standing alone ("Casa Marisol", "From: Trattoria Da Beppe <...>").
+    alone = {name for line in head if _SENDER.match(line) for name in _standing(line, text)}
+    alone |= set(_standing(head[0], text)) if head else set()
+    kept = [name for name in found if name in alone or not _a_person(name, text)]
+    return tuple(list(dict.fromkeys(kept))[:_MAX_NAMES])
+
+
+def capitalised_runs(text: str) -> list[str]:
+    """The runs of capitalised words ``text`` writes, in its order, each once - not a person's name (but where the
+    text writes it as a place's)."""
+    ones = [match for match in _ONE_WORD.finditer(text) if match.group(2) or _two_capitals(match.group())]
+    matches = [match for match in [*_CAPITALISED_RUN.finditer(text), *ones] if _a_name(match.group())]
+    found = [match.group() for match in sorted(matches, key=lambda match: match.start())]
+    return [name for name in dict.fromkeys(found) if not _a_person(name, text)]
+
+
+def _two_capitals(word: str) -> bool:
+    """Whether a word opens with a capital and holds another ("PocketLedger"; not "Grüßen")."""
+    return word[:1].isupper() and any(character.isupper() for character in word[1:])
+
+
+def _a_person(name: str, text: str) -> bool:
+    """Whether a name is written as a person's and nowhere as a place's ("booked at Sushi Kaze") or a business's
+    ("Lucia's Trattoria")."""
+    return (
+        looks_like_a_name(name)
+        and not re.search(r"\w['’]s ", name)
+        and not any(_AT_A_PLACE.search(text, max(0, at - 12), at) for at in places_written(name, text, 20))
+    )
+
+
+def _a_menu(line: str) -> bool:
+    """A page's menu copied with it: four or more items apart by wide gaps ("Accueil   La carte   Réserver")."""
+    return len(re.findall(r"[ \t]{3,}|\t", line)) >= 3
+
+
+def _line_names(line: str, text: str) -> list[str]:
+    """The names one line of the heading or footer writes: those standing alone, then its runs of capitalised
+    words ("You're booked at Sushi Kaze", "Kestrel Audio KA-5 bookshelf speakers after 2 months") - not the first
+    words of a name standing whole ("Brewmaster Duo 2-in-1 Filter Coffee Machine" of "..., 1.5L, Black")."""
+    standing = _standing(line, text)
+    lower = re.findall(r"(?<![\w'’-])[^\W\d_A-Z][\w'’-]*", standing[-1] if standing else line)
+    phrase = sum(word not in _JOINING for word in lower) >= 2
+    inside = [] if _SENDER.match(_bare(line)) else _CAPITALISED_RUN.finditer(_bare(line))
+    runs = [run.group() for run in inside if _a_name(run.group()) and run.group() not in standing]
+    return [*standing, *(run for run in runs if phrase or not any(name.startswith(run) for name in standing))]
+
+
+def _bare(line: str) -> str:
+    """A line without Markdown's marks, a subject's label, a reply's mark, a tag or a copyright; empty for a mail
+    header's other lines and a greeting."""
+    line = line.strip(" \t#*_>|").replace("**", "")
+    if _OTHER_HEADER.match(line) or (_GREETING.match(line) and _words(line) <= 6):
+        return ""
+    return _COPYRIGHT.sub("", _REPLY_MARK.sub("", _SUBJECT.sub("", line))).strip()
+
+
+def _standing(line: str, text: str) -> list[str]:
+    """The names one line of the heading or footer writes standing alone: the sender a mail's header shows, the
+    whole line (after a label, without a rating's stars), its parts, and the words it quotes or sets in bold or
+    italics - only those where it is a sentence."""
+    if (sender := _SENDER.match(line.strip(" \t#*_>|"))) is not None:
+        shown = line.strip(" \t#*_>|")[sender.end() :].split("<", 1)[0].strip(" \t\"'")
+        # (a person's name only where the text writes it again: "Trattoria Da Beppe" signs the mail too)
+        repeated = not looks_like_a_name(shown) or text.count(shown) > 1
+        return [shown] if shown and "@" not in shown and _a_name(shown) and repeated else []
+    raw, line = line, _bare(line)
+    if not line or a_closing(line):
+        return []
+    marked = [match.group(1).strip() for match in _QUOTED.finditer(line)]
+    for match in _EMPHASIS.finditer(raw.replace("**", "*")):
+        span = _RATING_MARKS.sub("", match.group(1) or match.group(2)).strip()
+        marked += [span, *(part.strip() for part in _PARTS.split(span) if part.strip() != span)]
+    if _SENTENCE.search(_REMARK.sub("", line)):
+        return [name for name in marked if _a_name(name)]
+    if (label := _LABEL.match(line)) is not None:  # "Item: ...", "Opinie o produkcie: ..."
+        if _NAME_LABEL.search(label.group()):
+            return []  # "Name: Priya Raman", "first_name: Oluwaseun": a person's
+        line = line[label.end() :]
+    whole = _RATING_MARKS.sub("", _REMARK.sub("", line)).strip(" ,;")
+    # (not at the » closing a quote: "Maison Ardent « Lumière » inox")
+    parts = [part.strip(" ,;") for part in (_QUOTED_PARTS if "«" in whole else _PARTS).split(whole)]
+    parts = [part for part in parts if part]
+    names = [*(parts if 1 < len(parts) <= 4 else []), whole, *marked]
+    return [name for name in names if _a_name(name)]
+
+
+# Words set in bold or italics: "*Platform Guild Day*", "_Harbour Nights_".
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]{2,80}?)\*(?![\w*])|(?<![\w_])_([^_\n]{2,80}?)_(?![\w_])")
+# A rating's stars after a name: "Hotel Palazzo Vecchi ★★★★", "Lakeside Inn 4.5★".
+_RATING_MARKS = re.compile(r"[ \t]*(?:[★☆⭐✩✪]+|\d(?:[.,]\d)?[ \t]*[★⭐]|[★⭐][ \t]*\d(?:[.,]\d)?)[ \t]*$")
+
+
+# The small words a name holds in lower case ("Freidora de aire Cocina Viva XL").
+_JOINING = frozenset("a an the of and for de di da do del della du des la le el et y e und van von zum zur für".split())
+# A label for a person's name ("Name:", "first_name:", "Patient:").
+_NAME_LABEL = re.compile(
+    r"(?i)(?:\b|_)(?:name|names|guest|patient|passenger|customer|client|author|autora?|reviewer|contact)\b"
+)
+# A label of a few words opening a line ("Item: ...", "Opinie o produkcie: ...").
+_LABEL = re.compile(r"[^\W\d_][\w'’ .-]{0,30}?[ \t]*:[ \t]+")
+
+
+def _words(line: str) -> int:
+    """How many words a line writes (not a mark standing alone: "«", "-")."""
+    return sum(1 for word in line.split() if any(character.isalnum() for character in word))
+
+
+def _a_name(value: str) -> bool:
+    """Whether words may be a thing's name: up to twelve words, a capitalised word of two letters or more among
+    them; no address, link, label, sentence or figures alone."""
+    words = value.split()
+    return (
+        1 <= len(words) <= _MAX_WORDS
+        and len(value) <= 100
+        and (value[:1].isupper() or value[:1].isdigit())
+        and re.search(r"(?<![\w'’])[^\W\d_a-z][^\W\d_]", value) is not None
+        and not re.search(r"@|https?:|www\.|:$", value)
+    )
+
+
+def _repeated(text: str) -> list[str]:
+    """Runs of two or more capitalised words the text writes more than once, the most written first."""
+    counts: dict[str, int] = {}
+    for match in _CAPITALISED_RUN.finditer(text):
+        value = match.group().strip()
+        if len(value.split()) >= 2:
+            counts[value] = counts.get(value, 0) + 1
+    return sorted((value for value, count in counts.items() if count >= 2), key=lambda value: -counts[value])

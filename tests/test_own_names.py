@@ -1,0 +1,149 @@
+"""What the small profile offers a field named for its object's own thing - the product a review is of, the
+restaurant a booking is at, the hotel a stay is at: the names the text gives the thing it is about, not every run of
+its words."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.profiles.small.own_names import names_its_own_thing, own_names
+from gateway.schemas.compiler import CompiledSchema
+from tests.offering import compiled, offered
+
+REVIEW = """
+title: ProductReview
+type: object
+properties:
+  product_name: {type: string, description: The reviewed product as written.}
+  reviewer: {type: string}
+  rating: {type: number, maximum: 5}
+required: [product_name]
+"""
+
+RESERVATION = """
+title: RestaurantReservation
+type: object
+properties:
+  restaurant: {type: string, description: The name of the restaurant as written.}
+  guest_name: {type: string}
+  party_size: {type: integer}
+required: [restaurant]
+"""
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("review"), "review", REVIEW)
+
+
+@pytest.fixture(scope="module")
+def reservation(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("reservation"), "reservation", RESERVATION)
+
+
+def offered_to(schema: CompiledSchema, text: str, field: str) -> list[Any]:
+    """The values a field is offered."""
+    values: list[Any] = offered(schema, text)[field]
+    return values
+
+
+def test_a_field_names_its_own_thing_by_the_models_first_word() -> None:
+    assert names_its_own_thing("product_name", "ProductReview")
+    assert names_its_own_thing("restaurant", "RestaurantReservation")
+    assert names_its_own_thing("hotelName", "HotelBooking")
+    assert not names_its_own_thing("reviewer", "ProductReview")
+    assert not names_its_own_thing("name", "Person")  # a model of one word: its name is no thing's
+    assert not names_its_own_thing("product_name", "Review")
+
+
+def test_a_review_page_offers_its_heading_not_the_reviewers_name_or_the_menu(review: CompiledSchema) -> None:
+    text = (
+        "Home   Deals   Kitchen   Basket (1)\n"
+        "Kitchen › Kettles › Glass kettles\n"
+        "Qvist Glass Kettle 1.7 L, Smoke Grey\n"
+        "4.1 out of 5 · 812 ratings\n\n"
+        "Tomasz Wielgus\n"
+        "★★★☆☆ Pretty but loud\n"
+        "Reviewed on 9 May 2026\n"
+        "It boils fast, but the lid snaps open with a bang. Paid £39.\n"
+    )
+    values = offered_to(review, text, "product_name")
+    assert "Qvist Glass Kettle 1.7 L, Smoke Grey" in values
+    assert "Qvist Glass Kettle 1.7 L" not in values  # not the first words of a name standing whole
+    assert "Tomasz Wielgus" not in values
+    assert not {"Home", "Deals", "9 May 2026"} & set(values)
+
+
+def test_a_name_a_heading_quotes_or_sets_apart_is_offered_without_its_remark(review: CompiledSchema) -> None:
+    quoted = "Kundenbewertungen für „Falk Akku-Bohrschrauber BS 18“\nDurchschnitt 4,4 von 5\n\nSuper Gerät!\n"
+    assert "Falk Akku-Bohrschrauber BS 18" in offered_to(review, quoted, "product_name")
+    remark = "Re: Two years on - Osprey Talon 22 (daily commute, 3,000 km)\nPosted by hill_runner\n\nStill great.\n"
+    values = offered_to(review, remark, "product_name")
+    assert "Osprey Talon 22" in values
+    assert not any("3,000 km" in value for value in values)
+    # A name its line goes on from in lower case: the name's words alone too.
+    running = "**[Review] Arden Audio AX-3 desk speakers after 6 weeks - 7/10**\n\nSolid mids, weak bass.\n"
+    assert "Arden Audio AX-3" in offered_to(review, running, "product_name")
+
+
+def test_a_mails_sender_and_signature_name_the_restaurant_not_its_guest(reservation: CompiledSchema) -> None:
+    text = (
+        "Von: Weinstube Zur Alten Mühle <tisch@altemuehle.example>\n"
+        "An: Brigitte Lorenz\n"
+        "Betreff: Ihre Reservierung\n\n"
+        "Sehr geehrte Frau Lorenz,\n\n"
+        "gerne reservieren wir für Sie einen Tisch für 4 Personen am Samstag, 12.09.2026, um 19 Uhr.\n\n"
+        "Name: Brigitte Lorenz\n\n"
+        "Mit freundlichen Grüßen\n"
+        "Weinstube Zur Alten Mühle\n"
+        "Mühlweg 3 · 79098 Freiburg\n"
+    )
+    values = offered_to(reservation, text, "restaurant")
+    assert "Weinstube Zur Alten Mühle" in values
+    assert "Brigitte Lorenz" not in values
+    assert "Mit freundlichen Grüßen" not in values
+
+
+def test_a_sentence_offers_the_place_it_names_not_the_person(reservation: CompiledSchema) -> None:
+    text = "Hey Kim, I booked us at Casa Romero for Friday 8pm, table for 3, under my name, Julia Brandt."
+    values = offered_to(reservation, text, "restaurant")
+    assert "Casa Romero" in values  # written as a place's ("at Casa Romero"), though it reads as a person's name
+    assert "Julia Brandt" not in values
+    # A one-word name after "at", or written in two capitals.
+    assert "Marrow" in offered_to(reservation, "Booked a table at Marrow for two on Thursday.", "restaurant")
+
+
+def test_a_dated_heading_offers_its_name_not_its_date() -> None:
+    names = own_names("Bookings – Bistro Lumen – 21/06/2026\n\n19:00  Ana Ruiz  2 pax\n")
+    assert "Bistro Lumen" in names
+    assert "Bookings – Bistro Lumen – 21/06/2026" in names  # (a date's part is left out where the field is read)
+
+
+def test_a_label_for_the_field_still_states_it(review: CompiledSchema) -> None:
+    text = "Survey export\nCustomer: Omar Haddad\nProduct purchased: Lindqvist Desk Lamp L2\nRating: 4\n"
+    assert offered_to(review, text, "product_name") == ["Lindqvist Desk Lamp L2"]
+
+
+AGENDA = """
+title: EventAgenda
+description: The programme of one event.
+type: object
+properties:
+  name: {type: string, description: The name of the event as written.}
+  city: {type: string}
+required: [name]
+"""
+
+
+def test_a_top_level_name_of_a_thing_is_the_texts_own_name(tmp_path: Path) -> None:
+    agenda = compiled(tmp_path, "agenda", AGENDA)
+    text = (
+        "Programm\n"
+        "5. Fachtag Offene Verwaltung · Rathaus Kassel\n"
+        "9:00  Ankommen, Kaffee\n"
+        "9:30  Begrüßung durch Bürgermeisterin Ilse Brandt\n"
+    )
+    values = offered_to(agenda, text, "name")
+    assert "5. Fachtag Offene Verwaltung" in values  # an edition's number opens it, not a sentence's stop
+    assert "Ilse Brandt" not in values
