@@ -30,6 +30,7 @@ properties:
   practitioner: {type: string, description: The name of the doctor the appointment is with.}
   patient: {type: string, description: The name of the patient.}
   date: {type: string, format: date}
+  time: {type: string, pattern: "^[0-2][0-9]:[0-5][0-9]$", description: The appointment's time as HH:MM.}
 required: [date]
 """
 
@@ -141,3 +142,18 @@ def test_a_parcels_number_is_the_one_its_tracking_link_carries(tmp_path: Path) -
         "Service client : 12 345 67 89\n"
     )
     assert offered(parcel, text)["tracking_number"] == ["6A 234 567 890 12"]
+
+
+def test_a_time_of_day_is_not_the_time_the_message_was_sent(appointment: CompiledSchema) -> None:
+    text = (
+        "From: The Linden Clinic <appointments@linden.example>\n"
+        "Sent: 01 December 2026 17:56\n"
+        "To: Hannah Brooks\n"
+        "Subject: Appointment confirmation\n\n"
+        "Date: Wednesday 16 December 2026\n"
+        "Time: 3.45pm\n"
+    )
+    assert offered(appointment, text)["time"] == ["15:45"]
+    # Nor a chat's stamps.
+    chat = "[03/05/2026, 09:12] Lab: Your blood test is on 19/11/2026 at 08:40.\n[03/05/2026, 09:13] Manuel: ok"
+    assert offered(appointment, chat)["time"] == ["08:40"]

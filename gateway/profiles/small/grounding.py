@@ -615,9 +615,15 @@ class _Narrowing:
                 by_name = [item for item in found if _arrival_before(facts.text, item.start)] or found
             kept = self.not_ruled_out(by_name, path)
             said_not = ruled_out(self.described.get(path, ""), path)
-            if fmt in ("date", "date-time") and any(word.startswith(_MESSAGE_WORDS) for word in said_not):
+            about_a_message = any(
+                word.casefold().startswith(_MESSAGE_WORDS)
+                for word in [*name_words(path.rsplit(".", 1)[-1]), *self.described.get(path, "").split()]
+                if word.casefold() not in said_not
+            )
+            if any(word.startswith(_MESSAGE_WORDS) for word in said_not) or not about_a_message:
                 # "The date of the booking (not the date the message was sent)": not the dates of a mail's header,
-                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps.
+                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps, where the text
+                # writes others - unless the field is about messages ("sent_at", "the date the review was posted").
                 sent = facts.message_dates
                 kept = [item for item in kept if not any(low <= item.start < high for low, high in sent)] or kept
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
@@ -650,6 +656,21 @@ class _Narrowing:
             values = values if pattern is None else _matching(values, pattern)
         elif pattern is not None:
             values = self.not_ruled_out_strings(_pattern_values(facts, pattern), path)
+            if _MESSAGE_WORDS_ANYWHERE.search(f"{path} {self.described.get(path, '')}") is None:
+                # A time of day written as a pattern asks ("^[0-2][0-9]:[0-5][0-9]$"), not the time a message was
+                # sent (a mail's header, a chat's stamps) where the text writes others - unless the field is about
+                # messages ("sent_at").
+                sent = facts.message_dates
+                stamped = {
+                    found.value[:5]
+                    for found in facts.times
+                    if any(low <= found.start < high for low, high in sent)
+                    and not any(
+                        other.value[:5] == found.value[:5] and not any(low <= other.start < high for low, high in sent)
+                        for other in facts.times
+                    )
+                }
+                values = [value for value in values if value not in stamped] or values
             if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
                 values = [value for value in values if value not in _written_dates(facts)] or values
             if _names_a_code(path) and not _names_a_postal_code(path):
@@ -1009,6 +1030,7 @@ _A_NUMBER_SAID = re.compile(r"(?i)\b(?:number|no\.|id|identifier|code|reference|
 _CALENDAR_WORDS = MONTH_NAMES | WEEKDAY_NUMBERS.keys()
 # What a description's "not the date the message was sent" rules out (the openings of its words).
 _MESSAGE_WORDS = ("sent", "messag", "writt", "email", "e-mail", "mail", "receiv", "post", "timestamp")
+_MESSAGE_WORDS_ANYWHERE = re.compile(r"(?i)\b(?:sent|messag|writt|e-?mail|receiv|post|timestamp)")
 _RATING_WORDS = frozenset({"rating", "ratings", "stars"})
 _REVIEWED = re.compile(r"(?i)\bstars?\b|\bout of\b|\breview")
 

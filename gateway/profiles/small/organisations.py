@@ -97,7 +97,7 @@ def _organisations(text: str) -> tuple[Found, ...]:
         if (of := text.find(" of ", start, end)) > 0 and looks_like_a_name(text[start:of]):
             start = of + 4  # "Kirsty Lam of Leeds Print Collective": the organisation after a person's name
         words = [word.casefold().rstrip(".") for word in text[start:end].split()]
-        if len(words) < 2 or not any(_a_kind(word) for word in words) or all(_a_kind(word) for word in words):
+        if len(words) < 2 or not any(a_kind_word(word) for word in words) or all(a_kind_word(word) for word in words):
             continue  # "Hotel" alone, "Services" or "Learning Services" names none
         if any(first <= start < last for first, last in spans) or _a_product(text, start):
             continue  # a part of a name with its legal form; a priced line's product ("Web Design Services £400")
@@ -201,10 +201,11 @@ def names_a_kind(field: str) -> bool:
     """Whether a field is named for a kind of organisation alone ("clinic", "hotel_name", "school"; not
     "clinic_phone")."""
     words = {word.casefold() for word in name_words(field)} - {"name"}
-    return bool(words) and all(_a_kind(word) for word in words)
+    return bool(words) and all(a_kind_word(word) for word in words)
 
 
-def _a_kind(word: str) -> bool:
+def a_kind_word(word: str) -> bool:
+    """Whether a word in lower case names a kind of organisation ("clinic", "centre", "Volkshochschule")."""
     return word in _KIND_WORDS or (len(word) > 8 and word.endswith(_COMPOUND_ENDS))
 
 

@@ -14,8 +14,8 @@ import unicodedata
 
 from gateway.extraction.text_facts import places_written
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.organisations import a_closing
-from gateway.profiles.small.people import looks_like_a_name
+from gateway.profiles.small.organisations import a_closing, a_kind_word
+from gateway.profiles.small.people import TITLE_WORDS, labels_a_person_before, looks_like_a_name
 
 # How many of a text's first lines (not blank, not a page's menu) may be its heading; and its last ones, a footer.
 _HEAD_LINES = 8
@@ -64,6 +64,17 @@ _CAPITALISED_RUN = re.compile(
 _ONE_WORD = re.compile(
     r"(?<![\w'’.-])(?:([^\W\d_a-z][^\W\d_A-Z]+[^\W\d_a-z][\w'’-]*)|(?<=\bat )([^\W\d_a-z][^\W\d_A-Z]{2,}))"
     r"(?![\w'’-]|[ \t][^\W\d_a-z])"
+)
+# A person's name follows these: "by", "von", "par" ("Reviewed by Marcus Bell", "Von Jürgen M."), a title, a
+# mail's addressee ("To: Priya Raman"), a reviewer's or an author's label, "my name,".
+_A_PERSON_BEFORE = re.compile(
+    rf"(?i)(?:\b(?:by|von|par|door|av|przez|posted by|written by|autor|autora|auteur|author|reviewer|"
+    rf"to|an|à|aan|till|do)[ \t]*:?|\bname[ \t]*[,:]|\b(?:{TITLE_WORDS})\.?)[ \t]*$"
+)
+# A greeting or thanks before a first name: "Hi Priya", "Thanks so much Lorna", "Dear Naveen".
+_GREETED = re.compile(
+    r"(?i)\b(?:dear|hi|hello|hey|thanks(?: so much)?|thank you|cheers|hallo|liebe[rn]?|bonjour|hola|ciao|"
+    r"gentile|beste|hej|cześć|witaj)[ \t,]*"
 )
 # A place's name follows these words ("booked at Sushi Kaze", "dinner at Casa Verde"): not a person's.
 _AT_A_PLACE = re.compile(
@@ -144,18 +155,30 @@ def _two_capitals(word: str) -> bool:
 
 
 def _a_person(name: str, text: str) -> bool:
-    """Whether a name is written as a person's and nowhere as a place's ("booked at Sushi Kaze") or a business's
-    ("Lucia's Trattoria")."""
-    return (
-        looks_like_a_name(name)
-        and not re.search(r"\w['’]s ", name)
-        and not any(_AT_A_PLACE.search(text, max(0, at - 12), at) for at in places_written(name, text, 20))
-    )
+    """Whether a name is written as a person's: shaped as one ("Lorna McKenzie"; not "Centre de Vaccination
+    Bellecour", "Lucia's Trattoria"), nowhere as a place's ("booked at Sushi Kaze"), and somewhere as a person's -
+    after a person's label, "by", a title or a greeting, on a line of its own, or its first word alone after a
+    greeting ("Thanks Lorna")."""
+    words = name.split()
+    if (
+        not looks_like_a_name(name)
+        or re.search(r"\w['’]s ", name)
+        or any(a_kind_word(word.casefold()) for word in words)
+    ):
+        return False
+    places = list(places_written(name, text, 20))
+    if any(_AT_A_PLACE.search(text, max(0, at - 12), at) for at in places):
+        return False
+    if labels_a_person_before(name, text) or any(_A_PERSON_BEFORE.search(text, max(0, at - 30), at) for at in places):
+        return True
+    if re.search(rf"(?m)^[ \t*_#>-]*{re.escape(name)}[ \t*_,.]*$", text):
+        return True  # a line of its own: a reviewer's or a signer's ("Tomasz Wielgus" over his stars)
+    return re.search(rf"{_GREETED.pattern}[ \t]+{re.escape(words[0])}\b", text) is not None
 
 
 def _a_menu(line: str) -> bool:
-    """A page's menu copied with it: four or more items apart by wide gaps ("Accueil   La carte   Réserver")."""
-    return len(re.findall(r"[ \t]{3,}|\t", line)) >= 3
+    """A page's menu copied with it: three or more items apart by wide gaps ("Accueil   La carte   Réserver")."""
+    return len(re.findall(r"[ \t]{3,}|\t", line.strip())) >= 2
 
 
 def _line_names(line: str, text: str) -> list[str]:

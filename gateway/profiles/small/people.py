@@ -28,9 +28,9 @@ _ROLES = frozenset(
 
 # A role only a person holds: a field named so alone holds a person's name ("patient", "practitioner", "guest").
 _PERSONS_ROLES = frozenset(
-    "patient practitioner doctor dentist physician nurse therapist guest reviewer passenger driver tenant teacher "
+    "patient practitioner doctor dentist physician nurse therapist guest passenger driver tenant teacher "
     "instructor trainer tutor student speaker presenter applicant candidate employee traveller traveler caller "
-    "attendee participant requester reporter assignee author policyholder".split()
+    "attendee participant requester reporter assignee policyholder".split()
 )
 
 # ... and not of an organisation ("the company or person the parcel is addressed to").
