@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gateway.profiles.small.grounding import Grounding, narrow_tool
 from gateway.profiles.small.own_names import names_its_own_thing, own_names
 from gateway.schemas.compiler import CompiledSchema
 from tests.offering import compiled, offered
@@ -122,7 +123,15 @@ def test_a_dated_heading_offers_its_name_not_its_date() -> None:
 
 def test_a_label_for_the_field_still_states_it(review: CompiledSchema) -> None:
     text = "Survey export\nCustomer: Omar Haddad\nProduct purchased: Lindqvist Desk Lamp L2\nRating: 4\n"
-    assert offered_to(review, text, "product_name") == ["Lindqvist Desk Lamp L2"]
+    values = offered_to(review, text, "product_name")
+    assert values[0] == "Lindqvist Desk Lamp L2"  # first, and stated: no null to choose
+    assert "Omar Haddad" not in values
+    tool = {"type": "function", "function": {"name": review.model.__name__, "parameters": review.model_schema}}
+    spec = narrow_tool(tool, Grounding(text, review))["function"]["parameters"]["properties"]["product_name"]
+    assert None not in spec["enum"] and "anyOf" not in spec
+    # Not a label of another thing that opens with the thing's word: "Product colour:" names no product.
+    coloured = "Qvist Glass Kettle 1.7 L\nProduct colour: Walnut Brown\n★★★★☆ Pretty\n"
+    assert offered_to(review, coloured, "product_name")[0] == "Qvist Glass Kettle 1.7 L"
 
 
 AGENDA = """
@@ -147,3 +156,47 @@ def test_a_top_level_name_of_a_thing_is_the_texts_own_name(tmp_path: Path) -> No
     values = offered_to(agenda, text, "name")
     assert "5. Fachtag Offene Verwaltung" in values  # an edition's number opens it, not a sentence's stop
     assert "Ilse Brandt" not in values
+
+
+PERSON = """
+title: Person
+type: object
+properties:
+  name: {type: string}
+  email: {type: string}
+required: [name]
+"""
+
+JOB = """
+title: JobPosting
+type: object
+properties:
+  job_title: {type: string}
+  company: {type: string, description: The hiring company.}
+required: [job_title]
+"""
+
+
+def test_a_persons_name_and_a_partys_company_are_no_things_name(tmp_path: Path) -> None:
+    person = compiled(tmp_path, "person", PERSON)
+    text = "Marie Dubois is a 34-year-old architect who studied at ENSA Paris-Belleville. marie@dubois.example"
+    assert "Marie Dubois" in offered_to(person, text, "name")
+    job = compiled(tmp_path, "job", JOB)
+    text = "Senior Backend Engineer\nRemote, Europe\nWe are hiring for Go and Postgres.\n"
+    tool = {"type": "function", "function": {"name": job.model.__name__, "parameters": job.model_schema}}
+    company = narrow_tool(tool, Grounding(text, job))["function"]["parameters"]["properties"]["company"]
+    # Left to the organisations' rule and the runs, not stated: a text naming no company may leave it out.
+    assert any(branch.get("type") == "null" or None in branch.get("enum", []) for branch in company["anyOf"])
+
+
+def test_a_clinician_is_not_whom_a_plain_name_label_names(tmp_path: Path) -> None:
+    appointment = compiled(
+        tmp_path,
+        "appointment",
+        "title: MedicalAppointment\ntype: object\nproperties:\n  practitioner: {type: string}\n"
+        "  patient: {type: string}\n",
+    )
+    text = "Name: Sophie Laurent\nYour appointment with Dr. Marcus Hale is confirmed.\n"
+    values = offered(appointment, text)
+    assert "Sophie Laurent" not in values["practitioner"]
+    assert "Sophie Laurent" in values["patient"]

@@ -59,8 +59,10 @@ def test_a_currency_is_read_from_its_symbol_code_or_name() -> None:
     assert codes("Pris: 450 kr. Vi glæder os til at se dig") == ["DKK"]
     assert codes("Pris: 450 kr. Takk for bestillingen") == ["NOK"]
     assert codes("about 20 euros a night, or 80 chf") == ["EUR", "CHF"]
-    # Capitals that are no currency's code, and lower-case words that are codes' letters: none.
-    assert codes("NIP 123-456, AVE arrives 23:40; we try to cope") == []
+    # Capitals that are no currency's code, codes beside no amount, a sign that is a word's letters: none.
+    assert codes("NIP 123-456, AVE arrives 23:40; a PHP developer; Fr. Müller; ils sont là") == []
+    assert codes("total 342.00EUR") == ["EUR"]  # a code written against its amount
+    assert codes("$349.00 (CAD) plus $45.37 tax") == ["CAD", "CAD", "CAD"]  # a bare "$" is the dollar it names
 
 
 def test_a_currency_field_is_offered_the_codes_the_text_writes_not_any_capitals(stay: CompiledSchema) -> None:
@@ -76,8 +78,12 @@ def test_months_written_short_or_in_other_languages_and_years_of_two_digits() ->
     assert _dates("Ankomst 3 augusti 2026") == [("2026-08-03", "3 augusti 2026")]
     assert _dates("Data: 13 set 2026") == [("2026-09-13", "13 set 2026")]  # a short form that is a word: a year after
     assert _dates("Schaden am 3.3.26 gemeldet") == [("2026-03-03", "3.3.26")]
-    # Not a version's, an address's or a phone's figures; not "set" without its year.
-    assert _dates("Version 1.2.26; IP 10.1.2.26; Tel. 12.30.45; table 4 set for two") == []
+    assert _dates("Di., 17.03.26, 10:15") == [("2026-03-17", "17.03.26")]
+    # A year of two digits only where the text dates it so: not a version's, a section's or a phone's figures.
+    assert _dates("Django 4.2.11; see section 2.1.10; Tel. 12.30.45; IP 10.1.2.26") == []
+    # Not a short form that is a word without a year ("set", "lug"); a range's second date stays one.
+    assert _dates("table 4 set for two; 2 lug nuts") == []
+    assert _dates("01.02.2025-03.02.2025") == [("2025-02-01", "01.02.2025"), ("2025-02-03", "03.02.2025")]
 
 
 def test_a_stays_first_and_last_day_are_its_range_s_ends(stay: CompiledSchema) -> None:

@@ -419,22 +419,36 @@ for _index, _names in enumerate(
     (
         "januar janvier enero gennaio janeiro januari jänner stycznia styczeń janv ene jän",
         "februar février fevrier febrero febbraio fevereiro februari lutego luty févr fevr",
-        "märz mär mars marzo março maart marca marzec marts mrt",
+        "märz mär mars marzo março maart marzec marts mrt",
         "avril abril aprile kwietnia kwiecień avr abr kwi",
-        "mai mayo maggio maio mei maj maja",
+        "mai mayo maggio maio mei maj",
         "juni juin junio giugno junho czerwca czerwiec giu cze",
-        "juli juillet julio luglio julho lipca lipiec juil lug",
+        "juli juillet julio luglio julho lipca lipiec juil",
         "août aout agosto augustus augusti sierpnia sierpień aoû",
         "septembre septiembre settembre setembro września wrzesień wrz",
         "oktober okt octobre octubre ottobre outubro października październik ott paź",
         "novembre noviembre novembro listopada listopad",
-        "dezember dez décembre decembre diciembre dicembre dezembro grudnia grudzień desember déc dic gru",
+        "dezember dez décembre decembre diciembre dicembre dezembro grudnia grudzień desember déc dic",
     ),
     start=1,
 ):
     _MONTHS |= dict.fromkeys(_names.split(), _index)
 # Short forms that are words too ("set", "ago", "mag", "lis"): a month only with a year after it ("13 set 2026").
-_WITH_A_YEAR = {"set": 9, "ago": 8, "gen": 1, "mag": 5, "lip": 7, "sie": 8, "lis": 11, "sty": 1, "lut": 2}
+_WITH_A_YEAR = {
+    "set": 9,
+    "ago": 8,
+    "gen": 1,
+    "mag": 5,
+    "lip": 7,
+    "sie": 8,
+    "lis": 11,
+    "sty": 1,
+    "lut": 2,
+    "lug": 7,
+    "gru": 12,
+    "maja": 5,
+    "marca": 3,
+}
 MONTH_NAMES = frozenset(_MONTHS)  # in English and the languages above, in lower case
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _MONTH_OF_A_YEAR = r"(?P<month>" + "|".join(sorted([*_MONTHS, *_WITH_A_YEAR], key=len, reverse=True)) + r")\.?"
@@ -570,11 +584,20 @@ _DURATION = re.compile(
 # Day and month in either order: both readings are offered when both are dates.
 # (a year of two digits after full stops or slashes only, not inside a longer figure: "3.3.26", "[3/7/26, 19:02]")
 _NUMERIC_DATE = re.compile(
-    r"\b(?<![.,/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)"
+    r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)"
     r"(?P<year>\d{4}\b|(?<=[./])[0-3]\d(?![\d/-]|[.,]\d))"
 )
-# Before a version's or an address's figures, not a date's: "Version 1.2.26", "IP 10.1.2.26".
-_NOT_A_DATE_BEFORE = re.compile(r"(?i)(?:version|release|ver|v|ip|build)[ \t.:]*$")
+# A date of two-digit year is one only where the text dates it so: a weekday or a date's label before it, a chat
+# stamp's bracket, a time after it ("Di., 17.03.26", "Datum: 3.3.26", "[3/7/26, 19:02]", "17.03.26 10:15 Uhr") -
+# not a version's, a section's or a phone's figures ("Django 4.2.11", "section 2.1.10", "06.12.34").
+_DATE_WORDS = "date|datum|data|fecha|le|am|on|del|dal|den|dnia|op|el|il|du|vom|from|to|bis|au|al"
+_TWO_DIGIT_YEAR_CUE = re.compile(
+    r"(?i)(?:\[|\b(?:"
+    + "|".join(sorted(map(re.escape, WEEKDAY_NUMBERS), key=len, reverse=True))
+    + rf"|{_DATE_WORDS})\.?,?[ \t]*:?[ \t]*)$"
+)
+_TWO_DIGIT_YEAR_TIME = re.compile(r",?[ \t]*(?:um[ \t]+|at[ \t]+|à[ \t]+|kl\.?[ \t]*)?\d{1,2}[:.h]\d{2}\b")
+
 # A range of times written with full stops opening a line ("09.15–10.00  Keynote", "- 10.45 - 11.00 Coffee"), each
 # on the quarter hour or five minutes (a programme's; not "14.07 - 18.07 Sommerkurs", a range of days), and no
 # amount's ("12.50 - 15.00 GBP", "2.50 - 3.00 kg").
@@ -989,7 +1012,7 @@ class TextFacts:
             match
             for match in _NUMERIC_DATE.finditer(self.text)
             if not any(start <= match.start() < item.end for (_, start), item in found.items())
-            and not _NOT_A_DATE_BEFORE.search(self.text, max(0, match.start() - 10), match.start())
+            and (len(match["year"]) == 4 or _dated_as_such(self.text, match))
         ]
         # The order each separator's unambiguous dates show ("25/03/2025" is day first), once for all of them.
         orders: dict[str, set[str]] = {}
@@ -1194,6 +1217,17 @@ _WEEKDAY_NAMES = [
 _WEEKDAY_BEFORE = re.compile(r"(?i)\b([^\W\d_]{2,10})\.?,?[ \t]*$")
 
 
+def _dated_as_such(text: str, match: re.Match[str]) -> bool:
+    """Whether a numeric date of two-digit year stands where a text dates: after a weekday, a date's label or a
+    chat stamp's bracket, or before a time; and not inside a longer figure ("1.2.3.26")."""
+    if match.start() and text[match.start() - 1] in ".,/-" and text[match.start() - 2 : match.start() - 1].isdigit():
+        return False
+    return bool(
+        _TWO_DIGIT_YEAR_CUE.search(text, max(0, match.start() - 16), match.start())
+        or _TWO_DIGIT_YEAR_TIME.match(text, match.end())
+    )
+
+
 def _full_year(year: str) -> int:
     """A year as written, with its century where it gives two digits ("26" is 2026)."""
     return int(year) + (2000 if len(year) == 2 else 0)
@@ -1328,7 +1362,6 @@ _CURRENCY_SIGNS = {
     "zł": "PLN",
     "Kč": "CZK",
     "Ft": "HUF",
-    "Fr.": "CHF",
     "SFr.": "CHF",
 }
 _CURRENCY_NAMES = {
@@ -1356,30 +1389,43 @@ _CURRENCY_NAMES = {
 _CURRENCY_SIGN = re.compile(
     "|".join(re.escape(sign) for sign in sorted(_CURRENCY_SIGNS, key=len, reverse=True)).join(("(?:", ")"))
 )
-_CURRENCY_WORD = re.compile(r"(?<![\w-])([A-Za-z]{3}|[^\W\d_]{3,9})(?![\w-])")
+_CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?<!-)([A-Za-z]{3}|[^\W\d_]{3,9})(?![^\W\d_])(?!-)")  # "342.00EUR"
 # "kr" / "kr." is the crown of Sweden, Norway, Denmark or Iceland: the text's words tell which.
 _CROWN = re.compile(r"(?<![\w-])kr\.?(?![\w-])|(?<=\d),-(?=\s)", re.IGNORECASE)
 _CROWN_LANGUAGES = (
-    ("SEK", re.compile(r"(?i)\b(?:och|inte|för|är|köp|kvitto|hälsningar)\b")),
-    ("NOK", re.compile(r"(?i)\b(?:takk|vennlig|ikkje|mva|hilsen)\b")),
-    ("DKK", re.compile(r"(?i)\b(?:tak|venlig|moms|glæder|hilsen)\b")),
+    ("SEK", re.compile(r"(?i)\b(?:och|inte|för|är|köp|kvitto|hälsningar|vänliga)\b")),
+    ("NOK", re.compile(r"(?i)\b(?:takk|vennlig|ikkje|mva|kjøp)\b")),
+    ("DKK", re.compile(r"(?i)\b(?:tak|venlig|glæder|købt|købet)\b")),
 )
 
 
 def _currencies_in(text: str) -> list[Found]:
     found: list[Found] = []
     for match in _CURRENCY_SIGN.finditer(text):
-        found.append(Found(_CURRENCY_SIGNS[match.group()], match.start(), match.end()))
+        sign = match.group()
+        # (a sign that is a word's letters too - "Fr." for Friday, "Ft." Lauderdale - only beside an amount)
+        if sign[:1].isalpha() and not _beside_an_amount(text, match.start(), match.end()):
+            continue
+        found.append(Found(_CURRENCY_SIGNS[sign], match.start(), match.end()))
     for match in _CURRENCY_WORD.finditer(text):
         word = match.group(1)
+        labelled = _CURRENCY_LABEL.search(text, max(0, match.start() - 20), match.start()) is not None
+        if not (labelled or _beside_an_amount(text, match.start(), match.end())):
+            continue  # a code or a name beside no amount: "a PHP developer", "2 pounds of apples" is beside one
         if word.upper() in CURRENCY_CODES and (word.isupper() or word.islower()):
             found.append(Found(word.upper(), match.start(), match.end()))
         elif word.casefold() in _CURRENCY_NAMES:
             found.append(Found(_CURRENCY_NAMES[word.casefold()], match.start(), match.end()))
     crowns = [match for match in _CROWN.finditer(text) if match.group().casefold().startswith("kr")]
     if crowns:
-        codes = [code for code, words in _CROWN_LANGUAGES if words.search(text)] or ["SEK", "NOK", "DKK"]
-        found += [Found(code, match.start(), match.end()) for match in crowns for code in codes[:1]]
+        codes = [code for code, words in _CROWN_LANGUAGES if words.search(text)]
+        codes = codes if len(codes) == 1 else ["SEK", "NOK", "DKK"]  # (none or several: any of the three)
+        found += [Found(code, match.start(), match.end()) for match in crowns for code in codes]
+    # A bare "$" is the dollar the text names by its code ("$349.00 (CAD)"), where it names one.
+    dollars = {item.value for item in found if item.value in _DOLLARS and text[item.start : item.end].isalpha()}
+    if len(dollars) == 1:
+        (dollar,) = dollars
+        found = [Found(dollar, item.start, item.end) if text[item.start : item.end] == "$" else item for item in found]
     # (a lower-case code that is a word of the text's language is no code: "eur" stays, "try", "cad", "php" not)
     return sorted(
         (item for item in found if not (text[item.start : item.end].islower() and item.value in _LOWER_WORDS)),
@@ -1387,4 +1433,13 @@ def _currencies_in(text: str) -> list[Found]:
     )
 
 
-_LOWER_WORDS = frozenset("TRY CAD PHP ARS MAD PEN COP RUB".split())
+def _beside_an_amount(text: str, start: int, end: int) -> bool:
+    """Whether digits stand right before or after ``text[start:end]`` ("SEK 2 990", "1.234,50 €", "$349.00 (CAD)")."""
+    return re.search(r"\d[\d.,]*[ \t(]{0,2}$", text[max(0, start - 12) : start]) is not None or (
+        re.match(r"[ \t)]{0,2}\d", text[end : end + 4]) is not None
+    )
+
+
+_DOLLARS = frozenset("USD CAD AUD NZD SGD HKD MXN".split())
+_CURRENCY_LABEL = re.compile(r"(?i)\b(?:currency|währung|devise|moneda|valuta|waluta|valuta)[ \t]*[:=]?[ \t]*$")
+_LOWER_WORDS = frozenset("TRY CAD PHP ARS MAD PEN COP RUB ILS".split())

@@ -47,7 +47,7 @@ from gateway.profiles.small.organisations import (
     party_side,
     writes_the_text,
 )
-from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, own_names
+from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, names_stated, own_names
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -431,6 +431,28 @@ class _Narrowing:
             )
         return 0
 
+    def own_thing(self, path: str, spec: dict[str, Any]) -> str:
+        """The word of the thing a top-level field names, where it names the text's own thing: "product" for
+        ``product_name`` of ``ProductReview``, "clinic" for ``clinic``, the model's first word for a top-level
+        ``name`` described as the thing's (or not described); empty for any other field, a person's name, a field
+        of a person's object, or an organisation's field the text's parties fill ("company", "supplier")."""
+        field = path.rsplit(".", 1)[-1]
+        if path != field or self._a_persons_name(path, spec) or _about_a_person(self.owner, self.model_name):
+            return ""
+        first = name_words(self.model_name)[:1]
+        described = self.described.get(path, "").casefold()
+        if names_its_own_thing(field, self.model_name) and first[0].casefold() not in _PERSON_THINGS:
+            return first[0]
+        if names_a_kind(field) and holds_an_organisation(field, self.described.get(path, "")) is None:
+            return next(word for word in name_words(field) if word.casefold() != "name")
+        if (
+            field == "name"
+            and first
+            and (not described or any(word.casefold() in described for word in name_words(self.model_name)))
+        ):
+            return first[0]
+        return ""
+
     def _a_persons_name(self, path: str, spec: dict[str, Any]) -> bool:
         return names_a_person(
             path.rsplit(".", 1)[-1],
@@ -679,7 +701,6 @@ class _Narrowing:
                 values = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
         else:
             dates = _written_dates(facts)
-            field_name = path.rsplit(".", 1)[-1]
             words = [
                 found for found in runs(facts.text) if not _a_label(found, facts.text) and found.value not in dates
             ]
@@ -701,26 +722,17 @@ class _Narrowing:
                 and described not in values
             ):
                 values.insert(0, described)  # an order's line over lines: "Item: Merino jumper, navy, size M"
-            if (
-                not (self.in_array or self.an_item or own_label)
-                and (
-                    names_its_own_thing(field_name, self.model_name)
-                    or names_a_kind(field_name)
-                    or (path == field_name == "name" and not self._a_persons_name(path, spec))
-                )
-                and item_description(facts.text) is None
-            ):  # (not an item's line read alone: its description)
-                # The product a review is of, the restaurant a booking is at, the clinic an appointment is at: the
-                # names the text gives the thing it is about (its heading's, footer's and sender's, those written
-                # again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s" of "Zensor
-                # 1s").
-                thing_word = name_words(self.model_name)[0]
-                given = [value for value in own_names(facts.text, thing_word) if not _calendar_only(value)]
-                runs_of_capitals = [value for value in capitalised_runs(facts.text) if not _calendar_only(value)]
-                values = given or runs_of_capitals or values
-                if given:
-                    # (stated: a small model offered a null takes it, and the nulls of the fields after it)
-                    self.stated.add(path)
+            if not (self.in_array or self.an_item or own_label) and (thing_word := self.own_thing(path, spec)):
+                if item_description(facts.text) is None:  # (not an item's line read alone: its description)
+                    # The product a review is of, the restaurant a booking is at, the clinic an appointment is at:
+                    # the names the text gives the thing it is about (its heading's, footer's and sender's, those
+                    # written again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s"
+                    # of "Zensor 1s"), nor a date, a time or an amount.
+                    given = [value for value in own_names(facts.text, thing_word) if _no_date_or_amount(value)]
+                    values = given or [v for v in capitalised_runs(facts.text) if _no_date_or_amount(v)] or values
+                    if set(given) & names_stated(facts.text, thing_word):
+                        # (stated: a small model offered a null takes it, and the nulls of the fields after it)
+                        self.stated.add(path)
             own = not self.in_array and _names_a_title(path, self.model_name)
             heading = _heading(facts.text) if own else None
             kind = own and len(name_words(path.rsplit(".", 1)[-1])) == 2
@@ -1075,18 +1087,22 @@ def field_words_of(path: str) -> set[str]:
 def _in_a_link(values: list[str], facts: TextFacts) -> list[str]:
     """The codes a web address of the text carries whole, written with their spaces or without ("6A 234 567 890 12"
     in "...?code=6A23456789012"); eight characters or more."""
-    links = [found.value for found in facts.urls]
+    links = [found.value.replace("-", "") for found in facts.urls]
     return [
         value
         for value in values
         if len(compact := re.sub(r"[\s-]", "", value)) >= 8
-        and any(re.search(rf"(?<![A-Za-z0-9]){re.escape(compact)}(?![A-Za-z0-9])", link) for link in links)
+        and any(
+            re.search(rf"(?<![A-Za-z0-9]){re.escape(compact)}(?![A-Za-z0-9])", link.replace("-", "")) for link in links
+        )
     ]
 
 
 def _names_a_currency(path: str, description: str) -> bool:
     """Whether a string field holds a currency's code ("currency", "salary_currency"; "The ISO 4217 code ...")."""
     words = {word.casefold() for word in name_words(path.rsplit(".", 1)[-1])}
+    if words & {"symbol", "sign", "name"}:
+        return False  # "currency_symbol": the sign as written
     return bool(words & {"currency", "curr", "ccy"}) or "ISO 4217" in description
 
 
@@ -1185,12 +1201,36 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
     return [value for value in dict.fromkeys(found) if _safe_literal(value) and len(value) <= 200], certain
 
 
-def _calendar_only(value: str) -> bool:
-    """Whether words are a date's alone ("December 2024", "Sat 4th April")."""
-    return all(
-        word.casefold().strip(".,") in _CALENDAR_WORDS or any(character.isdigit() for character in word)
-        for word in value.split()
+def _no_date_or_amount(value: str) -> bool:
+    """Whether words hold no date, day, time or amount ("December 2024", "Sat 4th April", "Check-in Thu, 9 Apr
+    2026", "312,40 EUR" hold one; "PS5", "Fellow Ode Gen 2" none)."""
+    facts = TextFacts(value)
+    calendar = any(word.casefold().strip(".,") in _CALENDAR_WORDS for word in value.split())
+    return not (
+        facts.dates
+        or facts.times
+        or (calendar and re.search(r"\d", value))
+        or any(re.search(r"\d", value[max(0, found.start - 12) : found.end + 12]) for found in facts.currencies)
     )
+
+
+# What a model's first word names when it is a person (a field named for it holds a person's name, not a thing's).
+_PERSON_THINGS = frozenset(
+    "person people contact employee member user author speaker candidate patient student player guest customer "
+    "client applicant passenger traveller traveler attendee participant staff profile pupil tenant driver".split()
+)
+# A sibling field that only a person's object holds.
+_PERSON_DETAILS = frozenset(
+    "age email birth_date date_of_birth dob birthday nationality gender first_name last_name given_name family_name "
+    "job_title".split()
+)
+
+
+def _about_a_person(owner: dict[str, Any], model_name: str) -> bool:
+    """Whether an object is a person's: its model named so ("Person", "ContactCard", "PlayerProfile") or holding
+    a person's details (``age``, ``email``, ``first_name``)."""
+    words = {word.casefold() for word in name_words(model_name)}
+    return bool(words & _PERSON_THINGS) or bool(set(owner.get("properties", {})) & _PERSON_DETAILS)
 
 
 def _joined_as_written(parts: list[str], line: str) -> str:

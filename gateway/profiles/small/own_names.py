@@ -17,6 +17,10 @@ from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.organisations import a_closing, a_kind_word
 from gateway.profiles.small.people import TITLE_WORDS, labels_a_person_before, looks_like_a_name
 
+# A capital letter of the Latin, Greek and Cyrillic alphabets ("É", "Ł"; not "é", "ü", which "[^\W\d_a-z]" lets in).
+_UP = "[" + "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper()) + "]"
+_LOW = "[" + "".join(re.escape(c) for c in map(chr, range(0x61, 0x530)) if c.islower()) + "]"
+
 # How many of a text's first lines (not blank, not a page's menu) may be its heading; and its last ones, a footer.
 _HEAD_LINES = 8
 _FOOT_LINES = 2
@@ -50,26 +54,27 @@ _QUOTED_PARTS = re.compile(r"[ \t]+[-–—|·•›>/][ \t]+|[ \t]{3,}|\t+|(?<=
 _REMARK = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]]")
 _COPYRIGHT = re.compile(r"^(?:©|\(c\))[ \t]*(?:\d{4}(?:[-–]\d{4})?)?[ \t]*", re.IGNORECASE)
 # Words set in quotes: „Nordlicht Akku-Staubsauger S9 Pro“, « ... », "...", “...”.
-_QUOTED = re.compile(r"[„“\"«»]\s?([^„“”\"«»\n]{2,80}?)\s?[“”\"»«]")
-# A sentence (not "1.5L" or "St. Kilda"): a stop, an exclamation or a question mark before a space or at the end.
-_SENTENCE = re.compile(r"(?<![A-Z\d])(?<!\b[A-Za-z]{2})[.!?](?:\s|$)|[!?]")
+_QUOTED = re.compile(r"(?<!\d)[„“\"«»]\s?([^„“”\"«»\n]{2,80}?)\s?[“”\"»«]")  # (not an inch's: 55")
+# A sentence's end (not "1.5L", "St. Kilda", "Dr. med. Anna Keller", "Yahoo! Travel"): a word of small letters
+# before a stop, a question or an exclamation mark at the end or before the next sentence's capital.
+_SENTENCE_END = re.compile(rf"{_LOW}{{3,}}[.!?]+(?:$|[ \t]+{_UP})")
 # A run of capitalised words (and the small words between them, and a model's figures after the first) inside a
 # sentence: "The Copper Heron", "Breville Aura 1.7L", "Fellow Ode Gen 2".
 _CAPITALISED_RUN = re.compile(
-    r"(?<![\w'’.-])(?:(?:The|Le|La|Les|Il|Lo|El|Los|Las|De|Het|Der|Die|Das)[ \t])?[^\W\d_a-z][\w'’-]*"
+    rf"(?<![\w'’.-])(?:(?:The|Le|La|Les|Il|Lo|El|Los|Las|De|Het|Der|Die|Das)[ \t])?{_UP}[\w'’-]*"
     r"(?:[ \t](?:(?:&|and|und|et|e|y|of|de|del|della|di|da|do|du|des|zum|zur|am|im|van|von|op)[ \t])?"
-    r"(?:[^\W\d_a-z][\w'’-]*|\d[\w.,-]*[^\W\d_][\w-]*|\d+(?![\w.,/-]|:\d)))+"
+    rf"(?:{_UP}[\w'’-]*|\d[\w.,-]*[^\W\d_][\w-]*|\d+(?![\w.,/-]|:\d)))+"
 )
 # A name of one word: written in two capitals ("PocketLedger", "SoundHarbor") or after a place's word ("at Marrow").
 _ONE_WORD = re.compile(
-    r"(?<![\w'’.-])(?:([^\W\d_a-z][^\W\d_A-Z]+[^\W\d_a-z][\w'’-]*)|(?<=\bat )([^\W\d_a-z][^\W\d_A-Z]{2,}))"
-    r"(?![\w'’-]|[ \t][^\W\d_a-z])"
+    rf"(?<![\w'’.-])(?:({_UP}{_LOW}+{_UP}[\w'’-]*)|(?<=\bat )({_UP}{_LOW}{{2,}}))(?![\w'’-]|[ \t]{_UP})"
 )
 # A person's name follows these: "by", "von", "par" ("Reviewed by Marcus Bell", "Von Jürgen M."), a title, a
 # mail's addressee ("To: Priya Raman"), a reviewer's or an author's label, "my name,".
 _A_PERSON_BEFORE = re.compile(
     rf"(?i)(?:\b(?:by|von|par|door|av|przez|posted by|written by|autor|autora|auteur|author|reviewer|"
-    rf"to|an|à|aan|till|do)[ \t]*:?|\bname[ \t]*[,:]|\b(?:{TITLE_WORDS})\.?)[ \t]*$"
+    rf"to|an|à|aan|till|do)[ \t]*:?|\b(?:name|customer|client|guest|patient|contact)[ \t]*[,:]"
+    rf"|\b(?:{TITLE_WORDS})\.?)[ \t]*$"
 )
 # A greeting or thanks before a first name: "Hi Priya", "Thanks so much Lorna", "Dear Naveen".
 _GREETED = re.compile(
@@ -94,22 +99,47 @@ def own_names(text: str, thing: str = "") -> list[str]:
     """The names ``text`` may give the thing it is about, the likeliest first: the parts of its heading's lines
     and those of its footer that stand as names, then the runs of capitalised words it writes more than once - only
     the name a label of the ``thing`` marks, where one does ("Product purchased: ...", "Hôtel : ...")."""
-    if thing and (labelled := _labelled_thing(text, thing)):
-        return labelled
-    return list(_own_names(text))
+    labelled = _labelled_thing(text, thing) if thing else []
+    return list(dict.fromkeys([*labelled, *_own_names(text)]))[: max(_MAX_NAMES, len(labelled))]
+
+
+def names_stated(text: str, thing: str = "") -> set[str]:
+    """The names the text surely gives its thing: a label of the thing's word marks it, the mail's sender or the
+    text's first line shows it standing alone (then a small model is not offered a null for it)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head = [line for line in lines if not _a_menu(line)][:_HEAD_LINES]
+    stated = {
+        name
+        for line in head
+        if _SENDER.match(line.replace("**", "").strip(" \t#*_>|"))
+        for name in _standing(line, text)
+    }
+    stated |= set(_standing(head[0], text)) if head else set()
+    return stated | set(_labelled_thing(text, thing) if thing else [])
 
 
 def _labelled_thing(text: str, thing: str) -> list[str]:
-    """What a line labelled with the thing's word (or its first five letters: "Produkt", "Restaurante") writes."""
-    stem = _plain(thing)[:5]
+    """What a line labelled with the thing's word alone writes ("Restaurant :", "Hôtel:", "Restaurante:", "Product
+    name:"; not "Restaurant manager:", "Product colour:", "Medication:" for a medical thing)."""
     found: list[str] = []
     for line in text.splitlines():
         line = line.strip(" \t#*_>|").replace("**", "")
         label = _LABEL.match(line)
-        if label is not None and any(_plain(word).startswith(stem) for word in re.findall(r"\w+", label.group())):
-            value = _REMARK.sub("", line[label.end() :]).strip(" ,;")
-            found += [value] if _a_name(value) else []
+        words = [_plain(word) for word in re.findall(r"[^\W\d_]+", label.group())] if label else []
+        words = [word for word in words if word not in _LABEL_FILLERS]
+        if len(words) == 1 and _same_word(words[0], _plain(thing)):
+            value = _REMARK.sub("", line[label.end() :]).strip(" ,;") if label else ""
+            found += [value] if _a_name(value) and not looks_like_a_name(value) else []
     return list(dict.fromkeys(found))
+
+
+# The words a label for a thing's name may hold besides the thing's: "Product name:", "Nom de l'hôtel :".
+_LABEL_FILLERS = frozenset("name names nom nombre nome naam namn nazwa purchased the of de du la le l del des".split())
+
+
+def _same_word(word: str, thing: str) -> bool:
+    """Whether a label's word is the thing's, or the same word in a related language ("restaurante", "hôtel")."""
+    return word == thing or (len(word) >= 6 and word[:6] == thing[:6] and abs(len(word) - len(thing)) <= 2)
 
 
 def _plain(word: str) -> str:
@@ -186,8 +216,7 @@ def _line_names(line: str, text: str) -> list[str]:
     words ("You're booked at Sushi Kaze", "Kestrel Audio KA-5 bookshelf speakers after 2 months") - not the first
     words of a name standing whole ("Brewmaster Duo 2-in-1 Filter Coffee Machine" of "..., 1.5L, Black")."""
     standing = _standing(line, text)
-    lower = re.findall(r"(?<![\w'’-])[^\W\d_A-Z][\w'’-]*", standing[-1] if standing else line)
-    phrase = sum(word not in _JOINING for word in lower) >= 2
+    phrase = _lower_words(standing[-1] if standing else line) >= 2
     inside = [] if _SENDER.match(_bare(line)) else _CAPITALISED_RUN.finditer(_bare(line))
     runs = [run.group() for run in inside if _a_name(run.group()) and run.group() not in standing]
     return [*standing, *(run for run in runs if phrase or not any(name.startswith(run) for name in standing))]
@@ -197,8 +226,8 @@ def _bare(line: str) -> str:
     """A line without Markdown's marks, a subject's label, a reply's mark, a tag or a copyright; empty for a mail
     header's other lines and a greeting."""
     line = line.strip(" \t#*_>|").replace("**", "")
-    if _OTHER_HEADER.match(line) or (_GREETING.match(line) and _words(line) <= 6):
-        return ""
+    if _OTHER_HEADER.match(line) or (_GREETING.match(line) and _words(line) <= 6 and line[-1:] in ",!:"):
+        return ""  # ("Dear Ms Raman,", "Hey team!" - not "Ciao Bella Ristorante")
     return _COPYRIGHT.sub("", _REPLY_MARK.sub("", _SUBJECT.sub("", line))).strip()
 
 
@@ -206,6 +235,7 @@ def _standing(line: str, text: str) -> list[str]:
     """The names one line of the heading or footer writes standing alone: the sender a mail's header shows, the
     whole line (after a label, without a rating's stars), its parts, and the words it quotes or sets in bold or
     italics - only those where it is a sentence."""
+    line = _MARKDOWN_LINK.sub(r"\1", line.replace("**", ""))  # "[Hotel Miramar](https://...)"
     if (sender := _SENDER.match(line.strip(" \t#*_>|"))) is not None:
         shown = line.strip(" \t#*_>|")[sender.end() :].split("<", 1)[0].strip(" \t\"'")
         # (a person's name only where the text writes it again: "Trattoria Da Beppe" signs the mail too)
@@ -218,7 +248,9 @@ def _standing(line: str, text: str) -> list[str]:
     for match in _EMPHASIS.finditer(raw.replace("**", "*")):
         span = _RATING_MARKS.sub("", match.group(1) or match.group(2)).strip()
         marked += [span, *(part.strip() for part in _PARTS.split(span) if part.strip() != span)]
-    if _SENTENCE.search(_REMARK.sub("", line)):
+    # (a quote's or a title's words of a phrase are no name: "Lovely stay, noisy rooms")
+    marked = [name for name in marked if _lower_words(name) < 2]
+    if _a_sentence(_REMARK.sub("", line)):
         return [name for name in marked if _a_name(name)]
     if (label := _LABEL.match(line)) is not None:  # "Item: ...", "Opinie o produkcie: ..."
         if _NAME_LABEL.search(label.group()):
@@ -232,6 +264,8 @@ def _standing(line: str, text: str) -> list[str]:
     return [name for name in names if _a_name(name)]
 
 
+# A link's text in Markdown.
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{2,80})\]\([^)\n]*\)")
 # Words set in bold or italics: "*Platform Guild Day*", "_Harbour Nights_".
 _EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]{2,80}?)\*(?![\w*])|(?<![\w_])_([^_\n]{2,80}?)_(?![\w_])")
 # A rating's stars after a name: "Hotel Palazzo Vecchi ★★★★", "Lakeside Inn 4.5★".
@@ -246,6 +280,17 @@ _NAME_LABEL = re.compile(
 )
 # A label of a few words opening a line ("Item: ...", "Opinie o produkcie: ...").
 _LABEL = re.compile(r"[^\W\d_][\w'’ .-]{0,30}?[ \t]*:[ \t]+")
+
+
+def _a_sentence(line: str) -> bool:
+    """Whether a line is written as a sentence: one ends in it, or it holds four words of small letters or more
+    (not a name's "de", "of": "Your booking at The Copper Heron is confirmed", not "Freidora de aire Cocina Viva")."""
+    return _SENTENCE_END.search(line) is not None or _lower_words(line) >= 4
+
+
+def _lower_words(line: str) -> int:
+    """How many words of small letters a line writes, but the small words a name holds."""
+    return sum(word not in _JOINING for word in re.findall(rf"(?<![\w'’-]){_LOW}[\w'’-]*", line))
 
 
 def _words(line: str) -> int:
@@ -271,6 +316,6 @@ def _repeated(text: str) -> list[str]:
     counts: dict[str, int] = {}
     for match in _CAPITALISED_RUN.finditer(text):
         value = match.group().strip()
-        if len(value.split()) >= 2:
+        if len(value.split()) >= 2 and _a_name(value):
             counts[value] = counts.get(value, 0) + 1
     return sorted((value for value, count in counts.items() if count >= 2), key=lambda value: -counts[value])

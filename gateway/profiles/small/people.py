@@ -125,6 +125,13 @@ _ROLE_GROUPS = (
 )
 
 
+# Every role a person's label may name ("Passenger:", "Tenant:", "Arzt:").
+_LABEL_ROLES = frozenset(
+    "patient passenger traveller traveler employee applicant candidate resident student pupil driver policyholder "
+    "defendant accused claimant plaintiff deceased tenant athlete".split()
+).union(*_ROLE_GROUPS)
+
+
 def _role_group(word: str) -> frozenset[str]:
     return next((group for group in _ROLE_GROUPS if word in group), frozenset({word}))
 
@@ -139,9 +146,13 @@ def labelled_as_a_person(values: list[str], text: str, field: str = "") -> list[
         return values
     role = {member for word in words & _PERSONS_ROLES for member in _role_group(word)}
     if role:
-        # (a label naming another role is another's: "Patient name:" is not the practitioner's)
-        others = {word for group in _ROLE_GROUPS for word in group} - role
-        own = {end for end, label in labels if set(label.split()) & role or not set(label.split()) & others}
+        # (a label naming another role is another's: "Patient name:" is not the practitioner's; a plain "Name:"
+        # names whom the document is about - a patient, a guest -, never a clinician)
+        others = _LABEL_ROLES - role
+        clinician = bool(role & _ROLE_GROUPS[0])
+        own = {
+            end for end, label in labels if set(label.split()) & role or not (set(label.split()) & others or clinician)
+        }
         other = {end for end, label in labels if end not in own}
         labelled = [value for value in values if any(text.startswith(value, start) for start in own)]
         return labelled or [value for value in values if not any(text.startswith(value, at) for at in other)] or values

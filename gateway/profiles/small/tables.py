@@ -48,7 +48,7 @@ _QUANTITY_HEAD = re.compile(
 _PRICE = r"[$€£¥][ \t]?\d[\d,.]*|\d[\d,.]*[ \t]?(?:[$€£¥]|eur|usd|gbp)"
 # ... and its quantity or price after it, in brackets or after a dash too: "× 2", "(x2)", "— Qty 1", "2 Stk.".
 _QUANTITY_WORD = r"(?:qty|quantity|menge|anzahl|anz|cant|cantidad|qté|quantité|qtà|quantità|antal|ilość|aantal)"
-_PIECES = r"(?:pcs?|pieces?|stk|stück|szt|st|uds?|unidades|pz|pezzi|pièces?|kpl|stuks?)"
+_PIECES = r"(?:pcs?|pieces?|stk|stück|szt|uds?|unidades|pz|pezzi|pièces?|kpl|stuks?|(?<=\s)st)"
 _QUANTITY_TAIL = re.compile(
     rf"[ \t]*[(\[][ \t]*(?:[x×][ \t]*\d+|\d+[ \t]*[x×]|{_QUANTITY_WORD}\.?:?[ \t]*\d+)[ \t]*[)\]]$"
     rf"|(?:[ \t]*[-–—,|][ \t]*|[ \t]+)(?:{_QUANTITY_WORD}\.?:?[ \t]*\d+|\d+[ \t]*{_PIECES}\.?)$"
