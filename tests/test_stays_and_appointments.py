@@ -163,3 +163,15 @@ def test_a_time_of_day_is_not_the_time_the_message_was_sent(appointment: Compile
     # Nor a chat's stamps.
     chat = "[03/05/2026, 09:12] Lab: Your blood test is on 19/11/2026 at 08:40.\n[03/05/2026, 09:13] Manuel: ok"
     assert offered(appointment, chat)["time"] == ["08:40"]
+
+
+def test_a_stays_days_by_their_labels_that_differ_by_in_and_out(stay: CompiledSchema) -> None:
+    text = (
+        "Check-in: Thursday 9 April 2026, from 3pm\nCheck-out: Sunday 12 April 2026, by 11am\nBooked on 2 March 2026.\n"
+    )
+    values = offered(stay, text)
+    assert values["check_in"] == ["2026-04-09"]
+    assert values["check_out"] == ["2026-04-12"]
+    german = "Anreise: 22.05.2026\nAbreise: 25.05.2026\nGesendet am 14.04.2026\n"
+    assert offered(stay, german)["check_in"] == ["2026-05-22"]
+    assert offered(stay, german)["check_out"] == ["2026-05-25"]

@@ -1360,6 +1360,7 @@ _CURRENCY_SIGNS = {
     "₪": "ILS",
     "฿": "THB",
     "zł": "PLN",
+    "元": "CNY",
     "Kč": "CZK",
     "Ft": "HUF",
     "SFr.": "CHF",

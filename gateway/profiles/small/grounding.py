@@ -196,6 +196,10 @@ class _Narrowing:
         for name, own in stems.items():
             shared = set().union(*(other for key, other in stems.items() if key != name))
             label = own - shared
+            if not label and (way := _IN_OR_OUT & {word.casefold() for word in name_words(name)}):
+                # check_in beside check_out: labelled by the word that parts them ("Check-in:", "Check-out:") and
+                # by arrival's and departure's words ("Arrival:", "Anreise:", "Départ :").
+                label = set(way) | {alias for word in way for alias in _IN_OR_OUT_ALIASES[word]}
             self.labels[f"{path}.{name}" if path else name] = label | {
                 alias for stem in label for alias in _LABEL_ALIASES.get(stem, ())
             }
@@ -1842,6 +1846,12 @@ def _taxed_as_described(found: list[Found], text: str, description: str) -> list
 # first four letters, or the whole word where those are a common word's ("Summe", not the "Summ" of "Summer"):
 # "Menge", "Anzahl", "Cantidad", "Qté", "Aantal", "Antal", "Ilość"; "Preis", "Einzelpreis", "Prix", "Precio",
 # "Prezzo", "Prijs", "Pris", "Cena"; "Gesamt", "Summe", "Totale", "Totaal", "Summa", "Suma".
+# Fields told apart by a short word of direction alone (check_in, check_out), and the labels meaning the same.
+_IN_OR_OUT = frozenset({"in", "out"})
+_IN_OR_OUT_ALIASES = {
+    "in": frozenset("arri anre anko lleg entr aank anko przy inch".split()),
+    "out": frozenset("depa dépa abre sali vert avre wyja utch".split()),
+}
 _LABEL_ALIASES = {
     "quan": frozenset("meng cant qté quan aant anta iloś anzahl".split()),
     "pric": frozenset("prei einz prix prec prez prij pris cena".split()),
@@ -1983,8 +1993,12 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
     after = re.split(r"[^\W\d_]+\s*:", _CLAUSE.split(text[item.end : item.end + 20])[0])[0]
     words = re.findall(r"[^\W\d_]{4,}", before)[-3:] + re.findall(r"[^\W\d_]{4,}", after)[:2]
     short = {stem for stem in label if len(stem) == 3}  # "Age: 12", "aged 12": a short word labels before
-    return any(word.casefold()[:4] in label or word.casefold() in label for word in words) or any(
-        word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:]
+    # "Check-in: Thursday 9 April": a word of direction just after the word it parts ("check").
+    way = label & _IN_OR_OUT
+    return (
+        any(word.casefold()[:4] in label or word.casefold() in label for word in words)
+        or any(word.casefold()[:3] in short and len(word) <= 4 for word in re.findall(r"[^\W\d_]+", before)[-2:])
+        or any(re.search(rf"(?i)[^\W\d_]{{3,}}[- ]{direction}\b", before) for direction in way)
     )
 
 
@@ -2118,10 +2132,6 @@ def _after_quoted_labels(description: str, facts: TextFacts) -> list[str]:
     return list(dict.fromkeys(value for _, value in sorted(found.items())))
 
 
-# Symbols that name a currency code (an enum of ISO codes is "mentioned" by them).
-_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "CNY": "元", "PLN": "zł"}
-
-
 def _bracketed_synonyms(description: str, values: list[Any]) -> dict[Any, list[str]]:
     """The words a description gives in brackets after an enum value ("outdoor (terrace, patio, garden), bar (bar or
     counter seating)"): each phrase, and the first word of one of several ("counter")."""
@@ -2169,14 +2179,14 @@ def mentioned(values: list[Any], text: str) -> list[Any]:
     symbol."""
     lowered = text.casefold()
     found = []
+    # (a currency's code by what the text writes for it: "€", "zł", "kr" in a Swedish text, "342.00EUR")
+    written_currencies = {item.value for item in facts_of(text).currencies}
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
         # Words joined by an underscore, a hyphen, a space or nothing: full_time is "Full-time", "full time".
         words = r"[\s_-]*".join(re.escape(part) for part in re.split(r"[\s_-]+", value.casefold()) if part)
-        if re.search(rf"(?<!\w){words}(?!\w)", lowered) or (
-            value in _CURRENCY_SYMBOLS and _CURRENCY_SYMBOLS[value] in text
-        ):
+        if re.search(rf"(?<!\w){words}(?!\w)", lowered) or value in written_currencies:
             found.append(value)
     return found
 
