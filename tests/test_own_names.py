@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.profiles.small.grounding import Grounding, narrow_tool
-from gateway.profiles.small.own_names import names_its_own_thing, own_names
+from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, own_names
 from gateway.schemas.compiler import CompiledSchema
 from tests.offering import compiled, offered
 
@@ -200,3 +200,15 @@ def test_a_clinician_is_not_whom_a_plain_name_label_names(tmp_path: Path) -> Non
     values = offered(appointment, text)
     assert "Sophie Laurent" not in values["practitioner"]
     assert "Sophie Laurent" in values["patient"]
+
+
+def test_a_name_inside_a_sentence_is_offered_without_the_words_around_it() -> None:
+    runs = capitalised_runs("Verdict on the Fellow Ode Gen 2: the best grinder. Dinner at Tavern on the Quay today.")
+    assert "Fellow Ode Gen 2" in runs  # not only "Verdict on the Fellow Ode Gen 2"
+    assert "Tavern on the Quay" in runs
+    assert "Advanced Excel for Finance Professionals" in capitalised_runs(
+        "Thank you for registering for Advanced Excel for Finance Professionals."
+    )
+    # A breadcrumb's last crumb keeps its small words; a sentence's parts name nothing.
+    names = own_names("Avis clients › Cafetière italienne Maison Ardent « Lumière » inox 6 tasses\n\nTrès bien.")
+    assert "Cafetière italienne Maison Ardent « Lumière » inox 6 tasses" in names

@@ -62,7 +62,7 @@ _SENTENCE_END = re.compile(rf"{_LOW}{{3,}}[.!?]+(?:$|[ \t]+{_UP})")
 # sentence: "The Copper Heron", "Breville Aura 1.7L", "Fellow Ode Gen 2".
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’.-])(?:(?:The|Le|La|Les|Il|Lo|El|Los|Las|De|Het|Der|Die|Das)[ \t])?{_UP}[\w'’-]*"
-    r"(?:[ \t](?:(?:&|and|und|et|e|y|of|de|del|della|di|da|do|du|des|zum|zur|am|im|van|von|op)[ \t])?"
+    r"(?:[ \t](?:(?:&|and|und|et|e|y|of|for|on|the|de|del|della|di|da|do|du|des|zum|zur|am|im|van|von|op)[ \t]){0,2}"
     rf"(?:{_UP}[\w'’-]*|\d[\w.,-]*[^\W\d_][\w-]*|\d+(?![\w.,/-]|:\d)))+"
 )
 # A name of one word: written in two capitals ("PocketLedger", "SoundHarbor") or after a place's word ("at Marrow").
@@ -173,10 +173,23 @@ def _own_names(text: str) -> tuple[str, ...]:
 def capitalised_runs(text: str) -> list[str]:
     """The runs of capitalised words ``text`` writes, in its order, each once - not a person's name (but where the
     text writes it as a place's)."""
-    ones = [match for match in _ONE_WORD.finditer(text) if match.group(2) or _two_capitals(match.group())]
-    matches = [match for match in [*_CAPITALISED_RUN.finditer(text), *ones] if _a_name(match.group())]
-    found = [match.group() for match in sorted(matches, key=lambda match: match.start())]
-    return [name for name in dict.fromkeys(found) if not _a_person(name, text)]
+    ones = [(match.start(), match.group(1)) for match in _ONE_WORD.finditer(text) if match.group(1)]
+    found = [value for _, value in sorted([*_runs(text), *ones])]
+    return [name for name in dict.fromkeys(found) if _a_name(name) and not _a_person(name, text)]
+
+
+def _runs(text: str) -> list[tuple[int, str]]:
+    """The runs of capitalised words a text writes, where each starts - and a run's words before its first "for"
+    or "on" too ("Casa Romero" of "Casa Romero on Friday"; "Tavern on the Quay" whole as well)."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        found.append((match.start(), match.group()))
+        pieces = re.split(r"[ \t](?:for|on)[ \t](?:the[ \t])?", match.group())
+        if len(pieces) > 1:  # ("Fellow Ode Gen 2" of "Verdict on the Fellow Ode Gen 2")
+            found += [(match.start(), piece) for piece in (pieces[0], pieces[-1]) if " " in piece]
+    # A name of one word after "at": "a table at Marrow".
+    found += [(match.start(), match.group(2)) for match in _ONE_WORD.finditer(text) if match.group(2)]
+    return found
 
 
 def _two_capitals(word: str) -> bool:
@@ -217,8 +230,8 @@ def _line_names(line: str, text: str) -> list[str]:
     words of a name standing whole ("Brewmaster Duo 2-in-1 Filter Coffee Machine" of "..., 1.5L, Black")."""
     standing = _standing(line, text)
     phrase = _lower_words(standing[-1] if standing else line) >= 2
-    inside = [] if _SENDER.match(_bare(line)) else _CAPITALISED_RUN.finditer(_bare(line))
-    runs = [run.group() for run in inside if _a_name(run.group()) and run.group() not in standing]
+    inside = [] if _SENDER.match(_bare(line)) else [run for _, run in _runs(_bare(line))]
+    runs = [run for run in inside if _a_name(run) and run not in standing]
     return [*standing, *(run for run in runs if phrase or not any(name.startswith(run) for name in standing))]
 
 
@@ -250,8 +263,6 @@ def _standing(line: str, text: str) -> list[str]:
         marked += [span, *(part.strip() for part in _PARTS.split(span) if part.strip() != span)]
     # (a quote's or a title's words of a phrase are no name: "Lovely stay, noisy rooms")
     marked = [name for name in marked if _lower_words(name) < 2]
-    if _a_sentence(_REMARK.sub("", line)):
-        return [name for name in marked if _a_name(name)]
     if (label := _LABEL.match(line)) is not None:  # "Item: ...", "Opinie o produkcie: ..."
         if _NAME_LABEL.search(label.group()):
             return []  # "Name: Priya Raman", "first_name: Oluwaseun": a person's
@@ -260,8 +271,11 @@ def _standing(line: str, text: str) -> list[str]:
     # (not at the » closing a quote: "Maison Ardent « Lumière » inox")
     parts = [part.strip(" ,;") for part in (_QUOTED_PARTS if "«" in whole else _PARTS).split(whole)]
     parts = [part for part in parts if part]
-    names = [*(parts if 1 < len(parts) <= 4 else []), whole, *marked]
-    return [name for name in names if _a_name(name)]
+    # A part that is a sentence names nothing (its quoted or marked words may): "Avis clients › Cafetière
+    # italienne ... 6 tasses" keeps its crumbs, "Your appointment with Dr Hale is on 24/03/2026." none.
+    names = [*(parts if 1 < len(parts) <= 4 else []), whole]
+    names = [name for name in names if not _a_sentence(name)]
+    return [name for name in [*names, *marked] if _a_name(name)]
 
 
 # A link's text in Markdown.
@@ -290,7 +304,7 @@ def _a_sentence(line: str) -> bool:
 
 def _lower_words(line: str) -> int:
     """How many words of small letters a line writes, but the small words a name holds."""
-    return sum(word not in _JOINING for word in re.findall(rf"(?<![\w'’-]){_LOW}[\w'’-]*", line))
+    return sum(word not in _JOINING for word in re.findall(rf"(?<![\w'’-]){_LOW}[\w'’-]+", line))
 
 
 def _words(line: str) -> int:
@@ -314,8 +328,7 @@ def _a_name(value: str) -> bool:
 def _repeated(text: str) -> list[str]:
     """Runs of two or more capitalised words the text writes more than once, the most written first."""
     counts: dict[str, int] = {}
-    for match in _CAPITALISED_RUN.finditer(text):
-        value = match.group().strip()
+    for _, value in _runs(text):
         if len(value.split()) >= 2 and _a_name(value):
             counts[value] = counts.get(value, 0) + 1
     return sorted((value for value, count in counts.items() if count >= 2), key=lambda value: -counts[value])
