@@ -212,3 +212,15 @@ def test_a_name_inside_a_sentence_is_offered_without_the_words_around_it() -> No
     # A breadcrumb's last crumb keeps its small words; a sentence's parts name nothing.
     names = own_names("Avis clients › Cafetière italienne Maison Ardent « Lumière » inox 6 tasses\n\nTrès bien.")
     assert "Cafetière italienne Maison Ardent « Lumière » inox 6 tasses" in names
+
+
+def test_a_persons_name_is_known_by_the_cues_around_it() -> None:
+    # "this is", "under", a greeting before the first name: a person's - the restaurant's name stays.
+    voicemail = 'Voicemail\n"Hi, this is Marcus Bell calling for Fennel and Flint, a table for two."\n'
+    assert "Marcus Bell" not in own_names(voicemail) and "Fennel and Flint" in own_names(voicemail)
+    app = "TableTap\nYou're booked at Sushi Kaze\nReservation TK-55 · held under Noah Fitzgerald\n"
+    assert "Noah Fitzgerald" not in own_names(app)
+    # A reviewer's name on the first line of a page (its menu skipped) is still a person's: "Thanks Lorna".
+    page = "Reviews   Shop   Sort by\nLorna McKenzie\nItem: Leather Dog Collar – Tan\nThanks so much Lorna!\n"
+    assert "Lorna McKenzie" not in own_names(page)
+    assert own_names("Casa Marisol\n17:02\nHola! Soy Lucía, quería reservar.\n")[0] == "Casa Marisol"

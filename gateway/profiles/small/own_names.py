@@ -72,7 +72,9 @@ _ONE_WORD = re.compile(
 # A person's name follows these: "by", "von", "par" ("Reviewed by Marcus Bell", "Von Jürgen M."), a title, a
 # mail's addressee ("To: Priya Raman"), a reviewer's or an author's label, "my name,".
 _A_PERSON_BEFORE = re.compile(
-    rf"(?i)(?:\b(?:by|von|par|door|av|przez|posted by|written by|autor|autora|auteur|author|reviewer|"
+    rf"(?i)(?:\b(?:by|von|par|door|av|przez|posted by|written by|autor|autora|auteur|author|reviewer|this is|"
+    rf"it's|i am|i'm|my name is|ich bin|je suis|soy|sono|ik ben|jag heter|nazywam się|under|a nombre de|"
+    rf"op naam van|auf den namen|au nom de|a nome di|"
     rf"to|an|à|aan|till|do)[ \t]*:?|\b(?:name|customer|client|guest|patient|contact)[ \t]*[,:]"
     rf"|\b(?:{TITLE_WORDS})\.?)[ \t]*$"
 )
@@ -165,8 +167,8 @@ def _own_names(text: str) -> tuple[str, ...]:
     # A person's name is a reviewer's or a guest's - but where the text's first line or a mail's sender writes it
     # standing alone ("Casa Marisol", "From: Trattoria Da Beppe <...>").
     alone = {name for line in head if _SENDER.match(line) for name in _standing(line, text)}
-    alone |= set(_standing(head[0], text)) if head else set()
-    kept = [name for name in found if name in alone or not _a_person(name, text)]
+    first = set(_standing(head[0], text)) if head else set()
+    kept = [name for name in found if name in alone or not _a_person(name, text, standing_first=name in first)]
     return tuple(list(dict.fromkeys(kept))[:_MAX_NAMES])
 
 
@@ -197,11 +199,11 @@ def _two_capitals(word: str) -> bool:
     return word[:1].isupper() and any(character.isupper() for character in word[1:])
 
 
-def _a_person(name: str, text: str) -> bool:
+def _a_person(name: str, text: str, *, standing_first: bool = False) -> bool:
     """Whether a name is written as a person's: shaped as one ("Lorna McKenzie"; not "Centre de Vaccination
     Bellecour", "Lucia's Trattoria"), nowhere as a place's ("booked at Sushi Kaze"), and somewhere as a person's -
-    after a person's label, "by", a title or a greeting, on a line of its own, or its first word alone after a
-    greeting ("Thanks Lorna")."""
+    after a person's label, "by", "this is", a title or a greeting, on a line of its own (but the text's first:
+    "Casa Marisol" over a chat), or its first word alone after a greeting ("Thanks Lorna")."""
     words = name.split()
     if (
         not looks_like_a_name(name)
@@ -214,7 +216,7 @@ def _a_person(name: str, text: str) -> bool:
         return False
     if labels_a_person_before(name, text) or any(_A_PERSON_BEFORE.search(text, max(0, at - 30), at) for at in places):
         return True
-    if re.search(rf"(?m)^[ \t*_#>-]*{re.escape(name)}[ \t*_,.]*$", text):
+    if not standing_first and re.search(rf"(?m)^[ \t*_#>-]*{re.escape(name)}[ \t*_,.]*$", text):
         return True  # a line of its own: a reviewer's or a signer's ("Tomasz Wielgus" over his stars)
     return re.search(rf"{_GREETED.pattern}[ \t]+{re.escape(words[0])}\b", text) is not None
 
