@@ -62,6 +62,9 @@ def test_a_currency_is_read_from_its_symbol_code_or_name() -> None:
     # Capitals that are no currency's code, codes beside no amount, a sign that is a word's letters: none.
     assert codes("NIP 123-456, AVE arrives 23:40; a PHP developer; Fr. Müller; ils sont là") == []
     assert codes("total 342.00EUR") == ["EUR"]  # a code written against its amount
+    assert codes("Total (EUR): 342.00") == ["EUR"]
+    assert codes("Order ABC123EUR4") == []  # inside a code
+    assert codes("Price $120. Also in AUD 150") == ["USD", "AUD"]  # a "$" not written with the code
     assert codes("$349.00 (CAD) plus $45.37 tax") == ["CAD", "CAD", "CAD"]  # a bare "$" is the dollar it names
 
 
@@ -79,6 +82,8 @@ def test_months_written_short_or_in_other_languages_and_years_of_two_digits() ->
     assert _dates("Data: 13 set 2026") == [("2026-09-13", "13 set 2026")]  # a short form that is a word: a year after
     assert _dates("Schaden am 3.3.26 gemeldet") == [("2026-03-03", "3.3.26")]
     assert _dates("Di., 17.03.26, 10:15") == [("2026-03-17", "17.03.26")]
+    assert _dates("Rechnungsdatum 17.03.26") == [("2026-03-17", "17.03.26")]
+    assert [value for value, _ in _dates("Leistungszeitraum 01.03.26 - 31.03.26")] == ["2026-03-01", "2026-03-31"]
     # A year of two digits only where the text dates it so: not a version's, a section's or a phone's figures.
     assert _dates("Django 4.2.11; see section 2.1.10; Tel. 12.30.45; IP 10.1.2.26") == []
     # Not a short form that is a word without a year ("set", "lug"); a range's second date stays one.

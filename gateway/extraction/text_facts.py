@@ -590,11 +590,11 @@ _NUMERIC_DATE = re.compile(
 # A date of two-digit year is one only where the text dates it so: a weekday or a date's label before it, a chat
 # stamp's bracket, a time after it ("Di., 17.03.26", "Datum: 3.3.26", "[3/7/26, 19:02]", "17.03.26 10:15 Uhr") -
 # not a version's, a section's or a phone's figures ("Django 4.2.11", "section 2.1.10", "06.12.34").
-_DATE_WORDS = "date|datum|data|fecha|le|am|on|del|dal|den|dnia|op|el|il|du|vom|from|to|bis|au|al"
+_DATE_WORDS = r"\w*(?:date|datum|data|fecha)\w*|le|am|del|dal|den|dnia|op|el|il|du|vom|bis|au|al|until|till|hasta|fino"
 _TWO_DIGIT_YEAR_CUE = re.compile(
-    r"(?i)(?:\[|\b(?:"
+    r"(?i)(?:\[|[:=][ \t]*|[-–][ \t]*|\b(?:"
     + "|".join(sorted(map(re.escape, WEEKDAY_NUMBERS), key=len, reverse=True))
-    + rf"|{_DATE_WORDS})\.?,?[ \t]*:?[ \t]*)$"
+    + rf"|mo|di|mi|do|fr|sa|so|lu|ma|me|je|ve|{_DATE_WORDS})\.?,?[ \t]*:?[ \t]*)$"
 )
 _TWO_DIGIT_YEAR_TIME = re.compile(r",?[ \t]*(?:um[ \t]+|at[ \t]+|à[ \t]+|kl\.?[ \t]*)?\d{1,2}[:.h]\d{2}\b")
 
@@ -1218,13 +1218,15 @@ _WEEKDAY_BEFORE = re.compile(r"(?i)\b([^\W\d_]{2,10})\.?,?[ \t]*$")
 
 
 def _dated_as_such(text: str, match: re.Match[str]) -> bool:
-    """Whether a numeric date of two-digit year stands where a text dates: after a weekday, a date's label or a
-    chat stamp's bracket, or before a time; and not inside a longer figure ("1.2.3.26")."""
+    """Whether a numeric date of two-digit year stands where a text dates: after a weekday, a date's label, a
+    colon or a chat stamp's bracket, or before a time or a range's other date; not inside a longer figure
+    ("1.2.3.26")."""
     if match.start() and text[match.start() - 1] in ".,/-" and text[match.start() - 2 : match.start() - 1].isdigit():
         return False
     return bool(
         _TWO_DIGIT_YEAR_CUE.search(text, max(0, match.start() - 16), match.start())
         or _TWO_DIGIT_YEAR_TIME.match(text, match.end())
+        or re.match(r"[ \t]*[-–][ \t]*\d{1,2}[./]\d{1,2}[./]\d{2}\b", text[match.end() : match.end() + 16])
     )
 
 
@@ -1410,9 +1412,11 @@ def _currencies_in(text: str) -> list[Found]:
         found.append(Found(_CURRENCY_SIGNS[sign], match.start(), match.end()))
     for match in _CURRENCY_WORD.finditer(text):
         word = match.group(1)
+        if text[match.start() - 1 : match.start()].isalnum() and text[match.end() : match.end() + 1].isalnum():
+            continue  # inside a code: "ABC123EUR4"
         labelled = _CURRENCY_LABEL.search(text, max(0, match.start() - 20), match.start()) is not None
         if not (labelled or _beside_an_amount(text, match.start(), match.end())):
-            continue  # a code or a name beside no amount: "a PHP developer", "2 pounds of apples" is beside one
+            continue  # a code or a name beside no amount: "a PHP developer" ("Total (EUR): 342.00" is beside one)
         if word.upper() in CURRENCY_CODES and (word.isupper() or word.islower()):
             found.append(Found(word.upper(), match.start(), match.end()))
         elif word.casefold() in _CURRENCY_NAMES:
@@ -1423,7 +1427,13 @@ def _currencies_in(text: str) -> list[Found]:
         codes = codes if len(codes) == 1 else ["SEK", "NOK", "DKK"]  # (none or several: any of the three)
         found += [Found(code, match.start(), match.end()) for match in crowns for code in codes]
     # A bare "$" is the dollar the text names by its code ("$349.00 (CAD)"), where it names one.
-    dollars = {item.value for item in found if item.value in _DOLLARS and text[item.start : item.end].isalpha()}
+    dollars = {
+        item.value
+        for item in found
+        if item.value in _DOLLARS
+        and text[item.start : item.end].isalpha()
+        and re.search(rf"\$[ \t]?[\d.,]+[ \t]*\(?{item.value}\b|\b{item.value}[ \t]*\$", text)
+    }
     if len(dollars) == 1:
         (dollar,) = dollars
         found = [Found(dollar, item.start, item.end) if text[item.start : item.end] == "$" else item for item in found]
@@ -1435,9 +1445,10 @@ def _currencies_in(text: str) -> list[Found]:
 
 
 def _beside_an_amount(text: str, start: int, end: int) -> bool:
-    """Whether digits stand right before or after ``text[start:end]`` ("SEK 2 990", "1.234,50 €", "$349.00 (CAD)")."""
+    """Whether digits stand right before or after ``text[start:end]`` ("SEK 2 990", "1.234,50 €", "$349.00 (CAD)",
+    "Total (EUR): 342.00")."""
     return re.search(r"\d[\d.,]*[ \t(]{0,2}$", text[max(0, start - 12) : start]) is not None or (
-        re.match(r"[ \t)]{0,2}\d", text[end : end + 4]) is not None
+        re.match(r"[ \t)\]]{0,2}[:=]?[ \t]{0,2}\d", text[end : end + 6]) is not None
     )
 
 

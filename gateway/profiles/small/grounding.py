@@ -441,7 +441,7 @@ class _Narrowing:
         ``name`` described as the thing's (or not described); empty for any other field, a person's name, a field
         of a person's object, or an organisation's field the text's parties fill ("company", "supplier")."""
         field = path.rsplit(".", 1)[-1]
-        if path != field or self._a_persons_name(path, spec) or _about_a_person(self.owner, self.model_name):
+        if path != field or self._a_persons_name(path, spec):
             return ""
         first = name_words(self.model_name)[:1]
         described = self.described.get(path, "").casefold()
@@ -452,6 +452,7 @@ class _Narrowing:
         if (
             field == "name"
             and first
+            and not _about_a_person(self.owner, self.model_name)
             and (not described or any(word.casefold() in described for word in name_words(self.model_name)))
         ):
             return first[0]
@@ -646,10 +647,10 @@ class _Narrowing:
                 for word in [*name_words(path.rsplit(".", 1)[-1]), *self.described.get(path, "").split()]
                 if word.casefold() not in said_not
             )
-            if any(word.startswith(_MESSAGE_WORDS) for word in said_not) or not about_a_message:
+            if any(word.startswith(_MESSAGE_WORDS) for word in said_not) or (fmt == "time" and not about_a_message):
                 # "The date of the booking (not the date the message was sent)": not the dates of a mail's header,
-                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps, where the text
-                # writes others - unless the field is about messages ("sent_at", "the date the review was posted").
+                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps; nor a time of day
+                # a message was sent, where the text writes others - unless the field is about messages.
                 sent = facts.message_dates
                 kept = [item for item in kept if not any(low <= item.start < high for low, high in sent)] or kept
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
@@ -1849,8 +1850,8 @@ def _taxed_as_described(found: list[Found], text: str, description: str) -> list
 # Fields told apart by a short word of direction alone (check_in, check_out), and the labels meaning the same.
 _IN_OR_OUT = frozenset({"in", "out"})
 _IN_OR_OUT_ALIASES = {
-    "in": frozenset("arri anre anko lleg entr aank anko przy inch".split()),
-    "out": frozenset("depa dépa abre sali vert avre wyja utch".split()),
+    "in": frozenset("arri anre anku anko lleg cheg aank".split()),
+    "out": frozenset("depa dépa abre sali vert avre wyja".split()),
 }
 _LABEL_ALIASES = {
     "quan": frozenset("meng cant qté quan aant anta iloś anzahl".split()),

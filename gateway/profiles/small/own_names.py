@@ -15,7 +15,7 @@ import unicodedata
 from gateway.extraction.text_facts import places_written
 from gateway.profiles.small.choices import name_words
 from gateway.profiles.small.organisations import a_closing, a_kind_word
-from gateway.profiles.small.people import TITLE_WORDS, labels_a_person_before, looks_like_a_name
+from gateway.profiles.small.people import TITLE_WORDS, looks_like_a_name, person_label_ends
 
 # A capital letter of the Latin, Greek and Cyrillic alphabets ("É", "Ł"; not "é", "ü", which "[^\W\d_a-z]" lets in).
 _UP = "[" + "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper()) + "]"
@@ -57,7 +57,7 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\))[ \t]*(?:\d{4}(?:[-–]\d{4})?)?[ \t]*", 
 _QUOTED = re.compile(r"(?<!\d)[„“\"«»]\s?([^„“”\"«»\n]{2,80}?)\s?[“”\"»«]")  # (not an inch's: 55")
 # A sentence's end (not "1.5L", "St. Kilda", "Dr. med. Anna Keller", "Yahoo! Travel"): a word of small letters
 # before a stop, a question or an exclamation mark at the end or before the next sentence's capital.
-_SENTENCE_END = re.compile(rf"{_LOW}{{3,}}[.!?]+(?:$|[ \t]+{_UP})")
+_SENTENCE_END = re.compile(rf"(?<![\w'’-]){_LOW}{{5,}}[.!?]+(?:$|[ \t]+{_UP})")
 # A run of capitalised words (and the small words between them, and a model's figures after the first) inside a
 # sentence: "The Copper Heron", "Breville Aura 1.7L", "Fellow Ode Gen 2".
 _CAPITALISED_RUN = re.compile(
@@ -74,8 +74,8 @@ _ONE_WORD = re.compile(
 _A_PERSON_BEFORE = re.compile(
     rf"(?i)(?:\b(?:by|von|par|door|av|przez|posted by|written by|autor|autora|auteur|author|reviewer|this is|"
     rf"it's|i am|i'm|my name is|ich bin|je suis|soy|sono|ik ben|jag heter|nazywam się|under|a nombre de|"
-    rf"op naam van|auf den namen|au nom de|a nome di|"
-    rf"to|an|à|aan|till|do)[ \t]*:?|\b(?:name|customer|client|guest|patient|contact)[ \t]*[,:]"
+    rf"op naam van|auf den namen|au nom de|a nome di)[ \t]*:?|\b(?:to|an|à|aan|till|do)[ \t]*:"
+    rf"|\b(?:name|customer|client|guest|patient|contact)[ \t]*[,:]"
     rf"|\b(?:{TITLE_WORDS})\.?)[ \t]*$"
 )
 # A greeting or thanks before a first name: "Hi Priya", "Thanks so much Lorna", "Dear Naveen".
@@ -131,7 +131,7 @@ def _labelled_thing(text: str, thing: str) -> list[str]:
         words = [word for word in words if word not in _LABEL_FILLERS]
         if len(words) == 1 and _same_word(words[0], _plain(thing)):
             value = _REMARK.sub("", line[label.end() :]).strip(" ,;") if label else ""
-            found += [value] if _a_name(value) and not looks_like_a_name(value) else []
+            found += [value] if _a_name(value) else []
     return list(dict.fromkeys(found))
 
 
@@ -141,7 +141,7 @@ _LABEL_FILLERS = frozenset("name names nom nombre nome naam namn nazwa purchased
 
 def _same_word(word: str, thing: str) -> bool:
     """Whether a label's word is the thing's, or the same word in a related language ("restaurante", "hôtel")."""
-    return word == thing or (len(word) >= 6 and word[:6] == thing[:6] and abs(len(word) - len(thing)) <= 2)
+    return word == thing or (len(word) >= 5 and word[:5] == thing[:5] and abs(len(word) - len(thing)) <= 2)
 
 
 def _plain(word: str) -> str:
@@ -214,11 +214,21 @@ def _a_person(name: str, text: str, *, standing_first: bool = False) -> bool:
     places = list(places_written(name, text, 20))
     if any(_AT_A_PLACE.search(text, max(0, at - 12), at) for at in places):
         return False
-    if labels_a_person_before(name, text) or any(_A_PERSON_BEFORE.search(text, max(0, at - 30), at) for at in places):
+    labelled, own_lines, greeted = _person_cues(text)
+    if any(at in labelled or _A_PERSON_BEFORE.search(text, max(0, at - 30), at) for at in places):
         return True
-    if not standing_first and re.search(rf"(?m)^[ \t*_#>-]*{re.escape(name)}[ \t*_,.]*$", text):
+    if not standing_first and name in own_lines:
         return True  # a line of its own: a reviewer's or a signer's ("Tomasz Wielgus" over his stars)
-    return re.search(rf"{_GREETED.pattern}[ \t]+{re.escape(words[0])}\b", text) is not None
+    return words[0] in greeted
+
+
+@functools.lru_cache(maxsize=16)
+def _person_cues(text: str) -> tuple[frozenset[int], frozenset[str], frozenset[str]]:
+    """A text's cues of people, found once: where its person labels' values start, its lines (each bare), and the
+    words it greets or thanks ("Hi Priya", "Thanks so much Lorna")."""
+    lines = frozenset(line.strip(" \t*_#>-,.") for line in text.splitlines())
+    greeted = frozenset(match.group(1) for match in re.finditer(rf"{_GREETED.pattern}[ \t]+([^\W\d_][\w'’-]*)", text))
+    return person_label_ends(text), lines, greeted
 
 
 def _a_menu(line: str) -> bool:

@@ -163,7 +163,13 @@ def labelled_as_a_person(values: list[str], text: str, field: str = "") -> list[
 
 def labels_a_person_before(value: str, text: str) -> bool:
     """Whether a form writes ``value`` right after a person's label ("Name: Tom Berg")."""
-    return any(text.startswith(value, match.end()) for match in _PERSON_LABEL.finditer(text))
+    return any(text.startswith(value, end) for end in person_label_ends(text))
+
+
+@functools.lru_cache(maxsize=16)
+def person_label_ends(text: str) -> frozenset[int]:
+    """Where the values of a text's person labels start ("Name: |Tom Berg", "Patient: |Ana Ruiz")."""
+    return frozenset(match.end() for match in _PERSON_LABEL.finditer(text))
 
 
 # Titles and offices written before a name ("Dr. Rachel Andrews", "Justice K. Sreedevi", "Cllr Imran Siddiqui").
