@@ -98,9 +98,10 @@ def names_its_own_thing(field: str, model_name: str) -> bool:
 
 
 def own_names(text: str, thing: str = "") -> list[str]:
-    """The names ``text`` may give the thing it is about, the likeliest first: the parts of its heading's lines
-    and those of its footer that stand as names, then the runs of capitalised words it writes more than once - only
-    the name a label of the ``thing`` marks, where one does ("Product purchased: ...", "Hôtel : ...")."""
+    """The names ``text`` may give the thing it is about, the likeliest first: what a label of the ``thing``'s
+    word marks ("Product purchased: ...", "Hôtel : ..."), the names its heading's lines, its signature and its
+    footer write standing alone or as runs of capitals, then the runs of capitalised words it writes more than
+    once - at most twelve, no person's."""
     labelled = _labelled_thing(text, thing) if thing else []
     return list(dict.fromkeys([*labelled, *_own_names(text)]))[: max(_MAX_NAMES, len(labelled))]
 
@@ -192,11 +193,6 @@ def _runs(text: str) -> list[tuple[int, str]]:
     # A name of one word after "at": "a table at Marrow".
     found += [(match.start(), match.group(2)) for match in _ONE_WORD.finditer(text) if match.group(2)]
     return found
-
-
-def _two_capitals(word: str) -> bool:
-    """Whether a word opens with a capital and holds another ("PocketLedger"; not "Grüßen")."""
-    return word[:1].isupper() and any(character.isupper() for character in word[1:])
 
 
 def _a_person(name: str, text: str, *, standing_first: bool = False) -> bool:
