@@ -438,8 +438,8 @@ class _Narrowing:
     def own_thing(self, path: str, spec: dict[str, Any]) -> str:
         """The word of the thing a top-level field names, where it names the text's own thing: "product" for
         ``product_name`` of ``ProductReview``, "clinic" for ``clinic``, the model's first word for a top-level
-        ``name`` described as the thing's (or not described); empty for any other field, a person's name, a field
-        of a person's object, or an organisation's field the text's parties fill ("company", "supplier")."""
+        ``name`` described as the thing's (or not described) of an object that is no person's; empty for any other
+        field, a person's name, or an organisation's field the text's parties fill ("company", "supplier")."""
         field = path.rsplit(".", 1)[-1]
         if path != field or self._a_persons_name(path, spec):
             return ""
@@ -651,8 +651,8 @@ class _Narrowing:
                 # "The date of the booking (not the date the message was sent)": not the dates of a mail's header,
                 # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps; nor a time of day
                 # a message was sent, where the text writes others - unless the field is about messages.
-                sent = facts.message_dates
-                kept = [item for item in kept if not any(low <= item.start < high for low, high in sent)] or kept
+                stamps = _merged(tuple(facts.message_dates))
+                kept = [item for item in kept if not _in_spans(item.start, stamps)] or kept
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
             thing = {word.casefold()[:4] for word in name_words(self.model_name)}
             if by_name is found and (said := _described_stems(self.described.get(path, "")) - thing):
@@ -687,16 +687,10 @@ class _Narrowing:
                 # A time of day written as a pattern asks ("^[0-2][0-9]:[0-5][0-9]$"), not the time a message was
                 # sent (a mail's header, a chat's stamps) where the text writes others - unless the field is about
                 # messages ("sent_at").
-                sent = facts.message_dates
-                stamped = {
-                    found.value[:5]
-                    for found in facts.times
-                    if any(low <= found.start < high for low, high in sent)
-                    and not any(
-                        other.value[:5] == found.value[:5] and not any(low <= other.start < high for low, high in sent)
-                        for other in facts.times
-                    )
-                }
+                stamps = _merged(tuple(facts.message_dates))
+                in_stamps = {found.value[:5] for found in facts.times if _in_spans(found.start, stamps)}
+                outside = {found.value[:5] for found in facts.times if not _in_spans(found.start, stamps)}
+                stamped = in_stamps - outside
                 values = [value for value in values if value not in stamped] or values
             if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
                 values = [value for value in values if value not in _written_dates(facts)] or values
@@ -1101,6 +1095,24 @@ def _in_a_link(values: list[str], facts: TextFacts) -> list[str]:
             re.search(rf"(?<![A-Za-z0-9]){re.escape(compact)}(?![A-Za-z0-9])", link.replace("-", "")) for link in links
         )
     ]
+
+
+def _in_spans(position: int, merged: list[tuple[int, int]]) -> bool:
+    """Whether a position falls inside one of ``merged`` spans (in order, none overlapping: see ``_merged``)."""
+    index = bisect.bisect_right(merged, (position, math.inf)) - 1
+    return index >= 0 and merged[index][0] <= position < merged[index][1]
+
+
+@functools.lru_cache(maxsize=8)
+def _merged(spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap joined."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def _names_a_currency(path: str, description: str) -> bool:
