@@ -118,6 +118,7 @@ def test_a_sentence_offers_the_place_it_names_not_the_person(reservation: Compil
 def test_a_dated_heading_offers_its_name_not_its_date() -> None:
     names = own_names("Bookings – Bistro Lumen – 21/06/2026\n\n19:00  Ana Ruiz  2 pax\n")
     assert "Bistro Lumen" in names
+    assert "21/06/2026" not in names
     assert "Bookings – Bistro Lumen – 21/06/2026" in names  # (a date's part is left out where the field is read)
 
 

@@ -1393,8 +1393,8 @@ _CURRENCY_SIGN = re.compile(
     "|".join(re.escape(sign) for sign in sorted(_CURRENCY_SIGNS, key=len, reverse=True)).join(("(?:", ")"))
 )
 _CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?<!-)([A-Za-z]{3}|[^\W\d_]{3,9})(?![^\W\d_])(?!-)")  # "342.00EUR"
-# "kr" / "kr." is the crown of Sweden, Norway, Denmark or Iceland: the text's words tell which.
-_CROWN = re.compile(r"(?<![\w-])kr\.?(?![\w-])|(?<=\d),-(?=\s)", re.IGNORECASE)
+# "kr" / "kr." is the crown of Sweden, Norway or Denmark: the text's words tell which.
+_CROWN = re.compile(r"(?<![\w-])kr\.?(?![\w-])", re.IGNORECASE)
 _CROWN_LANGUAGES = (
     ("SEK", re.compile(r"(?i)\b(?:och|inte|för|är|köp|kvitto|hälsningar|vänliga)\b")),
     ("NOK", re.compile(r"(?i)\b(?:takk|vennlig|ikkje|mva|kjøp)\b")),
@@ -1421,7 +1421,7 @@ def _currencies_in(text: str) -> list[Found]:
             found.append(Found(word.upper(), match.start(), match.end()))
         elif word.casefold() in _CURRENCY_NAMES:
             found.append(Found(_CURRENCY_NAMES[word.casefold()], match.start(), match.end()))
-    crowns = [match for match in _CROWN.finditer(text) if match.group().casefold().startswith("kr")]
+    crowns = list(_CROWN.finditer(text))
     if crowns:
         codes = [code for code, words in _CROWN_LANGUAGES if words.search(text)]
         codes = codes if len(codes) == 1 else ["SEK", "NOK", "DKK"]  # (none or several: any of the three)
