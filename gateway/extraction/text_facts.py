@@ -116,7 +116,7 @@ PEOPLE_NOUNS = frozenset(
     "osoby gości gosci pers leute teilnehmer teilnehmende kinder enfants niños ninos bambini kinderen barn dzieci "
     "mensen deelnemers partecipanti participantes huéspedes huespedes pasajeros passagiere reisende".split()
 )
-_PEOPLE_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
 def _plural(word: str) -> bool:
@@ -125,12 +125,45 @@ def _plural(word: str) -> bool:
     return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(("ss", "us", "is")))
 
 
+# What numbers most often count, in the languages text_facts reads dates in, and the English word for each: a
+# field named in English ("nights", "bedrooms") counts "3 nuits", "3 Nächte", "2 sovrum" too.
+_COUNT_NOUNS = {
+    "night": "nacht nächte nachte nuit nuits noche noches notte notti nachten natt nätter natter nætter noc nocy noce "
+    "nocí noite noites",
+    "day": "tag tage tagen jour jours día días dia dias giorno giorni dag dagen dagar dage dni dzień dnia dny dní",
+    "week": "woche wochen semaine semaines semana semanas settimana settimane weken vecka veckor uge uger tydzień "
+    "tygodnie tygodni týden týdny",
+    "month": "monat monate monaten mois meses mese mesi maand maanden månad månader måned måneder miesiąc miesiące "
+    "miesięcy měsíc měsíce",
+    "year": "jahr jahre jahren année années año años anno anni jaar jaren år rok lata roky",
+    "hour": "stunde stunden heure heures hora horas ora ore uur uren timme timmar timer godzina godziny godzin hodina "
+    "hodiny",
+    "room": "zimmer chambre chambres habitación habitaciones camera camere kamer kamers rum pokój pokoje pokoi quarto "
+    "quartos",
+    "bedroom": "schlafzimmer dormitorio dormitorios slaapkamer slaapkamers sovrum soveværelse soveværelser sypialnia "
+    "sypialnie ložnice",
+    "bathroom": "badezimmer bäder baño baños bagno bagni badkamer badkamers badrum łazienka łazienki koupelna",
+    "item": "stück stk pièce pièces pieza piezas unidad unidades pezzo pezzi stuk stuks styck stycken sztuk szt "
+    "sztuki kusů unità artikel articles artículos articoli",
+    "ticket": "karte karten billet billets entrada entradas biglietto biglietti kaartje kaartjes biljett biljetter "
+    "bilet bilety vstupenky",
+    "seat": "platz plätze sitzplätze plaza plazas asiento asientos posto posti stoel stoelen plaatsen platser miejsce "
+    "miejsca",
+    "package": "paket pakete colis paquete paquetes pacco pacchi pakket pakketten paczka paczki balík",
+    "bed": "bett betten lit lits cama camas letto letti bedden säng sängar łóżko łóżka",
+}
+COUNT_NOUNS_IN_ENGLISH = {word: english for english, words in _COUNT_NOUNS.items() for word in words.split()}
+
+
 def counted_noun(text: str, end: int) -> str | None:
     """The word naming what the number ending at ``end`` counts or measures, written just after it ("90-minute",
-    "2 nights", "3 high chairs", "18 Orchard Lane", "5°C", "20 kg"); None if there is none."""
+    "2 nights", "3 high chairs", "18 Orchard Lane", "5°C", "20 kg"); in English where it is a common count noun of
+    another language ("3 nuits": "night"); None if there is none."""
     after = text[end : end + 40]
-    if (people := _PEOPLE_AFTER.match(after)) and people.group(1).casefold() in PEOPLE_NOUNS:
-        return people.group(1).casefold()
+    if word := _WORD_AFTER.match(after):
+        noun = word.group(1).casefold()
+        if noun in PEOPLE_NOUNS or noun in COUNT_NOUNS_IN_ENGLISH:
+            return COUNT_NOUNS_IN_ENGLISH.get(noun, noun)
     if measure := _MEASURE.match(after):
         return _SYMBOLS.get(measure.group(1), measure.group(2) or "").casefold()
     if hyphen := _COUNTED_HYPHEN.match(after):
@@ -405,6 +438,8 @@ _DOTTED_THOUSANDS = re.compile(
     rf"(?!{_PER_UNIT})"
     r"|(?<![\w.,])(?P<after>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,][\d–—-])[ \t]?"
     rf"(?:€|EUR\b|kr\b|zł|CHF\b|DKK\b|SEK\b|NOK\b)(?!{_PER_UNIT})"
+    # ... or before a distance: an odometer's "87.450 km" (no one writes a reading to the metre)
+    r"|(?<![\w.,])(?P<distance>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,]\d)[ \t]?(?:km|kms|mi|miles|Meilen)\b"
 )
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
 _FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
@@ -761,7 +796,7 @@ class TextFacts:
 
     @cached_property
     def _grouped(self) -> list[Found]:
-        """Numbers written with grouped thousands ("38 000") or a k ("€55k"), read whole."""
+        """Numbers written with grouped thousands ("38 000", "12.500 kr") or a k ("€55k"), read whole."""
         found = [  # "1 295,00 kr" is 1295, "CHF 1'250.50" 1250.5
             Found(float(re.sub(r"\D", "", match["whole"]) + "." + (match["fraction"] or ".0")[1:]), *match.span())
             for match in _SPACED_NUMBER.finditer(self.text)
@@ -770,6 +805,9 @@ class TextFacts:
             Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)
         ]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
+        for match in _DOTTED_THOUSANDS.finditer(self.text):  # "12.500 kr", "87.450 km"
+            group = next(name for name in ("before", "after", "distance") if match[name])
+            found.append(Found(float(match[group].replace(".", "")), *match.span(group)))
         return [item for item in found if self._free(item.start)]
 
     @cached_property
@@ -813,9 +851,6 @@ class TextFacts:
                 continue  # the "295,00" of "1 295,00"
             value = float(re.sub(r",[-–—]$", "", match.group()).replace(".", "").replace(",", "."))
             found[match.span()] = Found(value, *match.span())
-        for match in _DOTTED_THOUSANDS.finditer(self.text):
-            group = "before" if match["before"] else "after"
-            found[match.span(group)] = Found(float(match[group].replace(".", "")), *match.span(group))
         for match in _FRACTION.finditer(self.text):
             whole, numerator, denominator, glued, vulgar = match.groups()
             if vulgar is None and not 0 < int(numerator) < int(denominator):

@@ -114,6 +114,15 @@ def parse(line: str) -> dict[str, str]:
     return found
 
 
+def an_address(value: str) -> bool:
+    """Whether ``value`` is written as an address: a street with a postal code or a city ("12 Quay Street, Whitby
+    YO21 3PR"), or a street's word with a house number ("40 Mill Lane", "Leopoldstraße 118")."""
+    return bool(parse(value)) or (
+        re.search(r"\d", value) is not None
+        and (_STREET_WORD.search(value) is not None or re.search(r"(?i)str\.[ \t]*\d", value) is not None)
+    )
+
+
 def _parts(line: str) -> dict[str, str]:
     # Without a sentence's full stop after a number or a word ("TX 78681.", "Italy."; not "St.").
     parts = [re.sub(r"(?<=\d)\.$|(?<=[^\W\d_]{4})\.$", "", part.strip(" >")) for part in _PARTS.split(line.strip())]

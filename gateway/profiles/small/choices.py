@@ -6,7 +6,14 @@ import math
 import re
 from typing import Any
 
-from gateway.extraction.text_facts import PEOPLE_NOUNS, TextFacts, counted_noun, integer_spans, numbered_noun
+from gateway.extraction.text_facts import (
+    COUNT_NOUNS_IN_ENGLISH,
+    PEOPLE_NOUNS,
+    TextFacts,
+    counted_noun,
+    integer_spans,
+    numbered_noun,
+)
 
 _BREAKS = re.compile(r"[,;:()\[\]{}<>\"|=/\\—–…!?]+|\.$|\s[-‐‑]\s")
 MAX_SPAN_WORDS = 6
@@ -146,6 +153,23 @@ def _counted_people(text: str, start: int, end: int, *, bound: bool) -> bool:
     return noun is None and bool(_PEOPLE_BEFORE.search(text, max(0, start - 30), start))
 
 
+# What a unit measures, by the first four letters of the words a field is named or described with.
+_WHAT_UNITS_MEASURE = {
+    "mile kilo dist odom rang trav driv": "km kms mi miles mile kilometres kilometers meilen",
+    "weig mass heav": "kg g lb lbs oz",
+    "leng heig widt dept size dist tall": "cm mm m ft in",
+    "volu capa": "l ml cl dl",
+    "perc rate disc shar": "percent %",
+    "temp": "degrees",
+    "stor memo capa disk": "gb mb tb kb",
+    "powe outp": "kw",
+}
+_MEASURED: dict[str, set[str]] = {}
+for _stems, _units in _WHAT_UNITS_MEASURE.items():
+    for _unit in _units.split():
+        _MEASURED.setdefault(_unit, set()).update(_stems.split())
+
+
 def uncounted(
     spans: list[_Span], text: str, field: str, spec: dict[str, Any], *, all_if_none: bool = True
 ) -> list[_Span]:
@@ -172,6 +196,8 @@ def uncounted(
     def named(noun: str | None, words: set[str]) -> bool:  # "3-bed" for bedrooms: a word named by one it starts
         if noun is None:
             return False
+        if _MEASURED.get(noun, set()) & words:  # "74,215 km" for mileage, "12 kg" for weight
+            return True
         return noun[:4] in words or (len(noun) == 3 and any(stem.startswith(noun) for stem in words))
 
     def nouns(span: _Span) -> tuple[str | None, str | None]:
@@ -181,7 +207,7 @@ def uncounted(
         after = _WORD_AFTER.match(text, span[1])
         label = _LABEL_BEFORE.search(text, max(0, span[0] - 30), span[0])
         words = (*nouns(span), after and after.group(1).casefold(), label and label.group(1).casefold())
-        return any(named(noun, stems) for noun in words)
+        return any(named(noun and COUNT_NOUNS_IN_ENGLISH.get(noun, noun), stems) for noun in words)
 
     kept = [span for span in spans if all(noun is None or named(noun, related) for noun in nouns(span))]
     # Numbers counting what the field's own name names come first: "3-bed flatshare", not "18" or "540".

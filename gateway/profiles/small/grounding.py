@@ -39,6 +39,7 @@ from gateway.profiles import Choices
 from gateway.profiles.small import addresses, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.organisations import (
+    a_kind_word,
     holds_an_organisation,
     names_a_kind,
     on_the_side,
@@ -47,7 +48,13 @@ from gateway.profiles.small.organisations import (
     party_side,
     writes_the_text,
 )
-from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, names_stated, own_names
+from gateway.profiles.small.own_names import (
+    capitalised_runs,
+    named_by_domain,
+    names_its_own_thing,
+    names_stated,
+    own_names,
+)
 from gateway.profiles.small.people import (
     TITLE_WORDS,
     could_name_a_person,
@@ -691,7 +698,14 @@ class _Narrowing:
                 in_stamps = {found.value[:5] for found in facts.times if _in_spans(found.start, stamps)}
                 outside = {found.value[:5] for found in facts.times if not _in_spans(found.start, stamps)}
                 stamped = in_stamps - outside
-                values = [value for value in values if value not in stamped] or values
+                # ... nor a date-time made of a stamp's date and time ("Data: 14/04/2026 17:36")
+                moments = facts.datetimes
+                stamped |= {found.value[:16] for found in moments if _in_spans(found.start, stamps)} - {
+                    found.value[:16] for found in moments if not _in_spans(found.start, stamps)
+                }
+                # (an optional field whose only values are stamps' is not stated)
+                only_stamps = not required and bool(values) and set(values) <= stamped
+                values = [value for value in values if value not in stamped] or ([] if only_stamps else values)
             if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
                 values = [value for value in values if value not in _written_dates(facts)] or values
             if _names_a_code(path) and not _names_a_postal_code(path):
@@ -728,6 +742,9 @@ class _Narrowing:
                     # written again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s"
                     # of "Zensor 1s"), nor a date, a time or an amount.
                     given = [value for value in own_names(facts.text, thing_word) if _no_date_or_amount(value)]
+                    if a_kind_word(thing_word.casefold()) and (spelled := named_by_domain(given, facts.text)):
+                        # A garage's, a clinic's, a shop's name: the one the text's own mail or web domain spells.
+                        given = spelled
                     values = given or [v for v in capitalised_runs(facts.text) if _no_date_or_amount(v)] or values
                     if set(given) & names_stated(facts.text, thing_word):
                         # (stated: a small model offered a null takes it, and the nulls of the fields after it)
@@ -772,7 +789,16 @@ class _Narrowing:
                         if name != path.rsplit(".", 1)[-1]
                         for stem in _name_stems(name)
                     }
-                    values = _numbered_first(values, facts.text, siblings) or values if coded is values else coded
+                    if field_words_of(path) & _PLATE_WORDS:
+                        # A vehicle's plate is no document's number: letters and figures in groups ("KP19 XRD",
+                        # "M-JL 4821"), not "R-2026-01187" beside "Rechnung Nr.".
+                        plates = [value for value in codes_offered if _A_PLATE.fullmatch(value)]
+                        # (where no plate is labelled so - "Km registados: 156 020" -, the plates the text writes)
+                        written = [found.value for found in words if _A_PLATE.fullmatch(found.value)]
+                        written = [value for value in written if not any(_inside(value, other) for other in written)]
+                        values = [value for value in coded if value in plates] or plates or written or coded
+                    else:
+                        values = _numbered_first(values, facts.text, siblings) or values if coded is values else coded
                     if field_words_of(path) & _TRACKING_WORDS and (linked := _in_a_link(codes_offered, facts)):
                         # A parcel's number is the one its tracking link carries ("Numéro de suivi : 6A 234 567
                         # 890 12" beside "...suivre-vos-envois?code=6A23456789012"), whatever the label's language.
@@ -877,6 +903,9 @@ class _Narrowing:
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
             values = could_name_a_person(values, facts.text, about_an_age=ages)
+            # Not what the text's own mail or web domain spells: an organisation's name ("Riverside Fitness").
+            firms = set(named_by_domain(values, facts.text))
+            values = [value for value in values if value not in firms] or values
             values = labelled_as_a_person(values, facts.text, path.rsplit(".", 1)[-1])
             # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
             values = _holding(values, facts.text, path.rsplit(".", 1)[-1]) or values
@@ -919,8 +948,11 @@ class _Narrowing:
 # A field named as a code ("tracking_number", "postal_code", "booking_ref", "customer_id") takes a code: three or
 # more characters, up to six parts each holding a digit or one to three capitals ("1Z999AA101", "7712 3456 7890",
 # "5652 AH", "SE15" - not "48h service", "Order AB-123", "(48h" or "3").
-_CODE_WORDS = frozenset("number no code id ref reference zip postcode sku pnr iban".split())
-_CODE_PART = r"(?:(?=[\w/.#-]*\d)[\w/.#-]+|[A-Z]{1,3})"
+_CODE_WORDS = frozenset("number no code id ref reference zip postcode sku pnr iban registration plate reg vin".split())
+# A vehicle's registration: groups of letters and figures, both, of 5 to 10 characters in all.
+_PLATE_WORDS = frozenset({"registration", "plate", "reg", "vin"})
+_A_PLATE = re.compile(r"(?=.*[A-Z])(?=.*\d)(?=(?:[A-Z\d][ -]?){5,10}$)[A-Z\d]+(?:[ -][A-Z\d]+){0,3}")
+_CODE_PART = r"(?:(?=[\w/.#-]*\d)[\w/.#-]+|[A-Z]{1,3}(?:-[A-Z]{1,3})?)"
 # ... or capitals joined by a hyphen or underscore ("ACME-CORP").
 _CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}|[A-Z0-9]{{2,}}(?:[-_][A-Z0-9]+)+")
 
@@ -1219,13 +1251,14 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
 
 
 def _no_date_or_amount(value: str) -> bool:
-    """Whether words hold no date, day, time or amount ("December 2024", "Sat 4th April", "Check-in Thu, 9 Apr
-    2026", "312,40 EUR" hold one; "PS5", "Fellow Ode Gen 2" none)."""
+    """Whether words hold no date, day, time, phone number or amount ("December 2024", "Sat 4th April", "Check-in
+    Thu, 9 Apr 2026", "Mobile 07823 661 204", "312,40 EUR" hold one; "PS5", "Fellow Ode Gen 2" none)."""
     facts = TextFacts(value)
     calendar = any(word.casefold().strip(".,") in _CALENDAR_WORDS for word in value.split())
     return not (
         facts.dates
         or facts.times
+        or facts.phones
         or (calendar and re.search(r"\d", value))
         or any(re.search(r"\d", value[max(0, found.start - 12) : found.end + 12]) for found in facts.currencies)
     )
@@ -1869,6 +1902,24 @@ _LABEL_ALIASES = {
     "quan": frozenset("meng cant qté quan aant anta iloś anzahl".split()),
     "pric": frozenset("prei einz prix prec prez prij pris cena".split()),
     "tota": frozenset("gesa tota suma summe summa totaal".split()),
+    # ... and the first letters of the words other languages label a start, a birth, a delivery, an incident, a
+    # deadline, a monthly sum, a refund, an order, a return, a claim, a guest, a patient, a member, a number plate
+    # and a mileage with ("Beginn:", "Inizio:", "Lieferdatum:", "Schadentag:", "Kennzeichen:", "Kilometerstand:")
+    "star": frozenset("begi débu debu inic iniz inga vana från rozp iníc".split()),
+    "birt": frozenset("gebu nais naci nasc född fødd urod".split()),
+    "deli": frozenset("lief zust livr leve dost".split()),
+    "inci": frozenset("sini scha skad szko unfa".split()),
+    "dead": frozenset("fris spät plaz uite sena praz".split()),
+    "mont": frozenset("mona mens maan måna mies".split()),
+    "refu": frozenset("erst remb reem rimb teru åter zwro".split()),
+    "orde": frozenset("best comm pedi ordi zamó enco".split()),
+    "retu": frozenset("rück reto devo reso zwro rekl".split()),
+    "clai": frozenset("scha sini skad szko".split()),
+    "gues": frozenset("gast hués ospi gäst gość".split()),
+    "pati": frozenset("pazi paci pacj".split()),
+    "memb": frozenset("mitg adhé soci medl czło".split()),
+    "regi": frozenset("kenn imma matr targ kent".split()),
+    "mile": frozenset("kilo chil odom mäta".split()),
 }
 
 
@@ -2634,6 +2685,9 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     ]
     values += joined + [found.value for found in (*facts.emails, *facts.urls, *facts.phones)]
     values += [found.value[:5] for found in facts.times]  # HH:MM, which a time-of-day pattern usually asks for
+    # A date with its time, as a pattern of a local date-time asks ("^[0-9]{4}-...T[0-2][0-9]:[0-5][0-9]$"): the
+    # date-times the text writes, with and without their seconds.
+    values += [value for found in facts.datetimes for value in (found.value, found.value[:16])]
     values += [facts.text[found.start : found.end] for found in facts.numbers]
     try:
         compiled = re.compile(pattern)

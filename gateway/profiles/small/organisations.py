@@ -27,6 +27,17 @@ _LEGAL_FORMS = "|".join(
         "|CORP.|CORP|GMBH"
     ).split("|")
 )
+# A legal form written at a name's end ("ElektroBazar.cz s.r.o.", "Ferraro snc"): the name is written with it or
+# without it.
+LEGAL_TAIL = re.compile(rf",?[ \t]+(?:{_LEGAL_FORMS}|s\.c\.?|snc|sas|ASD)$")
+# A department written at its end ("Northpeak Outdoor Customer Care", "Kundeservice" before it): no part of it.
+DEPARTMENT = re.compile(
+    r"(?i)[ \t]+(?:customer[ \t]+(?:care|service|support|services)|kundenservice|kundeservice|kundtjänst|"
+    r"kundservice|klantenservice|service[ \t]+client|servicio[ \t]+al[ \t]+cliente|servizio[ \t]+clienti|"
+    r"atendimento[ \t]+ao[ \t]+cliente|obsługa[ \t]+klienta|team|support)$"
+    r"|^(?:customer[ \t]+(?:care|service|support)|kundenservice|kundeservice|kundtjänst|kundservice|"
+    r"klantenservice|service[ \t]+client|reklamace|reklamační[ \t]+oddělení|team)[ \t]+[-–—|·][ \t]+"
+)
 # A word of a name: capitalised ("Wisła", "KubeSkills", "O'Neill", "Smith-Jones") or in capitals ("IT", "HALLAM").
 _WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University Hospital"
 # The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
@@ -49,7 +60,9 @@ _KIND_WORDS = frozenset(
     "services society solutions studio studios systems technologies trust universidad university universität "
     "université università verein werkstatt firma kanzlei stiftung stichting fundacja fondazione bedrijf empresa "
     "entreprise società spółka företag selskap vve alliance allianz associazione asociación asociacion association "
-    "verband vereniging förening forening stowarzyszenie network netzwerk collective kollektiv".split()
+    "verband vereniging förening forening stowarzyszenie network netzwerk collective kollektiv garage workshop "
+    "shop store retailer merchant gym salon pharmacy surgery practice dealership dealer bank insurer museum "
+    "theatre cinema library pub brewery winery gallery".split()
 )
 _COMPOUND_ENDS = ("schule", "akademie", "institut", "verein", "werkstatt", "bedrijf", "kanzlei", "stiftung")
 # A run of capitalised words (and the small words between them) on one line.

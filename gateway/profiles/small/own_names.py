@@ -13,8 +13,10 @@ import re
 import unicodedata
 
 from gateway.extraction.text_facts import places_written
+from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.organisations import a_closing, a_kind_word
+from gateway.profiles.small.languages import GREETINGS
+from gateway.profiles.small.organisations import DEPARTMENT, LEGAL_TAIL, a_closing, a_kind_word
 from gateway.profiles.small.people import TITLE_WORDS, looks_like_a_name, person_label_ends
 
 # A capital letter of the Latin, Greek and Cyrillic alphabets ("É", "Ł"; not "é", "ü", which "[^\W\d_a-z]" lets in).
@@ -103,7 +105,62 @@ def own_names(text: str, thing: str = "") -> list[str]:
     footer write standing alone or as runs of capitals, then the runs of capitalised words it writes more than
     once - at most twelve, no person's."""
     labelled = _labelled_thing(text, thing) if thing else []
-    return list(dict.fromkeys([*labelled, *_own_names(text)]))[: max(_MAX_NAMES, len(labelled))]
+    found = list(dict.fromkeys([*labelled, *_own_names(text)]))[: max(_MAX_NAMES, len(labelled))]
+    # ... without a department ("Northpeak Outdoor" of "Northpeak Outdoor Customer Care"), and each also without a
+    # legal form after it ("ElektroBazar.cz" of "ElektroBazar.cz s.r.o.")
+    found = [_without_department(name) for name in found]
+    return list(dict.fromkeys(item for name in found for item in (name, LEGAL_TAIL.sub("", name)) if item))
+
+
+def _without_department(name: str) -> str:
+    """A name without the department written with it; as it is where what remains ends with a small word ("Chat
+    avec le service client")."""
+    bare = DEPARTMENT.sub("", name)
+    return bare if bare and not bare.split()[-1].islower() else name
+
+
+def named_by_domain(names: list[str], text: str) -> list[str]:
+    """The ``names`` the text's own mail or web domains spell ("Hollins Motors" of service@hollinsmotors.co.uk,
+    "Officina Meccanica Ferraro" of officinaferraro.it - most of its words -, "Nordlys Boligtekstil" of
+    nordlys-bolig.dk): an organisation's name whatever the language around it; not a mail provider's."""
+    labels = _domain_labels(text)
+    return [name for name in names if labels and _spelled_by(name, labels)] if labels else []
+
+
+_WEBMAIL = frozenset(
+    "gmail googlemail outlook hotmail live yahoo icloud aol gmx web t-online freenet orange wanadoo free laposte "
+    "sfr libero virgilio tiscali alice seznam centrum email wp onet interia sapo telenet ziggo kpn xs4all hetnet "
+    "bluewin yandex proton protonmail mail example".split()
+)
+_HOST = re.compile(r"(?i)(?:@|https?://|www\.)([\w.-]+\.[a-z]{2,})")
+
+
+@functools.lru_cache(maxsize=16)
+def _domain_labels(text: str) -> tuple[str, ...]:
+    """The labels of the hosts the text's mail addresses and links name, folded ("hollinsmotors", "nordlys-bolig"),
+    without top-level ones, "www" and mail providers'."""
+    found = []
+    for match in _HOST.finditer(text):
+        parts = match.group(1).casefold().split(".")
+        found += [part for part in parts[:-1] if len(part) >= 4 and part not in _WEBMAIL]
+    return tuple(dict.fromkeys(found))
+
+
+def _spelled_by(name: str, labels: tuple[str, ...]) -> bool:
+    words = [_folded(word) for word in LEGAL_TAIL.sub("", name).split()]
+    words = [word for word in words if len(word) >= 3]
+    for label in labels:
+        pieces = [piece for piece in re.split(r"[-_]", label) if len(piece) >= 4]
+        joined = label.replace("-", "").replace("_", "")
+        spelled = [word for word in words if word in joined or any(word.startswith(piece) for piece in pieces)]
+        if words and len(spelled) * 3 >= len(words) * 2 and len(spelled) >= min(2, len(words)):
+            return True
+    return False
+
+
+def _folded(word: str) -> str:
+    """A word in small ASCII letters and digits only ("Umeå" -> "umea", "Auto-Kowal" -> "autokowal")."""
+    return re.sub(r"[^a-z0-9]", "", _plain(word))
 
 
 def names_stated(text: str, thing: str = "") -> set[str]:
@@ -322,15 +379,22 @@ def _words(line: str) -> int:
 
 def _a_name(value: str) -> bool:
     """Whether words may be a thing's name: up to twelve words, a capitalised word of two letters or more among
-    them; no address, link, label, sentence or figures alone."""
+    them; no address, link, label, question, greeting or code ("KRK/2026/11873")."""
     words = value.split()
     return (
         1 <= len(words) <= _MAX_WORDS
         and len(value) <= 100
         and (value[:1].isupper() or value[:1].isdigit())
         and re.search(r"(?<![\w'’])[^\W\d_a-z][^\W\d_]", value) is not None
-        and not re.search(r"@|https?:|www\.|:$", value)
+        and not re.search(r"@|https?:|www\.|[:?!]$", value)
+        and words[0].casefold().strip(",!") not in GREETINGS
+        and not _CODE.fullmatch(value)
+        and not addresses.an_address(value)
     )
+
+
+# A reference, not a name: capitals and figures joined by slashes or dashes, four figures or more.
+_CODE = re.compile(r"(?=(?:\D*\d){4})[A-Z\d]+(?:[/-][A-Z\d]+)+")
 
 
 def _repeated(text: str) -> list[str]:

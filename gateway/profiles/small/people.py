@@ -11,6 +11,7 @@ from typing import Any
 
 from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
+from gateway.profiles.small.languages import CALENDAR_NAMES, a_common_word
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
 _NAME_WORDS = frozenset("name full first last given family person".split())
@@ -99,7 +100,8 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
     described = own if not words <= _NAME_WORDS else f"{own} {owner_description}"
     # What a description rules out is not what the field is: "Not the venue's staff and not a company".
     said = re.sub(r"(?i)\b(?:not|no|never)\b[^.;]*", "", described)
-    return bool(_PERSON.search(said)) and not _ORGANISATION.search(said)
+    # ("guest_name", "driver_name": a role only a person holds needs no description saying so)
+    return bool(_PERSON.search(said) or words & _PERSONS_ROLES) and not _ORGANISATION.search(said)
 
 
 # A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
@@ -260,10 +262,12 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     if any(low <= at < high for low, high in apart):
         return False
     words = value.split()
-    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS | _KIN:
+    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_NAMES | _KIN:
         return False
     if words[0].casefold() in _PLACE_FIRST:
         return False  # "The Old Granary", "Hotel De Wereld": a place or a thing
+    if a_common_word(words[0], text, alone=len(words) == 1):
+        return False  # a sentence's first word or a greeting, in the text's language: "Para", "Tenemos", "Hej Karin"
     if len(words) == 1 and value.casefold() in NUMBERED_NOUNS and _NUMBER_AFTER.match(text, at + len(value)):
         return False  # "Bay 5", "Room 2": what a number numbers
     if len(words) > 1 and words[0] in _POSITIONS:

@@ -17,6 +17,7 @@ import json
 import re
 
 from gateway.extraction.text_facts import MONTH_NAMES, Found, TextFacts
+from gateway.profiles.small.languages import GREETINGS
 
 # Names a place of fewer people goes by in other languages are its districts' and its neighbours' as often as its
 # own ("Biltmore" for Asheville): only bigger towns' are kept.
@@ -139,7 +140,7 @@ def _by_chance(text: str, start: int, end: int) -> bool | None:
         # signature's "Anna Logan") - left to the text's first two lines -; not after a sentence's small first
         # word ("Then Freiburg im Breisgau and ...").
         word = before.group(1).casefold()
-        if word in _GREETINGS:
+        if word in GREETINGS:
             return True
         opening = re.search(r"(?:^|[.!?]\s)[\W_]*$", line[: before.start(1)]) is not None
         return False if opening and word in _OPENING_WORDS else None
@@ -155,7 +156,6 @@ _OPENING_WORDS = frozenset(
     "then in at from to visit welcome near and or but also our the this next see meet join back "
     "im in am nach aus bei à en dans de desde hasta para por a da di".split()
 )
-_GREETINGS = frozenset("hi hello hey dear hallo hola bonjour ciao hej moin servus".split())
 # Words joining a town to another ("London and Paris", "Madrid y Barcelona").
 _JOINING = frozenset("and or & y e i o und oder et ou en og och".split())
 

@@ -1,0 +1,121 @@
+"""What the small profile offers a vehicle's and a membership's fields: an odometer's reading by the unit written
+after it ("87.450 km", "48,312 miles"), a vehicle's number plate (not the invoice's number), and a local date-time
+a pattern asks for, made of a date and the time written with it."""
+
+import pytest
+
+from gateway.extraction.text_facts import TextFacts
+from gateway.schemas.compiler import CompiledSchema
+from tests.offering import compiled, offered
+
+SERVICE = """
+title: CarServiceRecord
+type: object
+properties:
+  garage: {type: string, description: The garage's name.}
+  registration: {type: string, description: "The vehicle's registration / number plate, as written."}
+  mileage: {type: integer, minimum: 0, description: The odometer reading at the visit. Omit if not stated.}
+  total_cost: {type: number}
+  service_date: {type: string, format: date}
+required: [registration, service_date, total_cost]
+"""
+
+MEMBERSHIP = """
+title: GymMembership
+type: object
+properties:
+  member_name: {type: string}
+  start_date: {type: string, format: date}
+  induction:
+    type: string
+    pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]$"
+    description: The date and time of the induction as YYYY-MM-DDTHH:MM. Omit if not stated.
+required: [member_name, start_date]
+"""
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("service"), "service", SERVICE)
+
+
+@pytest.fixture(scope="module")
+def membership(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("membership"), "membership", MEMBERSHIP)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Serviced 2026-03-04. Mileage: 48,312 miles. Total £245.00", [48312]),
+        ("Kilometerstand: 87.450 km, Datum 2026-03-04, Gesamt 245,00 €", [87450]),
+        ("Kilométrage : 112 604 km le 2026-03-04, total 245 €", [112604]),
+        ("Odometer 74215 km on 2026-03-04, 2 tyres, total 80 EUR", [74215]),
+    ],
+)
+def test_an_odometer_reading_is_a_distance_written_so(service: CompiledSchema, text: str, reading: list[int]) -> None:
+    # (not the day and month of a date, the tyres counted nor the total)
+    assert offered(service, text)["mileage"] == reading
+
+
+def test_thousands_grouped_by_full_stops_are_read_whole_before_a_distance_or_a_currency() -> None:
+    assert [found.value for found in TextFacts("km-Stand: 87.450 km").integers] == [87450]
+    assert [found.value for found in TextFacts("Pris: 12.500 kr").integers] == [12500]
+    assert [found.value for found in TextFacts("pH 7.450 measured").integers] == []  # a decimal, not thousands
+
+
+def test_a_number_plate_is_letters_and_figures_not_the_document_s_number(service: CompiledSchema) -> None:
+    text = (
+        "Rechnung Nr. R-2026-01187\nDatum: 02.03.2026\nFahrzeug: VW Golf VII 1.4 TSI, amtl. Kennzeichen M-JL 4821\n"
+        "Gesamtbetrag: 412,30 €"
+    )
+    assert "M-JL 4821" in offered(service, text)["registration"]
+    # A reading labelled with the field's own word is still no plate: "Km registados".
+    text = "A sua viatura 45-XR-92 está pronta.\nKm registados: 156 020\nTotal c/ IVA: 213,41€ em 22/01/2026"
+    assert offered(service, text)["registration"] == ["45-XR-92"]
+
+
+def test_a_local_date_time_is_a_date_with_the_time_written_with_it(membership: CompiledSchema) -> None:
+    text = "Welcome Anna Berg! Your membership starts on 1 March 2026. Induction: Tuesday 3 March 2026 at 18:30."
+    assert offered(membership, text)["induction"] == ["2026-03-03T18:30"]
+    text = "Mitglied: Anna Berg. Start: 01.03.2026. Einweisung am 03.03.2026 um 18.30 Uhr"
+    assert offered(membership, text)["induction"] == ["2026-03-03T18:30"]
+
+
+RETURN = """
+title: ReturnRequest
+type: object
+properties:
+  retailer: {type: string, description: The shop or online store the goods were bought from. Omit if not stated.}
+  order_number: {type: string}
+  collected_at:
+    type: string
+    pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-2][0-9]:[0-5][0-9]$"
+    description: When the courier collects the parcel. Omit if not stated.
+required: [order_number]
+"""
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("returned"), "returned", RETURN)
+
+
+def test_a_shop_is_the_text_s_own_thing_named_without_its_legal_form_or_department(returned: CompiledSchema) -> None:
+    text = (
+        "From: Reklamace ElektroBazar.cz <reklamace@elektrobazar.cz>\nSubject: Potvrzení přijetí reklamace\n\n"
+        "Dobrý den, pane Dvořáku,\npotvrzujeme přijetí reklamace k objednávce EB-20931.\n\n"
+        "Reklamační oddělení\nElektroBazar.cz s.r.o."
+    )
+    shops = offered(returned, text)["retailer"]
+    assert "ElektroBazar.cz" in shops and "ElektroBazar.cz s.r.o." in shops
+    assert "Dobrý den, pane Dvořáku" not in shops  # a greeting
+
+
+def test_an_optional_date_time_whose_only_values_are_a_message_s_stamps_is_not_stated(
+    returned: CompiledSchema,
+) -> None:
+    stamped = "[03/03/2026, 10:05] Shop: Your order AB-1234 is booked for collection.\n[03/03/2026, 10:06] Me: Thanks"
+    assert "collected_at" not in offered(returned, stamped)
+    said = stamped + "\n[03/03/2026, 10:07] Shop: The courier comes on 15/03/2026 at 14:30."
+    assert offered(returned, said)["collected_at"] == ["2026-03-15T14:30"]
