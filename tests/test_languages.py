@@ -82,3 +82,56 @@ def test_a_thing_s_name_is_no_address_question_greeting_or_code(booking: Compile
     hotels = offered(booking, text)["hotel"]
     assert "Hotel Casa del Azahar" in hotels
     assert not {"Cuánto ha sido?", "12 Quay Street, Whitby YO21 3PR", "Bonjour Claire", "KRK/2026/11873"} & set(hotels)
+
+
+NAMED = """
+title: Stay
+type: object
+properties:
+  hotel: {type: string, description: The hotel's name.}
+  full_name: {type: string, description: The person's full name.}
+  contact_name: {type: string, description: The person who wrote the message.}
+required: [full_name]
+"""
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("named"), "named", NAMED)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hej! Jag heter Inga Lindqvist och vill boka ett rum för 3 nätter. Vi är två personer.", "Inga Lindqvist"),
+        ("Guten Tag, mein Name ist Ernst Müller. Ich möchte ein Zimmer für 3 Nächte buchen.", "Ernst Müller"),
+        ("Buongiorno, sono Mia Rossi e vorrei prenotare una camera per 3 notti. Siamo in due.", "Mia Rossi"),
+        ("Hi, my name is Young Park and I would like to book a room for the two of us.", "Young Park"),
+        ("Name: Julio\nSurname: Freitag\nPlease book a room for 3 nights.", "Julio"),
+        ("Buongiorno, sono Giulia Dal Molin e vorrei prenotare una camera. Siamo in due.", "Giulia Dal Molin"),
+    ],
+)
+def test_a_given_name_that_is_a_common_word_or_a_day_is_still_a_name(
+    named: CompiledSchema, text: str, name: str
+) -> None:
+    # (only a common word standing alone is none: "Inga" of "Inga Lindqvist" starts a name)
+    assert name in offered(named, text)["full_name"]
+
+
+def test_an_organisation_spelled_by_a_domain_is_not_a_person_but_a_mailbox_may_be(named: CompiledSchema) -> None:
+    text = (
+        "From: Sarah Jones <hello@sarahjones.co.uk>\nHi Mark, your photos from the Hotel Miramar wedding are ready.\n"
+        "Best, Sarah Jones"
+    )
+    assert "Sarah Jones" in offered(named, text)["contact_name"]
+    # A mail from a booking platform names the hotel: the platform's domain does not decide.
+    text = (
+        "From: Booking.com <noreply@booking.com>\nYour booking is confirmed!\nHotel Adlon Kempinski\n"
+        "Unter den Linden 77, 10117 Berlin\nGuest: Anna Berg\nManage your booking at https://www.booking.com/manage"
+    )
+    assert "Hotel Adlon Kempinski" in offered(named, text)["hotel"]
+
+
+def test_a_name_opening_with_a_greeting_s_word_is_a_name_where_it_is_no_greeting(named: CompiledSchema) -> None:
+    text = "Buenos Aires Grill\nReview by Tom Reed\nGreat steak, friendly staff. Buenos Aires Grill is worth a visit."
+    assert "Buenos Aires Grill" in offered(named, text)["hotel"]

@@ -59,7 +59,9 @@ def test_an_odometer_reading_is_a_distance_written_so(service: CompiledSchema, t
 
 
 def test_thousands_grouped_by_full_stops_are_read_whole_before_a_distance_or_a_currency() -> None:
-    assert [found.value for found in TextFacts("km-Stand: 87.450 km").integers] == [87450]
+    assert [found.value for found in TextFacts("km-Stand: 87.450 km, Gesamt 245,00 €").integers] == [87450]
+    # (a text that writes decimals with a full stop: a marathon's 42.195 km)
+    assert [found.value for found in TextFacts("Marathon: 42.195 km in 3.5 hours").numbers] == [42.195, 3.5]
     assert [found.value for found in TextFacts("Pris: 12.500 kr").integers] == [12500]
     assert [found.value for found in TextFacts("pH 7.450 measured").integers] == []  # a decimal, not thousands
 
@@ -112,10 +114,40 @@ def test_a_shop_is_the_text_s_own_thing_named_without_its_legal_form_or_departme
     assert "Dobrý den, pane Dvořáku" not in shops  # a greeting
 
 
-def test_an_optional_date_time_whose_only_values_are_a_message_s_stamps_is_not_stated(
-    returned: CompiledSchema,
-) -> None:
-    stamped = "[03/03/2026, 10:05] Shop: Your order AB-1234 is booked for collection.\n[03/03/2026, 10:06] Me: Thanks"
-    assert "collected_at" not in offered(returned, stamped)
-    said = stamped + "\n[03/03/2026, 10:07] Shop: The courier comes on 15/03/2026 at 14:30."
-    assert offered(returned, said)["collected_at"] == ["2026-03-15T14:30"]
+def test_a_date_time_is_not_a_message_s_stamp_where_the_text_writes_another(returned: CompiledSchema) -> None:
+    text = (
+        "[03/03/2026, 10:05] Shop: Your order AB-1234 is booked for collection.\n[03/03/2026, 10:06] Me: Thanks\n"
+        "[03/03/2026, 10:07] Shop: The courier comes on 15/03/2026 at 14:30."
+    )
+    assert offered(returned, text)["collected_at"] == ["2026-03-15T14:30"]
+
+
+VEHICLE = """
+title: Vehicle
+type: object
+properties:
+  registration: {type: string, description: The number plate.}
+  vin: {type: string, description: The vehicle identification number.}
+  rooms: {type: integer, description: How many rooms the flat has.}
+  bedrooms: {type: integer}
+required: [registration]
+"""
+
+
+@pytest.fixture(scope="module")
+def vehicle(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("vehicle"), "vehicle", VEHICLE)
+
+
+def test_a_plate_is_no_postcode_and_a_vin_no_plate(vehicle: CompiledSchema) -> None:
+    text = "Hollins Motors, 12 Quay Street, Whitby YO21 3PR\nFord Focus KP19 XRD\nVIN 1HGCM82633A004352"
+    fields = offered(vehicle, text)
+    assert fields["registration"] == ["KP19 XRD"]
+    assert "1HGCM82633A004352" in fields["vin"]
+
+
+def test_a_listing_s_rooms_and_bedrooms_in_other_languages(vehicle: CompiledSchema) -> None:
+    text = "Appartement 3 pièces, 2 chambres, 65 m², loyer 1200 €. Plaque: AB-123-CD"
+    fields = offered(vehicle, text)
+    assert fields["rooms"] == [3]
+    assert fields["bedrooms"] == [2]

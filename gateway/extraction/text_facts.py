@@ -136,21 +136,20 @@ _COUNT_NOUNS = {
     "month": "monat monate monaten mois meses mese mesi maand maanden månad månader måned måneder miesiąc miesiące "
     "miesięcy měsíc měsíce",
     "year": "jahr jahre jahren année années año años anno anni jaar jaren år rok lata roky",
-    "hour": "stunde stunden heure heures hora horas ora ore uur uren timme timmar timer godzina godziny godzin hodina "
-    "hodiny",
-    "room": "zimmer chambre chambres habitación habitaciones camera camere kamer kamers rum pokój pokoje pokoi quarto "
-    "quartos",
-    "bedroom": "schlafzimmer dormitorio dormitorios slaapkamer slaapkamers sovrum soveværelse soveværelser sypialnia "
-    "sypialnie ložnice",
+    "hour": "stunde stunden heure heures hora horas uur uren timme timmar godzina godziny godzin hodina hodiny",
+    # (a listing's "3 pièces", "4 locali" count its rooms; "2 chambres", "2 camere" its bedrooms)
+    "room": "zimmer pièce pièces locali stanze stanza kamer kamers pokój pokoje pokoi",
+    "bedroom": "chambre chambres habitación habitaciones camere schlafzimmer dormitorio dormitorios slaapkamer "
+    "slaapkamers sovrum soveværelse soveværelser sypialnia sypialnie ložnice quarto quartos",
     "bathroom": "badezimmer bäder baño baños bagno bagni badkamer badkamers badrum łazienka łazienki koupelna",
-    "item": "stück stk pièce pièces pieza piezas unidad unidades pezzo pezzi stuk stuks styck stycken sztuk szt "
-    "sztuki kusů unità artikel articles artículos articoli",
+    "item": "stück stk pieza piezas unidad unidades pezzo pezzi stuk stuks styck stycken sztuk szt sztuki kusů "
+    "artikel artículos articoli",
     "ticket": "karte karten billet billets entrada entradas biglietto biglietti kaartje kaartjes biljett biljetter "
     "bilet bilety vstupenky",
     "seat": "platz plätze sitzplätze plaza plazas asiento asientos posto posti stoel stoelen plaatsen platser miejsce "
     "miejsca",
     "package": "paket pakete colis paquete paquetes pacco pacchi pakket pakketten paczka paczki balík",
-    "bed": "bett betten lit lits cama camas letto letti bedden säng sängar łóżko łóżka",
+    "bed": "bett betten cama camas letto letti bedden säng sängar łóżko łóżka",
 }
 COUNT_NOUNS_IN_ENGLISH = {word: english for english, words in _COUNT_NOUNS.items() for word in words.split()}
 
@@ -441,6 +440,7 @@ _DOTTED_THOUSANDS = re.compile(
     # ... or before a distance: an odometer's "87.450 km" (no one writes a reading to the metre)
     r"|(?<![\w.,])(?P<distance>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,]\d)[ \t]?(?:km|kms|mi|miles|Meilen)\b"
 )
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{1,2}(?![\d,])")
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
 _FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
 _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125}
@@ -805,9 +805,13 @@ class TextFacts:
             Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)
         ]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
+        # A distance's full stops group thousands only in a text that writes decimals with a comma ("87.450 km"
+        # beside "245,00 €"; not a marathon's "42.195 km").
+        commas = _DECIMAL_COMMA.search(self.text) is not None
         for match in _DOTTED_THOUSANDS.finditer(self.text):  # "12.500 kr", "87.450 km"
             group = next(name for name in ("before", "after", "distance") if match[name])
-            found.append(Found(float(match[group].replace(".", "")), *match.span(group)))
+            if group != "distance" or commas:
+                found.append(Found(float(match[group].replace(".", "")), *match.span(group)))
         return [item for item in found if self._free(item.start)]
 
     @cached_property

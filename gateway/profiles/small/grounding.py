@@ -703,9 +703,7 @@ class _Narrowing:
                 stamped |= {found.value[:16] for found in moments if _in_spans(found.start, stamps)} - {
                     found.value[:16] for found in moments if not _in_spans(found.start, stamps)
                 }
-                # (an optional field whose only values are stamps' is not stated)
-                only_stamps = not required and bool(values) and set(values) <= stamped
-                values = [value for value in values if value not in stamped] or ([] if only_stamps else values)
+                values = [value for value in values if value not in stamped] or values
             if _names_a_code(path):  # "2025-05-14" fits ^[A-Z0-9][A-Z0-9-]{2,24}$, but is a date, not an order's code
                 values = [value for value in values if value not in _written_dates(facts)] or values
             if _names_a_code(path) and not _names_a_postal_code(path):
@@ -742,8 +740,11 @@ class _Narrowing:
                     # written again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s"
                     # of "Zensor 1s"), nor a date, a time or an amount.
                     given = [value for value in own_names(facts.text, thing_word) if _no_date_or_amount(value)]
-                    if a_kind_word(thing_word.casefold()) and (spelled := named_by_domain(given, facts.text)):
-                        # A garage's, a clinic's, a shop's name: the one the text's own mail or web domain spells.
+                    spelled = named_by_domain(given, facts.text) if a_kind_word(thing_word.casefold()) else []
+                    others = [value for value in given if value not in spelled]
+                    if spelled and not any(_names_its_kind(value, thing_word) for value in others):
+                        # A garage's, a clinic's, a shop's name: the one the text's own mail or web domain spells -
+                        # unless another names itself so ("Hotel Adlon" in a mail from booking.com).
                         given = spelled
                     values = given or [v for v in capitalised_runs(facts.text) if _no_date_or_amount(v)] or values
                     if set(given) & names_stated(facts.text, thing_word):
@@ -792,9 +793,9 @@ class _Narrowing:
                     if field_words_of(path) & _PLATE_WORDS:
                         # A vehicle's plate is no document's number: letters and figures in groups ("KP19 XRD",
                         # "M-JL 4821"), not "R-2026-01187" beside "Rechnung Nr.".
-                        plates = [value for value in codes_offered if _A_PLATE.fullmatch(value)]
+                        plates = [value for value in codes_offered if _a_plate(value)]
                         # (where no plate is labelled so - "Km registados: 156 020" -, the plates the text writes)
-                        written = [found.value for found in words if _A_PLATE.fullmatch(found.value)]
+                        written = [found.value for found in words if _a_plate(found.value)]
                         written = [value for value in written if not any(_inside(value, other) for other in written)]
                         values = [value for value in coded if value in plates] or plates or written or coded
                     else:
@@ -903,8 +904,9 @@ class _Narrowing:
             # Whose age the object holds is not who signs a letter about them (a contact card's signer is its person).
             ages = any(names_an_age(name) for name in self.owner.get("properties", {}))
             values = could_name_a_person(values, facts.text, about_an_age=ages)
-            # Not what the text's own mail or web domain spells: an organisation's name ("Riverside Fitness").
-            firms = set(named_by_domain(values, facts.text))
+            # Not what the text's own mail or web domain spells: an organisation's name ("Riverside Fitness") - but
+            # a mailbox's own ("Sarah Jones <hello@sarahjones.co.uk>").
+            firms = {value for value in named_by_domain(values, facts.text) if not _a_mailbox(value, facts.text)}
             values = [value for value in values if value not in firms] or values
             values = labelled_as_a_person(values, facts.text, path.rsplit(".", 1)[-1])
             # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
@@ -950,8 +952,10 @@ class _Narrowing:
 # "5652 AH", "SE15" - not "48h service", "Order AB-123", "(48h" or "3").
 _CODE_WORDS = frozenset("number no code id ref reference zip postcode sku pnr iban registration plate reg vin".split())
 # A vehicle's registration: groups of letters and figures, both, of 5 to 10 characters in all.
-_PLATE_WORDS = frozenset({"registration", "plate", "reg", "vin"})
-_A_PLATE = re.compile(r"(?=.*[A-Z])(?=.*\d)(?=(?:[A-Z\d][ -]?){5,10}$)[A-Z\d]+(?:[ -][A-Z\d]+){0,3}")
+_PLATE_WORDS = frozenset({"registration", "plate", "reg"})
+_A_PLATE = re.compile(
+    r"(?=(?:.*[A-Z]){2})(?=.*\d)(?!(?:.*\d){6})(?=(?:[A-Z\d][ -]?){5,10}$)[A-Z\d]+(?:[ -][A-Z\d]+){0,3}"
+)
 _CODE_PART = r"(?:(?=[\w/.#-]*\d)[\w/.#-]+|[A-Z]{1,3}(?:-[A-Z]{1,3})?)"
 # ... or capitals joined by a hyphen or underscore ("ACME-CORP").
 _CODE = re.compile(rf"(?=.*\d)(?=.{{3}}){_CODE_PART}(?: {_CODE_PART}){{0,5}}|[A-Z0-9]{{2,}}(?:[-_][A-Z0-9]+)+")
@@ -1248,6 +1252,28 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
         # A second line naming the document names its thing; the first names who held it ("Claddagh Rowing Club").
         found = candidates if labelled and index == 1 and candidates else found + candidates
     return [value for value in dict.fromkeys(found) if _safe_literal(value) and len(value) <= 200], certain
+
+
+def _a_plate(value: str) -> bool:
+    """Whether a code is written as a vehicle's number plate: two letters or more and up to five figures in groups,
+    5 to 10 characters in all ("KP19 XRD", "M-JL 4821", "7-KTN-45") - not a postcode ("YO21 3PR")."""
+    return _A_PLATE.fullmatch(value) is not None and _POSTAL_CODE.fullmatch(value) is None
+
+
+def _names_its_kind(value: str, thing: str) -> bool:
+    """Whether a name holds the word of the kind of thing it names ("Hotel Adlon Kempinski" for a hotel, "Garage du
+    Moulin" for a garage), in any case or accents."""
+    plain = _plain_word(thing)
+    return any(_plain_word(word) == plain for word in re.findall(r"[^\W\d_]+", value))
+
+
+def _plain_word(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def _a_mailbox(name: str, text: str) -> bool:
+    """Whether the text writes ``name`` as a mailbox's display name ("Sarah Jones <hello@sarahjones.co.uk>")."""
+    return re.search(rf"{re.escape(name)}\s*<[^<>\s]+@", text) is not None
 
 
 def _no_date_or_amount(value: str) -> bool:
@@ -1907,18 +1933,18 @@ _LABEL_ALIASES = {
     # and a mileage with ("Beginn:", "Inizio:", "Lieferdatum:", "Schadentag:", "Kennzeichen:", "Kilometerstand:")
     "star": frozenset("begi débu debu inic iniz inga vana från rozp iníc".split()),
     "birt": frozenset("gebu nais naci nasc född fødd urod".split()),
-    "deli": frozenset("lief zust livr leve dost".split()),
+    "deli": frozenset("lief zust livr dost".split()),
     "inci": frozenset("sini scha skad szko unfa".split()),
     "dead": frozenset("fris spät plaz uite sena praz".split()),
     "mont": frozenset("mona mens maan måna mies".split()),
-    "refu": frozenset("erst remb reem rimb teru åter zwro".split()),
+    "refu": frozenset("remb reem rimb teru åter zwro".split()),
     "orde": frozenset("best comm pedi ordi zamó enco".split()),
     "retu": frozenset("rück reto devo reso zwro rekl".split()),
     "clai": frozenset("scha sini skad szko".split()),
     "gues": frozenset("gast hués ospi gäst gość".split()),
     "pati": frozenset("pazi paci pacj".split()),
     "memb": frozenset("mitg adhé soci medl czło".split()),
-    "regi": frozenset("kenn imma matr targ kent".split()),
+    "regi": frozenset("kenn imma matr kent".split()),
     "mile": frozenset("kilo chil odom mäta".split()),
 }
 

@@ -16,8 +16,8 @@ _WORDS = {language: frozenset(stopwordsiso.stopwords(language)) for language in 
 _GIVEN_NAMES = frozenset("will may bill don page per else hans ben sue sara otto ole jan eva max".split())
 # ... and titles or particles a name may start with ("Miss Hale", "De Luca"), but not be.
 _BEFORE_NAMES = frozenset(
-    "miss dr mr mrs ms mx sr sra prof sig pan pani st mc de van von la le di da del della el al bin du dos das ter "
-    "ten af zu".split()
+    "miss dr mr mrs ms mx sr sra prof sig pan pani st mc de van von la le di da dal dalla del della des el al bin du "
+    "dos das ter ten af zu".split()
 )
 # Fewer of a language's common words than this and the text is taken as English.
 _ENOUGH = 3
@@ -28,7 +28,7 @@ GREETINGS = frozenset(
     "hi hello hey dear hallo hola bonjour bonsoir salut ciao hej moin servus cher chère liebe lieber geachte beste "
     "hoi kära szanowna szanowny szanowni witam cześć gentile egregio egregia estimado estimada querido querida "
     "buongiorno olá ahoj thanks gracias merci danke grazie bedankt tack dziękuję obrigado obrigada dobrý dobry "
-    "dzień guten buenos buenas bom boa buon goedemorgen goedemiddag goedenavond sehr hei".split()
+    "dzień guten goedemorgen goedemiddag goedenavond hei".split()
 )
 # The days and months of every language text_facts reads, but their short forms of three letters or fewer that are
 # names too ("Sam", "Dom", "Maj"): never a name on their own.
@@ -66,3 +66,10 @@ def a_common_word(word: str, text: str, *, alone: bool = False) -> bool:
     if alone and folded in _BEFORE_NAMES:
         return True
     return len(folded) > 2 and (folded in GREETINGS or folded in common_words(text, alone=alone))
+
+
+def dated_with(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` (a day's or a month's name) beside a number, as a date ("Mittwoch, 19.",
+    "19. Februar", "3 de abril")."""
+    name = re.escape(word)
+    return re.search(rf"(?i)(?<!\w){name}\.?,?[ \t]+\d|\d\.?[ \t]+(?:de[ \t]+)?{name}(?!\w)", text) is not None

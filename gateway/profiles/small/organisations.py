@@ -34,7 +34,7 @@ LEGAL_TAIL = re.compile(rf",?[ \t]+(?:{_LEGAL_FORMS}|s\.c\.?|snc|sas|ASD)$")
 DEPARTMENT = re.compile(
     r"(?i)[ \t]+(?:customer[ \t]+(?:care|service|support|services)|kundenservice|kundeservice|kundtjänst|"
     r"kundservice|klantenservice|service[ \t]+client|servicio[ \t]+al[ \t]+cliente|servizio[ \t]+clienti|"
-    r"atendimento[ \t]+ao[ \t]+cliente|obsługa[ \t]+klienta|team|support)$"
+    r"atendimento[ \t]+ao[ \t]+cliente|obsługa[ \t]+klienta)$"
     r"|^(?:customer[ \t]+(?:care|service|support)|kundenservice|kundeservice|kundtjänst|kundservice|"
     r"klantenservice|service[ \t]+client|reklamace|reklamační[ \t]+oddělení|team)[ \t]+[-–—|·][ \t]+"
 )

@@ -379,7 +379,8 @@ def _words(line: str) -> int:
 
 def _a_name(value: str) -> bool:
     """Whether words may be a thing's name: up to twelve words, a capitalised word of two letters or more among
-    them; no address, link, label, question, greeting or code ("KRK/2026/11873")."""
+    them; no address, link, label, question, greeting ("Bonjour Claire"; not "Buenos Aires Grill") or code
+    ("KRK/2026/11873")."""
     words = value.split()
     return (
         1 <= len(words) <= _MAX_WORDS
@@ -387,7 +388,7 @@ def _a_name(value: str) -> bool:
         and (value[:1].isupper() or value[:1].isdigit())
         and re.search(r"(?<![\w'’])[^\W\d_a-z][^\W\d_]", value) is not None
         and not re.search(r"@|https?:|www\.|[:?!]$", value)
-        and words[0].casefold().strip(",!") not in GREETINGS
+        and not (words[0].casefold().strip(",!") in GREETINGS and (len(words) <= 2 or "," in value))
         and not _CODE.fullmatch(value)
         and not addresses.an_address(value)
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
-from gateway.profiles.small.languages import CALENDAR_NAMES, a_common_word
+from gateway.profiles.small.languages import CALENDAR_NAMES, GREETINGS, a_common_word, dated_with
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
 _NAME_WORDS = frozenset("name full first last given family person".split())
@@ -262,12 +262,14 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
     if any(low <= at < high for low, high in apart):
         return False
     words = value.split()
-    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_NAMES | _KIN:
+    if words[-1].casefold().rstrip(".") in _PLACE_WORDS or value.casefold() in CALENDAR_WORDS | _KIN:
         return False
+    if len(words) == 1 and value.casefold() in CALENDAR_NAMES and dated_with(value, text):
+        return False  # "Mittwoch" of "Mittwoch, 19. Februar" (not "Surname: Freitag", "me llamo Abril")
     if words[0].casefold() in _PLACE_FIRST:
         return False  # "The Old Granary", "Hotel De Wereld": a place or a thing
-    if a_common_word(words[0], text, alone=len(words) == 1):
-        return False  # a sentence's first word or a greeting, in the text's language: "Para", "Tenemos", "Hej Karin"
+    if words[0].casefold().strip(",!") in GREETINGS or (len(words) == 1 and a_common_word(value, text, alone=True)):
+        return False  # a greeting ("Hej Karin"), a word of the text's language alone ("Para", "Tenemos")
     if len(words) == 1 and value.casefold() in NUMBERED_NOUNS and _NUMBER_AFTER.match(text, at + len(value)):
         return False  # "Bay 5", "Room 2": what a number numbers
     if len(words) > 1 and words[0] in _POSITIONS:
