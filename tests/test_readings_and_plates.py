@@ -60,6 +60,9 @@ def test_an_odometer_reading_is_a_distance_written_so(service: CompiledSchema, t
 
 def test_thousands_grouped_by_full_stops_are_read_whole_before_a_distance_or_a_currency() -> None:
     assert [found.value for found in TextFacts("km-Stand: 87.450 km, Gesamt 245,00 €").integers] == [87450]
+    # (a text grouping other numbers so: "Preis 26.750", "1.000 kg"; a group ending in a nought: "148.500 km")
+    assert [f.value for f in TextFacts("Preis 26.750 VB, Anhänge 1.000 kg, 98.412 km").integers][-1] == 98412
+    assert [found.value for found in TextFacts("Kilometerstand 148.500 km").integers] == [148500]
     # (a text that writes decimals with a full stop: a marathon's 42.195 km)
     assert [found.value for found in TextFacts("Marathon: 42.195 km in 3.5 hours").numbers] == [42.195, 3.5]
     assert [found.value for found in TextFacts("Pris: 12.500 kr").integers] == [12500]
@@ -151,3 +154,8 @@ def test_a_listing_s_rooms_and_bedrooms_in_other_languages(vehicle: CompiledSche
     fields = offered(vehicle, text)
     assert fields["rooms"] == [3]
     assert fields["bedrooms"] == [2]
+
+
+def test_a_document_s_code_is_no_year_size_or_small_number_alone(returned: CompiledSchema) -> None:
+    text = "Reso n. 118 del 2026 - ordine CV-77104, cuscino 45x45, 2 pezzi"
+    assert offered(returned, text)["order_number"] == ["CV-77104"]

@@ -440,6 +440,8 @@ _DOTTED_THOUSANDS = re.compile(
     # ... or before a distance: an odometer's "87.450 km" (no one writes a reading to the metre)
     r"|(?<![\w.,])(?P<distance>[1-9]\d{0,2}(?:\.\d{3})+)(?![\d]|[.,]\d)[ \t]?(?:km|kms|mi|miles|Meilen)\b"
 )
+_DOTTED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]\d)")
+_DECIMAL_STOP = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,]\d|\d)")
 _DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{1,2}(?![\d,])")
 # A fraction as recipes and measures write it ("1/2", "1 1/2", "½", "1½"), not a date or a ratio of big numbers.
 _FRACTION = re.compile(r"(?<![\w./,])(?:(?:(\d{1,3})[ \u00a0])?(\d)/(\d{1,2})(?![\d/])|(\d{1,3})?([½⅓⅔¼¾⅛]))")
@@ -805,12 +807,19 @@ class TextFacts:
             Found(float(re.sub(r"\D", "", match.group())), *match.span()) for match in _LAKH_NUMBER.finditer(self.text)
         ]
         found += [Found(float(match.group(1)) * 1000, *match.span()) for match in _THOUSANDS.finditer(self.text)]
-        # A distance's full stops group thousands only in a text that writes decimals with a comma ("87.450 km"
-        # beside "245,00 €"; not a marathon's "42.195 km").
-        commas = _DECIMAL_COMMA.search(self.text) is not None
-        for match in _DOTTED_THOUSANDS.finditer(self.text):  # "12.500 kr", "87.450 km"
+        # A distance's full stops group thousands in a text that writes decimals with a comma or money's thousands
+        # with full stops ("87.450 km" beside "245,00 €" or "€ 12.500"), or in a group ending in a nought ("148.500
+        # km"); not a marathon's "42.195 km".
+        matches = list(_DOTTED_THOUSANDS.finditer(self.text))
+        dotted = (
+            _DECIMAL_COMMA.search(self.text) is not None
+            or any(not match["distance"] for match in matches)
+            # (or numbers grouped so, and no decimal with a full stop: "98.412 km" beside "26.750" and "1.000 kg")
+            or (len(_DOTTED_GROUPS.findall(self.text)) >= 2 and _DECIMAL_STOP.search(self.text) is None)
+        )
+        for match in matches:  # "12.500 kr", "87.450 km"
             group = next(name for name in ("before", "after", "distance") if match[name])
-            if group != "distance" or commas:
+            if group != "distance" or dotted or match[group].endswith("0"):
                 found.append(Found(float(match[group].replace(".", "")), *match.span(group)))
         return [item for item in found if self._free(item.start)]
 

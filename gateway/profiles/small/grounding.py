@@ -744,8 +744,9 @@ class _Narrowing:
                     others = [value for value in given if value not in spelled]
                     if spelled and not any(_names_its_kind(value, thing_word) for value in others):
                         # A garage's, a clinic's, a shop's name: the one the text's own mail or web domain spells -
-                        # unless another names itself so ("Hotel Adlon" in a mail from booking.com).
+                        # unless another names itself so ("Hotel Adlon" in a mail from booking.com). Stated.
                         given = spelled
+                        self.stated.add(path)
                     values = given or [v for v in capitalised_runs(facts.text) if _no_date_or_amount(v)] or values
                     if set(given) & names_stated(facts.text, thing_word):
                         # (stated: a small model offered a null takes it, and the nulls of the fields after it)
@@ -780,6 +781,8 @@ class _Narrowing:
                 # A code written in groups is offered whole, not a run of its groups ("9400 1118 9922 3847").
                 if not _names_a_postal_code(path):  # "28803", not "NC 28803"
                     values = [value for value in values if not any(_inside(value, other) for other in values)]
+                    # Not a year, a size or a small number alone ("2026", "45x45", "118"), where there are others.
+                    values = [value for value in values if not _NO_CODE.fullmatch(value)] or values
                     codes_offered = values
                     # "tracking 1234567890", not the "order NX-48213" beside it.
                     coded = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
@@ -1252,6 +1255,10 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
         # A second line naming the document names its thing; the first names who held it ("Claddagh Rowing Club").
         found = candidates if labelled and index == 1 and candidates else found + candidates
     return [value for value in dict.fromkeys(found) if _safe_literal(value) and len(value) <= 200], certain
+
+
+# A year, a size or a small number alone: no document's code.
+_NO_CODE = re.compile(r"(?:19|20)\d\d|\d{1,3}|\d+[x×]\d+(?:[x×]\d+)?")
 
 
 def _a_plate(value: str) -> bool:
