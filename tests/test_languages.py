@@ -135,3 +135,10 @@ def test_an_organisation_spelled_by_a_domain_is_not_a_person_but_a_mailbox_may_b
 def test_a_name_opening_with_a_greeting_s_word_is_a_name_where_it_is_no_greeting(named: CompiledSchema) -> None:
     text = "Buenos Aires Grill\nReview by Tom Reed\nGreat steak, friendly staff. Buenos Aires Grill is worth a visit."
     assert "Buenos Aires Grill" in offered(named, text)["hotel"]
+
+
+def test_a_german_noun_is_no_name(named: CompiledSchema) -> None:
+    text = "Guten Tag, mein Name ist Ernst Müller. Ich möchte ein Zimmer für 3 Nächte buchen. Wir sind zwei Personen."
+    names = offered(named, text)["full_name"]
+    assert "Ernst Müller" in names
+    assert not {"Name", "Zimmer", "Nächte", "Personen"} & set(names)

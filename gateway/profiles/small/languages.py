@@ -73,3 +73,18 @@ def dated_with(word: str, text: str) -> bool:
     "19. Februar", "3 de abril")."""
     name = re.escape(word)
     return re.search(rf"(?i)(?<!\w){name}\.?,?[ \t]+\d|\d\.?[ \t]+(?:de[ \t]+)?{name}(?!\w)", text) is not None
+
+
+# A German noun is written capitalised, after an article, a possessive or a count ("ein Zimmer", "3 Nächte"): no
+# name.
+_GERMAN_ARTICLE = (
+    r"(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|kein|keine|keinen|mein|meine|meinen|Ihr|Ihre|"
+    r"Ihren|unser|unsere|unseren|pro|im|am|zum|zur|vom|beim|zwei|drei|vier|fünf|sechs|\d+)"
+)
+
+
+def a_german_noun(word: str, text: str) -> bool:
+    """Whether a German ``text`` writes ``word`` as a noun: after an article, a possessive or a count somewhere."""
+    if language_of(text) != "de":
+        return False
+    return re.search(rf"(?i)(?<!\w){_GERMAN_ARTICLE}[ \t]+{re.escape(word)}(?!\w)", text) is not None

@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
-from gateway.profiles.small.languages import CALENDAR_NAMES, GREETINGS, a_common_word, dated_with
+from gateway.profiles.small.languages import CALENDAR_NAMES, GREETINGS, a_common_word, a_german_noun, dated_with
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
 _NAME_WORDS = frozenset("name full first last given family person".split())
@@ -270,6 +270,8 @@ def _may_name(value: str, at: int, text: str, apart: list[tuple[int, int]]) -> b
         return False  # "The Old Granary", "Hotel De Wereld": a place or a thing
     if words[0].casefold().strip(",!") in GREETINGS or (len(words) == 1 and a_common_word(value, text, alone=True)):
         return False  # a greeting ("Hej Karin"), a word of the text's language alone ("Para", "Tenemos")
+    if len(words) == 1 and a_german_noun(value, text):
+        return False  # "Zimmer" of "ein Zimmer für 3 Nächte"
     if len(words) == 1 and value.casefold() in NUMBERED_NOUNS and _NUMBER_AFTER.match(text, at + len(value)):
         return False  # "Bay 5", "Room 2": what a number numbers
     if len(words) > 1 and words[0] in _POSITIONS:
