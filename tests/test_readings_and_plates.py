@@ -159,3 +159,32 @@ def test_a_listing_s_rooms_and_bedrooms_in_other_languages(vehicle: CompiledSche
 def test_a_document_s_code_is_no_year_size_or_small_number_alone(returned: CompiledSchema) -> None:
     text = "Reso n. 118 del 2026 - ordine CV-77104, cuscino 45x45, 2 pezzi"
     assert offered(returned, text)["order_number"] == ["CV-77104"]
+
+
+JOURNEY = """
+title: TrainTicket
+type: object
+properties:
+  origin: {type: string}
+  departure_time: {type: string, pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: Omit if not stated.}
+  arrival_time: {type: string, pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: Omit if not stated.}
+required: [origin]
+"""
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
+    return compiled(tmp_path_factory.mktemp("journey"), "journey", JOURNEY)
+
+
+def test_a_start_and_an_end_time_written_together_are_the_first_and_the_second(journey: CompiledSchema) -> None:
+    text = (
+        "From: RailGo <tickets@railgo.co.uk>\nSent: 25 Oct 2026 18:00\n\nFriday 13 November 2026\n"
+        "Manchester Piccadilly 07:35  ->  London Euston 09:46\nCoach C, seat 42"
+    )
+    fields = offered(journey, text)
+    assert (fields["departure_time"], fields["arrival_time"]) == (["07:35"], ["09:46"])
+    # Times apart from each other tell no start and end: each field keeps every time.
+    text = "Departs at 07:35 from platform 4.\n" + "Please arrive early. " * 8 + "Arrives 09:46, or 10:05 if late."
+    fields = offered(journey, text)
+    assert set(fields["departure_time"]) == {"07:35", "09:46", "10:05"}

@@ -227,6 +227,8 @@ class _Narrowing:
                 narrowed[name] = result
         self.owner = outer
         _ends_of_a_range(narrowed, self.facts)
+        if not self.in_array:  # (a whole text's items each have their own: an item read alone, its own)
+            _start_and_end_times(narrowed, self.facts)
         _one_value_for_both(narrowed, properties, self.facts)
         _require_offered_formats(narrowed, required)
         # Every property the text can fill is written, an optional one as null where the text does not state it:
@@ -1710,6 +1712,59 @@ def _number_ranges(facts: TextFacts) -> list[tuple[float, float]]:
         if low < float(last.value):
             found.append((low, float(last.value)))
     return found
+
+
+# The words that set a start's time apart from an end's ("departure_time" and "arrival_time", "opens"/"closes").
+_TIME_STARTS = frozenset(
+    "start starts starting begin begins from departure departs depart dep leaves opening opens".split()
+)
+_TIME_ENDS = frozenset("end ends ending until finish finishes arrival arrives arrive arr closing closes".split())
+
+
+# Two times further apart than this (in characters) are no start and end written together.
+_TIMES_APART = 80
+# ... nor two not joined by an arrow, a dash or "to", nor written on lines one after the other.
+_JOINED = re.compile(r"->|→|[–—]|\s-\s|\b(?:to|till|until|bis|à|tot|hasta|fino)\b", re.IGNORECASE)
+
+
+def _start_then_end(between: str) -> bool:
+    return between.count("\n") == 1 or ("\n" not in between and _JOINED.search(between) is not None)
+
+
+def _start_and_end_times(narrowed: dict[str, Any], facts: TextFacts) -> None:
+    """A pair of time-of-day fields for a start and an end ("departure_time" and "arrival_time") offered the same two
+    times: the one the text writes first for the start, the other for the end, both stated (a small model asked for
+    both gave the later time to the start and left the end out)."""
+    for start, end in itertools.permutations(narrowed, 2):
+        start_words, end_words = ({word.casefold() for word in name_words(name)} for name in (start, end))
+        if not (
+            start_words & _TIME_STARTS
+            and end_words & _TIME_ENDS
+            and start_words - _TIME_STARTS == end_words - _TIME_ENDS
+        ):
+            continue
+        offered = [_offered_values(narrowed[name]) for name in (start, end)]
+        if len(offered[0]) < 2 or set(offered[0]) != set(offered[1]):
+            continue
+        by_time = {str(value)[:5]: value for value in offered[0]}
+        written = [found for found in facts.times if found.value[:5] in by_time]
+        # Two of the offered times written one after the other, close together and joined by an arrow, a dash or
+        # "to", or on lines one after the other ("07:35 -> London Euston 09:46", "ab 09:43" over "an 14:17"): the
+        # only such pair where more than two are offered.
+        pairs = {
+            (first.value[:5], second.value[:5])
+            for first, second in itertools.pairwise(written)
+            if second.start - first.end <= _TIMES_APART
+            and first.value[:5] != second.value[:5]
+            and _start_then_end(facts.text[first.end : second.start])
+        }
+        if len(offered[0]) == 2 and not pairs and len({found.value[:5] for found in written}) == 2:
+            pairs = {(written[0].value[:5], next(f.value[:5] for f in written if f.value[:5] != written[0].value[:5]))}
+        if len(pairs) != 1:
+            continue
+        earlier, later = next(iter(pairs))
+        narrowed[start] = _without_null(_only(narrowed[start], [by_time[earlier]]))
+        narrowed[end] = _without_null(_only(narrowed[end], [by_time[later]]))
 
 
 def _offered_values(spec: dict[str, Any]) -> list[Any]:
