@@ -124,7 +124,7 @@ def named_by_domain(names: list[str], text: str) -> list[str]:
     "Officina Meccanica Ferraro" of officinaferraro.it - most of its words -, "Nordlys Boligtekstil" of
     nordlys-bolig.dk): an organisation's name whatever the language around it; not a mail provider's."""
     labels = _domain_labels(text)
-    return [name for name in names if labels and _spelled_by(name, labels)] if labels else []
+    return [name for name in names if _spelled_by(name, labels)] if labels else []
 
 
 _WEBMAIL = frozenset(
