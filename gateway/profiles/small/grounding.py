@@ -54,6 +54,7 @@ from gateway.profiles.small.own_names import (
     names_its_own_thing,
     names_stated,
     own_names,
+    plain_word,
 )
 from gateway.profiles.small.people import (
     TITLE_WORDS,
@@ -1272,12 +1273,8 @@ def _a_plate(value: str) -> bool:
 def _names_its_kind(value: str, thing: str) -> bool:
     """Whether a name holds the word of the kind of thing it names ("Hotel Adlon Kempinski" for a hotel, "Garage du
     Moulin" for a garage), in any case or accents."""
-    plain = _plain_word(thing)
-    return any(_plain_word(word) == plain for word in re.findall(r"[^\W\d_]+", value))
-
-
-def _plain_word(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+    plain = plain_word(thing)
+    return any(plain_word(word) == plain for word in re.findall(r"[^\W\d_]+", value))
 
 
 def _a_mailbox(name: str, text: str) -> bool:

@@ -160,7 +160,7 @@ def _spelled_by(name: str, labels: tuple[str, ...]) -> bool:
 
 def _folded(word: str) -> str:
     """A word in small ASCII letters and digits only ("Umeå" -> "umea", "Auto-Kowal" -> "autokowal")."""
-    return re.sub(r"[^a-z0-9]", "", _plain(word))
+    return re.sub(r"[^a-z0-9]", "", plain_word(word))
 
 
 def names_stated(text: str, thing: str = "") -> set[str]:
@@ -185,9 +185,9 @@ def _labelled_thing(text: str, thing: str) -> list[str]:
     for line in text.splitlines():
         line = line.strip(" \t#*_>|").replace("**", "")
         label = _LABEL.match(line)
-        words = [_plain(word) for word in re.findall(r"[^\W\d_]+", label.group())] if label else []
+        words = [plain_word(word) for word in re.findall(r"[^\W\d_]+", label.group())] if label else []
         words = [word for word in words if word not in _LABEL_FILLERS]
-        if len(words) == 1 and _same_word(words[0], _plain(thing)):
+        if len(words) == 1 and _same_word(words[0], plain_word(thing)):
             value = _REMARK.sub("", line[label.end() :]).strip(" ,;") if label else ""
             found += [value] if _a_name(value) else []
     return list(dict.fromkeys(found))
@@ -202,7 +202,7 @@ def _same_word(word: str, thing: str) -> bool:
     return word == thing or (len(word) >= 5 and word[:5] == thing[:5] and abs(len(word) - len(thing)) <= 2)
 
 
-def _plain(word: str) -> str:
+def plain_word(word: str) -> str:
     """A word in lower case without its accents ("Hôtel" -> "hotel")."""
     return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
 
