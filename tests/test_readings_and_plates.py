@@ -188,3 +188,18 @@ def test_a_start_and_an_end_time_written_together_are_the_first_and_the_second(j
     text = "Departs at 07:35 from platform 4.\n" + "Please arrive early. " * 8 + "Arrives 09:46, or 10:05 if late."
     fields = offered(journey, text)
     assert set(fields["departure_time"]) == {"07:35", "09:46", "10:05"}
+
+
+def test_a_total_is_labelled_across_dot_leaders_and_is_no_rate(service: CompiledSchema) -> None:
+    # "Totaal incl. 21% btw ........ € 204,00": the total is the amount its label's line ends with, not the 21 of
+    # its VAT rate, nor the itemised amounts above it.
+    invoice = (
+        "Factuur 2026-3381\nDatum: 11-06-2026\nKenteken: 7-KTN-45\n"
+        "• APK-keuring ........................ € 45,00\n"
+        "• Kleine beurt ....................... € 159,00\n"
+        "Totaal incl. 21% btw ................. € 204,00\n"
+    )
+    assert offered(service, invoice)["total_cost"] == [204]
+    # Without a label, every amount written with a currency is offered - still no rate.
+    plain = "Kenteken: 7-KTN-45, 11-06-2026. APK € 45,00 en beurt € 159,00, btw 21%."
+    assert 21 not in offered(service, plain)["total_cost"]

@@ -570,6 +570,8 @@ class _Narrowing:
                 return _bounded(list(dict.fromkeys([*scores, *(found.value for found in marked)])), spec)
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
+            if _names_money(path):  # "Gesamtpreis inkl. 19 % MwSt. 395,00 €": a rate is no sum of money
+                numbers = [found for found in numbers if not _A_PERCENT_AFTER.match(facts.text, found.end)] or numbers
             unit = unit_of(path)
             if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
                 durations = facts.durations
@@ -1522,6 +1524,7 @@ _CURRENCY_ANYWHERE = re.compile(_CURRENCY, re.IGNORECASE)
 _RAND_BEFORE = re.compile(r"\bR\s?$")
 _GROUPED = re.compile(r"\d{1,3}(?:[ ,\u00a0]\d{3})+(?:[.,]\d\d)?")
 _CURRENCY_AFTER = re.compile(rf"\s?(?:{_CURRENCY})", re.IGNORECASE)
+_A_PERCENT_AFTER = re.compile(r"[ \t\u00a0]?(?:%|per[ \t]?cent\b|procent\b|prozent\b)", re.IGNORECASE)
 
 
 # A value of numbers, currencies and the marks between them only: "3 x", "150.00 EUR", "@ €12", "EUR"; a mark.
@@ -2128,6 +2131,10 @@ def _after_labels(text: str) -> dict[str, list[tuple[int, frozenset[str]]]]:
     return found
 
 
+# Dot leaders between a label and its value ("Subtotal .......... £289.13", "TOTAL ___ 151,20").
+_LEADER = re.compile(r"[ \t]*(?:[.…·_][ \t]?){3,}[ \t]*")
+
+
 def _labels(item: Found, text: str, label: set[str]) -> bool:
     """Whether a word of ``label`` labels ``item``: in its clause just before it, or just after it."""
     if not label:
@@ -2136,6 +2143,7 @@ def _labels(item: Found, text: str, label: set[str]) -> bool:
     # unit passed over ("Total (USD): $17,436.00").
     line_start = text.rfind("\n", max(0, item.start - 200), item.start) + 1
     written = re.sub(r"\([^()\n]{1,12}\)|[ \t]{2,}", " ", text[max(line_start, item.start - 200) : item.start])
+    written = _LEADER.sub(" ", written)  # "Total ........ £303.59": a line of dots leads the eye, parts nothing
     written = _ABBREVIATED.sub(r"\1", written)  # "Total incl. VAT": one clause
     before = _CLAUSE.split(written[-30:])[-1]
     # After the value up to the next label's colon: "Grade: 7   Age: 12" labels 7 with Grade alone.
