@@ -20,7 +20,7 @@ from gateway.profiles.small.choices import (
     value_choices,
 )
 from gateway.profiles.small.grounding import Grounding, _heading, _synonyms, narrow_tool, ruled_out
-from gateway.profiles.small.people import lists_people, names_a_person
+from gateway.profiles.small.people import labelled_as_a_person, lists_people, names_a_person, vouched_for
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import CompiledSchema, compile_schema
@@ -790,3 +790,16 @@ def test_a_label_its_description_names_the_value_by_labels_a_string(tmp_path: Pa
     # A description naming its value one way gives no other label ("Name:" is no label of an event's name).
     assert _synonyms("The name of the event as written.") == set()
     assert _synonyms("The room, hall or stage as written.") == {"room", "hall", "stag"}
+
+
+def test_a_person_s_whole_name_is_one_the_text_greets_titles_or_mails() -> None:
+    text = (
+        "From: Stefanie Lang <stefanie.lang@example.de>\nHallo Markus,\nAbholung: München Hauptbahnhof, "
+        "Fahrer laut Buchung: Frau Lang. Grüße an Mei Lin Tan und Dr Mei Lin Tan.\nTotalt Privat"
+    )
+    values = ["Stefanie Lang", "Markus Weber", "München Hauptbahnhof", "Totalt Privat", "Mei Lin", "Mei Lin Tan"]
+    assert vouched_for(values, text) == ["Stefanie Lang", "Markus Weber", "Mei Lin Tan"]
+    # (a title with a name, a name after a particle or before one, is no whole name)
+    assert vouched_for(["Dra. Ibáñez", "de Mme Dubois", "Pieter van"], "la Dra. Ibáñez, de Mme Dubois") == []
+    # A form's "Naam:" labels a person as "Name:" does.
+    assert labelled_as_a_person(["Ingrid Visser", "Daan Visser"], "Beste Ingrid,\nNaam: Daan Visser") == ["Daan Visser"]

@@ -389,3 +389,51 @@ def test_a_name_is_not_widened_by_a_title_or_a_subject_after_a_label() -> None:
     text = "Responder: Firefighter Marc Tremblay, 44, pulled her out."
     assert name_of("Marc Tremblay", text) == "Marc Tremblay"
     assert name_of("Maria Lopez", "Subject: Overdue Invoice Maria Lopez\nMaria, please pay.") == "Maria Lopez"
+
+
+class Stop(BaseModel):
+    location: str | None = None
+    date: datetime.date
+
+
+class Journey(BaseModel):
+    origin: str | None = None
+    destination: str | None = None
+    pickup: Stop | None = None
+    dropoff: Stop | None = None
+
+
+def test_a_journey_starts_where_the_text_writes_first() -> None:
+    text = "Manchester Piccadilly 07:35 -> London Euston 09:46. Car: Sixt Euston, 13 Nov, back at Heathrow T5 16 Nov."
+    day, later = datetime.date(2026, 11, 13), datetime.date(2026, 11, 16)
+    answer = Journey(
+        origin="London Euston",
+        destination="Manchester Piccadilly",
+        pickup=Stop(location="Heathrow T5", date=day),
+        dropoff=Stop(location="Sixt Euston", date=later),
+    )
+    settled = settle(answer, text).model_dump(exclude_none=True)
+    assert (settled["origin"], settled["destination"]) == ("Manchester Piccadilly", "London Euston")
+    assert settled["pickup"] == {"location": "Sixt Euston", "date": day}  # (the dates stay as read)
+    assert settled["dropoff"] == {"location": "Heathrow T5", "date": later}
+    # Ends the text writes in their order, or one of them not at all, stay as read.
+    assert settle(Journey(origin="Leeds", destination="York"), "From Leeds to York") == Journey(
+        origin="Leeds", destination="York"
+    )
+    assert settle(Journey(origin="Leeds", destination="Hull"), "York to Leeds").origin == "Leeds"  # type: ignore[attr-defined]
+
+
+class Stay(BaseModel):
+    check_in: datetime.date | None = None
+    check_out: datetime.date | None = None
+    pickup: Stop | None = None
+    dropoff: Stop | None = None
+
+
+def test_a_journey_s_start_day_is_not_after_its_end_day() -> None:
+    early, late = datetime.date(2027, 7, 30), datetime.date(2027, 8, 3)
+    text = "Return on 3 August; collect 30 July. Stay: out 3 Aug, in 30 Jul 2027."
+    answer = Stay(check_in=late, check_out=early, pickup=Stop(date=late), dropoff=Stop(date=early))
+    settled = settle(answer, text)
+    assert (settled.check_in, settled.check_out) == (early, late)  # type: ignore[attr-defined]
+    assert (settled.pickup.date, settled.dropoff.date) == (early, late)  # type: ignore[attr-defined]

@@ -268,6 +268,12 @@ def test_days_of_a_month_without_a_year_take_the_texts_one_year() -> None:
     assert TextFacts("1 May 2024 - Tue 14 May - 3 June 2025").yearless_dates == []  # two years: which?
 
 
+def test_days_without_a_year_take_the_year_of_a_month_the_text_writes_with_one() -> None:
+    text = "Scotland road trip, Aug 2027\n| Thu 5 Aug 10:00 | Mon 9 Aug 17:00 |\nvendredi 13"
+    assert [found.value for found in TextFacts(text).yearless_dates] == ["2027-08-05", "2027-08-09", "2027-08-13"]
+    assert TextFacts("Trip in may 2027: Tue 14 May").yearless_dates == []  # "may 2027" is no month (a verb's)
+
+
 def test_a_number_before_a_spaced_dash_is_no_hour_and_a_date_times_offset_stays_one() -> None:
     def times(text: str) -> list[str]:
         return [found.value[:5] for found in TextFacts(text).times]

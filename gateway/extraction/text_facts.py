@@ -528,6 +528,8 @@ _RANGES = [
         re.IGNORECASE,
     ),
 ]
+# A month of a year without a day ("Aug 2027", "agosto de 2027"): what dates a text's days where none has a year.
+_MONTH_OF_YEAR = re.compile(rf"\b(?P<month>{_MONTH_WORD})(?:\s+(?:de|del|of))?,?\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
 # A day of a month without its year ("March 9", "9th of March", "Mar. 9"): its number is no number of its own.
 _NAMED_MONTH = "(?:" + "|".join(sorted((name.capitalize() for name in _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY_OF_MONTH = re.compile(
@@ -821,6 +823,15 @@ class TextFacts:
             group = next(name for name in ("before", "after", "distance") if match[name])
             if group != "distance" or dotted or match[group].endswith("0"):
                 found.append(Found(float(match[group].replace(".", "")), *match.span(group)))
+        if _DECIMAL_COMMA.search(self.text) is not None and _DECIMAL_STOP.search(self.text) is None:
+            # A text writing decimals with a comma only groups any number's thousands with full stops: a meter's
+            # "23.418 kWh", a gas reading's "8.743 Smc" beside "212,35 €".
+            read = {item.start for item in found}
+            found += [
+                Found(float(match.group().replace(".", "")), *match.span())
+                for match in _DOTTED_GROUPS.finditer(self.text)
+                if match.start() not in read and match.group()[0] != "0"
+            ]
         return [item for item in found if self._free(item.start)]
 
     @cached_property
@@ -946,15 +957,16 @@ class TextFacts:
         """Days written without a year, dated by the dates the text writes with one: a day of a named month
         ("Wednesday 17 September", "SAT 22 NOV") in their one year (in the year its weekday names where they span
         years); a weekday's day, its month in digits ("Freitag, 14.03.", "jueves 24/09") or not written ("jueves
-        24", "this Friday, the ninth"), on the date that falls on that weekday near a dated one. None without a
-        dated one."""
-        dated = sorted({date.fromisoformat(found.value) for found in self.dates})
+        24", "this Friday, the ninth"), on the date that falls on that weekday near a dated one - or, where no day
+        has a year, near the first of a month the text writes with one ("Scotland road trip, Aug 2027"). None
+        without either."""
+        # Each weekday's day is dated by the dated day written nearest before it (else the first), not by every one.
+        written = sorted(self.dates, key=lambda item: item.start) or self._months_of_years
+        dated = sorted({date.fromisoformat(found.value) for found in written})
         years = sorted({day.year for day in dated})
         found: dict[tuple[str, int], Found] = {}
         if not dated:
             return []
-        # Each weekday's day is dated by the dated day written nearest before it (else the first), not by every one.
-        written = sorted(self.dates, key=lambda item: item.start)
         starts = [item.start for item in written]
 
         def anchor(position: int) -> date:
@@ -1008,6 +1020,17 @@ class TextFacts:
                         _add_date(found, year, month, day, *match.span())
                         break
         return sorted(found.values(), key=lambda item: item.start)
+
+    @cached_property
+    def _months_of_years(self) -> list[Found]:
+        """The first day of each month the text writes with its year and no day ("Aug 2027"), where it is written."""
+        found = []
+        for match in _MONTH_OF_YEAR.finditer(self.text):
+            month = _month_number(match["month"].rstrip("."))
+            if month is None or (match["month"][0].islower() and match["month"].casefold() in _ENGLISH_MONTHS):
+                continue
+            found.append(Found(date(int(match["year"]), month, 1).isoformat(), *match.span()))
+        return found
 
     @cached_property
     def days(self) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ from gateway.extraction.text_facts import (
 from gateway.profiles import Choices
 from gateway.profiles.small import addresses, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
+from gateway.profiles.small.languages import GREETINGS
 from gateway.profiles.small.organisations import (
     a_kind_word,
     holds_an_organisation,
@@ -66,6 +67,7 @@ from gateway.profiles.small.people import (
     names_a_role,
     present_people,
     roles_beside_names,
+    vouched_for,
     without_titles,
 )
 from gateway.profiles.small.runs import runs
@@ -659,10 +661,16 @@ class _Narrowing:
                 for word in [*name_words(path.rsplit(".", 1)[-1]), *self.described.get(path, "").split()]
                 if word.casefold() not in said_not
             )
-            if any(word.startswith(_MESSAGE_WORDS) for word in said_not) or (fmt == "time" and not about_a_message):
+            dates_a_document = fmt != "time" and any(
+                word.casefold().startswith(_DOCUMENT_WORDS) for word in name_words(path.rsplit(".", 1)[-1])
+            )
+            if any(word.startswith(_MESSAGE_WORDS) for word in said_not) or (
+                fmt in ("date", "time", "date-time") and not (about_a_message or dates_a_document)
+            ):
                 # "The date of the booking (not the date the message was sent)": not the dates of a mail's header,
-                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps; nor a time of day
-                # a message was sent, where the text writes others - unless the field is about messages.
+                # of a quoted reply's "On 16 Nov 2025, Anna wrote:" or of a chat's time stamps; nor a date or time
+                # of day a message was sent, where the text writes others - unless the field is about messages, or
+                # dates the document the message is (a quote's, an invoice's date).
                 stamps = _merged(tuple(facts.message_dates))
                 kept = [item for item in kept if not _in_spans(item.start, stamps)] or kept
             # Not by the words naming the document's own thing ("shipped" of a ShippingNotice's dates).
@@ -788,6 +796,19 @@ class _Narrowing:
                     values = [value for value in values if not any(_inside(value, other) for other in values)]
                     # Not a year, a size or a small number alone ("2026", "45x45", "118"), where there are others.
                     values = [value for value in values if not _NO_CODE.fullmatch(value)] or values
+                    # Nor what the text writes as another kind of value: a phone number in groups ("922 55 81 20"),
+                    # an amount or a time ("3 560", "1.300", "20.14"), a day and month ("16/02").
+                    # (A parcel's number in groups is written as a phone's; a value labelled with the field's
+                    # name is its own.)
+                    if not field_words_of(path) & _TRACKING_WORDS:
+                        own_codes = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
+                        own_kept = set(own_codes) if own_codes is not values else set()
+                        not_codes = {
+                            value
+                            for value in _written_as_other_values(facts) - own_kept
+                            if not _marked_as_a_number(value, facts.text)
+                        }
+                        values = [value for value in values if value not in not_codes] or values
                     codes_offered = values
                     # "tracking 1234567890", not the "order NX-48213" beside it.
                     coded = _labelled_codes(values, facts.text, _name_stems(path.rsplit(".", 1)[-1]))
@@ -896,6 +917,15 @@ class _Narrowing:
                 # a small model offered the text's other words after them takes one of those.
                 remote = [value for value in values if value.casefold() in _NO_TOWN_WORDS]
                 values = [*known, *remote] if known else rest
+            if field_words & _PLACE_NAMES:
+                # A place is no person the text greets, titles or mails ("Sofia Mendes"), nor a greeting ("Hola",
+                # "Dzień dobry Panie Tomaszu").
+                greeted = set(vouched_for(values, facts.text))
+                values = [
+                    value
+                    for value in values
+                    if value not in greeted and value.split()[0].casefold().strip(",!") not in GREETINGS
+                ] or values
             if not (self.in_array or self.an_item) and (parties := self.organisations(path, own_label)):
                 values = parties
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
@@ -916,9 +946,14 @@ class _Narrowing:
             # a mailbox's own ("Sarah Jones <hello@sarahjones.co.uk>").
             firms = {value for value in named_by_domain(values, facts.text) if not _a_mailbox(value, facts.text)}
             values = [value for value in values if value not in firms] or values
-            values = labelled_as_a_person(values, facts.text, path.rsplit(".", 1)[-1])
+            by_label = labelled_as_a_person(values, facts.text, path.rsplit(".", 1)[-1])
             # A role's holder, named with it in brackets: "Cllr Margaret Okoro (Chair)" for ``chair``.
-            values = _holding(values, facts.text, path.rsplit(".", 1)[-1]) or values
+            held = _holding(by_label, facts.text, path.rsplit(".", 1)[-1])
+            # Where neither marks one: the whole names the text greets, titles or spells in a mail address (not
+            # "München Hauptbahnhof", "Totalt" or "Privacy"), where it does so to any - but for a person whose age
+            # the object holds (a text about someone, greeting another).
+            vouched = [] if ages or by_label != values else vouched_for(values, facts.text)
+            values = held or vouched or by_label
             # A name without a title or honorific before or after it ("Professeure Sylvie Lapointe", "Yamamoto
             # Haruka-sensei"), where the text writes no run of it alone.
             untitled: list[str] = [_HONORIFIC_AFTER.sub("", _TITLE.sub("", str(value))) for value in values]
@@ -1079,12 +1114,16 @@ def _capitalised_name(value: str) -> bool:
     return value[:1].isalpha() and not value[:1].islower() and last[:1].isalpha() and not last[:1].islower()
 
 
+# Words naming a field that holds a place.
+_PLACE_NAMES = frozenset("location place venue address station airport town city origin destination site".split())
 # A description saying its field holds a number or a code ("The order number"), not a name.
 _A_NUMBER_SAID = re.compile(r"(?i)\b(?:number|no\.|id|identifier|code|reference|ref)\b")
 # A month's or a weekday's name alone, in the languages dates are read in: no name of a thing.
 _CALENDAR_WORDS = MONTH_NAMES | WEEKDAY_NUMBERS.keys()
 # What a description's "not the date the message was sent" rules out (the openings of its words).
 _MESSAGE_WORDS = ("sent", "messag", "writt", "email", "e-mail", "mail", "receiv", "post", "timestamp")
+# A field named for the date of the document a message is or carries: its date may be the message's own.
+_DOCUMENT_WORDS = ("quot", "invoic", "issu", "order", "letter", "document", "report", "statement", "bill", "receipt")
 _MESSAGE_WORDS_ANYWHERE = re.compile(r"(?i)\b(?:sent|messag|writt|e-?mail|receiv|post|timestamp)")
 _RATING_WORDS = frozenset({"rating", "ratings", "stars"})
 _REVIEWED = re.compile(r"(?i)\bstars?\b|\bout of\b|\breview")
@@ -1264,6 +1303,27 @@ def _kind_titles(facts: TextFacts, model_name: str, description: str) -> tuple[l
 
 # A year, a size or a small number alone: no document's code.
 _NO_CODE = re.compile(r"(?:19|20)\d\d|\d{1,3}|\d+[x×]\d+(?:[x×]\d+)?")
+
+
+# A day and a month alone ("16/02", "1.3."), never a code.
+_DAY_AND_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])\.?")
+
+
+@functools.lru_cache(maxsize=16)
+def _written_as_other_values(facts: TextFacts) -> frozenset[str]:
+    """What a text writes as a value of a kind other than a code: a phone number or a number written in groups or
+    with a fraction (as written), a time, a day and a month."""
+    text = facts.text
+    phones = {found.value for found in facts.phones if " " in found.value}
+    numbers = {text[found.start : found.end] for found in facts.numbers}
+    written = {value for value in numbers if set(value) & set(" .,\u00a0")}
+    times = {text[found.start : found.end] for found in facts.times}
+    days = {
+        match.group()
+        for match in re.finditer(r"(?<![\w./])[\d./]+(?![\w/])", text)
+        if _DAY_AND_MONTH.fullmatch(match.group())
+    }
+    return frozenset(phones | written | times | days)
 
 
 def _a_plate(value: str) -> bool:
@@ -1513,7 +1573,9 @@ def _measure_of(path: str) -> re.Pattern[str] | None:
 
 # Number fields for an amount of money, by a word of their name ("unit_price", "monthly_rent") or its last word
 # ("total", "total_amount"; not "total_guests", nor an ingredient's "amount"); a currency written beside a number.
-_MONEY_WORDS = frozenset("price prices cost costs rent deposit fee fees salary budget fare".split())
+_MONEY_WORDS = frozenset(
+    "price prices cost costs rent deposit fee fees salary budget fare charge charges payment tuition wage wages".split()
+)
 _MONEY_LAST = frozenset("total subtotal balance".split())
 _CURRENCY = (
     r"\b(?:A|AU|C|CA|S|NZ|HK|US|R)\$|[$€£¥₹₩₽]|\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|AUD|CAD|NZD|JPY|CNY|INR|PLN|CZK|HUF|ZAR|SGD|HKD|BRL|MXN|AED|KES"
@@ -1902,7 +1964,7 @@ _A_LINES_SUM = re.compile(r"=[ \t]*[^\w\s]{0,2}[ \t]*$")
 def _names_money(path: str) -> bool:
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
     last = words[-1] if words else ""
-    return bool(_MONEY_WORDS.intersection(words)) or last in _MONEY_LAST or (last == "amount" and len(words) > 1)
+    return bool(_MONEY_WORDS.intersection(words)) or last in _MONEY_LAST or ("amount" in words and len(words) > 1)
 
 
 def _beside_a_currency(text: str, start: int, end: int) -> bool:
@@ -2836,6 +2898,14 @@ _NUMBER_MARK = re.compile(
     r"(?i)(?:(?<![\w-])(?:no|nr|n[°º]|number|nummer|numéro|número|numero|numer)|[^\W\d_]{3,}(?:nummer|number|nr))"
     r"\.?[ \t]*[:#.]?[ \t]*$|#[ \t]*$"
 )
+
+
+def _marked_as_a_number(value: str, text: str) -> bool:
+    """Whether the text writes ``value`` after a number's mark somewhere ("contrat n° 0471 228 519")."""
+    return any(
+        _NUMBER_MARK.search(text, max(0, match.start() - 30), match.start())
+        for match in re.finditer(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text)
+    )
 
 
 def _numbered_first(values: list[str], text: str, others: set[str]) -> list[str]:

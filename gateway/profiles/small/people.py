@@ -7,6 +7,7 @@ place the text writes it may name a person."""
 import functools
 import itertools
 import re
+import unicodedata
 from typing import Any
 
 from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
@@ -108,7 +109,8 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
 # transcript's speaker, "Customer: hi, ...").
 _PERSON_LABEL = re.compile(
     r"(?im)(?:^[ \t]*|(?<=[|;])[ \t]*|(?<=[ \t]{2}))(?:full[ \t]+)?"
-    r"(?:name|patient|passenger|traveller|traveler|employee|applicant|candidate|resident|student|pupil|driver|"
+    r"(?:name|naam|nom|nombre|nome|namn|navn|nimi|imię[ \t]+i[ \t]+nazwisko|"
+    r"patient|passenger|traveller|traveler|employee|applicant|candidate|resident|student|pupil|driver|"
     r"policyholder|person|defendant|accused|claimant|plaintiff|deceased|tenant|athlete|"
     r"patientin|patiënt|paciente|paziente|pacjent|guest|gast|huésped|ospite|"
     r"doctor|practitioner|dentist|therapist|physician|nurse|arzt|ärztin|zahnarzt|zahnärztin|behandler|behandlerin|"
@@ -498,3 +500,44 @@ def _role_before(text: str, start: int) -> str | None:
     if first[:1].isupper() and not first.isupper() or any(word.casefold() in _VERBS for _, word in words):
         return None  # "Please contact Anna Berg", "said Ravi Menon", "We thank Maria Lopez"
     return text[words[0][0] : start].strip()
+
+
+# How a text addresses a person before their name: a greeting, and the titles of many languages.
+_ADDRESSED = frozenset({*GREETINGS, "caro", "cara", "geehrte", "geehrter", "drogi", "droga", "kochana", "kochany"})
+_SALUTATIONS = (
+    rf"(?:{TITLE_WORDS}|M|Sr|Sra|Sig|Sig\.ra|Signor|Signora|Pan|Pani|Dhr|Mevr|Meneer|Mevrouw|Monsieur|Madame|"
+    r"Señor|Señora|Senhor|Senhora)\.?"
+)
+_MAIL_LOCAL = re.compile(r"([\w.+-]+)@[\w-]+(?:\.[\w-]+)+")
+
+
+def _folded(word: str) -> str:
+    bare = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(character for character in bare if character.isalnum() and not unicodedata.combining(character))
+
+
+def vouched_for(values: list[str], text: str) -> list[str]:
+    """The whole names of ``values`` (two to four words, each capitalised but a particle's) the text shows are a
+    person's: greeted by their first or last name ("Dear Daniel", "Hallo Stefanie"), titled ("Mme Claire
+    FONTAINE", "Mr Hughes"), or spelled by a mail address ("daniel.hughes@..."). None where the text shows none so."""
+    locals_ = [_folded(match.group(1)) for match in _MAIL_LOCAL.finditer(text)]
+    greeting = "|".join(sorted(_ADDRESSED, key=len, reverse=True))
+    vouched = []
+    for value in values:
+        words = value.split()
+        if not 2 <= len(words) <= 4 or not all(word[:1].isupper() or _PARTICLE.fullmatch(word) for word in words):
+            continue
+        if not (words[0][:1].isupper() and words[-1][:1].isupper()) or any(
+            re.fullmatch(_SALUTATIONS, word) for word in words
+        ):
+            continue  # "Dra. Ibáñez", "de Mme Dubois", "Pieter van": not a whole name alone
+        first, last = re.escape(words[0]), re.escape(words[-1])
+        greeted = re.search(rf"(?<!\w)(?i:{greeting})[ \t,]+(?:{_SALUTATIONS}[ \t]+)?(?:{first}|{last})(?!\w)", text)
+        whole = re.escape(value)
+        titled = re.search(rf"(?<!\w){_SALUTATIONS}[ \t]+(?:{whole}|{last})(?![\w'’-]|[ \t]+[^\W\d_a-z])", text)
+        given, family = _folded(words[0]), _folded(words[-1])
+        mailed = any(given in local and family in local for local in locals_ if min(len(given), len(family)) >= 2)
+        if greeted or titled or mailed:
+            vouched.append(value)
+    # (a whole name, not its first words: "Mei Lin Tan", not "Mei Lin")
+    return [value for value in vouched if not any(other != value and other.startswith(value) for other in vouched)]

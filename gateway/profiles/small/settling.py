@@ -492,8 +492,9 @@ def _overlaps(item: str, form: str) -> bool:
 
 
 def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
-    """Neighbouring fields of one kind (the same format or pattern) swapped when the text states their values
-    the other way round; whether any were."""
+    """Neighbouring fields of one kind (the same format or pattern), and the two ends of a journey (origin and
+    destination, a pick-up's and a drop-off's location), swapped when the text states their values the other way
+    round; whether any were."""
     changed = False
     for name, field in model.model_fields.items():
         nested = _model_of(field.annotation)
@@ -512,7 +513,66 @@ def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFact
         if place is not None and other_place is not None and place > other_place:
             data[first], data[second] = other, one
             changed = True
+    for first, second in _journey_ends(model):
+        # A journey's two ends as words ("Manchester Piccadilly 07:35 -> London Euston"), or those of two objects
+        # (a rental's pick-up and drop-off location): where it starts is written first; and its days (a start
+        # date and an end date, a pick-up's and a drop-off's date): the start's is not the later.
+        one, other = data.get(first), data.get(second)
+        leaves = [(data, first, data, second)]
+        days = _days(model)
+        if isinstance(one, dict) and isinstance(other, dict):
+            inner = _model_of(model.model_fields[first].annotation)
+            days = _days(inner) if inner is not None else frozenset()
+            kinds = _kinds(inner) if inner is not None else {}
+            leaves = [
+                (one, key, other, key) for key in sorted(set(one) & set(other)) if key not in kinds or key in days
+            ]
+        for starts, key, ends, end_key in leaves:
+            here, there = starts.get(key), ends.get(end_key)
+            if not (isinstance(here, str) and isinstance(there, str)) or here == there:
+                continue
+            if key in days:
+                later = here > there
+            else:
+                place, other_place = _first_place(here, facts), _first_place(there, facts)
+                later = place is not None and other_place is not None and place > other_place
+            if later:
+                starts[key], ends[end_key] = there, here
+                changed = True
     return changed
+
+
+@lru_cache(maxsize=256)
+def _days(model: type[BaseModel]) -> frozenset[str]:
+    """The fields holding a date or a date-time."""
+    return frozenset(name for name, kind in _kinds(model).items() if kind[1] in ("date", "date-time"))
+
+
+_STARTS = frozenset("origin from departure depart pickup pick start source outbound in".split())
+_ENDS = frozenset("destination to arrival arrive dropoff drop return end target inbound out until till".split())
+_PARTICLES = frozenset({"up", "off"})  # pickUp, dropOff
+
+
+@lru_cache(maxsize=256)
+def _journey_ends(model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Pairs of fields naming where or when a journey starts and where or when it ends ("origin" and
+    "destination", "pickup" and "dropoff", "start_date" and "end_date", "check_in" and "check_out"): fields
+    without a format or pattern, and dates."""
+    kinds, days = _kinds(model), _days(model)
+    words = {
+        name: [word.casefold() for word in name_words(name)]
+        for name in model.model_fields
+        if name not in kinds or name in days
+    }
+    return [
+        (first, second)
+        for first, own in words.items()
+        for second, other in words.items()
+        if set(own) & _STARTS
+        and set(other) & _ENDS
+        and [word for word in own if word not in _STARTS | _PARTICLES]
+        == [word for word in other if word not in _ENDS | _PARTICLES]
+    ]
 
 
 def _first_place(value: Any, facts: TextFacts) -> int | None:
