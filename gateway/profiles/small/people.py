@@ -509,6 +509,12 @@ _SALUTATIONS = (
     r"Señor|Señora|Senhor|Senhora)\.?"
 )
 _MAIL_LOCAL = re.compile(r"([\w.+-]+)@[\w-]+(?:\.[\w-]+)+")
+_GREETED_NAME = re.compile(
+    rf"(?<!\w)(?i:{'|'.join(sorted(_ADDRESSED, key=len, reverse=True))})[ \t,]+(?:{_SALUTATIONS}[ \t]+)?"
+    r"(?P<name>[^\W\d_][\w'’-]*)"
+)
+_SALUTED = re.compile(rf"(?<!\w){_SALUTATIONS}[ \t]+")
+_NAME_GOES_ON = re.compile(r"[\w'’-]|[ \t]+[^\W\d_a-z]")
 
 
 def _folded(word: str) -> str:
@@ -521,7 +527,8 @@ def vouched_for(values: list[str], text: str) -> list[str]:
     person's: greeted by their first or last name ("Dear Daniel", "Hallo Stefanie"), titled ("Mme Claire
     FONTAINE", "Mr Hughes"), or spelled by a mail address ("daniel.hughes@..."). None where the text shows none so."""
     locals_ = [_folded(match.group(1)) for match in _MAIL_LOCAL.finditer(text)]
-    greeting = "|".join(sorted(_ADDRESSED, key=len, reverse=True))
+    greeted_words = {match["name"] for match in _GREETED_NAME.finditer(text)}
+    titled_at = [match.end() for match in _SALUTED.finditer(text)]
     vouched = []
     for value in values:
         words = value.split()
@@ -531,13 +538,15 @@ def vouched_for(values: list[str], text: str) -> list[str]:
             re.fullmatch(_SALUTATIONS, word) for word in words
         ):
             continue  # "Dra. Ibáñez", "de Mme Dubois", "Pieter van": not a whole name alone
-        first, last = re.escape(words[0]), re.escape(words[-1])
-        greeted = re.search(rf"(?<!\w)(?i:{greeting})[ \t,]+(?:{_SALUTATIONS}[ \t]+)?(?:{first}|{last})(?!\w)", text)
-        whole = re.escape(value)
-        titled = re.search(rf"(?<!\w){_SALUTATIONS}[ \t]+(?:{whole}|{last})(?![\w'’-]|[ \t]+[^\W\d_a-z])", text)
+        greeted = words[0] in greeted_words or words[-1] in greeted_words
+        # (all of a name after its title: "Dr Mei Lin Tan" titles "Mei Lin Tan", not "Mei Lin")
+        titled = any(
+            text.startswith(name, at) and not _NAME_GOES_ON.match(text, at + len(name))
+            for at in titled_at
+            for name in (value, words[-1])
+        )
         given, family = _folded(words[0]), _folded(words[-1])
         mailed = any(given in local and family in local for local in locals_ if min(len(given), len(family)) >= 2)
         if greeted or titled or mailed:
             vouched.append(value)
-    # (a whole name, not its first words: "Mei Lin Tan", not "Mei Lin")
     return [value for value in vouched if not any(other != value and other.startswith(value) for other in vouched)]

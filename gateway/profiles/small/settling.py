@@ -494,7 +494,7 @@ def _overlaps(item: str, form: str) -> bool:
 def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> bool:
     """Neighbouring fields of one kind (the same format or pattern), and the two ends of a journey (origin and
     destination, a pick-up's and a drop-off's location), swapped when the text states their values the other way
-    round; whether any were."""
+    round - a journey's first and last day (start and end dates) when the calendar does; whether any were."""
     changed = False
     for name, field in model.model_fields.items():
         nested = _model_of(field.annotation)
