@@ -2,6 +2,7 @@
 "Tenemos" or "Dienstag" at the start of a sentence is no one's name (stop-word lists: the stopwordsiso package)."""
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import stopwordsiso
@@ -88,3 +89,10 @@ def a_german_noun(word: str, text: str) -> bool:
     if language_of(text) != "de":
         return False
     return re.search(rf"(?i)(?<!\w){_GERMAN_ARTICLE}[ \t]+{re.escape(word)}(?!\w)", text) is not None
+
+
+def folded(word: str) -> str:
+    """A word in small ASCII letters and digits only ("Umeå" -> "umea", "Auto-Kowal" -> "autokowal"): as a mail
+    address or a web domain spells it."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", bare)

@@ -15,7 +15,7 @@ import unicodedata
 from gateway.extraction.text_facts import places_written
 from gateway.profiles.small import addresses
 from gateway.profiles.small.choices import name_words
-from gateway.profiles.small.languages import GREETINGS
+from gateway.profiles.small.languages import GREETINGS, folded
 from gateway.profiles.small.organisations import DEPARTMENT, LEGAL_TAIL, a_closing, a_kind_word
 from gateway.profiles.small.people import TITLE_WORDS, looks_like_a_name, person_label_ends
 
@@ -147,7 +147,7 @@ def _domain_labels(text: str) -> tuple[str, ...]:
 
 
 def _spelled_by(name: str, labels: tuple[str, ...]) -> bool:
-    words = [_folded(word) for word in LEGAL_TAIL.sub("", name).split()]
+    words = [folded(word) for word in LEGAL_TAIL.sub("", name).split()]
     words = [word for word in words if len(word) >= 3]
     for label in labels:
         pieces = [piece for piece in re.split(r"[-_]", label) if len(piece) >= 4]
@@ -156,11 +156,6 @@ def _spelled_by(name: str, labels: tuple[str, ...]) -> bool:
         if words and len(spelled) * 3 >= len(words) * 2 and len(spelled) >= min(2, len(words)):
             return True
     return False
-
-
-def _folded(word: str) -> str:
-    """A word in small ASCII letters and digits only ("Umeå" -> "umea", "Auto-Kowal" -> "autokowal")."""
-    return re.sub(r"[^a-z0-9]", "", plain_word(word))
 
 
 def names_stated(text: str, thing: str = "") -> set[str]:

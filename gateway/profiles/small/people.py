@@ -7,12 +7,18 @@ place the text writes it may name a person."""
 import functools
 import itertools
 import re
-import unicodedata
 from typing import Any
 
 from gateway.extraction.text_facts import NUMBERED_NOUNS, places_written
 from gateway.profiles.small.choices import CALENDAR_WORDS, name_words
-from gateway.profiles.small.languages import CALENDAR_NAMES, GREETINGS, a_common_word, a_german_noun, dated_with
+from gateway.profiles.small.languages import (
+    CALENDAR_NAMES,
+    GREETINGS,
+    a_common_word,
+    a_german_noun,
+    dated_with,
+    folded,
+)
 
 # A field holds a person's name when its own name says so and its description (or its object's) speaks of a person.
 _NAME_WORDS = frozenset("name full first last given family person".split())
@@ -517,16 +523,11 @@ _SALUTED = re.compile(rf"(?<!\w){_SALUTATIONS}[ \t]+")
 _NAME_GOES_ON = re.compile(r"[\w'’-]|[ \t]+[^\W\d_a-z]")
 
 
-def _folded(word: str) -> str:
-    bare = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(character for character in bare if character.isalnum() and not unicodedata.combining(character))
-
-
 def vouched_for(values: list[str], text: str) -> list[str]:
     """The whole names of ``values`` (two to four words, each capitalised but a particle's) the text shows are a
     person's: greeted by their first or last name ("Dear Daniel", "Hallo Stefanie"), titled ("Mme Claire
     FONTAINE", "Mr Hughes"), or spelled by a mail address ("daniel.hughes@..."). None where the text shows none so."""
-    locals_ = [_folded(match.group(1)) for match in _MAIL_LOCAL.finditer(text)]
+    locals_ = [folded(match.group(1)) for match in _MAIL_LOCAL.finditer(text)]
     greeted_words = {match["name"] for match in _GREETED_NAME.finditer(text)}
     titled_at = [match.end() for match in _SALUTED.finditer(text)]
     vouched = []
@@ -545,7 +546,7 @@ def vouched_for(values: list[str], text: str) -> list[str]:
             for at in titled_at
             for name in (value, words[-1])
         )
-        given, family = _folded(words[0]), _folded(words[-1])
+        given, family = folded(words[0]), folded(words[-1])
         mailed = any(given in local and family in local for local in locals_ if min(len(given), len(family)) >= 2)
         if greeted or titled or mailed:
             vouched.append(value)
