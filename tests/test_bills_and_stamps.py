@@ -69,6 +69,23 @@ def test_an_amount_due_is_a_sum_of_money(bill: CompiledSchema) -> None:
     assert offered(bill, text)["amount_due"] == [288.75, 303.59]
 
 
+def test_an_amount_beside_a_currency_field_is_a_sum_of_money(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("fine")
+    fine = compiled(
+        folder,
+        "fine",
+        "title: Fine\ntype: object\nproperties:\n  amount: {type: number}\n  currency: "
+        "{type: string}\nrequired: [amount]\n",
+    )
+    count = compiled(
+        folder, "count", "title: Count\ntype: object\nproperties:\n  amount: {type: number}\nrequired: [amount]\n"
+    )
+    text = "Notice 4821 of 3 Nov 2026: vehicle parked 14 minutes over. Pay €70 within 28 days (€35 if paid early)."
+    assert offered(fine, text)["amount"] == [70, 35]
+    # (with no currency beside it, an amount may be a count: every number stays)
+    assert {4821, 14, 70, 28, 35} <= set(offered(count, text)["amount"])
+
+
 @pytest.mark.parametrize(
     ("text", "reading"),
     [

@@ -255,6 +255,28 @@ def test_a_room_is_a_name_opening_or_ending_with_a_room_s_word(
     assert (enum(properties["room"]) if "room" in properties else None) == rooms
 
 
+def test_a_field_named_by_a_numbered_noun_but_described_otherwise_is_not_read_as_numbered(tmp_path: Path) -> None:
+    described = "The marketplace, classifieds site, app or group where the item was advertised, as written."
+    sale = compiled(
+        tmp_path,
+        "sale",
+        f"title: Sale\ntype: object\nproperties:\n  item: {{type: string}}\n  platform: {{type: string, "
+        f"description: '{described}'}}\nrequired: [item]\n",
+    )
+    assert "Kleinanzeigen" in (
+        enum(narrowed(sale, "Is the bike from your Kleinanzeigen ad still there?")["platform"]) or []
+    )
+    # Described by its noun, a train's platform is written "Platform 4" - and none is offered where none is.
+    train = compiled(
+        tmp_path,
+        "train",
+        "title: Train\ntype: object\nproperties:\n  service: {type: string}\n  platform: {type: string, "
+        "description: The platform the train leaves from.}\nrequired: [service]\n",
+    )
+    assert enum(narrowed(train, "The 09:12 to Leeds leaves from Platform 4.")["platform"]) == ["Platform 4"]
+    assert "platform" not in narrowed(train, "The 09:12 to Leeds is on time.")
+
+
 def narrowed(schema: CompiledSchema, text: str) -> dict[str, Any]:
     tool = {"type": "function", "function": {"name": "x", "parameters": schema.model_schema}}
     properties: dict[str, Any] = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]["properties"]

@@ -20,7 +20,14 @@ from gateway.profiles.small.choices import (
     value_choices,
 )
 from gateway.profiles.small.grounding import Grounding, _heading, _synonyms, narrow_tool, ruled_out
-from gateway.profiles.small.people import labelled_as_a_person, lists_people, names_a_person, vouched_for
+from gateway.profiles.small.people import (
+    labelled_as_a_person,
+    lists_people,
+    named_together,
+    names_a_person,
+    names_people_together,
+    vouched_for,
+)
 from gateway.profiles.small.prompting import MAX_LISTED_NUMBERS, annotate_number_words, number_context
 from gateway.profiles.standard import STANDARD
 from gateway.schemas.compiler import CompiledSchema, compile_schema
@@ -726,6 +733,18 @@ def test_what_a_fields_description_rules_out_is_not_offered(tmp_path: Path) -> N
     assert narrowed(schema, "Access from 07:30.")["properties"]["start_time"]["anyOf"][0]["enum"] == ["07:30"]
 
 
+def test_a_time_a_pattern_checks_is_read_as_a_time_in_the_patterns_form(tmp_path: Path) -> None:
+    seconds = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"}
+    loose = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]"}  # no end: HH:MM and HH:MM:SS both fit
+    schema = plain_schema(tmp_path, "Pickup", {"pickup_time": seconds, "start": loose, "departure_time": seconds})
+    offered = narrowed(schema, "Abholung am Samstag um 10.30 Uhr, oder ab 6pm.")["properties"]
+    assert offered["pickup_time"]["anyOf"][0]["enum"][:2] == ["10:30:00", "18:00:00"]
+    assert offered["start"]["anyOf"][0]["enum"][:2] == ["10:30", "18:00"]  # one form of each time
+    # ... by its label, as a time is: leaving at 08:45, not meeting at 08:15
+    trip = narrowed(schema, "Meet in the hall at 8.15am; departure at 8:45am, back by 3:30pm.")["properties"]
+    assert trip["departure_time"]["anyOf"][0]["enum"] == ["08:45:00"]
+
+
 def test_what_a_description_rules_out_is_looked_for_near_the_value(
     tmp_path: Path,
 ) -> None:
@@ -792,6 +811,26 @@ def test_a_label_its_description_names_the_value_by_labels_a_string(tmp_path: Pa
     assert _synonyms("The room, hall or stage as written.") == {"room", "hall", "stag"}
 
 
+def test_a_forms_label_in_another_language_labels_a_string_and_a_places_answer_is_offered_whole(
+    tmp_path: Path,
+) -> None:
+    fields = ("item", "colour", "location", "venue", "reference")
+    schema = plain_schema(tmp_path, "Report", {field: {"type": "string"} for field in fields})
+    text = (
+        "Oggetto: Oggetto dimenticato in camera\nGegenstand: Schlüsselbund\nFarbe: silber\n"
+        "Luogo: Milano, Via Paolo Sarpi 27\nVenue: Aula Magna, Campus Nord"
+    )
+    offered = narrowed(schema, text)["properties"]
+
+    def values(field: str) -> list[Any]:
+        return list(offered[field].get("anyOf", [offered[field]])[0]["enum"])
+
+    assert values("item") == ["Schlüsselbund"]  # "Oggetto:" is a mail's subject, no item's label
+    assert values("colour") == ["silber"]
+    assert values("location") == ["Milano, Via Paolo Sarpi 27", "Milano"]
+    assert "Aula Magna, Campus Nord" not in values("venue")  # a venue is what names it, not its whole line
+
+
 def test_a_person_s_whole_name_is_one_the_text_greets_titles_or_mails() -> None:
     text = (
         "From: Stefanie Lang <stefanie.lang@example.de>\nHallo Markus,\nAbholung: München Hauptbahnhof, "
@@ -803,3 +842,44 @@ def test_a_person_s_whole_name_is_one_the_text_greets_titles_or_mails() -> None:
     assert vouched_for(["Dra. Ibáñez", "de Mme Dubois", "Pieter van"], "la Dra. Ibáñez, de Mme Dubois") == []
     # A form's "Naam:" labels a person as "Name:" does.
     assert labelled_as_a_person(["Ingrid Visser", "Daan Visser"], "Beste Ingrid,\nNaam: Daan Visser") == ["Daan Visser"]
+
+
+def test_a_pupil_is_the_one_a_child_s_label_marks_and_never_whom_the_letter_greets_or_who_signs_it(
+    tmp_path: Path,
+) -> None:
+    form = "Child's name: Amelia Hughes   Class: 4 Oak\nEmergency contact\nName: Sarah Hughes"
+    assert labelled_as_a_person(["Amelia Hughes", "Sarah Hughes"], form, "student_name") == ["Amelia Hughes"]
+    assert labelled_as_a_person(["Jonas Petersen", "Thomas"], "Name des Kindes: Jonas Petersen", "pupil") == [
+        "Jonas Petersen"
+    ]
+    schema = plain_schema(tmp_path, "Consent", {"student_name": {"type": "string"}, "destination": {"type": "string"}})
+    letter = (
+        "De : Claire Moreau <claire.moreau@orange.fr>\nBonjour Madame Durand,\nLouis Moreau participera à la sortie "
+        "au musée.\nCordialement,\nClaire Moreau"
+    )
+    names = narrowed(schema, letter)["properties"]["student_name"]["anyOf"][0]["enum"]
+    assert "Louis Moreau" in names and "Claire Moreau" not in names
+
+
+def test_a_couple_or_a_household_is_offered_the_names_the_text_writes_joined() -> None:
+    text = (
+        "Hi Rosie and Will,\n> Rosie Carter & William Osei would love you to join them.\nLots of love,\nPriya & Arjun"
+        "\nDo: Ola i Michał\nHilsen Ingrid, Henrik og Mathea"
+    )
+    assert named_together(text) == [
+        "Rosie and Will",
+        "Rosie Carter & William Osei",
+        "Priya & Arjun",
+        "Ola i Michał",
+        "Ingrid, Henrik og Mathea",
+    ]
+    assert names_people_together("couple", "") and names_people_together("party_name", "")
+    assert names_people_together("reply_from", 'Who replies (e.g. "Anna & Tom").')
+    assert not names_people_together("guest_name", "The guest's name.")
+
+
+def plain_schema(tmp_path: Path, title: str, properties: dict[str, Any]) -> CompiledSchema:
+    """A schema of ``properties`` written as JSON and compiled."""
+    path = tmp_path / f"{title.casefold()}.json"
+    path.write_text(json.dumps({"title": title, "type": "object", "properties": properties}))
+    return compile_schema(path, tmp_path / "cache")

@@ -9,10 +9,10 @@ import pytest
 
 from gateway.extraction.text_facts import marked_as_quantity
 from gateway.profiles.small.nested import _left_out_piece, left_out, pieces
-from gateway.profiles.small.organisations import holds_an_organisation, organisations
+from gateway.profiles.small.organisations import holds_an_organisation, kind_named_by, names_holding, organisations
 from gateway.profiles.small.tables import cell_per_line_tables, comma_tables, spaced_tables
 from gateway.schemas.compiler import CompiledSchema
-from tests.test_field_blocks import enum
+from tests.test_field_blocks import enum, narrowed
 from tests.test_nested_items import compiled
 from tests.test_presenters_and_spans import offered, parameters, part_of
 from tests.test_trainers_and_answers import choices_of as piece_choices_of
@@ -704,3 +704,35 @@ def test_an_organisation_the_fields_object_rules_out_is_not_offered(tmp_path: Pa
     )
     company = parameters(compiled(tmp_path, "job", JOB), text)["$defs"]["Company"]["properties"]["name"]
     assert enum(company) == ["Fjordlys Energi AS"]
+
+
+def test_a_field_named_for_a_kind_of_place_is_offered_the_names_holding_its_word_in_any_language(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Ihr Rezept liegt in der Löwen-Apotheke Dresden-Striesen bereit (oder in einer Apotheke Ihrer Wahl).\n"
+        "Dank für Ihre Buchung. Bisous, S. - La Pharmacie de la Gare, Farmacia Comunale 12, Zahnarztpraxis Dr. "
+        "Berger.\nIhr Werkstatt-Team"
+    )
+    pharmacy = kind_named_by("pharmacy")
+    assert names_holding(text, pharmacy) == [
+        "Löwen-Apotheke Dresden-Striesen",
+        "La Pharmacie de la Gare",
+        "Farmacia Comunale 12",
+    ]
+    assert names_holding(text, kind_named_by("clinic")) == ["Zahnarztpraxis Dr. Berger"]
+    assert names_holding(text, kind_named_by("garage")) == []  # a mail's sign-off is no garage's name
+    # A nested object's name, by its object's kind ("salon.name"); a person's field is none.
+    assert kind_named_by("salon.name") == kind_named_by("salon") != frozenset()
+    assert kind_named_by("patient_name") == kind_named_by("vet") == frozenset()
+    prescription = compiled(
+        tmp_path,
+        "prescription",
+        "title: Prescription\ntype: object\nproperties:\n  patient: {type: string}\n  pharmacy: {type: string}\n"
+        "required: [patient]\n",
+    )
+    assert enum(narrowed(prescription, f"Patient: Jonas Richter\n{text}")["pharmacy"]) == [
+        "Löwen-Apotheke Dresden-Striesen",
+        "La Pharmacie de la Gare",
+        "Farmacia Comunale 12",
+    ]

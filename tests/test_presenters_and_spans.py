@@ -371,6 +371,52 @@ required: [guest]
     )  # none named: the optional choice stays out
 
 
+SALE = """
+title: Sale
+type: object
+properties:
+  item: {type: string}
+  category:
+    type: string
+    enum: [electronics, furniture, vehicle, other]
+    description: The kind of item. "electronics" covers phones, computers and cameras; "vehicle" covers cars,
+      motorbikes and scooters.
+  condition:
+    type: string
+    enum: [new, like_new, good, acceptable]
+    description: The grade stated ("like_new" also covers "very good" / "sehr gut"; "acceptable" covers "fair").
+  transport:
+    type: string
+    enum: [bus_or_coach, train, public_transport]
+    description: How it travels. "bus_or_coach" is a hired bus or coach; "public_transport" is scheduled city buses,
+      trams or metro. Omit if not stated.
+  travel_class:
+    type: string
+    enum: [first, second]
+    description: The class of travel (UK "Standard" or US "Coach" is second).
+  overstay_reason:
+    type: string
+    enum: [overstay, blocking]
+    description: overstay = the paid or allowed time had run out; blocking = on a pavement, driveway or exit.
+required: [item]
+"""
+
+
+def test_a_choice_is_named_by_the_words_a_clause_of_its_description_defines_it_with(tmp_path: Path) -> None:
+    sale = compiled(tmp_path, "sale", SALE)
+
+    assert offered(sale, "Selling my two old cameras, collection only", "category") == ["electronics"]
+    assert offered(sale, "Gebrauchter Roller, Zustand: sehr gut", "condition") == ["like_new"]
+    assert offered(sale, "The sofa is in fair shape", "condition") == ["acceptable"]
+    assert offered(sale, "We leave by coach at 8", "transport") == ["bus_or_coach"]
+    assert offered(sale, "We take the tram into town", "transport") == ["public_transport"]
+    assert offered(sale, "Standard Anytime Return, seat 42", "travel_class") == ["second"]
+    assert offered(sale, "Parked on the pavement for an hour", "overstay_reason") == ["blocking"]
+    # A long clause gives no single words ("paid" is no overstay); a value is named by nothing else.
+    assert offered(sale, "Paid £4 for the car park", "overstay_reason") is None
+    assert offered(sale, "A table and a lamp", "transport") is None
+
+
 NOTICE = """
 title: ShippingNotice
 type: object

@@ -185,9 +185,11 @@ def test_a_start_and_an_end_time_written_together_are_the_first_and_the_second(j
     fields = offered(journey, text)
     assert (fields["departure_time"], fields["arrival_time"]) == (["07:35"], ["09:46"])
     # Times apart from each other tell no start and end: each field keeps every time.
-    text = "Departs at 07:35 from platform 4.\n" + "Please arrive early. " * 8 + "Arrives 09:46, or 10:05 if late."
+    text = "The train at 07:35 from platform 4.\n" + "Please be early. " * 8 + "In at 09:46, or 10:05 if late."
     fields = offered(journey, text)
     assert set(fields["departure_time"]) == {"07:35", "09:46", "10:05"}
+    # (a label tells, as for any time: "Departs at 07:35")
+    assert offered(journey, text.replace("The train at", "Departs at"))["departure_time"] == ["07:35"]
 
 
 def test_a_total_is_labelled_across_dot_leaders_and_is_no_rate(service: CompiledSchema) -> None:

@@ -42,7 +42,9 @@ from gateway.profiles.small.languages import GREETINGS
 from gateway.profiles.small.organisations import (
     a_kind_word,
     holds_an_organisation,
+    kind_named_by,
     names_a_kind,
+    names_holding,
     on_the_side,
     organisations,
     organised_by,
@@ -63,8 +65,11 @@ from gateway.profiles.small.people import (
     labelled_as_a_person,
     lists_people,
     looks_like_a_name,
+    named_together,
+    names_a_child,
     names_a_person,
     names_a_role,
+    names_people_together,
     present_people,
     roles_beside_names,
     vouched_for,
@@ -163,6 +168,8 @@ class _Narrowing:
         self.derived = {name.replace("[]", "") for name in grounding.schema.options.derived}
         # Each field's own name words (those no sibling shares): what a text labels its value with.
         self.labels: dict[str, set[str]] = {}
+        # ... and a form's labels of other languages for a string field (one alone labels it: "Gegenstand:").
+        self.form_aliases: dict[str, set[str]] = {}
         self.model_name = grounding.schema.model.__name__
         self.done: set[str] = set()
         # Inside an array's items: a value labelled with a field's name is one item's, not every item's choice.
@@ -212,6 +219,9 @@ class _Narrowing:
                 label = set(way) | {alias for word in way for alias in _IN_OR_OUT_ALIASES[word]}
             self.labels[f"{path}.{name}" if path else name] = label | {
                 alias for stem in label for alias in _LABEL_ALIASES.get(stem, ())
+            }
+            self.form_aliases[f"{path}.{name}" if path else name] = {
+                alias for stem in label for alias in _FORM_LABEL_ALIASES.get(stem, ())
             }
         outer, self.owner = self.owner, spec
         for name, prop in properties.items():
@@ -309,7 +319,7 @@ class _Narrowing:
         if isinstance(spec.get("enum"), list):
             named = mentioned(spec["enum"], self.facts.text)
             # ... or by the words its description gives a value: "outdoor (terrace, patio, garden)".
-            synonyms = _bracketed_synonyms(self.described.get(path, ""), spec["enum"])
+            synonyms = _described_synonyms(self.described.get(path, ""), spec["enum"])
             named += [
                 value
                 for value in spec["enum"]
@@ -547,6 +557,13 @@ class _Narrowing:
         others = kind == "organisation" or len(possible) < len(named_found)
         return [found.value for found in marked or (possible if others else [])]
 
+    def priced_amount(self, path: str) -> bool:
+        """Whether a field named "amount" alone is a sum of money: its object has a currency field beside it."""
+        if field_words_of(path) != {"amount"}:
+            return False
+        siblings = self.owner.get("properties", {})
+        return any(_names_a_currency(name, "") for name in siblings if name != path.rsplit(".", 1)[-1])
+
     def leaf(self, spec: dict[str, Any], path: str, *, required: bool = True) -> list[Any] | None:
         """The values the text offers a scalar field; None to leave the field free."""
         if {"enum", "const"} & spec.keys() or spec.get("type") not in ("string", "integer", "number"):
@@ -572,7 +589,8 @@ class _Narrowing:
                 return _bounded(list(dict.fromkeys([*scores, *(found.value for found in marked)])), spec)
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
-            if _names_money(path):  # "Gesamtpreis inkl. 19 % MwSt. 395,00 €": a rate is no sum of money
+            money = _names_money(path) or self.priced_amount(path)
+            if money:  # "Gesamtpreis inkl. 19 % MwSt. 395,00 €": a rate is no sum of money
                 numbers = [found for found in numbers if not _A_PERCENT_AFTER.match(facts.text, found.end)] or numbers
             unit = unit_of(path)
             if unit is not None:  # prep_minutes: "1 hour 30 minutes" is 90
@@ -600,7 +618,7 @@ class _Narrowing:
             elif (measure := _measure_of(path)) is not None:
                 # area_sqm: "24 m²", not the "18" of "Wrangelstr. 18"; none written so, none offered.
                 labelled = [found for found in labelled if measure.match(facts.text, found.end)]
-            elif _names_money(path):
+            elif money:
                 # monthly_rent: "€890", not the "6" of "6 months" (where none is written so: what there is).
                 paid = [found for found in labelled if _beside_a_currency(facts.text, found.start, found.end)]
                 # An optional price neither labelled nor written with a currency, in a text naming no currency,
@@ -635,6 +653,10 @@ class _Narrowing:
             return _bounded([found.value for found in labelled], spec)
         fmt = spec.get("format")
         pattern = spec.get("pattern")
+        # A time of day a pattern checks ("^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"): read as a time is, by its
+        # labels and its description, in the form the pattern asks (with seconds or without).
+        clock = _time_form(pattern) if fmt is None and pattern is not None else None
+        fmt = "time" if clock is not None else fmt
         if fmt is None and _names_a_currency(path, self.described.get(path, "")):
             # "currency" as an ISO 4217 code: the codes of the currencies the text writes ("€" is EUR, "zł" PLN,
             # "kr" in a Swedish text SEK), the most written first - not any three capitals ("NIP", "AVE").
@@ -681,7 +703,7 @@ class _Narrowing:
                 by_description = _labelled(kept, facts.text, said)
                 heading_end = _second_line_end(facts.text)
                 kept = [item for item in kept if item in by_description or item.start < heading_end]
-            values = [item.value for item in kept]
+            values = [item.value[:clock] for item in kept] if clock is not None else [item.value for item in kept]
             if (
                 fmt == "date"
                 and by_name is found
@@ -730,7 +752,14 @@ class _Narrowing:
             ]
             # "Neighbourhood: Oud-West" labels a district its description calls "The district, neighbourhood ...".
             aliases = _synonyms(self.described.get(path, "")) if label else set()
-            values = [item.value for item in _labelled(words, facts.text, label, colon=True, any_of=aliases)]
+            aliases |= self.form_aliases.get(path, set()) if label else set()
+            answered = _labelled(words, facts.text, label, colon=True, any_of=aliases)
+            values = [item.value for item in answered]
+            if answered is not words and field_words_of(path) & {"location", "place", "address", "destination"}:
+                # "Luogo: Milano, Via Paolo Sarpi 27": a place's parts after its label, the line's rest whole (not
+                # a venue's: "Venue: Hyatt Regency, Chicago" names the hotel).
+                answers = _whole_answers(answered, facts.text)
+                values = [*answers, *(value for value in values if value not in answers)]
             one_labelled = values if len(values) == 1 < len(words) else []  # "Neighbourhood: Oud-West"
             # "Carrier: DHL Paket": its runs, the longest ones (not "Café" of "Customer: Café Aurora")
             own_label = (
@@ -833,7 +862,7 @@ class _Narrowing:
                         # A parcel's number is the one its tracking link carries ("Numéro de suivi : 6A 234 567
                         # 890 12" beside "...suivre-vos-envois?code=6A23456789012"), whatever the label's language.
                         values = linked
-            if (noun := _numbered_by(path)) is not None:
+            if (noun := _numbered_by(path, self.described.get(path, ""))) is not None:
                 # A room is written "Room 1.03": where the text writes none so, none is offered; where it never
                 # names a room, an optional room stays out ("19:00 Talk - Async Rust": no room).
                 written = [
@@ -928,6 +957,11 @@ class _Narrowing:
                 ] or values
             if not (self.in_array or self.an_item) and (parties := self.organisations(path, own_label)):
                 values = parties
+            if not (self.in_array or one_labelled) and (kind_words := kind_named_by(path)):
+                # A pharmacy's, a school's, a hotel's name: the names holding its kind's word in any language
+                # ("Löwen-Apotheke Dresden-Striesen", "Apteka Gemini"), where the text writes any.
+                kind_names = [name for name in names_holding(facts.text, kind_words) if _no_date_or_amount(name)]
+                values = kind_names or values
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
             # A list of people's names: capitalised words that may name a person, without what brackets add.
             people = [
@@ -952,8 +986,13 @@ class _Narrowing:
             # Where neither marks one: the whole names the text greets, titles or spells in a mail address (not
             # "München Hauptbahnhof", "Totalt" or "Privacy"), where it does so to any - but for a person whose age
             # the object holds (a text about someone, greeting another).
-            vouched = [] if ages or by_label != values else vouched_for(values, facts.text)
+            field = path.rsplit(".", 1)[-1]
+            vouched = [] if ages or by_label != values or names_a_child(field) else vouched_for(values, facts.text)
             values = held or vouched or by_label
+            if names_a_child(field) and by_label == values:
+                # A pupil is not whom a letter greets or who signs it: a parent, a teacher.
+                adults = set(vouched_for(values, facts.text))
+                values = [value for value in values if value not in adults] or values
             # A name without a title or honorific before or after it ("Professeure Sylvie Lapointe", "Yamamoto
             # Haruka-sensei"), where the text writes no run of it alone.
             untitled: list[str] = [_HONORIFIC_AFTER.sub("", _TITLE.sub("", str(value))) for value in values]
@@ -980,6 +1019,12 @@ class _Narrowing:
             # A person's role (beside its name field): what the text writes beside a name first ("Joost de Wit
             # (Warehouse Supervisor, Shift 2)", "Agnieszka Dudek, Fleet Coordinator"), then the other runs.
             values = [*roles, *(value for value in values if value not in roles)]
+        if not (self.in_array or fmt or pattern) and names_people_together(
+            path.rsplit(".", 1)[-1], self.described.get(path, "")
+        ):
+            # A couple, a household, a party replying: the names the text writes joined ("Ola i Michał"), first.
+            together = named_together(facts.text)
+            values = [*together, *(value for value in values if value not in together)]
         low, high = spec.get("minLength", 1), spec.get("maxLength", math.inf)
         # A value holds a letter or a digit: not a dash standing between two cells ("Bell — PG").
         values = list(dict.fromkeys(value for value in values if low <= len(value) <= high and _worded(value)))
@@ -1487,10 +1532,15 @@ def _names_a_code(path: str) -> bool:
     return last in _CODE_WORDS and (len(words) > 1 or last not in ("number", "no"))
 
 
-def _numbered_by(path: str) -> str | None:
-    """The noun a field is named by when texts write its values after it ("room": "Room 1.03", "gate": "Gate B")."""
+def _numbered_by(path: str, description: str = "") -> str | None:
+    """The noun a field is named by when texts write its values after it ("room": "Room 1.03", "gate": "Gate B") -
+    unless its description calls it otherwise, never naming the noun ("platform": "The marketplace, app or group
+    where the item was advertised")."""
     words = [word.casefold() for word in name_words(path.rsplit(".", 1)[-1])]
-    return words[0] if len(words) == 1 and words[0] in NUMBERED_NOUNS - {"no", "number", "size", "day"} else None
+    if len(words) != 1 or words[0] not in NUMBERED_NOUNS - {"no", "number", "size", "day"}:
+        return None
+    described = {word.casefold() for word in re.findall(r"[^\W\d_]+", description)}
+    return words[0] if not described or {words[0], f"{words[0]}s", "number", "numbered"} & described else None
 
 
 # The words a room's name holds ("Seminar Room 2", "Main Hall", "Salle Rhône", "Main Stage").
@@ -2071,6 +2121,30 @@ _LABEL_ALIASES = {
     "regi": frozenset("kenn imma matr kent".split()),
     "mile": frozenset("kilo chil odom mäta".split()),
 }
+# A form's commonest labels, in other languages, of a thing, its look, where it is and what it is about
+# ("Gegenstand:", "Farbe:", "Marke:", "Lieu :", "Ciudad:", "Beschreibung:", "Zustand:"): each alone labels a string
+# field named by the English word's stem.
+_FORM_LABEL_ALIASES = {
+    "item": frozenset("gege arti före prze".split()),  # (not "Objet :", "Oggetto:": a mail's subject)
+    "colo": frozenset("farb coul kleu färg kolo cor".split()),
+    "bran": frozenset("mark marq merk märk hers fabr".split()),
+    "make": frozenset("mark marq merk märk hers fabr".split()),
+    "plac": frozenset("lieu luga luog plaa plat miej sted".split()),
+    "loca": frozenset("lieu luga luog plaa plat miej sted".split()),
+    "city": frozenset("stad ort vill ciud citt ciut mias".split()),
+    "town": frozenset("stad ort vill ciud citt ciut mias".split()),
+    "addr": frozenset("adre ansc dire indi ende".split()),
+    "desc": frozenset("besc besk desc opis".split()),
+    "reas": frozenset("grun anla moti rede powó orsa".split()),
+    "dest": frozenset("ziel dest".split()),
+    "scho": frozenset("schu écol ecol escu esco scuo skol szko".split()),
+    "clas": frozenset("klas clas".split()),
+    "size": frozenset("größ grös tail tall tagl tama maat stor rozm".split()),
+    "cond": frozenset("zust état etat esta cond staa skic stan".split()),
+    "note": frozenset("beme anme hinw rema nota opme anmä uwag".split()),
+    "titl": frozenset("tite titr títu tito tytu".split()),
+    "vehi": frozenset("fahr véhi vehí veic voer ford poja".split()),
+}
 
 
 # A clause ends at these: a label before one of them labels another value.
@@ -2109,6 +2183,18 @@ def _labelled(
 _FORM_LABEL = re.compile(
     r"[ \t]*(?:[-*•][ \t]+)?((?:[^\W\d_]+[ \t]+){0,2}[^\W\d_]+)[ \t]*:[ \t]*(?:[A-Z]{3}[ \t]*|[^\w\s.,:]{1,3}[ \t]*)?"
 )
+
+
+def _whole_answers(found: list[Found], text: str) -> list[str]:
+    """The rest of the line after a form's label, where it holds parts a comma sets apart and is no longer than a
+    form's answer ("Milano, Via Paolo Sarpi 27"): the answer whole."""
+    whole = []
+    for item in found:
+        end = text.find("\n", item.start)
+        answer = text[item.start : end if end >= 0 else len(text)].strip(" \t.;*|")
+        if len(item.value) < len(answer) <= 80 and "," in answer and ":" not in answer and _balanced(answer):
+            whole.append(answer)
+    return list(dict.fromkeys(whole))
 
 
 def _form_label(text: str, start: int) -> set[str]:
@@ -2351,11 +2437,13 @@ def _after_quoted_labels(description: str, facts: TextFacts) -> list[str]:
     return list(dict.fromkeys(value for _, value in sorted(found.items())))
 
 
-def _bracketed_synonyms(description: str, values: list[Any]) -> dict[Any, list[str]]:
-    """The words a description gives in brackets after an enum value ("outdoor (terrace, patio, garden), bar (bar or
-    counter seating)"): each phrase, and the first word of one of several ("counter")."""
+def _described_synonyms(description: str, values: list[Any]) -> dict[Any, list[str]]:
+    """The words a description gives an enum value: in brackets after it ("outdoor (terrace, patio, garden)"), in
+    a clause defining it ("electronics covers phones, computers and cameras", "suv for SUVs and 4x4s", "blocking =
+    on a pavement, crossing or driveway", '"bus_or_coach" is a hired bus or coach'), and quoted in a clause naming
+    it alone ('"like_new" also covers "very good" / "sehr gut"', 'UK "Standard" or US "Coach" is second')."""
     strings = {value: value for value in values if isinstance(value, str) and value.strip()}
-    if not strings or "(" not in description:
+    if not strings:
         return {}
     alternatives = "|".join(re.escape(value) for value in sorted(strings, key=len, reverse=True))
     found: dict[Any, list[str]] = {}
@@ -2363,9 +2451,52 @@ def _bracketed_synonyms(description: str, values: list[Any]) -> dict[Any, list[s
         phrases = [part.strip(" .\"'") for part in re.split(r",|\bor\b|\band\b|/", match.group(2))]
         words = [phrase for phrase in phrases if len(phrase) >= 3 and not phrase.casefold().startswith(("e.g", "i.e"))]
         found.setdefault(strings[match.group(1)], []).extend(words)
-    # A phrase two values share tells neither ("order received" for "pending" and for "processing").
+    named = rf"[\"'“‘]?(?<![\w-])({alternatives})(?![\w-])[\"'”’]?"
+    for clause in re.split(r"[;()]|(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)", description):
+        mentions = list(re.finditer(named, clause))
+        if len(mentions) == 1:  # 'UK "Standard" or US "Coach" is second'
+            found.setdefault(strings[mentions[0].group(1)], []).extend(_QUOTED.findall(clause))
+        defining = [(mention, link) for mention in mentions if (link := _DEFINES.match(clause, mention.end()))]
+        ends = [mention.start() for mention, _ in defining[1:]] + [len(clause)]
+        for (mention, link), end in zip(defining, ends, strict=False):
+            body = clause[link.end() : end]
+            found.setdefault(strings[mention.group(1)], []).extend([*_QUOTED.findall(body), *_listed_phrases(body)])
+    # A phrase two values share tells neither ("order received" for "pending" and for "processing"); a value is no
+    # word for itself or another.
     counts = collections.Counter(phrase.casefold() for phrases in found.values() for phrase in set(phrases))
-    return {value: [phrase for phrase in phrases if counts[phrase.casefold()] == 1] for value, phrases in found.items()}
+    own = {value.casefold().replace("_", " ") for value in strings} | {value.casefold() for value in strings}
+    return {
+        value: list(
+            dict.fromkeys(
+                phrase for phrase in phrases if counts[phrase.casefold()] == 1 and phrase.casefold() not in own
+            )
+        )
+        for value, phrases in found.items()
+    }
+
+
+# What follows an enum value that a clause defines: "covers", "is", "=", "for", "means", "includes".
+_DEFINES = re.compile(r"[\"'”’]?\s*(?:also\s+)?(?:covers|is|are|means|includes|=|:|for)\s+(?:also\s+)?", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]{2,40})[\"”]")
+# The small words a listed phrase may open with: "on a pavement", "a hired bus".
+_LEADING_SMALL_WORDS = re.compile(r"(?i)^(?:(?:a|an|the|on|in|at|by|to|any|all|e\.g\.?|i\.e\.?)\s+)+")
+
+
+def _listed_phrases(body: str) -> list[str]:
+    """The things a defining clause lists, of three words at most: "phones, computers, consoles, audio and
+    cameras", "a hired bus or coach" (an "or"/"and" splits a part only where every piece is that short: not "the
+    paid or allowed time had run out")."""
+    phrases = []
+    for part in re.split(r",|/|\.\.\.|…", body):
+        pieces = re.split(r"\s+(?:or|and)\s+", part.strip())
+        pieces = pieces if all(len(piece.split()) <= 3 for piece in pieces) else [part]
+        for piece in pieces:
+            if piece.strip().startswith(('"', "“")):
+                continue  # quoted: taken whole
+            piece = _LEADING_SMALL_WORDS.sub("", piece.strip(" .\"'“”‘’"))
+            if 1 <= len(piece.split()) <= 3 and re.search(r"[^\W\d_]{3}", piece):
+                phrases.append(piece)
+    return phrases
 
 
 def _named_first(values: list[Any], synonyms: dict[Any, list[str]], text: str) -> list[Any]:
@@ -2386,10 +2517,13 @@ _NEGATED_BEFORE = re.compile(r"(?i)\b(?:not|no|never|without|nicht|kein\w*|pas|s
 
 
 def _says_word(text: str, phrase: str) -> bool:
-    """Whether the text writes ``phrase`` as words, not after a negation ("not on the terrace")."""
+    """Whether the text writes ``phrase`` as words, one or many ("phones" for "phone", "SUV" for "SUVs"), not after
+    a negation ("not on the terrace")."""
+    words = [re.escape(word[:-1] if len(word) > 3 and word.endswith("s") else word) for word in phrase.split()]
+    written = r"[\s-]+".join(f"{word}(?:s|es)?" for word in words)
     return any(
         not _NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
-        for match in re.finditer(rf"(?i)(?<!\w){re.escape(phrase)}(?!\w)", text)
+        for match in re.finditer(rf"(?i)(?<!\w){written}(?!\w)", text)
     )
 
 
@@ -2826,6 +2960,18 @@ def _bounded(values: list[Any], spec: dict[str, Any]) -> list[Any]:
     else:
         kept = [int(value) if float(value).is_integer() else value for value in kept]
     return list(dict.fromkeys(kept))
+
+
+def _time_form(pattern: str) -> int | None:
+    """How long a time of day a pattern asks for is: 5 for "HH:MM" (where it takes both), 8 for "HH:MM:SS"; None
+    where it asks for something else (a code, a word)."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return None
+    if any(compiled.search(other) for other in ("Hello", "AB12", "2024-05-01")):
+        return None
+    return 5 if compiled.search("10:30") else 8 if compiled.search("10:30:00") else None
 
 
 def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:

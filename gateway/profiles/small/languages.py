@@ -29,7 +29,7 @@ GREETINGS = frozenset(
     "hi hello hey dear hallo hola bonjour bonsoir salut ciao hej moin servus cher chère liebe lieber geachte beste "
     "hoi kära szanowna szanowny szanowni witam cześć gentile egregio egregia estimado estimada querido querida "
     "buongiorno olá ahoj thanks gracias merci danke grazie bedankt tack dziękuję obrigado obrigada dobrý dobry "
-    "dzień guten goedemorgen goedemiddag goedenavond hei".split()
+    "dzień guten goedemorgen goedemiddag goedenavond hei lieve kochani kochana kochany hilsen hälsningar".split()
 )
 # The days and months of every language text_facts reads, but their short forms of three letters or fewer that are
 # names too ("Sam", "Dom", "Maj"): never a name on their own.

@@ -43,7 +43,7 @@ _WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University H
 # The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
 # (Not "and" - "Acme Ltd and Beta GmbH" are two -, and "for" only in a name of a kind: "Academy for Digital Skills",
 # not "Brightwell Design Studio for Harlow Foods Ltd".)
-_JOINING = r"(?:&|\+|of|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|van|von|la|le)"
+_JOINING = r"(?:&|\+|of|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|do|van|von|la|le|am|im|zum|zur)"
 _JOINING_KIND = rf"(?:{_JOINING}|for)"
 # A legal form of two capitals ("AS", "SA", "SE") ends a name only where no capitalised word follows it ("PAYMENT
 # DUE AS AGREED" names no company).
@@ -215,6 +215,84 @@ def names_a_kind(field: str) -> bool:
     "clinic_phone")."""
     words = {word.casefold() for word in name_words(field)} - {"name"}
     return bool(words) and all(a_kind_word(word) for word in words)
+
+
+# The words for a kind of place or organisation in the languages a gateway's texts come in: a field named for the
+# kind ("pharmacy", "school", "hotel_name", a salon's "name") is offered the names holding one ("Löwen-Apotheke
+# Dresden-Striesen", "La Pharmacie de la Gare", "Apteka Gemini", "St Mary's Primary School").
+_KINDS_WRITTEN = {
+    "pharmacy": "pharmacy chemist apotheke apotheek apotek apoteket apteka lékárna lekarna farmacia farmácia pharmacie",
+    "hospital": "hospital krankenhaus klinikum ziekenhuis szpital sjukhus sykehus hôpital hopital ospedale",
+    "clinic": "clinic klinik clinique clínica clinica kliniek dierenkliniek tierklinik practice surgery praxis "
+    "cabinet consultorio ambulatorio praktijk vårdcentral przychodnia vet vets veterinary hospital",
+    "school": "school schule grundschule gymnasium école ecole collège lycée escuela colegio escola scuola istituto "
+    "liceo skola skolan szkoła szkola academy",
+    "hotel": "hotel hôtel hotell albergo hostal pension",
+    "restaurant": "restaurant restaurante ristorante trattoria osteria bistro brasserie gasthaus gasthof restauracja",
+    "garage": "garage werkstatt autowerkstatt autohaus taller officina carrozzeria warsztat verkstad oficina",
+    "museum": "museum musée museo muzeum",
+    "library": "library bibliothek bibliothèque biblioteca bibliotheek bibliotek",
+    "gym": "gym fitness fitnessstudio gimnasio palestra sportschool",
+    "salon": "salon friseur coiffeur coiffure peluquería peluqueria parrucchiere kapper frisör fryzjer barber "
+    "barbershop",
+    "station": "station bahnhof hauptbahnhof gare estación stazione dworzec",
+    "airport": "airport flughafen aéroport aeropuerto aeroporto luchthaven flygplats lotnisko",
+    "church": "church kirche église iglesia chiesa kerk kyrka kościół",
+    "theatre": "theatre theater théâtre teatro teatr",
+}
+_KIND_WORDS_WRITTEN = {kind: frozenset(words.split()) for kind, words in _KINDS_WRITTEN.items()}
+_KIND_SYNONYMS = {
+    "surgery": "clinic",
+    "practice": "clinic",
+    "chemist": "pharmacy",
+    "theater": "theatre",
+    "hairdresser": "salon",
+}
+# A name holds no possessive: "Ihr Werkstatt-Team", "Your Pharmacy Team" sign a mail, "Dank für Ihre Buchung im
+# Hotel Alpenrose" thanks for one.
+_POSSESSIVES = frozenset(
+    "your our my ihr ihre ihrer ihrem ihren unser unsere unserer unserem unseren mein meine meiner votre notre vos nos "
+    "mon ma leur su sus nuestro nuestra vostro nostro "
+    "uw ons onze jouw din ert vår er wasz nasz".split()
+)
+# A title's abbreviation ends no name: "Zahnarztpraxis Dr. Berger", "Studio Medico Dott. Galli".
+_TITLE_GOES_ON = re.compile(rf"\.[ \t]+{_WORD}(?:[ \t]{_WORD})?")
+_TITLE_ENDS = frozenset("dr drs dott prof med".split())
+
+
+def kind_named_by(path: str) -> frozenset[str]:
+    """The words a field named for a kind of place or organisation is written with in many languages ("pharmacy",
+    "school_name"; a salon's "name" by its object's); none for another field."""
+    segments = [[word.casefold() for word in name_words(part)] for part in path.split(".")]
+    words = segments[-1] if set(segments[-1]) - {"name", "names"} or len(segments) < 2 else segments[-2]
+    for word in words:
+        kind = _KIND_SYNONYMS.get(word, word)
+        if kind in _KIND_WORDS_WRITTEN:
+            return _KIND_WORDS_WRITTEN[kind]
+    return frozenset()
+
+
+def names_holding(text: str, kind_words: frozenset[str]) -> list[str]:
+    """The names of two or more words the text writes holding one of ``kind_words`` - as a word, a part of one
+    joined by a hyphen, or a compound's end ("Huisartsenpraktijk Oog") - and a number after them, the longest
+    first."""
+    found = []
+    for match in _RUN.finditer(text):
+        name, end = match.group(1), match.end(1)
+        parts = [part for part in re.split(r"[ \t-]+", name.casefold()) if part]
+        if len(parts) < 2 or _POSSESSIVES.intersection(parts):
+            continue
+        if any(
+            part in kind_words or any(len(word) >= 5 and part.endswith(word) for word in kind_words) for part in parts
+        ):
+            if parts[-1] in _TITLE_ENDS and (named := _TITLE_GOES_ON.match(text, end)):
+                name, end = name + named.group(), named.end()
+            number = _NAME_NUMBER.match(text, end)  # "Farmacia Comunale 12"
+            found.append(name + (number.group() if number else ""))
+    return sorted(dict.fromkeys(found), key=len, reverse=True)
+
+
+_NAME_NUMBER = re.compile(r"[ \t]\d{1,3}(?!\d|[.,:/]\d|[ \t]*(?:%|[^\W\d_]))")
 
 
 def a_kind_word(word: str) -> bool:

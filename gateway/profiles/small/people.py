@@ -37,7 +37,8 @@ _ROLES = frozenset(
 # A role only a person holds: a field named so alone holds a person's name ("patient", "practitioner", "guest").
 _PERSONS_ROLES = frozenset(
     "patient practitioner doctor dentist physician nurse therapist guest passenger driver tenant teacher "
-    "instructor trainer tutor student speaker presenter applicant candidate employee traveller traveler caller "
+    "instructor trainer tutor student pupil child speaker presenter applicant candidate employee traveller traveler "
+    "caller guardian parent landlord landlady finder "
     "attendee participant requester reporter assignee policyholder".split()
 )
 
@@ -111,6 +112,12 @@ def names_a_person(field: str, spec: dict[str, Any], owner_description: str) -> 
     return bool(_PERSON.search(said) or words & _PERSONS_ROLES) and not _ORGANISATION.search(said)
 
 
+# The words of a school's or a parent's form for the child it is about ("Child's name:", "Schüler:", "Élève :").
+_CHILD_WORDS = (
+    "student pupil child child's kid schüler schülerin schülers kind kindes élève enfant alumno alumna alunno "
+    "alunna aluno aluna niño niña bambino bambina criança leerling elev barn barnets uczeń uczennica dziecko"
+)
+_CHILDREN = "(?:" + "|".join(re.escape(word) for word in sorted(_CHILD_WORDS.split(), key=len, reverse=True)) + ")"
 # A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
 # transcript's speaker, "Customer: hi, ...").
 _PERSON_LABEL = re.compile(
@@ -120,7 +127,11 @@ _PERSON_LABEL = re.compile(
     r"policyholder|person|defendant|accused|claimant|plaintiff|deceased|tenant|athlete|"
     r"patientin|patiënt|paciente|paziente|pacjent|guest|gast|huésped|ospite|"
     r"doctor|practitioner|dentist|therapist|physician|nurse|arzt|ärztin|zahnarzt|zahnärztin|behandler|behandlerin|"
-    r"médecin|praticien|praticienne|médico|médica|medico|dottore|dottoressa|arts|tandarts|läkare|tandläkare|lekarz)"
+    r"médecin|praticien|praticienne|médico|médica|medico|dottore|dottoressa|arts|tandarts|läkare|tandläkare|lekarz|"
+    rf"{_CHILDREN}|"
+    # ... or a name's word and whose ("Name des Kindes:", "Nom de l'élève :", "Nombre del alumno:")
+    r"(?:name|nom|nombre|nome|naam|namn|navn)[ \t]+(?:des|der|de[ \t]+la|de[ \t]+l['’]|de|du|del|della|dell['’]|do|"
+    rf"da|van[ \t]+de|van[ \t]+het|of[ \t]+the)[ \t]*{_CHILDREN})"
     r"[ \t]*(?:name)?[ \t]*[:=][ \t]*"
 )
 # Roles whose labels name the same person: a clinician's in any language; a patient's; a guest's.
@@ -132,6 +143,7 @@ _ROLE_GROUPS = (
     ),
     frozenset("patient patientin patiënt paciente paziente pacjent".split()),
     frozenset("guest gast huésped ospite".split()),
+    frozenset(_CHILD_WORDS.split()),
 )
 
 
@@ -140,6 +152,12 @@ _LABEL_ROLES = frozenset(
     "patient passenger traveller traveler employee applicant candidate resident student pupil driver policyholder "
     "defendant accused claimant plaintiff deceased tenant athlete".split()
 ).union(*_ROLE_GROUPS)
+
+
+def names_a_child(field: str) -> bool:
+    """Whether a field is named for the child a form is about ("student_name", "pupil", "child"): never whom a
+    letter greets or who signs it (a parent, a teacher)."""
+    return bool({word.casefold() for word in name_words(field)} & _ROLE_GROUPS[-1])
 
 
 def _role_group(word: str) -> frozenset[str]:
@@ -164,7 +182,10 @@ def labelled_as_a_person(values: list[str], text: str, field: str = "") -> list[
             end for end, label in labels if set(label.split()) & role or not (set(label.split()) & others or clinician)
         }
         other = {end for end, label in labels if end not in own}
-        labelled = [value for value in values if any(text.startswith(value, start) for start in own)]
+        # (its own role's label first: "Child's name: Amelia Hughes" over the emergency contact's "Name:")
+        named = {end for end, label in labels if set(label.split()) & role}
+        labelled = [value for value in values if any(text.startswith(value, start) for start in named)]
+        labelled = labelled or [value for value in values if any(text.startswith(value, start) for start in own)]
         return labelled or [value for value in values if not any(text.startswith(value, at) for at in other)] or values
     starts = {end for end, _ in labels}
     labelled = [value for value in values if any(text.startswith(value, start) for start in starts)]
@@ -551,3 +572,40 @@ def vouched_for(values: list[str], text: str) -> list[str]:
         if greeted or titled or mailed:
             vouched.append(value)
     return [value for value in vouched if not any(other != value and other.startswith(value) for other in vouched)]
+
+
+# A name's word: capitalised ("Rosie", "Élodie", "O'Neill", "Mari-Carmen").
+_TOGETHER_WORD = r"(?:[^\W\d_a-zß-ÿ][^\W\d_]*(?:['’-][^\W\d_]+)*)"
+_ONE_NAME = rf"{_TOGETHER_WORD}(?:[ \t]{_TOGETHER_WORD}){{0,2}}"
+# What joins the names of people named together: "&", "+", "and" in the languages texts come in ("Ola i Michał",
+# "Marius og Thea", "Paco y Mari Carmen", "Lukáš a Petra").
+_AND = r"(?:[ \t]*[&+][ \t]*|[ \t]+(?:and|und|et|y|e|i|og|och|en|a|u\.)[ \t]+)"
+_NAMED_TOGETHER = re.compile(rf"(?<![\w'’-]){_ONE_NAME}(?:,[ \t]+{_ONE_NAME}){{0,3}}{_AND}{_ONE_NAME}(?![\w'’-])")
+# A field for people named together: a couple, a household, a party replying, a family.
+_TOGETHER_WORDS = frozenset("couple couples household households party family families parents hosts names".split())
+
+
+def names_people_together(field: str, description: str) -> bool:
+    """Whether a field holds people named together ("couple", "party_name", "household"), or its description gives
+    an example so ('"Anna & Tom"')."""
+    words = {word.casefold() for word in name_words(field)}
+    return (
+        bool(words & _TOGETHER_WORDS) or re.search(rf"[\"“]{_ONE_NAME}{_AND}{_ONE_NAME}[\"”]", description) is not None
+    )
+
+
+def named_together(text: str) -> list[str]:
+    """The names the text writes joined ("Rosie Carter & William Osei", "Camille Roussel et Hugo Faure", "Kasia,
+    Piotrek i Zosia"): none of whose parts is a common word of its language ("Grupo", "Hi")."""
+    found = []
+    for match in _NAMED_TOGETHER.finditer(text):
+        value = match.group()
+        # (not the greeting before them: "Hi Rosie and Will", "Hilsen Ingrid, Henrik og Mathea")
+        if (first := value.split(" ", 1))[0].casefold().strip(",!") in GREETINGS and _NAMED_TOGETHER.fullmatch(
+            first[-1]
+        ):
+            value = first[-1]
+        words = re.findall(r"[^\W\d_]+", value)
+        if not any(a_common_word(word, text) and word[0].isupper() for word in words):
+            found.append(value)
+    return list(dict.fromkeys(found))
