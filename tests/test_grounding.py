@@ -743,6 +743,9 @@ def test_a_time_a_pattern_checks_is_read_as_a_time_in_the_patterns_form(tmp_path
     # ... by its label, as a time is: leaving at 08:45, not meeting at 08:15
     trip = narrowed(schema, "Meet in the hall at 8.15am; departure at 8:45am, back by 3:30pm.")["properties"]
     assert trip["departure_time"]["anyOf"][0]["enum"] == ["08:45:00"]
+    # A score or a ratio is no time of day: its pattern takes "99:99".
+    match = plain_schema(tmp_path, "Match", {"score": {"type": "string", "pattern": "^[0-9]+:[0-9]+$"}})
+    assert narrowed(match, "Bayern 2:1 Dortmund, kick-off 18:30")["properties"]["score"]["anyOf"][0]["enum"][0] == "2:1"
 
 
 def test_what_a_description_rules_out_is_looked_for_near_the_value(
@@ -828,6 +831,9 @@ def test_a_forms_label_in_another_language_labels_a_string_and_a_places_answer_i
     assert values("item") == ["Schlüsselbund"]  # "Oggetto:" is a mail's subject, no item's label
     assert values("colour") == ["silber"]
     assert values("location") == ["Milano, Via Paolo Sarpi 27", "Milano"]
+    # (to the sentence's end: "Berlin, Germany", not the request after it)
+    trip = narrowed(schema, "Location: Berlin, Germany. Please bring your ID, thanks")["properties"]["location"]
+    assert trip.get("anyOf", [trip])[0]["enum"][0] == "Berlin, Germany"
     assert "Aula Magna, Campus Nord" not in values("venue")  # a venue is what names it, not its whole line
 
 
@@ -875,7 +881,8 @@ def test_a_couple_or_a_household_is_offered_the_names_the_text_writes_joined() -
     ]
     assert names_people_together("couple", "") and names_people_together("party_name", "")
     assert names_people_together("reply_from", 'Who replies (e.g. "Anna & Tom").')
-    assert not names_people_together("guest_name", "The guest's name.")
+    # (not a guest's, a surname's or a contract's other party)
+    assert not any(names_people_together(field, "") for field in ("guest_name", "family_name", "third_party"))
 
 
 def plain_schema(tmp_path: Path, title: str, properties: dict[str, Any]) -> CompiledSchema:

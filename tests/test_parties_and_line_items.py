@@ -725,6 +725,8 @@ def test_a_field_named_for_a_kind_of_place_is_offered_the_names_holding_its_word
     # A nested object's name, by its object's kind ("salon.name"); a person's field is none.
     assert kind_named_by("salon.name") == kind_named_by("salon") != frozenset()
     assert kind_named_by("patient_name") == kind_named_by("vet") == frozenset()
+    # ... nor one about the kind's place: a hotel's address, a station's code
+    assert kind_named_by("hotel_address") == kind_named_by("station_code") == frozenset()
     prescription = compiled(
         tmp_path,
         "prescription",

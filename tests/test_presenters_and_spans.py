@@ -415,6 +415,9 @@ def test_a_choice_is_named_by_the_words_a_clause_of_its_description_defines_it_w
     # A long clause gives no single words ("paid" is no overstay); a value is named by nothing else.
     assert offered(sale, "Paid £4 for the car park", "overstay_reason") is None
     assert offered(sale, "A table and a lamp", "transport") is None
+    # A plural's s goes, no other ("news" is no "new"); a clause saying what a value is not names nothing.
+    assert offered(sale, "Selling my camera", "category") == ["electronics"]
+    assert offered(sale, "Brand new bike, not for parts", "travel_class") is None
 
 
 NOTICE = """

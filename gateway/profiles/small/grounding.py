@@ -2125,25 +2125,25 @@ _LABEL_ALIASES = {
 # ("Gegenstand:", "Farbe:", "Marke:", "Lieu :", "Ciudad:", "Beschreibung:", "Zustand:"): each alone labels a string
 # field named by the English word's stem.
 _FORM_LABEL_ALIASES = {
-    "item": frozenset("gege arti före prze".split()),  # (not "Objet :", "Oggetto:": a mail's subject)
+    "item": frozenset("gege före prze".split()),  # (not "Objet :", "Oggetto:": a mail's subject)
     "colo": frozenset("farb coul kleu färg kolo cor".split()),
     "bran": frozenset("mark marq merk märk hers fabr".split()),
     "make": frozenset("mark marq merk märk hers fabr".split()),
-    "plac": frozenset("lieu luga luog plaa plat miej sted".split()),
-    "loca": frozenset("lieu luga luog plaa plat miej sted".split()),
+    "plac": frozenset("lieu luga luog plaa miej sted".split()),
+    "loca": frozenset("lieu luga luog plaa miej sted".split()),
     "city": frozenset("stad ort vill ciud citt ciut mias".split()),
     "town": frozenset("stad ort vill ciud citt ciut mias".split()),
-    "addr": frozenset("adre ansc dire indi ende".split()),
+    "addr": frozenset("adre ansc indi".split()),
     "desc": frozenset("besc besk desc opis".split()),
-    "reas": frozenset("grun anla moti rede powó orsa".split()),
+    "reas": frozenset("grun anla moti powó orsa".split()),
     "dest": frozenset("ziel dest".split()),
     "scho": frozenset("schu écol ecol escu esco scuo skol szko".split()),
     "clas": frozenset("klas clas".split()),
-    "size": frozenset("größ grös tail tall tagl tama maat stor rozm".split()),
-    "cond": frozenset("zust état etat esta cond staa skic stan".split()),
-    "note": frozenset("beme anme hinw rema nota opme anmä uwag".split()),
+    "size": frozenset("größ grös tail tall tagl tama maat rozm".split()),
+    "cond": frozenset("zust état etat cond staa skic".split()),
+    "note": frozenset("beme anme hinw nota opme anmä uwag".split()),
     "titl": frozenset("tite titr títu tito tytu".split()),
-    "vehi": frozenset("fahr véhi vehí veic voer ford poja".split()),
+    "vehi": frozenset("véhi vehí veic voer ford poja".split()),
 }
 
 
@@ -2191,7 +2191,9 @@ def _whole_answers(found: list[Found], text: str) -> list[str]:
     whole = []
     for item in found:
         end = text.find("\n", item.start)
-        answer = text[item.start : end if end >= 0 else len(text)].strip(" \t.;*|")
+        line = text[item.start : end if end >= 0 else len(text)]
+        # (to a sentence's end, a cell's or a column's: "Berlin, Germany. Please bring your ID")
+        answer = re.split(r"\.[ \t]+(?=[^\W\d_])|\t|[ \t]{2,}|\|", line, maxsplit=1)[0].strip(" \t.;*|")
         if len(item.value) < len(answer) <= 80 and "," in answer and ":" not in answer and _balanced(answer):
             whole.append(answer)
     return list(dict.fromkeys(whole))
@@ -2453,6 +2455,8 @@ def _described_synonyms(description: str, values: list[Any]) -> dict[Any, list[s
         found.setdefault(strings[match.group(1)], []).extend(words)
     named = rf"[\"'“‘]?(?<![\w-])({alternatives})(?![\w-])[\"'”’]?"
     for clause in re.split(r"[;()]|(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)", description):
+        if re.search(r"(?i)\b(?:not|never|no)\b", clause):
+            continue  # 'Never use "new" for "open box" items' names no synonym
         mentions = list(re.finditer(named, clause))
         if len(mentions) == 1:  # 'UK "Standard" or US "Coach" is second'
             found.setdefault(strings[mentions[0].group(1)], []).extend(_QUOTED.findall(clause))
@@ -2516,10 +2520,15 @@ def _named_first(values: list[Any], synonyms: dict[Any, list[str]], text: str) -
 _NEGATED_BEFORE = re.compile(r"(?i)\b(?:not|no|never|without|nicht|kein\w*|pas|sin)\b(?:[ \t]+[\w'’-]+){0,2}[ \t]+$")
 
 
+def _a_plural(word: str) -> bool:
+    """Whether a word ends with a plural's s ("phones", "cars"; not "news", "less", "bus", "always")."""
+    return len(word) > 4 and word.endswith("s") and word[-2] not in "suiy"
+
+
 def _says_word(text: str, phrase: str) -> bool:
     """Whether the text writes ``phrase`` as words, one or many ("phones" for "phone", "SUV" for "SUVs"), not after
     a negation ("not on the terrace")."""
-    words = [re.escape(word[:-1] if len(word) > 3 and word.endswith("s") else word) for word in phrase.split()]
+    words = [re.escape(word[:-1] if _a_plural(word) else word) for word in phrase.split()]
     written = r"[\s-]+".join(f"{word}(?:s|es)?" for word in words)
     return any(
         not _NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
@@ -2969,7 +2978,7 @@ def _time_form(pattern: str) -> int | None:
         compiled = re.compile(pattern)
     except re.error:
         return None
-    if any(compiled.search(other) for other in ("Hello", "AB12", "2024-05-01")):
+    if any(compiled.search(other) for other in ("Hello", "AB12", "2024-05-01", "99:99")):  # ("2:1", "16:9")
         return None
     return 5 if compiled.search("10:30") else 8 if compiled.search("10:30:00") else None
 

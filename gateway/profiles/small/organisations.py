@@ -43,7 +43,7 @@ _WORD = r"(?:(?:St|Ste|Mt)\.|[^\W\d_a-z][\w'’-]*)"  # "St. Aldric University H
 # The small words a name holds between its capitalised ones ("Hallam & Price", "Textiles del Bajío").
 # (Not "and" - "Acme Ltd and Beta GmbH" are two -, and "for" only in a name of a kind: "Academy for Digital Skills",
 # not "Brightwell Design Studio for Harlow Foods Ltd".)
-_JOINING = r"(?:&|\+|of|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|do|van|von|la|le|am|im|zum|zur)"
+_JOINING = r"(?:&|\+|of|für|för|voor|pour|para|pro|de|del|della|des|du|der|den|di|da|do|van|von|la|le)"
 _JOINING_KIND = rf"(?:{_JOINING}|for)"
 # A legal form of two capitals ("AS", "SA", "SE") ends a name only where no capitalised word follows it ("PAYMENT
 # DUE AS AGREED" names no company).
@@ -262,14 +262,13 @@ _TITLE_ENDS = frozenset("dr drs dott prof med".split())
 
 def kind_named_by(path: str) -> frozenset[str]:
     """The words a field named for a kind of place or organisation is written with in many languages ("pharmacy",
-    "school_name"; a salon's "name" by its object's); none for another field."""
+    "school_name"; a salon's "name" by its object's); none for another field ("hotel_address", "station_code")."""
     segments = [[word.casefold() for word in name_words(part)] for part in path.split(".")]
     words = segments[-1] if set(segments[-1]) - {"name", "names"} or len(segments) < 2 else segments[-2]
-    for word in words:
-        kind = _KIND_SYNONYMS.get(word, word)
-        if kind in _KIND_WORDS_WRITTEN:
-            return _KIND_WORDS_WRITTEN[kind]
-    return frozenset()
+    kinds = [word for word in words if word not in ("name", "names")]
+    if len(kinds) != 1:  # the kind alone or with "name": not a hotel's address, a station's code
+        return frozenset()
+    return _KIND_WORDS_WRITTEN.get(_KIND_SYNONYMS.get(kinds[0], kinds[0]), frozenset())
 
 
 def names_holding(text: str, kind_words: frozenset[str]) -> list[str]:

@@ -580,18 +580,18 @@ _ONE_NAME = rf"{_TOGETHER_WORD}(?:[ \t]{_TOGETHER_WORD}){{0,2}}"
 # What joins the names of people named together: "&", "+", "and" in the languages texts come in ("Ola i Michał",
 # "Marius og Thea", "Paco y Mari Carmen", "Lukáš a Petra").
 _AND = r"(?:[ \t]*[&+][ \t]*|[ \t]+(?:and|und|et|y|e|i|og|och|en|a|u\.)[ \t]+)"
+_JOINERS = frozenset("and und et y e i og och en a u".split())
 _NAMED_TOGETHER = re.compile(rf"(?<![\w'’-]){_ONE_NAME}(?:,[ \t]+{_ONE_NAME}){{0,3}}{_AND}{_ONE_NAME}(?![\w'’-])")
 # A field for people named together: a couple, a household, a party replying, a family.
-_TOGETHER_WORDS = frozenset("couple couples household households party family families parents hosts names".split())
+_TOGETHER_WORDS = frozenset("couple couples household households party".split())
 
 
 def names_people_together(field: str, description: str) -> bool:
-    """Whether a field holds people named together ("couple", "party_name", "household"), or its description gives
-    an example so ('"Anna & Tom"')."""
-    words = {word.casefold() for word in name_words(field)}
-    return (
-        bool(words & _TOGETHER_WORDS) or re.search(rf"[\"“]{_ONE_NAME}{_AND}{_ONE_NAME}[\"”]", description) is not None
-    )
+    """Whether a field holds people named together ("couple", "party_name", "household"; not "third_party"), or its
+    description gives an example so ('"Anna & Tom"')."""
+    words = {word.casefold() for word in name_words(field)} - {"name", "names"}
+    quoted = re.search(rf"[\"“]{_ONE_NAME}{_AND}{_ONE_NAME}[\"”]", description) is not None
+    return (len(words) == 1 and words <= _TOGETHER_WORDS) or quoted
 
 
 def named_together(text: str) -> list[str]:
@@ -605,7 +605,8 @@ def named_together(text: str) -> list[str]:
             first[-1]
         ):
             value = first[-1]
-        words = re.findall(r"[^\W\d_]+", value)
-        if not any(a_common_word(word, text) and word[0].isupper() for word in words):
+        words = [word for word in re.findall(r"[^\W\d_]+", value) if word not in _JOINERS]
+        # (each name capitalised - "łóżko a śniadanie" is none - and none a common word of the text's language)
+        if all(word[0].isupper() for word in words) and not any(a_common_word(word, text) for word in words):
             found.append(value)
     return list(dict.fromkeys(found))
