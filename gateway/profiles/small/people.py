@@ -117,7 +117,8 @@ _CHILD_WORDS = (
     "student pupil child child's kid schüler schülerin schülers kind kindes élève enfant alumno alumna alunno "
     "alunna aluno aluna niño niña bambino bambina criança leerling elev barn barnets uczeń uczennica dziecko"
 )
-_CHILDREN = "(?:" + "|".join(re.escape(word) for word in sorted(_CHILD_WORDS.split(), key=len, reverse=True)) + ")"
+_CHILD_GROUP = frozenset(_CHILD_WORDS.split())
+_CHILDREN = "(?:" + "|".join(re.escape(word) for word in sorted(_CHILD_GROUP, key=len, reverse=True)) + ")"
 # A label a form or a record writes a person's name after ("Patient: Hiroshi Yamamoto", "Full name: ..."; not a
 # transcript's speaker, "Customer: hi, ...").
 _PERSON_LABEL = re.compile(
@@ -143,7 +144,7 @@ _ROLE_GROUPS = (
     ),
     frozenset("patient patientin patiënt paciente paziente pacjent".split()),
     frozenset("guest gast huésped ospite".split()),
-    frozenset(_CHILD_WORDS.split()),
+    _CHILD_GROUP,
 )
 
 
@@ -157,7 +158,7 @@ _LABEL_ROLES = frozenset(
 def names_a_child(field: str) -> bool:
     """Whether a field is named for the child a form is about ("student_name", "pupil", "child"): never whom a
     letter greets or who signs it (a parent, a teacher)."""
-    return bool({word.casefold() for word in name_words(field)} & _ROLE_GROUPS[-1])
+    return bool({word.casefold() for word in name_words(field)} & _CHILD_GROUP)
 
 
 def _role_group(word: str) -> frozenset[str]:
