@@ -34,6 +34,7 @@ from gateway.schemas.compiler import CompiledSchema, compile_schema
 from gateway.schemas.from_text import numbers_in
 from tests.conftest import SHIPPED_SCHEMAS
 from tests.fake_openai import FakeOpenAI
+from tests.offering import offered
 
 PERSON = {
     "title": "Person",
@@ -890,3 +891,21 @@ def plain_schema(tmp_path: Path, title: str, properties: dict[str, Any]) -> Comp
     path = tmp_path / f"{title.casefold()}.json"
     path.write_text(json.dumps({"title": title, "type": "object", "properties": properties}))
     return compile_schema(path, tmp_path / "cache")
+
+
+def test_a_texts_narrowing_is_shared_by_its_calls_and_never_changed_by_one(tmp_path: Path) -> None:
+    schema = plain_schema(
+        tmp_path, "Pickup", {"pickup_date": {"type": "string", "format": "date"}, "note": {"type": "string"}}
+    )
+    text = "Sent 02.03.2026. Collection on 05.03.2026."
+    as_served = {key: value for key, value in schema.model_schema.items() if key not in ("title", "description")}
+    first = narrow_tool(
+        {"type": "function", "function": {"name": "Pickup", "parameters": as_served}}, Grounding(text, schema)
+    )
+    first["function"]["parameters"]["properties"]["pickup_date"]["enum"].append("changed by a caller")
+    tool = {"type": "function", "function": {"name": "Pickup", "parameters": schema.model_schema}}
+    again = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]
+    assert offered(schema, text)["pickup_date"] == ["2026-03-02", "2026-03-05"]
+    assert "changed by a caller" not in json.dumps(again)
+    other = narrow_tool(tool, Grounding("Collection on 06.03.2026.", schema))["function"]["parameters"]
+    assert other["properties"]["pickup_date"]["enum"] == ["2026-03-06"]

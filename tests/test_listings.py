@@ -301,9 +301,9 @@ def test_a_row_of_three_cells_labels_nothing(listing: CompiledSchema) -> None:
 
 
 def test_a_cognate_counts_only_as_a_forms_answer(listing: CompiledSchema) -> None:
-    # "elektrische Fensterheber" is equipment, not the fuel; "Benzin" names no enum value.
+    # "elektrische Fensterheber" is equipment, not the fuel; "Benzin" is German for petrol (glosses).
     text = "VW Golf 1.5 TSI\nKraftstoff: Benzin\nAusstattung: elektrische Fensterheber, elektrische Außenspiegel"
-    assert "fuel" not in offered(listing, text + "\nDas Auto ist unfallfrei und wir sind für Sie da.")
+    assert offered(listing, text + "\nDas Auto ist unfallfrei und wir sind für Sie da.")["fuel"] == ["petrol"]
 
 
 def test_an_attributes_type_is_no_classification(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ required, when the text offers at least as many such values as the object has su
 
 import bisect
 import collections
+import copy
 import functools
 import itertools
 import json
@@ -38,6 +39,7 @@ from gateway.extraction.text_facts import (
 from gateway.profiles import Choices
 from gateway.profiles.small import addresses, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
+from gateway.profiles.small.glosses import glosses
 from gateway.profiles.small.languages import GREETINGS
 from gateway.profiles.small.organisations import (
     a_kind_word,
@@ -119,9 +121,31 @@ def narrow_tool(tool: dict[str, Any], grounding: Grounding) -> dict[str, Any]:
     llama-cpp-python's translation of a JSON Schema into grammar, which crashes its server on a regular-expression
     ``pattern`` (``\\d``, ``\\.``, ``\\w``) and on an enum string holding a quote or a backslash: patterns go (they
     have already chosen the candidates; the validator still checks the answer) and so do such enum strings."""
-    function = tool["function"]
-    parameters = _grammar_safe(_Narrowing(grounding, function["parameters"]).run(function["name"]))
-    return {**tool, "function": {**function, "parameters": parameters}}
+    function, parameters = tool["function"], tool["function"]["parameters"]
+    # The tool's title, description and order of required fields narrow nothing: left out of the key, a tool
+    # built from the schema and the one instructor sends share one narrowing.
+    key = (
+        function["name"],
+        grounding.schema.name,
+        grounding.schema.content_hash,
+        grounding.text,
+        json.dumps(grounding.fixed, sort_keys=True, default=str),
+        json.dumps(
+            {name: value for name, value in parameters.items() if name not in ("title", "description", "required")},
+            sort_keys=True,
+        ),
+        json.dumps(sorted(parameters.get("required", []))),
+    )
+    narrowed = _narrowed.get(key)
+    if narrowed is None:
+        if len(_narrowed) >= 16:
+            _narrowed.pop(next(iter(_narrowed)), None)
+        narrowed = _narrowed[key] = _grammar_safe(_Narrowing(grounding, parameters).run(function["name"]))
+    return {**tool, "function": {**function, "parameters": copy.deepcopy(narrowed)}}
+
+
+# The tools narrowed lately: a request's calls (its first, a retry's, a stream's) narrow the same one.
+_narrowed: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
 def _grammar_safe(node: Any) -> Any:
@@ -320,10 +344,15 @@ class _Narrowing:
             named = mentioned(spec["enum"], self.facts.text)
             # ... or by the words its description gives a value: "outdoor (terrace, patio, garden)".
             synonyms = _described_synonyms(self.described.get(path, ""), spec["enum"])
+            # ... or by a word the text's language has for it: "Katze" for cat, "virement" for bank_transfer.
             named += [
                 value
                 for value in spec["enum"]
-                if value not in named and any(_says_word(self.facts.text, word) for word in synonyms.get(value, []))
+                if value not in named
+                and any(
+                    _says_word(self.facts.text, word)
+                    for word in [*synonyms.get(value, []), *glosses(value, self.facts.text)]
+                )
             ]
             if named and (language := _other_language(self.facts.text)) is not None:
                 # Dutch "van", French "car": a value written as a small word of the text's own language is none.
