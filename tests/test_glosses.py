@@ -57,7 +57,7 @@ def test_an_enum_value_named_in_the_texts_language_is_offered(
 
 
 def test_a_gloss_counts_only_in_a_text_of_its_language(tmp_path: Path) -> None:
-    # "chat" is French for cat, "car" French for a coach: an English text's live chat and car are neither.
+    # "chat" is French for cat: an English text's live chat is none, nor its car park a coach.
     text = "Thanks for the chat about Biscuit today; the car park is behind the clinic and we will see you then."
     schema = compiled(tmp_path, "visit", PET)
     assert "species" not in offered(schema, text) and "transport" not in offered(schema, text)
