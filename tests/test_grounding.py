@@ -898,12 +898,9 @@ def test_a_texts_narrowing_is_shared_by_its_calls_and_never_changed_by_one(tmp_p
         tmp_path, "Pickup", {"pickup_date": {"type": "string", "format": "date"}, "note": {"type": "string"}}
     )
     text = "Sent 02.03.2026. Collection on 05.03.2026."
-    as_served = {key: value for key, value in schema.model_schema.items() if key not in ("title", "description")}
-    first = narrow_tool(
-        {"type": "function", "function": {"name": "Pickup", "parameters": as_served}}, Grounding(text, schema)
-    )
-    first["function"]["parameters"]["properties"]["pickup_date"]["enum"].append("changed by a caller")
     tool = {"type": "function", "function": {"name": "Pickup", "parameters": schema.model_schema}}
+    first = narrow_tool(tool, Grounding(text, schema))
+    first["function"]["parameters"]["properties"]["pickup_date"]["enum"].append("changed by a caller")
     again = narrow_tool(tool, Grounding(text, schema))["function"]["parameters"]
     assert offered(schema, text)["pickup_date"] == ["2026-03-02", "2026-03-05"]
     assert "changed by a caller" not in json.dumps(again)

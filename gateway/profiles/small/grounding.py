@@ -122,19 +122,13 @@ def narrow_tool(tool: dict[str, Any], grounding: Grounding) -> dict[str, Any]:
     ``pattern`` (``\\d``, ``\\.``, ``\\w``) and on an enum string holding a quote or a backslash: patterns go (they
     have already chosen the candidates; the validator still checks the answer) and so do such enum strings."""
     function, parameters = tool["function"], tool["function"]["parameters"]
-    # The tool's title, description and order of required fields narrow nothing: left out of the key, a tool
-    # built from the schema and the one instructor sends share one narrowing.
     key = (
         function["name"],
         grounding.schema.name,
         grounding.schema.content_hash,
         grounding.text,
         json.dumps(grounding.fixed, sort_keys=True, default=str),
-        json.dumps(
-            {name: value for name, value in parameters.items() if name not in ("title", "description", "required")},
-            sort_keys=True,
-        ),
-        json.dumps(sorted(parameters.get("required", []))),
+        json.dumps(parameters, sort_keys=True),
     )
     narrowed = _narrowed.get(key)
     if narrowed is None:
@@ -144,7 +138,7 @@ def narrow_tool(tool: dict[str, Any], grounding: Grounding) -> dict[str, Any]:
     return {**tool, "function": {**function, "parameters": copy.deepcopy(narrowed)}}
 
 
-# The tools narrowed lately: a request's calls (its first, a retry's, a stream's) narrow the same one.
+# The tools narrowed lately: a request's retries narrow the same one again.
 _narrowed: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
