@@ -86,7 +86,7 @@ class LiveServer:
 
 @dataclass
 class ServedProcess:
-    """A running `gateway serve`: a client, its log lines (once it stopped), the process and its port."""
+    """A running `gateway serve`: a client, its log lines (as they are written), the process and its port."""
 
     client: httpx.Client
     log: list[str]
@@ -97,10 +97,16 @@ class ServedProcess:
         return iter((self.client, self.log))
 
 
+def _read_lines(process: "subprocess.Popen[str]", log: list[str]) -> None:
+    assert process.stderr is not None
+    for line in process.stderr:
+        log.append(line.rstrip("\n"))
+
+
 @contextmanager
 def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[ServedProcess]:
     """`gateway serve` as a real process, with only ``env``'s OPENAI_/GATEWAY_ variables; yields a client once it
-    answers and, after it has stopped (SIGINT, unless the test stopped it), the lines of its log."""
+    answers and the lines of its log as they come; stops it (SIGINT, unless the test stopped it) at the end."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -114,6 +120,9 @@ def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[ServedProcess]
         text=True,
     )
     log: list[str] = []
+    # The log is read as it is written, so a test can wait for a line while the gateway still serves.
+    reader = threading.Thread(target=_read_lines, args=(process, log), daemon=True)
+    reader.start()
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             deadline = time.monotonic() + 120
@@ -129,8 +138,10 @@ def served_process(env: dict[str, str], *, cwd: Path) -> Iterator[ServedProcess]
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
         try:
-            _, stderr = process.communicate(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            _, stderr = process.communicate()
-        log.extend(stderr.splitlines())
+            process.wait()
+        reader.join(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()
