@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.profiles.small.grounding import Grounding, narrow_tool
+from gateway.profiles.small.organisations import names_a_provider
 from gateway.profiles.small.own_names import capitalised_runs, names_its_own_thing, own_names
 from gateway.schemas.compiler import CompiledSchema
 from tests.offering import compiled, offered
@@ -225,3 +226,41 @@ def test_a_persons_name_is_known_by_the_cues_around_it() -> None:
     page = "Reviews   Shop   Sort by\nLorna McKenzie\nItem: Leather Dog Collar – Tan\nThanks so much Lorna!\n"
     assert "Lorna McKenzie" not in own_names(page)
     assert own_names("Casa Marisol\n17:02\nHola! Soy Lucía, quería reservar.\n")[0] == "Casa Marisol"
+
+
+CROSSING = """
+title: FerryCrossing
+type: object
+properties:
+  operator: {type: string, description: The ferry company operating the crossing, as written.}
+  passenger: {type: string, description: The lead passenger's name.}
+  payee: {type: string, description: The merchant, payer or payee, as written.}
+  cohort: {type: string, description: The pupil's class or tutor group, as written.}
+required: [operator]
+"""
+
+
+def test_a_field_described_as_a_company_is_offered_the_names_the_text_gives_its_writer(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "crossing", CROSSING)
+    text = (
+        "Nordlys Ferjer AS\nBestillingsbekreftelse\n\nHei Kari Nilsen! Takk for bestillingen.\n"
+        "Overfart: Bergen - Stavanger, fredag 14. mai 2027 kl. 08:30.\nGod tur!\n"
+        "Nordlys Ferjer AS · Strandkaien 3 · Kundeservice"
+    )
+    operator = offered_to(schema, text, "operator")
+    assert operator[0] == "Nordlys Ferjer AS" and len(operator) < 10, operator
+    assert "Takk" not in operator and "fredag" not in operator
+    assert not any(character.isdigit() for value in operator for character in value)  # no "Strandkaien 3"
+
+
+def test_only_a_description_naming_an_organisation_makes_a_field_the_writers() -> None:
+    assert names_a_provider("operator", "The ferry company operating the crossing, as written.")
+    assert names_a_provider("facility_name", "The name of the kennel, cattery or pet hotel, as written.")
+    assert names_a_provider("issuer", "Who issued the notice (council, city, police or parking company).")
+    # Not a person or a party of either side, not a place, not a group that is no business, not a party word's.
+    assert not names_a_provider("claimant", "The name of the person or company making the claim.")
+    assert not names_a_provider("counterparty", "The merchant, payer or payee of the transaction.")
+    assert not names_a_provider("venue", "The name of the venue (theatre, hall, club, stadium).")
+    assert not names_a_provider("class_name", "The pupil's class, form, tutor group or grade.")
+    assert not names_a_provider("customer", "The company the invoice is made out to.")
+    assert not names_a_provider("operator_phone", "The ferry company's phone number.")

@@ -37,7 +37,7 @@ from gateway.extraction.text_facts import (
     written_as_age,
 )
 from gateway.profiles import Choices
-from gateway.profiles.small import addresses, places
+from gateway.profiles.small import addresses, colours, places
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.glosses import glosses
 from gateway.profiles.small.languages import GREETINGS
@@ -46,6 +46,7 @@ from gateway.profiles.small.organisations import (
     holds_an_organisation,
     kind_named_by,
     names_a_kind,
+    names_a_provider,
     names_holding,
     on_the_side,
     organisations,
@@ -77,6 +78,7 @@ from gateway.profiles.small.people import (
     vouched_for,
     without_titles,
 )
+from gateway.profiles.small.routes import route_end, routes
 from gateway.profiles.small.runs import runs
 from gateway.profiles.small.tables import form_description, item_description
 from gateway.schemas.compiler import CompiledSchema
@@ -494,6 +496,9 @@ class _Narrowing:
             return first[0]
         if names_a_kind(field) and holds_an_organisation(field, self.described.get(path, "")) is None:
             return next(word for word in name_words(field) if word.casefold() != "name")
+        if names_a_provider(field, self.described.get(path, "")):
+            # "operator": "The ferry company operating the crossing" - a company the text's writer most often is.
+            return next(word for word in name_words(field) if word.casefold() != "name")
         if (
             field == "name"
             and first
@@ -805,7 +810,14 @@ class _Narrowing:
                     # written again) - else its runs of capitalised words -, not every run (a reviewer's name, "1s"
                     # of "Zensor 1s"), nor a date, a time or an amount.
                     given = [value for value in own_names(facts.text, thing_word) if _no_date_or_amount(value)]
-                    spelled = named_by_domain(given, facts.text) if a_kind_word(thing_word.casefold()) else []
+                    provider = names_a_provider(path, self.described.get(path, ""))
+                    if provider:
+                        # A company's name: no figures, arrows or titled people ("Schwedenkai 1", "Kiel → Oslo",
+                        # "Frau Birgit Seidel") - where the text gives it any other name.
+                        given = [value for value in given if not _NO_COMPANY.search(value)] or given
+                    spelled = (
+                        named_by_domain(given, facts.text) if a_kind_word(thing_word.casefold()) or provider else []
+                    )
                     others = [value for value in given if value not in spelled]
                     if spelled and not any(_names_its_kind(value, thing_word) for value in others):
                         # A garage's, a clinic's, a shop's name: the one the text's own mail or web domain spells -
@@ -985,6 +997,17 @@ class _Narrowing:
                 # ("Löwen-Apotheke Dresden-Striesen", "Apteka Gemini"), where the text writes any.
                 kind_names = [name for name in names_holding(facts.text, kind_words) if _no_date_or_amount(name)]
                 values = kind_names or values
+            end = route_end(path.rsplit(".", 1)[-1])
+            journey = end is not None and any(route_end(name) == 1 - end for name in self.owner.get("properties", {}))
+            if journey and (ends := routes(facts.text)[end or 0]):
+                # A journey's start or end, beside its other end ("departure_port" and "arrival_port", "origin" and
+                # "destination"): the places the text joins by an arrow, a dash or "to", or labels for leaving or
+                # arriving ("Kiel → Oslo", "Arrivo: Roma Termini").
+                values = list(dict.fromkeys(found.value for found in ends))
+            if colours.names_a_colour(path.rsplit(".", 1)[-1]) and (named_colours := colours.colours(facts.text)):
+                # A car's, a bike's, a lost bag's colour: the colours the text writes, in any language ("dark
+                # green", "negra y naranja", "grå") - not every run of its words.
+                values = named_colours
         if self.in_array and lists_people(path.rsplit(".", 1)[-1]):
             # A list of people's names: capitalised words that may name a person, without what brackets add.
             people = [
@@ -1081,6 +1104,8 @@ _POSTAL_CODE = re.compile(
 
 
 _TITLE = re.compile(rf"^(?:{TITLE_WORDS})\.?\s+")
+# What a company's own name does not hold: a figure, an arrow, a title before a person's name.
+_NO_COMPANY = re.compile(rf"\d|→|->|^(?:{TITLE_WORDS})\.?\s")
 # An honorific written after a name: "Yamamoto Haruka-sensei", "Tanaka-san".
 _HONORIFIC_AFTER = re.compile(r"-(?:sensei|san|sama|kun)$")  # not "Michelle Chan", "Kim Min-ji"
 

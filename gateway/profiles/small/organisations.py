@@ -341,6 +341,31 @@ def holds_an_organisation(field: str, description: str) -> Literal["organisation
     return "or a person" if _PERSON_WORDS.search(said) else "organisation"
 
 
+# Words of a field's name for where something happens, not who provides it: a venue is seldom the text's writer.
+_PLACE_NAMES = frozenset("venue location place port station airport destination origin site".split())
+# A party that may be a person or an organisation on either side of a payment or a message.
+_EITHER_PARTY = re.compile(r"(?i)\b(?:payer|payee|sender|recipient|counterparty)s?\b")
+
+
+def names_a_provider(field: str, description: str) -> bool:
+    """Whether a field holds the name of the organisation providing the text's service, by its description alone
+    ("operator": "The ferry company operating the crossing", "facility_name": "The name of the kennel, cattery or
+    pet hotel", "issuer": "Who issued the notice (council, city, police or parking company)") - a field no party
+    word of its name already places (a supplier, a customer, an organiser), nor a place."""
+    words = {word.casefold() for word in name_words(field)}
+    if not words - {"name"} or words & (_NOT_A_NAME | _BUYERS | _SELLERS | _HOSTS | _PLACE_NAMES):
+        return False
+    if holds_an_organisation(field, description) is not None:
+        return False
+    said = _RULED_OUT.sub("", description.split(". ")[0])
+    if _PERSON_WORDS.search(said) or _EITHER_PARTY.search(said):
+        return False  # "the person or company making the claim", "the merchant, payer or payee"
+    # (a place of business by its kind - "hotel", "clinic" -, not a "group" or a "class")
+    return bool(_ORGANISATION_WORDS.search(said)) or any(
+        word in _KINDS_WRITTEN for word in re.findall(r"[^\W\d_]+", said.casefold())
+    )
+
+
 # Which party of a document a field names: the one selling (a quote's supplier, an invoice's vendor) or the one
 # buying (the customer), by a word of its name.
 _SELLERS = frozenset("supplier vendor seller consignor".split())  # (a bank alert's merchant is no writer)
