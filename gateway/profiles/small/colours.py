@@ -120,7 +120,7 @@ def _colours(text: str) -> tuple[tuple[str, bool], ...]:
                 continue
             break
         phrase = text[tokens[index].start() : tokens[last].end()]
-        line = text[: tokens[index].start()].rsplit("\n", 1)[-1]
+        line = text[max(0, tokens[index].start() - 80) : tokens[index].start()].rsplit("\n", 1)[-1]  # (its label)
         marked = _LABEL.search(line) is not None
         # (not a town named after "de", "in", "from": "Ville de Bordeaux", "in Orange")
         placed = first == last and phrase[:1].isupper() and _AFTER_A_PLACE_WORD.search(line) and places.towns(phrase)

@@ -38,6 +38,9 @@ _JOIN = re.compile(r"[ \t]*(?:→|->|=>|⟶|➔|[–—]|[ \t]-[ \t]|[ \t](?:to|
 _WORD_JOINS = frozenset("to nach naar till til".split())
 # A time of day written beside a place ("London Euston 09:46").
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
+_TIME_AT_END = re.compile(rf"[ \t]{_TIME.pattern}$")
+_SPACES = re.compile(r"[ \t]*")
+_LOOK_BACK = 160  # characters before a join read for the place's name
 # A word of a place's name: capitalised, or a short one that carries on a station's name ("hl.n.", "C", "HB").
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 # The small words inside a place's name, between capitalised ones ("Paris Gare de Lyon", "Stratford-upon-Avon").
@@ -99,13 +102,14 @@ def _routes(text: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
 
 def _place_before(line: str, end: int) -> tuple[int, int, str] | None:
     """The place's name that ends at ``end`` of a line (after a time beside it: "London Euston 09:46 ->")."""
-    head = line[:end].rstrip()
-    if (time := re.search(rf"[ \t]{_TIME.pattern}$", head)) is not None:
-        head = head[: time.start()].rstrip()
-    tokens = list(_TOKEN.finditer(head))
+    stop = _without_spaces_before(line, end)
+    if (time := _TIME_AT_END.search(line, max(0, stop - 8), stop)) is not None:
+        stop = _without_spaces_before(line, time.start())
+    # (the words just before it only: a line of a long text is read in time linear in its length)
+    tokens = list(_TOKEN.finditer(line, max(0, stop - _LOOK_BACK), stop))
     taken: list[re.Match[str]] = []
     for token in reversed(tokens):
-        if len(taken) == _LONGEST or line[token.end() : (taken[0].start() if taken else len(head))].strip(" \t"):
+        if len(taken) == _LONGEST or line[token.end() : (taken[0].start() if taken else stop)].strip(" \t"):
             break  # not joined to the words after it by spaces alone
         if not (token.group()[:1].isupper() or (taken and token.group() in _INSIDE)) or _ends_a_sentence(token):
             break
@@ -118,7 +122,8 @@ def _place_before(line: str, end: int) -> tuple[int, int, str] | None:
 def _place_after(line: str, start: int) -> tuple[int, int, str] | None:
     """The place's name that starts at ``start`` of a line (after a time beside it: "-> 09:46 London Euston")."""
     if (time := _TIME.match(line, start)) is not None:
-        start = time.end() + len(line[time.end() :]) - len(line[time.end() :].lstrip(" \t"))
+        spaces = _SPACES.match(line, time.end())
+        start = spaces.end() if spaces is not None else time.end()
     taken: list[re.Match[str]] = []
     for token in _TOKEN.finditer(line, start):
         if len(taken) == _LONGEST or line[(taken[-1].end() if taken else start) : token.start()].strip(" \t"):
@@ -156,8 +161,15 @@ def _calendar(value: str) -> bool:
 
 
 def _opens_a_sentence(line: str, start: int) -> bool:
-    before = line[:start].rstrip(" \t")
-    return not before or before[-1] in ".!?:\"“'"
+    stop = _without_spaces_before(line, start)
+    return stop == 0 or line[stop - 1] in ".!?:\"“'"
+
+
+def _without_spaces_before(line: str, end: int) -> int:
+    """Where ``line[:end]`` ends without the spaces and tabs at its end."""
+    while end > 0 and line[end - 1] in " \t":
+        end -= 1
+    return end
 
 
 def _a_town(value: str) -> bool:
