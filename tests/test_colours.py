@@ -25,6 +25,14 @@ def test_a_colour_is_a_phrase_of_colour_words_in_any_language() -> None:
     # Words of other classes name none; a comma parts two colours of two things.
     assert colours("Thanks Hannah, see you on Tuesday at 10:00.") == []
     assert colours("a red bag, blue keys") == ["red", "blue"]
+    assert colours("Jacke schwarz und dunkelgrau, Schal black and dark blue") == [
+        "schwarz und dunkelgrau",
+        "schwarz",
+        "dunkelgrau",
+        "black and dark blue",
+        "black",
+        "blue",
+    ]
 
 
 def test_a_field_holds_a_colour_by_its_name() -> None:

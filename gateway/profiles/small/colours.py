@@ -104,9 +104,10 @@ def _colours(text: str) -> tuple[tuple[str, bool], ...]:
         last = first
         while True:
             after = last + 1
-            shade = after < len(tokens) and _kind(tokens[after].group()) == "shade"
-            if shade and not _apart(text, tokens, last, after):
-                last = after  # a shade after it: "anthrazit matt"
+            kind = _kind(tokens[after].group()) if after < len(tokens) else ""
+            shaded = kind == "colour" and _kind(tokens[last].group()) == "shade"
+            if (kind == "shade" or shaded) and not _apart(text, tokens, last, after):
+                last = after  # a shade after it ("anthrazit matt"), a colour after a joined shade ("and dark blue")
                 continue
             # another colour after a join: "negra y naranja", "Green/white"
             joined = after + 1
