@@ -124,7 +124,8 @@ def _colours(text: str) -> tuple[tuple[str, bool], ...]:
         line = text[max(0, tokens[index].start() - 80) : tokens[index].start()].rsplit("\n", 1)[-1]  # (its label)
         marked = _LABEL.search(line) is not None
         # (not a town named after "de", "in", "from": "Ville de Bordeaux", "in Orange")
-        placed = first == last and phrase[:1].isupper() and _AFTER_A_PLACE_WORD.search(line) and places.towns(phrase)
+        alone = first == last and phrase[:1].isupper() and _AFTER_A_PLACE_WORD.search(line) is not None
+        placed = alone and bool(places.towns_in_name(phrase))
         if marked or not placed:
             found.append((phrase, marked))
             words = [token.group() for token in tokens[first : last + 1] if _kind(token.group()) == "colour"]

@@ -67,8 +67,13 @@ def towns(text: str) -> list[Found]:
     return list(_towns(text))
 
 
-@functools.lru_cache(maxsize=16)
-def _towns(text: str) -> tuple[Found, ...]:
+def towns_in_name(name: str) -> list[Found]:
+    """``towns`` of a short name read alone ("Stockholm C", "Orange"), kept out of the cache of whole texts' towns
+    that many such names would push those out of."""
+    return list(_read_towns(name))
+
+
+def _read_towns(text: str) -> tuple[Found, ...]:
     known = _gazetteer()
     if not known:
         return ()
@@ -98,6 +103,9 @@ def _towns(text: str) -> tuple[Found, ...]:
                 break
         index += 1
     return tuple(found)
+
+
+_towns = functools.lru_cache(maxsize=16)(_read_towns)
 
 
 def _without_possessive(text: str, match: re.Match[str]) -> int:

@@ -55,6 +55,7 @@ _END_LABELS = frozenset(
     "arrival arrive arrives arr to ankunft nach arrivée arrivee arrivo chegada llegada aankomst ankomst příjezd "
     "prij przyjazd saapuminen".split()
 )
+_LABELS = _START_LABELS | _END_LABELS
 _LABELLED = re.compile(r"(?m)^[ \t*_>|-]*([^\W\d_]+)\.?[ \t]*:[ \t]*(.+)$")
 _CALENDAR = MONTH_NAMES | frozenset(WEEKDAY_NUMBERS)
 
@@ -73,7 +74,7 @@ def _routes(text: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     for line in text.splitlines(keepends=True):
         labelled = _LABELLED.match(line)
         label = labelled.group(1).casefold() if labelled else ""
-        if label in _START_LABELS | _END_LABELS:
+        if label in _LABELS:
             # "Partenza: Milano Centrale     22/04/2026": the place up to a wide gap, a comma before a time, a time.
             assert labelled is not None
             start = offset + labelled.start(2)
@@ -174,4 +175,4 @@ def _without_spaces_before(line: str, end: int) -> int:
 
 def _a_town(value: str) -> bool:
     """Whether a place's name opens with a town the gazetteer knows ("Stockholm C", "Lisboa")."""
-    return any(found.start == 0 for found in places.towns(value))
+    return any(found.start == 0 for found in places.towns_in_name(value))
