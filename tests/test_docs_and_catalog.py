@@ -163,7 +163,8 @@ def test_schemas_is_live_a_schema_failing_on_first_use_shows_as_failed(
     make_gateway: GatewayFactory, tmp_path: Path
 ) -> None:
     # A warm start builds cached models on first use. This one's cached source (signed with the cache's key, so
-    # trusted at start-up) no longer loads, and its file was broken after start-up: it fails on first use.
+    # trusted at start-up) no longer loads, and its file was broken after start-up: it fails on first use. The
+    # folder is read once (watch off), or the watcher could see the broken file before the first request does.
     schemas, cache = tmp_path / "schemas", tmp_path / "cache"
     schemas.mkdir()
     path = schemas / "user_detail.yaml"
@@ -174,7 +175,7 @@ def test_schemas_is_live_a_schema_failing_on_first_use_shows_as_failed(
     broken["source"] += "\nimport os\n"
     broken["digest"] = model_cache._digest((cache / "entries.key").read_bytes(), broken)
     entry.write_text(json.dumps(broken))
-    url = make_gateway(schemas_dir=schemas, cache_dir=cache)
+    url = make_gateway(schemas_dir=schemas, cache_dir=cache, watch="off")
     path.write_text("type: object\nproperties: {name: {type: str}}\n")
     with httpx.Client(base_url=url, timeout=20) as http:
         assert [s["status"] for s in http.get("/schemas").json()] == ["ok"]
