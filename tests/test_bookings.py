@@ -207,3 +207,29 @@ def test_a_remark_under_an_address_is_not_its_country() -> None:
 def test_a_remark_in_brackets_is_no_part_of_an_address_over_lines() -> None:
     parts = addresses.parse("Eerste Helmersstraat 102 (2nd floor)\n1054 EH Amsterdam")
     assert parts == {"street": "Eerste Helmersstraat 102", "postal_code": "1054 EH", "city": "Amsterdam"}
+
+
+ADDRESSES = """
+title: PlanChange
+type: object
+properties:
+  customer_email: {type: string, format: email, description: "The customer's e-mail address."}
+  contact_email: {type: string, format: email, description: The e-mail address to write to about the order.}
+  sender_email: {type: string, format: email}
+required: [customer_email]
+"""
+
+
+def test_a_persons_mail_is_no_desks_and_no_field_but_a_senders_is_a_no_reply_address(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "plan_change", ADDRESSES)
+    text = (
+        "From: Klik Mobiel <no-reply@klikmobiel.nl>\nTo: sanne.dejong@hotmail.com\n\n"
+        "Questions? Mail service@klikmobiel.nl or kundeservice@klikmobiel.nl."
+    )
+    offers = offered(schema, text)
+    assert offers["customer_email"] == ["sanne.dejong@hotmail.com"]
+    desks = ["service@klikmobiel.nl", "kundeservice@klikmobiel.nl"]
+    assert offers["contact_email"] == ["sanne.dejong@hotmail.com", *desks]
+    assert "no-reply@klikmobiel.nl" in offers["sender_email"]
+    # Where only a desk's address is written, a person's field is offered it rather than nothing.
+    assert offered(schema, "Mail info@klikmobiel.nl")["customer_email"] == ["info@klikmobiel.nl"]

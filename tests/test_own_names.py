@@ -257,6 +257,7 @@ def test_only_a_description_naming_an_organisation_makes_a_field_the_writers() -
     assert names_a_provider("operator", "The ferry company operating the crossing, as written.")
     assert names_a_provider("facility_name", "The name of the kennel, cattery or pet hotel, as written.")
     assert names_a_provider("issuer", "Who issued the notice (council, city, police or parking company).")
+    assert names_a_provider("provider", "The mobile operator the contract is with, as written.")
     # Not a person or a party of either side, not a place, not a group that is no business, not a party word's.
     assert not names_a_provider("claimant", "The name of the person or company making the claim.")
     assert not names_a_provider("counterparty", "The merchant, payer or payee of the transaction.")
@@ -264,3 +265,10 @@ def test_only_a_description_naming_an_organisation_makes_a_field_the_writers() -
     assert not names_a_provider("class_name", "The pupil's class, form, tutor group or grade.")
     assert not names_a_provider("customer", "The company the invoice is made out to.")
     assert not names_a_provider("operator_phone", "The ferry company's phone number.")
+
+
+def test_a_senders_name_its_address_spells_is_an_organisations_not_a_persons() -> None:
+    text = "De: Ribera Telecom <pedidos@riberatelecom.es>\nPara: alvaro@gmail.com\n\nHemos recibido tu pedido."
+    assert "Ribera Telecom" in own_names(text, "provider")
+    # A person's name their own address does not spell is one only where the text writes it again.
+    assert "Ana Ruiz" not in own_names("From: Ana Ruiz <ana.r@gmail.com>\n\nHello, the booking is fine.", "shop")

@@ -195,6 +195,23 @@ def test_neighbouring_fields_of_one_kind_follow_the_texts_order() -> None:
     }
     # Fields of different kinds are never swapped; neither are values the text does not state.
     assert settle(swapped, "KQ101 ADD -> NBO, dep 12:40 arr 09:15") is swapped
+    # Nor values whose order is not plain: 09:15 is written both before and after 12:40.
+    assert settle(swapped, "Boarding 09:15. KQ101 ADD -> NBO, dep 12:40 arr 09:15") is swapped
+
+
+class Loan(BaseModel):
+    loan_date: str | None = Field(default=None, pattern=r"^\d{4}-\d\d-\d\d$")
+    due_date: str = Field(pattern=r"^\d{4}-\d\d-\d\d$")
+
+
+def test_dates_a_header_writes_too_are_not_put_in_order_by_the_header() -> None:
+    text = "Date: 9 Nov 2026\n\nBorrowed: 12/10/2026\nPrevious due date: 09/11/2026\nNew due date: 30/11/2026"
+    answer = Loan(loan_date="2026-10-12", due_date="2026-11-09")
+    assert settle(answer, text) is answer
+    assert settle(Loan(loan_date="2026-11-30", due_date="2026-10-12"), text).model_dump() == {
+        "loan_date": "2026-10-12",
+        "due_date": "2026-11-30",
+    }
 
 
 def test_a_list_of_names_holds_no_code_time_or_date_of_another_field() -> None:

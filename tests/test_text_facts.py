@@ -18,6 +18,8 @@ from gateway.profiles.small.tables import item_description
         ("the 7th of July 2024", ["2024-07-07"]),
         ("31/02/2024 is no date", []),
         ("ISSUED 02MAR2024, LO282 WAW LHR 18MAR24", ["2024-03-02", "2024-03-18"]),  # airline style
+        ("Datum: pátek 6. listopadu 2026, platnost od: 7. 11. 2026", ["2026-11-06", "2026-11-07"]),  # Czech
+        ("Verzia 4. 12. 26, bod 1. 2. 3", []),  # spaced full stops date only with a year of four figures
     ],
 )
 def test_dates_are_read_in_many_forms_as_iso(text: str, dates: list[str]) -> None:
@@ -66,9 +68,19 @@ def test_a_phone_number_ends_before_a_bracket_it_leaves_open() -> None:
     ]
 
 
-def test_a_number_inside_a_date_time_or_phone_is_not_a_number_of_its_own() -> None:
+def test_no_code_date_time_or_decimal_number_is_a_phone_number() -> None:
+    text = (
+        "Request ZT-2026-90412, ref. PM-7731904, file FM/2026/11/55821\n12/11/2026 10:04 Valid from 7. 11. 2026.\n"
+        "Account: 1.22450981. Your number +420 603 118 542, Tel-0171 5523908"
+    )
+    assert [found.value for found in TextFacts(text).phones] == ["+420 603 118 542", "0171 5523908"]
+
+
+def test_a_number_inside_a_date_time_phone_or_code_is_not_a_number_of_its_own() -> None:
     facts = TextFacts("Booked 2024-09-28 at 18:45 for 7 guests, tel 0161 496 0000.")
     assert [found.value for found in facts.integers] == [7]
+    facts = TextFacts("Booking HM/2026/1207 and ZT-2026-90412: 3 nights")
+    assert [found.value for found in facts.integers] == [3]
 
 
 def test_runs_of_words_stop_at_phrase_ends_and_skip_function_words_at_either_end() -> None:

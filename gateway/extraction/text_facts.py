@@ -451,21 +451,23 @@ _MONTHS |= {name.lower(): index for index, name in enumerate(calendar.month_abbr
 _MONTHS["sept"] = 9
 _ENGLISH_MONTHS = frozenset(_MONTHS)
 # ... and in the languages programmes and letters are most often written in besides English ("13. Juni 2025",
-# "3 de marzo de 2025", "12 octobre 2025"): German, French, Spanish, Italian, Portuguese, Dutch.
+# "3 de marzo de 2025", "12 octobre 2025", "6. listopadu 2026"): German, French, Spanish, Italian, Portuguese,
+# Dutch, the Nordic languages, Polish, Czech and Slovak.
 for _index, _names in enumerate(
     (
-        "januar janvier enero gennaio janeiro januari jänner stycznia styczeń janv ene jän",
-        "februar février fevrier febrero febbraio fevereiro februari lutego luty févr fevr",
-        "märz mär mars marzo março maart marzec marts mrt",
-        "avril abril aprile kwietnia kwiecień avr abr kwi",
-        "mai mayo maggio maio mei maj",
-        "juni juin junio giugno junho czerwca czerwiec giu cze",
-        "juli juillet julio luglio julho lipca lipiec juil",
-        "août aout agosto augustus augusti sierpnia sierpień aoû",
-        "septembre septiembre settembre setembro września wrzesień wrz",
-        "oktober okt octobre octubre ottobre outubro października październik ott paź",
-        "novembre noviembre novembro listopada listopad",
-        "dezember dez décembre decembre diciembre dicembre dezembro grudnia grudzień desember déc dic",
+        "januar janvier enero gennaio janeiro januari jänner stycznia styczeń janv ene jän leden ledna januára",
+        "februar février fevrier febrero febbraio fevereiro februari lutego luty févr fevr únor února februára",
+        "märz mär mars marzo março maart marzec marts mrt březen března",
+        "avril abril aprile kwietnia kwiecień avr abr kwi duben dubna apríla",
+        "mai mayo maggio maio mei maj květen května mája",
+        "juni juin junio giugno junho czerwca czerwiec giu cze červen června júna",
+        "juli juillet julio luglio julho lipca lipiec juil červenec července júla",
+        "août aout agosto augustus augusti sierpnia sierpień aoû srpen srpna augusta",
+        "septembre septiembre settembre setembro września wrzesień wrz září septembra",
+        "oktober okt octobre octubre ottobre outubro października październik ott paź říjen října októbra",
+        "novembre noviembre novembro listopada listopad listopadu novembra",
+        "dezember dez décembre decembre diciembre dicembre dezembro grudnia grudzień desember déc dic prosinec "
+        "prosince decembra",
     ),
     start=1,
 ):
@@ -622,8 +624,9 @@ _DURATION = re.compile(
 )
 # Day and month in either order: both readings are offered when both are dates.
 # (a year of two digits after full stops or slashes only, not inside a longer figure: "3.3.26", "[3/7/26, 19:02]")
+# (full stops may each have a space after them, as Czech and Slovak write dates: "7. 11. 2026")
 _NUMERIC_DATE = re.compile(
-    r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)"
+    r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?:(?<=\.) )?(?P<b>\d{1,2})(?P=sep)(?:(?<=\.) (?=\d{4}))?"
     r"(?P<year>\d{4}\b|(?<=[./])[0-3]\d(?![\d/-]|[.,]\d))"
 )
 # A date of two-digit year is one only where the text dates it so: a weekday or a date's label before it, a chat
@@ -764,8 +767,15 @@ class TextFacts:
                 end = start + len(value[: value.rfind("(")].rstrip())
                 value = self.text[start:end]
             digits = sum(character.isdigit() for character in value)
-            if 7 <= digits <= 15 and not _looks_like_date(value):
-                found.append(Found(value, start, end))
+            if not 7 <= digits <= 15 or _looks_like_date(value) or _NOT_A_PHONE.fullmatch(value):
+                continue
+            code = _CODE_BEFORE.search(self.text, max(0, start - 16), start)
+            if (code and (code["word"] or "").casefold() not in _PHONE_WORDS) or any(
+                day.start < end and start < day.end for day in self.dates
+            ):
+                # the figures of a code ("PM-7731904", "FM/2026/11/55821"), a time's ("10:00 06 12") or a date's
+                continue
+            found.append(Found(value, start, end))
         return found
 
     @cached_property
@@ -898,7 +908,8 @@ class TextFacts:
         """Where values of other kinds stand: a number inside one of them is not a number of its own."""
         kinds = (self.dates, self.times, self.phones, self.emails, self.urls)
         spans = [(found.start, found.end) for kind in kinds for found in kind if found.start not in self._weak_times]
-        return spans + self.numbering + self.days
+        codes = [match.span() for match in JOINED_CODE.finditer(self.text)]
+        return spans + codes + self.numbering + self.days
 
     @cached_property
     def date_ranges(self) -> list[tuple[Found, Found]]:
@@ -1398,6 +1409,16 @@ def _inside_date(facts: TextFacts, position: int) -> bool:
     starts, reach = facts.date_index
     index = bisect.bisect_right(starts, position) - 1
     return index >= 0 and reach[index] > position
+
+
+# A word joined to the figures that follow it: a code's ("VV-2026-11840927"), not a phone number's (but "Tel-");
+# and a time's minutes.
+_CODE_BEFORE = re.compile(r"(?:(?P<word>[^\W\d_]+)[-/]|\d:)$")
+_PHONE_WORDS = frozenset("tel tél phone ph fax mob mobile cell handy telefon tlf".split())
+# A code of letters and groups of figures ("ZT-2026-90412", "HM/2026/1207"): no figure of it is a number.
+JOINED_CODE = re.compile(r"(?<![\w-])[^\W\d_]{1,6}[-/]\d+(?:[-/]\w+)+")
+# A decimal number is not one either ("1.22450981").
+_NOT_A_PHONE = re.compile(r"\d{1,2}\.\d{5,}")
 
 
 def _looks_like_date(value: str) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.extraction.text_facts import (
+    JOINED_CODE,
     MONTH_NAMES,
     NUMBERED_NOUNS,
     WEEKDAY_NUMBERS,
@@ -37,7 +38,7 @@ from gateway.extraction.text_facts import (
     written_as_age,
 )
 from gateway.profiles import Choices
-from gateway.profiles.small import addresses, colours, places
+from gateway.profiles.small import addresses, colours, places, sides
 from gateway.profiles.small.choices import name_words, names_an_age, one_value_for_both, uncounted
 from gateway.profiles.small.glosses import glosses
 from gateway.profiles.small.languages import GREETINGS
@@ -73,6 +74,7 @@ from gateway.profiles.small.people import (
     names_a_person,
     names_a_role,
     names_people_together,
+    owners_addresses,
     present_people,
     roles_beside_names,
     vouched_for,
@@ -80,6 +82,7 @@ from gateway.profiles.small.people import (
 )
 from gateway.profiles.small.routes import route_end, routes
 from gateway.profiles.small.runs import runs
+from gateway.profiles.small.sides import Side, counterpart, side_of
 from gateway.profiles.small.tables import form_description, item_description
 from gateway.schemas.compiler import CompiledSchema
 
@@ -585,6 +588,11 @@ class _Narrowing:
         others = kind == "organisation" or len(possible) < len(named_found)
         return [found.value for found in marked or (possible if others else [])]
 
+    def a_side(self, path: str) -> Side | None:
+        """Which side of a match a field holds the name or score of, where its object holds the other side's."""
+        field = path.rsplit(".", 1)[-1]
+        return side_of(field) if counterpart(field, list(self.owner.get("properties", {}))) else None
+
     def priced_amount(self, path: str) -> bool:
         """Whether a field named "amount" alone is a sum of money: its object has a currency field beside it."""
         if field_words_of(path) != {"amount"}:
@@ -615,6 +623,10 @@ class _Narrowing:
                     [] if marked is numbers else [f for f in marked if not any(a <= f.start < b for a, b in inside)]
                 )
                 return _bounded(list(dict.fromkeys([*scores, *(found.value for found in marked)])), spec)
+        if spec["type"] in ("integer", "number") and (scored := self.a_side(path)) is not None:
+            # A match's home or visiting score, beside the other's: the scores its results write for that side.
+            if side_scores := sides.scores(facts.text, scored):
+                return _bounded(side_scores, spec)
         if spec["type"] in ("integer", "number"):
             numbers = facts.integers if spec["type"] == "integer" else facts.numbers
             money = _names_money(path) or self.priced_amount(path)
@@ -705,6 +717,8 @@ class _Narrowing:
                 # 8 March", "ETA:", "is due Thu 14/03", "should arrive tomorrow, 13-11-2024", "Zustellung:".
                 by_name = [item for item in found if _arrival_before(facts.text, item.start)] or found
             kept = self.not_ruled_out(by_name, path)
+            if fmt == "email":
+                kept = owners_addresses(path.rsplit(".", 1)[-1], self.described.get(path, ""), kept)
             said_not = ruled_out(self.described.get(path, ""), path)
             about_a_message = any(
                 word.casefold().startswith(_MESSAGE_WORDS)
@@ -1004,6 +1018,11 @@ class _Narrowing:
                 # "destination"): the places the text joins by an arrow, a dash or "to", or labels for leaving or
                 # arriving ("Kiel → Oslo", "Arrivo: Roma Termini").
                 values = list(dict.fromkeys(found.value for found in ends))
+            team = self.a_side(path)
+            if team is not None and (named_sides := sides.sides(facts.text, team)):
+                # A match's home or visiting side, beside the other: the sides the text writes with their score
+                # ("TSV Lindach – HSG Glonntal 28:25"), the home side first.
+                values = named_sides
             if colours.names_a_colour(path.rsplit(".", 1)[-1]) and (named_colours := colours.colours(facts.text)):
                 # A car's, a bike's, a lost bag's colour: the colours the text writes, in any language ("dark
                 # green", "negra y naranja", "grå") - not every run of its words.
@@ -1438,14 +1457,16 @@ def _a_mailbox(name: str, text: str) -> bool:
 
 
 def _no_date_or_amount(value: str) -> bool:
-    """Whether words hold no date, day, time, phone number or amount ("December 2024", "Sat 4th April", "Check-in
-    Thu, 9 Apr 2026", "Mobile 07823 661 204", "312,40 EUR" hold one; "PS5", "Fellow Ode Gen 2" none)."""
+    """Whether words hold no date, day, time, phone number, code or amount ("December 2024", "Sat 4th April",
+    "Check-in Thu, 9 Apr 2026", "Mobile 07823 661 204", "Booking WB-2612-044", "312,40 EUR" hold one; "PS5",
+    "Fellow Ode Gen 2" none)."""
     facts = TextFacts(value)
     calendar = any(word.casefold().strip(".,") in _CALENDAR_WORDS for word in value.split())
     return not (
         facts.dates
         or facts.times
         or facts.phones
+        or JOINED_CODE.search(value)
         or (calendar and re.search(r"\d", value))
         or any(re.search(r"\d", value[max(0, found.start - 12) : found.end + 12]) for found in facts.currencies)
     )

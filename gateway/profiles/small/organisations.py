@@ -360,10 +360,16 @@ def names_a_provider(field: str, description: str) -> bool:
     said = _RULED_OUT.sub("", description.split(". ")[0])
     if _PERSON_WORDS.search(said) or _EITHER_PARTY.search(said):
         return False  # "the person or company making the claim", "the merchant, payer or payee"
-    # (a place of business by its kind - "hotel", "clinic" -, not a "group" or a "class")
-    return bool(_ORGANISATION_WORDS.search(said)) or any(
+    # (a place of business by its kind - "hotel", "clinic" -, not a "group" or a "class"; or a provider of a
+    # service by its trade: "The mobile operator", "the insurer")
+    return bool(_ORGANISATION_WORDS.search(said) or _PROVIDER_WORDS.search(said)) or any(
         word in _KINDS_WRITTEN for word in re.findall(r"[^\W\d_]+", said.casefold())
     )
+
+
+_PROVIDER_WORDS = re.compile(
+    r"(?i)\b(?:operator|provider|carrier|insurer|insurance company|bank|airline|lender|broker|utility|network)s?\b"
+)
 
 
 # Which party of a document a field names: the one selling (a quote's supplier, an invoice's vendor) or the one

@@ -310,9 +310,12 @@ def _standing(line: str, text: str) -> list[str]:
     italics - only those where it is a sentence."""
     line = _MARKDOWN_LINK.sub(r"\1", line.replace("**", ""))  # "[Hotel Miramar](https://...)"
     if (sender := _SENDER.match(line.strip(" \t#*_>|"))) is not None:
-        shown = line.strip(" \t#*_>|")[sender.end() :].split("<", 1)[0].strip(" \t\"'")
-        # (a person's name only where the text writes it again: "Trattoria Da Beppe" signs the mail too)
-        repeated = not looks_like_a_name(shown) or text.count(shown) > 1
+        shown, _, address = line.strip(" \t#*_>|")[sender.end() :].partition("<")
+        shown = shown.strip(" \t\"'")
+        # (a person's name only where the text writes it again - "Trattoria Da Beppe" signs the mail too - or the
+        # address's domain spells it: "Ribera Telecom <pedidos@riberatelecom.es>")
+        spelled = len(folded(shown)) >= 4 and folded(shown) in folded(address.partition("@")[2])
+        repeated = not looks_like_a_name(shown) or text.count(shown) > 1 or spelled
         return [shown] if shown and "@" not in shown and _a_name(shown) and repeated else []
     raw, line = line, _bare(line)
     if not line or a_closing(line):

@@ -611,3 +611,40 @@ def named_together(text: str) -> list[str]:
         if all(word[0].isupper() for word in words) and not any(a_common_word(word, text) for word in words):
             found.append(value)
     return list(dict.fromkeys(found))
+
+
+# The mailboxes of an organisation's desks, not of a person ("info@", "kundeservice@", "no-reply@").
+_DESK_MAILBOXES = frozenset(
+    "info information service services kundeservice kundenservice kundservice customerservice customercare "
+    "support help helpdesk hello contact contacts kontakt contacto contatto sales office admin booking bookings "
+    "reservations reservas orders order pedidos bestellung obsluga billing accounts accounting invoices team news "
+    "newsletter enquiries enquiry inquiries mail post reception secretariat segreteria secretaria sekretariat "
+    "noreply donotreply notifications notification alerts mailer hr jobs careers klantenservice asiakaspalvelu "
+    "zakaznicka podpora servis atendimento atencion assistenza assistance clients clientes".split()
+)
+_NO_REPLY = frozenset("noreply donotreply notifications notification alerts mailer".split())
+# A field named for the person a text is about or written to, whose own address is wanted.
+_PERSONAL_OWNERS = frozenset(
+    "customer client guest passenger patient applicant candidate tenant student member buyer traveller traveler "
+    "attendee participant borrower subscriber reader renter parent user personal private policyholder employee "
+    "resident owner".split()
+)
+
+
+def _mailbox(address: str) -> str:
+    """An address's local part in letters only, lower case ("no-reply" -> "noreply", "info2" -> "info")."""
+    return "".join(character for character in address.split("@", 1)[0].casefold() if character.isalpha())
+
+
+def owners_addresses(field: str, description: str, emails: list[Any]) -> list[Any]:
+    """Of the e-mail addresses ``emails`` (values or ``Found``), those the field may hold by whose it is: never a
+    no-reply one (but for a sender's field), and for a person's ("customer_email", "The customer's e-mail") none
+    of an organisation's desk ("info@", "kundeservice@"); all of them where none would be left."""
+    words = {word.casefold() for word in name_words(field)}
+    opening = description.split(".")[0].casefold()
+    owner = words | set(re.findall(r"[^\W\d_]+(?=['’]s\b)", opening))
+    unwanted = set() if words & {"sender", "from"} else set(_NO_REPLY)
+    if owner & _PERSONAL_OWNERS and not _ORGANISATION.search(opening):
+        unwanted |= _DESK_MAILBOXES
+    kept = [item for item in emails if _mailbox(str(getattr(item, "value", item))) not in unwanted]
+    return kept or emails

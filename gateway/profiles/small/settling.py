@@ -509,8 +509,10 @@ def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFact
         one, other = data.get(first), data.get(second)
         if one is None or other is None or one == other:
             continue
-        place, other_place = _first_place(one, facts), _first_place(other, facts)
-        if place is not None and other_place is not None and place > other_place:
+        # Only where the order is plain: every place the one is written after every place the other is (a date a
+        # mail's header writes too is written both before and after its neighbour's).
+        places, other_places = _spans(_comparable(one), facts), _spans(_comparable(other), facts)
+        if places and other_places and min(places) > max(other_places):
             data[first], data[second] = other, one
             changed = True
     for first, second in _journey_ends(model):
@@ -575,8 +577,12 @@ def _journey_ends(model: type[BaseModel]) -> list[tuple[str, str]]:
     ]
 
 
+def _comparable(value: Any) -> Any:
+    return float(value) if isinstance(value, int | float) else value
+
+
 def _first_place(value: Any, facts: TextFacts) -> int | None:
-    places = _spans(float(value) if isinstance(value, int | float) else value, facts)
+    places = _spans(_comparable(value), facts)
     return min(places) if places else None
 
 
