@@ -233,3 +233,57 @@ def test_a_persons_mail_is_no_desks_and_no_field_but_a_senders_is_a_no_reply_add
     assert "no-reply@klikmobiel.nl" in offers["sender_email"]
     # Where only a desk's address is written, a person's field is offered it rather than nothing.
     assert offered(schema, "Mail info@klikmobiel.nl")["customer_email"] == ["info@klikmobiel.nl"]
+
+
+CHANGE = """
+title: PlanChange
+type: object
+properties:
+  plan_name: {type: string, description: The name of the plan after the change.}
+  monthly_price: {type: number}
+  due_date: {type: string, format: date}
+  previous_plan: {type: string, description: The plan before the change.}
+required: [plan_name]
+"""
+
+
+def test_a_value_labelled_as_what_was_before_a_change_is_not_offered_for_what_is(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "plan_change", CHANGE)
+    text = (
+        "From: Jiskra Mobil <info@jiskramobil.cz>\nDate: 9 Nov 2026\nSubject: Změna tarifu\n\n"
+        "Původní tarif: Jiskra Mini (299 Kč/měs.)\nNový tarif: Jiskra Plus\nMěsíční paušál: 549 Kč\n"
+        "Previous due date: 09/11/2026\nNew due date: 30/11/2026"
+    )
+    offers = offered(schema, text)
+    assert "Jiskra Mini" not in offers["plan_name"] and "Jiskra Plus" in offers["plan_name"]
+    assert offers["monthly_price"] == [549]
+    assert offers["due_date"] == ["2026-11-30"]  # (the mail's header writes the old one too: a stamp, not a label)
+    # A field that asks for what was before is offered it.
+    assert "Jiskra Mini" in offers["previous_plan"]
+    # Where every value is labelled so, all stay.
+    assert offered(schema, "Old price: 12 EUR, previous price: 15 EUR")["monthly_price"] == [12, 15]
+
+
+LOAN = """
+title: LibraryLoan
+type: object
+properties:
+  title: {type: string}
+  loan_date: {type: string, format: date}
+  due_date: {type: string, format: date}
+required: [title, due_date]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "lent", "due"),
+    [
+        ("Titel: Der Process\nAusgeliehen am 12.10.2026, Rückgabe bis 30.11.2026.", "2026-10-12", "2026-11-30"),
+        ("Titre : L'Anomalie. Emprunté le 02/11/2026, à rendre le 23/11/2026.", "2026-11-02", "2026-11-23"),
+    ],
+)
+def test_a_loans_dates_are_known_by_their_labels_in_other_languages(
+    tmp_path: Path, text: str, lent: str, due: str
+) -> None:
+    offers = offered(compiled(tmp_path, "library_loan", LOAN), text)
+    assert offers["loan_date"] == [lent] and offers["due_date"][0] == due

@@ -1053,6 +1053,19 @@ class TextFacts:
         """Where a line's list numbering stands ("1. ", "2) ", "(3) "): a marker, not a number the text states."""
         return [match.span() for match in _NUMBERING.finditer(self.text)]
 
+    def stated_at(self, value: Any) -> list[int]:
+        """Where the text states ``value`` (the start of each place): a float as a number in any form, a date (its
+        year written elsewhere: "Jan 15"), time or contact as normalised, else a string as written (ignoring
+        case)."""
+        if isinstance(value, float):
+            return [found.start for found in self.numbers if float(found.value) == value]
+        kinds = (self.dates, self.yearless_dates, self.times, self.datetimes, self.emails, self.urls, self.phones)
+        normalised = [found.start for kind in kinds for found in kind if found.value == value]
+        if normalised or not value:
+            return normalised
+        pattern = rf"(?<!\w){re.escape(value)}(?!\w)"
+        return [match.start() for match in re.finditer(pattern, self.text, re.IGNORECASE)]
+
     def _free(self, position: int) -> bool:
         starts, reach = self._taken_index
         index = bisect.bisect_right(starts, position) - 1

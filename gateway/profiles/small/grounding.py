@@ -236,6 +236,8 @@ class _Narrowing:
         for name, own in stems.items():
             shared = set().union(*(other for key, other in stems.items() if key != name))
             label = own - shared
+            if short := _short_stems(name) - {stem for key in properties if key != name for stem in _short_stems(key)}:
+                label = (label - _KIND_STEMS) | short  # "due_date" beside "loan_date" (not beside "amount_due")
             if not label and (way := _IN_OR_OUT & {word.casefold() for word in name_words(name)}):
                 # check_in beside check_out: labelled by the word that parts them ("Check-in:", "Check-out:") and
                 # by arrival's and departure's words ("Arrival:", "Anreise:", "Départ :").
@@ -397,6 +399,8 @@ class _Narrowing:
         candidates = self.leaf(spec, path, required=required)
         if candidates is None:
             return spec
+        if len(candidates) > 1 and not self.asks_for_the_old(path):
+            candidates = _current(candidates, self.facts)
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
@@ -587,6 +591,13 @@ class _Narrowing:
         marked, possible = on_the_side(named_found, self.facts.text, side)
         others = kind == "organisation" or len(possible) < len(named_found)
         return [found.value for found in marked or (possible if others else [])]
+
+    def asks_for_the_old(self, path: str) -> bool:
+        """Whether a field holds what was before a change ("previous_address", "The plan before the change")."""
+        field = path.rsplit(".", 1)[-1]
+        said = _RULED_OUT.sub("", self.described.get(path, "")).casefold()
+        words = {word.casefold() for word in name_words(field)} | set(re.findall(r"[^\W\d_]+", said))
+        return bool(words & (_SUPERSEDED | {"before"}))
 
     def a_side(self, path: str) -> Side | None:
         """Which side of a match a field holds the name or score of, where its object holds the other side's."""
@@ -1207,6 +1218,47 @@ def ruled_out(description: str, field: str) -> list[str]:
 
 
 _NEAR = 40
+
+# What labels a value that was, before a change, in the languages a gateway's texts come in ("Previous due date:",
+# "Old plan:", "Původní tarif:", "Alter Preis:", "(tidigare 18:00)").
+_SUPERSEDED = frozenset(
+    "previous previously old former original originally prior alt alte alter altes alten bisherig bisherige "
+    "bisheriger bisherigen vorherig vorherige vorheriger ursprünglich ursprüngliche früher frühere ancien ancienne "
+    "précédent précédente initial initiale anterior antiguo antigua precedente vecchio vecchia antigo antiga oud "
+    "oude vorig vorige oorspronkelijk oorspronkelijke tidigare gammal gamla tidligere gammel gamle poprzedni "
+    "poprzednia poprzednie stary stara dotychczasowy dotychczasowa původní předchozí starý stará vanha edellinen "
+    "aiempi".split()
+)
+_SUPERSEDED_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_SUPERSEDED, key=len, reverse=True)) + r")(?!\w)")
+
+
+def _current(values: list[Any], facts: TextFacts) -> list[Any]:
+    """Of ``values``, those the text writes somewhere not labelled as what was before a change ("Previous due date:
+    09/11/2026" beside "New due date: 30/11/2026"); all of them where none or every one is."""
+    if _SUPERSEDED_WORD.search(facts.text) is None:
+        return values
+    text = facts.text
+
+    stamps = _merged(tuple(facts.message_dates))
+
+    def superseded(value: Any) -> bool:
+        form = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        places = facts.stated_at(form) if isinstance(form, float | str) else []
+        places = [at for at in places if not _in_spans(at, stamps)] or places  # (not a mail's header's date)
+        return bool(places) and all(_SUPERSEDED_WORD.search(_clause_before(text, at)) for at in places)
+
+    return [value for value in values if not superseded(value)] or values
+
+
+_LABEL_OPENS = re.compile(r"[;!?]|[.,][ \t]|[ \t][-–—][ \t]")  # (a bracket's words are its line's: "(was 299)")
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words just before ``text[start]`` in its clause and line (a label's: "Previous due date: ")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - _NEAR) : start]
+    ends = [match.end() for match in _LABEL_OPENS.finditer(before)]
+    return before[ends[-1] if ends else 0 :]
 
 
 def _clause_mentions(text: str, start: int, end: int, words: list[str]) -> bool:
@@ -2108,6 +2160,14 @@ _MONEY_TALK = re.compile(
 _KIND_STEMS = frozenset({"date", "time", "numb"})
 
 
+# Three-letter words of a name that label a value ("Due date:", "due back on").
+_SHORT_STEMS = frozenset({"due"})
+
+
+def _short_stems(name: str) -> set[str]:
+    return {word.casefold() for word in name_words(name)} & _SHORT_STEMS
+
+
 def _name_stems(name: str) -> set[str]:
     """The words of a field's name, by their first four letters ("prep_minutes" -> prep, minu); a name of one
     three-letter word is its own stem ("age"; not the "min" of "salary_min", which labels any "30 min")."""
@@ -2189,6 +2249,13 @@ _LABEL_ALIASES = {
     "memb": frozenset("mitg adhé soci medl czło".split()),
     "regi": frozenset("kenn imma matr kent".split()),
     "mile": frozenset("kilo chil odom mäta".split()),
+    # ... what is due back or to be paid by a date, and what is lent ("Rückgabe:", "À rendre le", "Scadenza:",
+    # "Ausgeliehen am", "Emprunté le", "Wypożyczono:")
+    "due": frozenset(
+        "fäll rück éché limi rend venc devo scad rest inle uite åter förf forf afle zwro vrát spla".split()
+    ),
+    "loan": frozenset("borr ausl ausg entl empr prés pres prêt uitl lånt låne lain wypo vypů".split()),
+    "borr": frozenset("loan ausl ausg entl empr prés pres prêt uitl lånt låne lain wypo vypů".split()),
 }
 # A form's commonest labels, in other languages, of a thing, its look, where it is and what it is about
 # ("Gegenstand:", "Farbe:", "Marke:", "Lieu :", "Ciudad:", "Beschreibung:", "Zustand:"): each alone labels a string

@@ -288,15 +288,7 @@ def _without_others(value: str, others: list[str], *, head: bool = True, inner: 
 
 
 def _spans(value: Any, facts: TextFacts) -> list[int]:
-    """Where the text states ``value`` (the start of each place): a number in any form, a date (its year written
-    elsewhere: "Jan 15"), time or contact as normalised, else a string as written (ignoring case)."""
-    if isinstance(value, float):
-        return [found.start for found in facts.numbers if float(found.value) == value]
-    kinds = (facts.dates, facts.yearless_dates, facts.times, facts.datetimes, facts.emails, facts.urls, facts.phones)
-    normalised = [found.start for kind in kinds for found in kind if found.value == value]
-    if normalised or not value:
-        return normalised
-    return [match.start() for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", facts.text, re.IGNORECASE)]
+    return facts.stated_at(value)
 
 
 def _words_before(value: Any, facts: TextFacts) -> str:
