@@ -2278,7 +2278,8 @@ _FORM_LABEL_ALIASES = {
     "size": frozenset("größ grös tail tall tagl tama maat rozm".split()),
     "cond": frozenset("zust état etat cond staa skic".split()),
     "note": frozenset("beme anme hinw nota opme anmä uwag".split()),
-    "titl": frozenset("tite titr títu tito tytu".split()),
+    "titl": frozenset("tite titr títu tito tytu náze otsi".split()),
+    "plan": frozenset("tari forf pake".split()),  # (not "Abonament:", a fee)
     "vehi": frozenset("véhi vehí veic voer ford poja".split()),
 }
 
