@@ -287,3 +287,11 @@ def test_a_loans_dates_are_known_by_their_labels_in_other_languages(
 ) -> None:
     offers = offered(compiled(tmp_path, "library_loan", LOAN), text)
     assert offers["loan_date"] == [lent] and offers["due_date"][0] == due
+
+
+def test_a_things_name_is_no_person_the_text_greets_or_mails(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "plan_change", CHANGE)
+    text = "From: Klik Mobiel <service@klikmobiel.nl>\nTo: Sanne de Jong <sanne.dejong@hotmail.com>\n\nHi Sanne,\n\nYour new plan Klik 50 GB starts on Monday."
+    plans = offered(schema, text)["plan_name"]
+    assert "Klik 50 GB" in plans
+    assert not {"Sanne", "Sanne de Jong", "de Jong", "Hi Sanne"} & set(plans), plans

@@ -64,6 +64,7 @@ from gateway.profiles.small.own_names import (
     plain_word,
 )
 from gateway.profiles.small.people import (
+    PERSON_FIELD_WORDS,
     TITLE_WORDS,
     could_name_a_person,
     labelled_as_a_person,
@@ -75,6 +76,7 @@ from gateway.profiles.small.people import (
     names_a_role,
     names_people_together,
     owners_addresses,
+    persons_words,
     present_people,
     roles_beside_names,
     vouched_for,
@@ -1015,6 +1017,15 @@ class _Narrowing:
                     for value in values
                     if value not in greeted and value.split()[0].casefold().strip(",!") not in GREETINGS
                 ] or values
+            if (
+                "name" in field_words
+                and not (own_thing or field_words & PERSON_FIELD_WORDS)
+                and not self._a_persons_name(path, spec)
+            ):
+                # A thing's name ("plan_name", "product_name") is no person's the text greets, titles or mails
+                # ("Sanne de Jong", "Sarah" of "Hi Sarah,").
+                persons = persons_words(values, facts.text)
+                values = [value for value in values if not set(value.split()) <= persons] or values
             if not (self.in_array or self.an_item) and (parties := self.organisations(path, own_label)):
                 values = parties
             if not (self.in_array or one_labelled) and (kind_words := kind_named_by(path)):

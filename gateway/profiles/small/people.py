@@ -648,3 +648,14 @@ def owners_addresses(field: str, description: str, emails: list[Any]) -> list[An
         unwanted |= _DESK_MAILBOXES
     kept = [item for item in emails if _mailbox(str(getattr(item, "value", item))) not in unwanted]
     return kept or emails
+
+
+# Words of a field's name that say it may hold a person's name ("first_name", "owner_name", "contact").
+PERSON_FIELD_WORDS = _ROLES | _PERSONS_ROLES | frozenset("first last given family full middle person user".split())
+
+
+def persons_words(values: list[str], text: str) -> set[str]:
+    """The words of the people's names among ``values`` the text shows are a person's (``vouched_for``), and the
+    names it greets ("Hi Sarah,"): what a thing's name ("plan_name", "product_name") is not made of alone."""
+    words = {word for name in vouched_for(values, text) for word in name.split()}
+    return words | {match["name"] for match in _GREETED_NAME.finditer(text) if match["name"][:1].isupper()}
