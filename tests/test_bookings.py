@@ -299,3 +299,26 @@ def test_a_things_name_is_no_person_the_text_greets_or_mails(tmp_path: Path) -> 
     plans = offered(schema, text)["plan_name"]
     assert "Heron 50GB" in plans
     assert not {"Tom", "Hi Tom"} & set(plans), plans
+
+
+ITEM = """
+title: LibraryLoan
+type: object
+properties:
+  title: {type: string, description: "The title of the borrowed item, as written."}
+  library: {type: string}
+required: [title]
+"""
+
+
+def test_a_title_of_a_thing_the_text_names_is_what_it_quotes_not_its_heading(tmp_path: Path) -> None:
+    text = (
+        "Médiathèque Louis-Aragon\nSMS · 02/12/2026 09:15\nBonjour, le document « L'Anomalie » (H. Le Tellier) est "
+        "en retard depuis le 25/11/2026. Merci de le rapporter."
+    )
+    assert offered(compiled(tmp_path, "library_loan", ITEM), text)["title"][0] == "L'Anomalie"
+    # The text's own title stays its heading: a recipe's.
+    recipe = compiled(tmp_path, "recipe", "title: Recipe\ntype: object\nproperties:\n  title: {type: string}\n")
+    assert offered(recipe, "Fluffy Pancakes\n\nMy kids call them 'the best ever'. Mix 2 eggs and milk.")["title"][
+        0
+    ] == ("Fluffy Pancakes")

@@ -856,6 +856,16 @@ class _Narrowing:
                         # (stated: a small model offered a null takes it, and the nulls of the fields after it)
                         self.stated.add(path)
             own = not self.in_array and _names_a_title(path, self.model_name)
+            if (
+                own
+                and len(name_words(path.rsplit(".", 1)[-1])) == 1
+                and _titles_another_thing(self.described.get(path, ""), self.model_name)
+            ):
+                # "The title of the borrowed item" of a LibraryLoan: not the text's heading (the library's name) but
+                # what the text quotes, first ("« L'Anomalie »", "'Het smelt'").
+                own = False
+                quoted = [title for title in _quoted_titles(facts.text) if _no_date_or_amount(title)]
+                values = [*quoted, *(value for value in values if value not in quoted)]
             heading = _heading(facts.text) if own else None
             kind = own and len(name_words(path.rsplit(".", 1)[-1])) == 2
             kinds, certain = _kind_titles(facts, self.model_name, self.described.get(path, "")) if kind else ([], False)
@@ -1623,6 +1633,39 @@ _TOP_LINES = 15
 _SHORT_HEADING = re.compile(r"[^\W\d_a-z][\w'’-]*(?: [^\W\d_a-z][\w'’-]*){1,3}")
 _TITLE_LABEL = re.compile(r"(?i)^(?:title|titel|titre|título|titolo)(?:[ \t]*[:=][ \t]*\{?|[ \t]{2,})")
 # A title in quotes or braces: “...”, "...", «...», „...“, {...} after "title =".
+# What a description names the title of ("The title of the borrowed item", "the film's title").
+_TITLE_OF = re.compile(
+    r"(?i)\btitle[ \t]+of[ \t]+(?:the|a|an|this|each)?[ \t]*(?:[\w-]+[ \t]+)?([^\W\d_]+)|([^\W\d_]+)['’]s[ \t]+title"
+)
+# Nouns for the text itself: its title is its heading.
+_THE_TEXT = frozenset(
+    "text document article post page message mail email letter piece story entry listing notice announcement "
+    "report ad advert advertisement".split()
+)
+
+
+def _titles_another_thing(description: str, model_name: str) -> bool:
+    """Whether a title field's description names a thing the title is of that is neither the text nor the model's
+    own thing ("The title of the borrowed item" of a LibraryLoan; not "The recipe's title" of a Recipe)."""
+    said = _TITLE_OF.search(description)
+    if said is None:
+        return False
+    noun = (said.group(1) or said.group(2)).casefold()
+    own = {word.casefold()[:4] for word in name_words(model_name)}
+    return noun not in _THE_TEXT and noun[:4] not in own
+
+
+# A short title the text quotes: "« L'Anomalie »", "'Het smelt'", "„Der Process“" (one to twelve words).
+_SHORT_QUOTED = re.compile(
+    r"(?:«[ \t]?|„|“|\"|(?<![\w'’])['‘])([^\W_][^\"“”„«»‘’\n]{0,80}?[^\s\"“”„«»‘’])(?:[ \t]?»|“|”|\"|['’](?!\w))"
+)
+
+
+def _quoted_titles(text: str) -> list[str]:
+    titles = [match.group(1).strip() for match in _SHORT_QUOTED.finditer(text)]
+    return list(dict.fromkeys(title for title in titles if len(title.split()) <= 12))
+
+
 _QUOTED_TITLE = re.compile(r"[\"“„«{]([^\"“”„«»{}\n]{15,250})[\"”“»}]")
 _JOINING_WORDS = frozenset(
     "a an the of in on for and or to with from across by at as via der die das und für von im des du de la le et "
