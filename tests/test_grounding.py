@@ -836,6 +836,8 @@ def test_a_forms_label_in_another_language_labels_a_string_and_a_places_answer_i
     trip = narrowed(schema, "Location: Berlin, Germany. Please bring your ID, thanks")["properties"]["location"]
     assert trip.get("anyOf", [trip])[0]["enum"][0] == "Berlin, Germany"
     assert "Aula Magna, Campus Nord" not in values("venue")  # a venue is what names it, not its whole line
+    hall = narrowed(schema, "Mecz ligowy\nHala: Hala Stulecia\nSektor C, rząd 4")["properties"]["venue"]
+    assert "Hala Stulecia" in hall.get("anyOf", [hall])[0]["enum"] and "Mecz ligowy" not in str(hall)
 
 
 def test_a_person_s_whole_name_is_one_the_text_greets_titles_or_mails() -> None:

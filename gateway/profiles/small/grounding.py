@@ -2334,6 +2334,7 @@ _FORM_LABEL_ALIASES = {
     "note": frozenset("beme anme hinw nota opme anmä uwag".split()),
     "titl": frozenset("tite titr títu tito tytu náze otsi".split()),
     "plan": frozenset("tari forf pake".split()),  # (not "Abonament:", a fee)
+    "venu": frozenset("spie lieu sede luog luga pabe camp stad hall hala plat míst miej sted paik".split()),
     "vehi": frozenset("véhi vehí veic voer ford poja".split()),
 }
 
