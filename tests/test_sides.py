@@ -16,6 +16,7 @@ properties:
   away_team: {type: string, description: The visiting team.}
   home_score: {type: integer, minimum: 0}
   away_score: {type: integer, minimum: 0}
+  competition: {type: string, description: The league, division, cup or tournament the match was played in.}
   penalties:
     type: object
     properties:
@@ -82,3 +83,11 @@ def test_a_sides_fields_are_offered_the_result_lines_names_and_scores(tmp_path: 
     # A text writing no result line leaves them its runs and numbers.
     offers = offered(schema, "Great game on Saturday, Lindach won at home against Glonntal by three goals, 28 to 25.")
     assert 28 in offers["home_score"] and 25 in offers["home_score"]
+
+
+def test_a_competition_is_offered_the_league_and_cup_names_the_text_writes(tmp_path: Path) -> None:
+    schema = compiled(tmp_path, "match_result", MATCH)
+    text = "Startseite | Verein | Handball\nBezirksoberliga Männer, 9. Spieltag\nTSV Lindach – HSG Glonntal 28:25"
+    assert offered(schema, text)["competition"] == ["Bezirksoberliga Männer"]
+    text = "Club news from Ashcombe Rovers FC\nMid-Downs League Division Two\nNext: The County Senior Cup, Sat."
+    assert offered(schema, text)["competition"] == ["Mid-Downs League Division Two", "The County Senior Cup"]

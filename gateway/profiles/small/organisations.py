@@ -239,6 +239,10 @@ _KINDS_WRITTEN = {
     "airport": "airport flughafen aéroport aeropuerto aeroporto luchthaven flygplats lotnisko",
     "church": "church kirche église iglesia chiesa kerk kyrka kościół",
     "theatre": "theatre theater théâtre teatro teatr",
+    # (and what a match is played in: "Kreisliga A", "Coppa Provincia C5", "Mid-Downs League Division Two")
+    "league": "league liga ligue lega division divisjon divisione división divisão divize klasse klasa serie cup "
+    "coppa copa coupe pokal puchar pohár turnier tournament torneo tournoi championship meisterschaft "
+    "kreisliga bezirksliga landesliga oberliga bezirksoberliga",
 }
 _KIND_WORDS_WRITTEN = {kind: frozenset(words.split()) for kind, words in _KINDS_WRITTEN.items()}
 _KIND_SYNONYMS = {
@@ -247,6 +251,8 @@ _KIND_SYNONYMS = {
     "chemist": "pharmacy",
     "theater": "theatre",
     "hairdresser": "salon",
+    "competition": "league",
+    "tournament": "league",
 }
 # A name holds no possessive: "Ihr Werkstatt-Team", "Your Pharmacy Team" sign a mail, "Dank für Ihre Buchung im
 # Hotel Alpenrose" thanks for one.
@@ -363,7 +369,7 @@ def names_a_provider(field: str, description: str) -> bool:
     # (a place of business by its kind - "hotel", "clinic" -, not a "group" or a "class"; or a provider of a
     # service by its trade: "The mobile operator", "the insurer")
     return bool(_ORGANISATION_WORDS.search(said) or _PROVIDER_WORDS.search(said)) or any(
-        word in _KINDS_WRITTEN for word in re.findall(r"[^\W\d_]+", said.casefold())
+        word in _KINDS_WRITTEN and word != "league" for word in re.findall(r"[^\W\d_]+", said.casefold())
     )
 
 
