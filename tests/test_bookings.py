@@ -322,3 +322,20 @@ def test_a_title_of_a_thing_the_text_names_is_what_it_quotes_not_its_heading(tmp
     assert offered(recipe, "Fluffy Pancakes\n\nMy kids call them 'the best ever'. Mix 2 eggs and milk.")["title"][
         0
     ] == ("Fluffy Pancakes")
+
+
+GAME = """
+title: Game
+type: object
+properties:
+  match_date: {type: string, format: date}
+  next_match_date: {type: string, format: date}
+required: [match_date]
+"""
+
+
+def test_a_value_labelled_as_what_comes_next_is_offered_only_to_a_field_asking_for_it(tmp_path: Path) -> None:
+    text = "Bericht vom 22.11.2026: Sieg im Derby.\nNächstes Spiel: Samstag, 05.12.2026, 19:30 Uhr, auswärts."
+    offers = offered(compiled(tmp_path, "game", GAME), text)
+    assert offers["match_date"] == ["2026-11-22"]
+    assert "2026-12-05" in offers["next_match_date"]

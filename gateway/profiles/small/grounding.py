@@ -401,8 +401,11 @@ class _Narrowing:
         candidates = self.leaf(spec, path, required=required)
         if candidates is None:
             return spec
-        if len(candidates) > 1 and not self.asks_for_the_old(path):
-            candidates = _current(candidates, self.facts)
+        if len(candidates) > 1:
+            candidates = _current(
+                candidates, self.facts, self.asks_for(path, _SUPERSEDED | {"before"}), _SUPERSEDED_WORD
+            )
+            candidates = _current(candidates, self.facts, self.asks_for(path, _UPCOMING | _NEXT_WORDS), _UPCOMING_WORD)
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
@@ -594,12 +597,12 @@ class _Narrowing:
         others = kind == "organisation" or len(possible) < len(named_found)
         return [found.value for found in marked or (possible if others else [])]
 
-    def asks_for_the_old(self, path: str) -> bool:
-        """Whether a field holds what was before a change ("previous_address", "The plan before the change")."""
+    def asks_for(self, path: str, words: AbstractSet[str]) -> bool:
+        """Whether a field's name or description (but what it rules out) says one of ``words``: what was before a
+        change ("previous_address", "The plan before the change"), what comes next ("next_visit_date")."""
         field = path.rsplit(".", 1)[-1]
         said = _RULED_OUT.sub("", self.described.get(path, "")).casefold()
-        words = {word.casefold() for word in name_words(field)} | set(re.findall(r"[^\W\d_]+", said))
-        return bool(words & (_SUPERSEDED | {"before"}))
+        return bool(({word.casefold() for word in name_words(field)} | set(re.findall(r"[^\W\d_]+", said))) & words)
 
     def a_side(self, path: str) -> Side | None:
         """Which side of a match a field holds the name or score of, where its object holds the other side's."""
@@ -1253,22 +1256,41 @@ _SUPERSEDED = frozenset(
 _SUPERSEDED_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_SUPERSEDED, key=len, reverse=True)) + r")(?!\w)")
 
 
-def _current(values: list[Any], facts: TextFacts) -> list[Any]:
-    """Of ``values``, those the text writes somewhere not labelled as what was before a change ("Previous due date:
-    09/11/2026" beside "New due date: 30/11/2026"); all of them where none or every one is."""
-    if _SUPERSEDED_WORD.search(facts.text) is None:
+# ... and a value of what comes after the one a text is about ("Nächstes Spiel: Samstag, 05.12.2026", "Next
+# appointment:", "Prochain match :").
+_UPCOMING = frozenset(
+    "next upcoming nächste nächster nächstes nächsten kommende kommenden prochain prochaine próximo próxima "
+    "prossimo prossima volgende nästa neste næste następny następna następne další příští seuraava".split()
+)
+_UPCOMING_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_UPCOMING, key=len, reverse=True)) + r")(?!\w)")
+_NEXT_WORDS = frozenset("following follow future later".split())
+
+
+def _current(values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern[str]) -> list[Any]:
+    """Of ``values``, those the text writes somewhere not labelled with ``word`` (what was before a change:
+    "Previous due date: 09/11/2026" beside "New due date: 30/11/2026"; what comes next) - all of them where the
+    field asks for such a value, or where none or every one is."""
+    if wanted or word.search(facts.text) is None:
         return values
     text = facts.text
-
     stamps = _merged(tuple(facts.message_dates))
 
-    def superseded(value: Any) -> bool:
+    def labelled(value: Any) -> bool:
         form = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         places = facts.stated_at(form) if isinstance(form, float | str) else []
         places = [at for at in places if not _in_spans(at, stamps)] or places  # (not a mail's header's date)
-        return bool(places) and all(_SUPERSEDED_WORD.search(_clause_before(text, at)) for at in places)
+        return bool(places) and all(
+            word.search(_clause_before(text, at)) or word.search(_line_label(text, at)) for at in places
+        )
 
-    return [value for value in values if not superseded(value)] or values
+    return [value for value in values if not labelled(value)] or values
+
+
+def _line_label(text: str, start: int) -> str:
+    """A line's label before ``text[start]``: its words before a colon, where they are few ("Nächstes Spiel:")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    label, colon, _ = text[line_start:start].partition(":")
+    return label if colon and len(label.split()) <= 4 else ""
 
 
 _LABEL_OPENS = re.compile(r"[;!?]|[.,][ \t]|[ \t][-–—][ \t]")  # (a bracket's words are its line's: "(was 299)")
