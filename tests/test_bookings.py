@@ -339,3 +339,6 @@ def test_a_value_labelled_as_what_comes_next_is_offered_only_to_a_field_asking_f
     offers = offered(compiled(tmp_path, "game", GAME), text)
     assert offers["match_date"] == ["2026-11-22"]
     assert "2026-12-05" in offers["next_match_date"]
+    # A reminder's "Your next appointment" is its own.
+    reminder = "Sent 02.11.2026\nYour next appointment: Tuesday 10.11.2026 at 09:30."
+    assert "2026-11-10" in offered(compiled(tmp_path, "game", GAME), reminder)["match_date"]

@@ -1264,6 +1264,11 @@ _UPCOMING = frozenset(
 )
 _UPCOMING_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_UPCOMING, key=len, reverse=True)) + r")(?!\w)")
 _NEXT_WORDS = frozenset("following follow future later".split())
+# (but after "your": "Your next appointment: 12 May" is a reminder's own appointment)
+_YOURS = frozenset(
+    "your ihr ihre ihren ihrem dein deine votre ton ta tu su tuo tua vostro uw jouw je din ditt dina dine twój "
+    "twoja twoje wasz wasza váš vaše tvůj teu".split()
+)
 
 
 def _current(values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern[str]) -> list[Any]:
@@ -1280,10 +1285,18 @@ def _current(values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern
         places = facts.stated_at(form) if isinstance(form, float | str) else []
         places = [at for at in places if not _in_spans(at, stamps)] or places  # (not a mail's header's date)
         return bool(places) and all(
-            word.search(_clause_before(text, at)) or word.search(_line_label(text, at)) for at in places
+            _says(word, _clause_before(text, at)) or _says(word, _line_label(text, at)) for at in places
         )
 
     return [value for value in values if not labelled(value)] or values
+
+
+def _says(word: re.Pattern[str], clause: str) -> bool:
+    """Whether ``clause`` writes ``word`` - not after "your" ("Your next appointment")."""
+    return any(
+        not (before := clause[: match.start()].split()) or before[-1].casefold() not in _YOURS
+        for match in word.finditer(clause)
+    )
 
 
 def _line_label(text: str, start: int) -> str:
