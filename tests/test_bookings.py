@@ -342,3 +342,6 @@ def test_a_value_labelled_as_what_comes_next_is_offered_only_to_a_field_asking_f
     # A reminder's "Your next appointment" is its own.
     reminder = "Sent 02.11.2026\nYour next appointment: Tuesday 10.11.2026 at 09:30."
     assert "2026-11-10" in offered(compiled(tmp_path, "game", GAME), reminder)["match_date"]
+    # "next" and "old" in a sentence label nothing: only as a line's label ("Next match:", "Old price:").
+    prose = "Played next to the old mill on 22.11.2026; report sent 23.11.2026."
+    assert "2026-11-22" in offered(compiled(tmp_path, "game", GAME), prose)["match_date"]

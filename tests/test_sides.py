@@ -89,5 +89,8 @@ def test_a_competition_is_offered_the_league_and_cup_names_the_text_writes(tmp_p
     schema = compiled(tmp_path, "match_result", MATCH)
     text = "Startseite | Verein | Handball\nBezirksoberliga Männer, 9. Spieltag\nTSV Lindach – HSG Glonntal 28:25"
     assert offered(schema, text)["competition"] == ["Bezirksoberliga Männer"]
-    text = "Club news from Ashcombe Rovers FC\nMid-Downs League Division Two\nNext: The County Senior Cup, Sat."
+    text = "Club news from Ashcombe Rovers FC\nMid-Downs League Division Two\nWe also play in The County Senior Cup."
     assert offered(schema, text)["competition"] == ["Mid-Downs League Division Two", "The County Senior Cup"]
+    # (a cup tie the text says comes next is not the match's: "Next: The County Senior Cup")
+    text = "Club news from Ashcombe Rovers FC\nMid-Downs League Division Two\nNext: The County Senior Cup, Sat."
+    assert offered(schema, text)["competition"] == ["Mid-Downs League Division Two"]

@@ -402,10 +402,13 @@ class _Narrowing:
         if candidates is None:
             return spec
         if len(candidates) > 1:
-            candidates = _current(
-                candidates, self.facts, self.asks_for(path, _SUPERSEDED | {"before"}), _SUPERSEDED_WORD
+            # Not what was before a change, nor what comes next - unless the field asks for it.
+            kinds = (
+                (_SUPERSEDED | {"before"}, _SUPERSEDED_WORD, _FORMER_WORD),
+                (_UPCOMING | _NEXT_WORDS, _UPCOMING_WORD, None),
             )
-            candidates = _current(candidates, self.facts, self.asks_for(path, _UPCOMING | _NEXT_WORDS), _UPCOMING_WORD)
+            for words, label_word, clause_word in kinds:
+                candidates = _current(candidates, self.facts, self.asks_for(path, words), label_word, clause_word)
         if not candidates:
             return spec if required else None
         return {**spec, "enum": candidates}
@@ -1244,25 +1247,34 @@ def ruled_out(description: str, field: str) -> list[str]:
 _NEAR = 40
 
 # What labels a value that was, before a change, in the languages a gateway's texts come in ("Previous due date:",
-# "Old plan:", "Původní tarif:", "Alter Preis:", "(tidigare 18:00)").
-_SUPERSEDED = frozenset(
-    "previous previously old former original originally prior alt alte alter altes alten bisherig bisherige "
-    "bisheriger bisherigen vorherig vorherige vorheriger ursprünglich ursprüngliche früher frühere ancien ancienne "
-    "précédent précédente initial initiale anterior antiguo antigua precedente vecchio vecchia antigo antiga oud "
-    "oude vorig vorige oorspronkelijk oorspronkelijke tidigare gammal gamla tidligere gammel gamle poprzedni "
-    "poprzednia poprzednie stary stara dotychczasowy dotychczasowa původní předchozí starý stará vanha edellinen "
-    "aiempi".split()
+# "Old plan:", "Původní tarif:", "Alter Preis:", "(tidigare 18:00)"): words that say so wherever they stand before
+# the value in its clause, ...
+_FORMER = frozenset(
+    "previous previously former formerly originally prior bisherig bisherige bisheriger bisherigen vorherig "
+    "vorherige vorheriger ursprünglich ursprüngliche précédent précédente anterior precedente vorig vorige "
+    "oorspronkelijk oorspronkelijke tidigare tidligere poprzedni poprzednia poprzednie dotychczasowy "
+    "dotychczasowa původní předchozí edellinen aiempi".split()
 )
-_SUPERSEDED_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_SUPERSEDED, key=len, reverse=True)) + r")(?!\w)")
+# ... and words that say so only as a line's label ("Old price:"; not "the old mill in Hebden").
+_OLD = frozenset(
+    "old original alt alte alter altes alten früher frühere ancien ancienne initial initiale antiguo antigua vecchio "
+    "vecchia antigo antiga oud oude gammal gamla gammel gamle stary stara starý stará vanha".split()
+)
+_SUPERSEDED = _FORMER | _OLD
 
 
-# ... and a value of what comes after the one a text is about ("Nächstes Spiel: Samstag, 05.12.2026", "Next
-# appointment:", "Prochain match :").
+def _words_pattern(words: AbstractSet[str]) -> re.Pattern[str]:
+    return re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
+
+
+_FORMER_WORD, _SUPERSEDED_WORD = _words_pattern(_FORMER), _words_pattern(_SUPERSEDED)
+# ... and a value of what comes after the one a text is about, as a line's label ("Nächstes Spiel: Samstag,
+# 05.12.2026", "Next match:", "Prochain match :"; not "next to the station", "am nächsten Tag").
 _UPCOMING = frozenset(
     "next upcoming nächste nächster nächstes nächsten kommende kommenden prochain prochaine próximo próxima "
     "prossimo prossima volgende nästa neste næste następny następna następne další příští seuraava".split()
 )
-_UPCOMING_WORD = re.compile(r"(?i)(?<!\w)(?:" + "|".join(sorted(_UPCOMING, key=len, reverse=True)) + r")(?!\w)")
+_UPCOMING_WORD = _words_pattern(_UPCOMING)
 _NEXT_WORDS = frozenset("following follow future later".split())
 # (but after "your": "Your next appointment: 12 May" is a reminder's own appointment)
 _YOURS = frozenset(
@@ -1271,10 +1283,13 @@ _YOURS = frozenset(
 )
 
 
-def _current(values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern[str]) -> list[Any]:
-    """Of ``values``, those the text writes somewhere not labelled with ``word`` (what was before a change:
-    "Previous due date: 09/11/2026" beside "New due date: 30/11/2026"; what comes next) - all of them where the
-    field asks for such a value, or where none or every one is."""
+def _current(
+    values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern[str], in_clause: re.Pattern[str] | None
+) -> list[Any]:
+    """Of ``values``, those the text writes somewhere not labelled with ``word`` as its line's label, nor with
+    ``in_clause`` in its clause (what was before a change: "Previous due date: 09/11/2026" beside "New due date:
+    30/11/2026"; what comes next) - all of them where the field asks for such a value, or where none or every one
+    is."""
     if wanted or word.search(facts.text) is None:
         return values
     text = facts.text
@@ -1285,7 +1300,8 @@ def _current(values: list[Any], facts: TextFacts, wanted: bool, word: re.Pattern
         places = facts.stated_at(form) if isinstance(form, float | str) else []
         places = [at for at in places if not _in_spans(at, stamps)] or places  # (not a mail's header's date)
         return bool(places) and all(
-            _says(word, _clause_before(text, at)) or _says(word, _line_label(text, at)) for at in places
+            (in_clause is not None and _says(in_clause, _clause_before(text, at))) or _says(word, _line_label(text, at))
+            for at in places
         )
 
     return [value for value in values if not labelled(value)] or values
