@@ -345,3 +345,25 @@ def test_a_value_labelled_as_what_comes_next_is_offered_only_to_a_field_asking_f
     # "next" and "old" in a sentence label nothing: only as a line's label ("Next match:", "Old price:").
     prose = "Played next to the old mill on 22.11.2026; report sent 23.11.2026."
     assert "2026-11-22" in offered(compiled(tmp_path, "game", GAME), prose)["match_date"]
+
+
+MONTHLY = """
+title: Invoice
+type: object
+properties:
+  billing_month: {type: string, pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$"}
+  card_expiry: {type: string, pattern: "^(0[1-9]|1[0-2])/[0-9]{2}$"}
+  reference: {type: string, pattern: "^[A-Z0-9][A-Z0-9-]{2,24}$"}
+required: [billing_month]
+"""
+
+
+def test_a_month_a_pattern_asks_for_is_offered_in_its_form_from_the_months_the_text_writes(tmp_path: Path) -> None:
+    offers = offered(
+        compiled(tmp_path, "invoice", MONTHLY),
+        "Rechnung RE-2026-0917 für September 2026, erstellt am 01.10.2026. Karte gültig bis 09/2027.",
+    )
+    assert offers["billing_month"] == ["2026-09", "2027-09", "2026-10"]
+    assert offers["card_expiry"] == ["09/26", "09/27", "10/26"]
+    # A code's pattern, which any figures fit, is offered no month.
+    assert "2026-09" not in offers["reference"] and "RE-2026-0917" in offers["reference"]

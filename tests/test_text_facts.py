@@ -295,3 +295,8 @@ def test_a_number_before_a_spaced_dash_is_no_hour_and_a_date_times_offset_stays_
     assert not {"05:00", "10:00"} & set(times("2025-03-01T01:15:00-05:00 and 2024-03-10T08:00:00-10:00"))
     # A day and a month are read on one line only: "Track 2" above "May Chen" is no date.
     assert TextFacts("12 June 2025\nTrack 2\nMay Chen\nRoom 4\nJan Kowalski").yearless_dates == []
+
+
+def test_months_are_read_named_with_their_year_in_figures_and_from_dates() -> None:
+    facts = TextFacts("Faktura za září 2026, vystaveno 1. 10. 2026. Card valid to 09/2027; invoice for Sept. 2026.")
+    assert [found.value for found in facts.months] == ["2026-09", "2027-09", "2026-09", "2026-10"]

@@ -502,6 +502,9 @@ _DATES = [
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}(?P<sep>[-/]){_MONTH}(?P=sep){_YEAR}\b", re.IGNORECASE),  # "06-Sep-2025", "6/Sep/2025"
 ]
+# A month named with its year ("September 2026", "Sept. 2026", "listopad 2026"), and one in figures ("09/2026").
+_MONTH_AND_YEAR = re.compile(rf"\b{_MONTH_OF_A_YEAR},?[ \t]+{_YEAR}\b", re.IGNORECASE)
+_MONTH_IN_FIGURES = re.compile(r"(?<![\d./-])(?P<month>0?[1-9]|1[0-2])[./-](?P<year>(?:19|20)\d\d)(?![\d/-]|\.\d)")
 # A range of days sharing a year, and a month unless both are named: "12–14 March 2025", "3 to 5 June 2025",
 # "30 May - 2 June 2025", "March 12-14, 2025", "Mar 30 – Apr 2, 2025". Each end is a date of its own.
 _MONTH_WORD = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
@@ -962,6 +965,19 @@ class TextFacts:
     def ratings(self) -> list[Rating]:
         """The scores the text gives: "4/5", "3,5 von 5", "8/10", "4 stars", "four stars", "★★★★☆", "★ 4.1"."""
         return _ratings_in(self.text)
+
+    @cached_property
+    def months(self) -> list[Found]:
+        """The months of a year the text writes, as YYYY-MM: named with their year ("September 2026", "září
+        2026") or in figures ("09/2026"), in text order, then each date's."""
+        found = []
+        for match in _MONTH_AND_YEAR.finditer(self.text):
+            if (number := _month_number(match["month"])) is not None:
+                found.append(Found(f"{match['year']}-{number:02d}", match.start(), match.end()))
+        for match in _MONTH_IN_FIGURES.finditer(self.text):
+            if 1 <= int(match["month"]) <= 12 and not any(d.start <= match.start() < d.end for d in self.dates):
+                found.append(Found(f"{match['year']}-{int(match['month']):02d}", match.start(), match.end()))
+        return sorted(found, key=lambda item: item.start) + [Found(d.value[:7], d.start, d.end) for d in self.dates]
 
     @cached_property
     def yearless_dates(self) -> list[Found]:

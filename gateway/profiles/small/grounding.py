@@ -19,6 +19,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -3226,6 +3227,15 @@ def _time_form(pattern: str) -> int | None:
     return 5 if compiled.search("10:30") else 8 if compiled.search("10:30:00") else None
 
 
+_MONTH_FORMS: list[Callable[[str, str], str]] = [
+    lambda year, month: f"{year}-{month}",
+    lambda year, month: f"{month}/{year}",
+    lambda year, month: f"{month}/{year[2:]}",
+    lambda year, month: f"{month}.{year}",
+    lambda year, month: f"{year}/{month}",
+]
+
+
 def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     """Strings a pattern field could be: runs of words, and every kind of value in its written and normal forms."""
     values = [found.value for found in runs(facts.text) if not _a_label(found, facts.text)]
@@ -3244,6 +3254,12 @@ def _pattern_values(facts: TextFacts, pattern: str) -> list[str]:
     values += [facts.text[found.start : found.end] for found in facts.numbers]
     try:
         compiled = re.compile(pattern)
+        # A month as a pattern asks ("^[0-9]{4}-(0[1-9]|1[0-2])$", "^(0[1-9]|1[0-2])/[0-9]{2}$"): the months the
+        # text writes ("September 2026", each date's) in each common form of a month the pattern checks as one (it
+        # takes no 13th month: not a code's pattern, which any figures fit).
+        forms = [form for form in _MONTH_FORMS if not compiled.search(form("2026", "13"))]
+        months = [found.value.split("-") for found in facts.months]
+        values += [form(year, month) for year, month in months for form in forms]
         # A code inside punctuation ("#BIL-88231]", "VRN-LGW"), found by the pattern itself - but not a piece of
         # a longer code ("CPT" of "CPT24A").
         inner = rf"(?<![^\W_])(?<!\d[.,]){pattern.strip('^$')}(?![^\W_])(?![.,]\d)"
