@@ -100,7 +100,7 @@ def _trimmed(model: type[BaseModel], data: dict[str, Any], facts: TextFacts) -> 
 
 def _only_inside(inner: str, outer: str, facts: TextFacts) -> bool:
     """Whether every place the text writes ``inner`` lies inside a place it writes ``outer``."""
-    places, outside = _spans(inner, facts), [(start, start + len(outer)) for start in _spans(outer, facts)]
+    places, outside = facts.stated_at(inner), [(start, start + len(outer)) for start in facts.stated_at(outer)]
     return bool(places) and all(any(low <= at and at + len(inner) <= high for low, high in outside) for at in places)
 
 
@@ -287,13 +287,9 @@ def _without_others(value: str, others: list[str], *, head: bool = True, inner: 
     return trimmed if trimmed.strip() else value
 
 
-def _spans(value: Any, facts: TextFacts) -> list[int]:
-    return facts.stated_at(value)
-
-
 def _words_before(value: Any, facts: TextFacts) -> str:
     """The few words before the first place the text states ``value``: often its label."""
-    places = _spans(value, facts)
+    places = facts.stated_at(value)
     return facts.text[max(0, places[0] - 40) : places[0]].casefold() if places else ""
 
 
@@ -305,7 +301,7 @@ def _named_in(key: str, before: str) -> bool:
 
 def _stated(value: Any, facts: TextFacts) -> int:
     """How many times the text states ``value``."""
-    return len(_spans(value, facts))
+    return len(facts.stated_at(value))
 
 
 def _leaves(
@@ -363,7 +359,7 @@ def _without_inner_values(model: type[BaseModel], data: dict[str, Any], facts: T
     for value, holder, key, drop in sorted(leaves, key=lambda leaf: len(leaf[0])):
         if drop is None or holder.get(key) != value or len(value) < 2:
             continue
-        places = _spans(value, facts)
+        places = facts.stated_at(value)
         # The other values as the text writes them: a date "2025-01-16" as "16 January 2025" holds the "16".
         outer = [
             form
@@ -374,7 +370,7 @@ def _without_inner_values(model: type[BaseModel], data: dict[str, Any], facts: T
         ]
         if not places or not outer:
             continue
-        spans = [(start, start + len(form)) for form in outer for start in _spans(form, facts)]
+        spans = [(start, start + len(form)) for form in outer for start in facts.stated_at(form)]
         if all(any(start <= place and place + len(value) <= end for start, end in spans) for place in places):
             owner, name = drop
             owner.pop(name, None)
@@ -503,7 +499,7 @@ def _in_text_order(model: type[BaseModel], data: dict[str, Any], facts: TextFact
             continue
         # Only where the order is plain: every place the one is written after every place the other is (a date a
         # mail's header writes too is written both before and after its neighbour's).
-        places, other_places = _spans(_comparable(one), facts), _spans(_comparable(other), facts)
+        places, other_places = facts.stated_at(_comparable(one)), facts.stated_at(_comparable(other))
         if places and other_places and min(places) > max(other_places):
             data[first], data[second] = other, one
             changed = True
@@ -574,7 +570,7 @@ def _comparable(value: Any) -> Any:
 
 
 def _first_place(value: Any, facts: TextFacts) -> int | None:
-    places = _spans(_comparable(value), facts)
+    places = facts.stated_at(_comparable(value))
     return min(places) if places else None
 
 

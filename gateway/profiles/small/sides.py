@@ -75,24 +75,23 @@ def results(text: str) -> list[Result]:
 
 @functools.lru_cache(maxsize=16)
 def _results(text: str) -> tuple[Result, ...]:
-    found: list[Result] = []
-    for raw in text.splitlines():
-        line = raw.replace("**", "")
-        # (each piece after a label's colon or a dash between a line's parts is read on its own: "SLUTRESULTAT:
-        # Hagalunds IBK – Tullinge IBF 5–6", "- MO14-1 – De Wielen MO14-1 – Kampong MO14-3: 4-1")
-        for pattern in (_JOINED_THEN_SCORE, _SCORE_BETWEEN):
-            for start in _starts(line):
-                match = pattern.match(line, start)
-                if match is None:
-                    continue
-                home, away = _bare(match["home"]), _bare(match["away"])
-                if home and away and home != away:
-                    found.append(Result((home, away), (int(match["first"]), int(match["second"]))))
-                    break
-            else:
+    found = (_result(raw.replace("**", "")) for raw in text.splitlines())
+    return tuple(result for result in found if result is not None)
+
+
+def _result(line: str) -> Result | None:
+    """The result a line writes, if any: each piece after a label's colon or a dash between a line's parts is read
+    on its own ("SLUTRESULTAT: Hagalunds IBK – Tullinge IBF 5–6", "- MO14-1 – De Wielen MO14-1 – Kampong MO14-3:
+    4-1"), the sides joined first, then the score between them."""
+    for pattern in (_JOINED_THEN_SCORE, _SCORE_BETWEEN):
+        for start in _starts(line):
+            match = pattern.match(line, start)
+            if match is None:
                 continue
-            break
-    return tuple(found)
+            home, away = _bare(match["home"]), _bare(match["away"])
+            if home and away and home != away:
+                return Result((home, away), (int(match["first"]), int(match["second"])))
+    return None
 
 
 def _starts(line: str) -> list[int]:
